@@ -1,0 +1,1 @@
+"""Store connectors: one sub-package per platform, one protocol, one error hierarchy."""

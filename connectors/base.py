@@ -1,0 +1,98 @@
+"""The connector protocol every platform implements, and the values it speaks in."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Generic, Literal, Protocol, TypeVar, runtime_checkable
+
+import httpx
+
+from connectors.retry import RetryPolicy
+from core.records import Customer, Order, Product
+
+StreamKind = Literal["customers", "orders", "products"]
+STREAM_KINDS: tuple[StreamKind, ...] = ("customers", "orders", "products")
+
+R = TypeVar("R", Customer, Order, Product)
+
+
+@dataclass(frozen=True, slots=True)
+class StoreInfo:
+    """What ``test()`` learnt about the store."""
+
+    name: str
+    platform: str
+    currency: str | None = None
+    version: str | None = None
+    url: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RecordError:
+    """One record the platform sent that could not be read; the sync logs and skips it."""
+
+    external_id: str | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[R]):
+    """One page of a change stream. ``total`` is the stream's total when the platform says."""
+
+    records: tuple[R, ...]
+    total: int | None = None
+    errors: tuple[RecordError, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectorContext:
+    """What a connector gets injected: the shared HTTP client, clock, sleep and retry policy."""
+
+    http: httpx.AsyncClient | None = None
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+
+
+@runtime_checkable
+class Connector(Protocol):
+    platform: str
+
+    async def test(self) -> StoreInfo: ...
+
+    async def get_order(self, number: str) -> Order | None:
+        """The order with this customer-facing number (any usual spelling), or ``None``."""
+        ...
+
+    async def find_orders(
+        self,
+        *,
+        email: str | None = None,
+        phone: str | None = None,
+        customer_id: str | None = None,
+        limit: int = 20,
+    ) -> list[Order]:
+        """Most recent first."""
+        ...
+
+    async def get_customer(
+        self, *, email: str | None = None, phone: str | None = None, id: str | None = None
+    ) -> Customer | None: ...
+
+    async def search_products(self, text: str, *, limit: int = 10) -> list[Product]: ...
+
+    def changed_customers(self, since: datetime | None) -> AsyncIterator[Page[Customer]]: ...
+
+    def changed_orders(self, since: datetime | None) -> AsyncIterator[Page[Order]]: ...
+
+    def changed_products(self, since: datetime | None) -> AsyncIterator[Page[Product]]: ...
+
+    async def aclose(self) -> None: ...
+
+
+ConnectorFactory = Callable[[Mapping[str, Any], Mapping[str, str], ConnectorContext], Connector]
+"""``factory(settings, secrets, context)``: settings are plain, secrets come from the vault."""
+
+AsyncCallable = Callable[[], Awaitable[Any]]

@@ -1,0 +1,5 @@
+"""Storedesk core: domain records, normalisation, workspace storage, vault, bot engine."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
