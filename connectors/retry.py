@@ -28,7 +28,7 @@ class RetryPolicy:
 
     def backoff(self, attempt: int) -> float:
         """Full jitter: uniform in [0, min(cap, base·2^attempt)]."""
-        return float(self.random()) * min(self.cap, self.base * (2**attempt))
+        return float(self.random()) * min(self.cap, self.base * 2.0**attempt)
 
 
 async def with_retry(call: Callable[[], Awaitable[T]], policy: RetryPolicy) -> T:
