@@ -1,0 +1,186 @@
+"""`storedesk store add|list|test|lookup|customer|remove`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from console.render import describe_customer, describe_order, describe_store
+from console.runtime import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, CliError, print_json
+from console.session import CliSession
+from core.demo import demo_database_path, demo_mapping_path
+
+
+def register(commands: Any) -> None:
+    store = commands.add_parser("store", help="connect and query stores")
+    sub = store.add_subparsers(dest="store_command", metavar="ACTION", required=True)
+    _register_add(sub)
+
+    listing = sub.add_parser("list", help="list connected stores")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=cmd_list)
+
+    test = sub.add_parser("test", help="test a store's connection")
+    test.add_argument("name")
+    test.set_defaults(handler=cmd_test)
+
+    remove = sub.add_parser("remove", help="disconnect a store and erase its credentials")
+    remove.add_argument("name")
+    remove.set_defaults(handler=cmd_remove)
+
+    lookup = sub.add_parser("lookup", help="look up an order by its number")
+    lookup.add_argument("name")
+    lookup.add_argument("--order", required=True, metavar="NUMBER")
+    lookup.add_argument("--email", help="only answer when the order belongs to this email")
+    lookup.add_argument("--json", action="store_true")
+    lookup.set_defaults(handler=cmd_lookup)
+
+    customer = sub.add_parser("customer", help="a customer and their orders")
+    customer.add_argument("name")
+    who = customer.add_mutually_exclusive_group(required=True)
+    who.add_argument("--email")
+    who.add_argument("--phone")
+    who.add_argument("--id")
+    customer.add_argument("--json", action="store_true")
+    customer.set_defaults(handler=cmd_customer)
+
+
+def _register_add(sub: Any) -> None:
+    add = sub.add_parser("add", help="connect a store (tested before it is saved)")
+    platforms = add.add_subparsers(dest="platform", metavar="PLATFORM", required=True)
+
+    woo = platforms.add_parser("woocommerce", help="a WooCommerce shop (REST API keys)")
+    woo.add_argument("--name", required=True)
+    woo.add_argument("--url", required=True, help="the shop's address, e.g. https://shop.example")
+    woo.add_argument("--key", required=True, help="consumer key (ck_…)")
+    woo.add_argument("--secret", required=True, help="consumer secret (cs_…)")
+
+    shop = platforms.add_parser("shopify", help="a Shopify shop (Admin API access token)")
+    shop.add_argument("--name", required=True)
+    shop.add_argument("--shop", required=True, metavar="SHOP.myshopify.com")
+    shop.add_argument("--token", required=True, help="Admin API access token (shpat_…)")
+    shop.add_argument("--api-version", help="GraphQL Admin API version (default 2026-01)")
+    shop.add_argument("--base-url", help="API address other than https://SHOP (proxies, tests)")
+
+    sql = platforms.add_parser("sql", help="your own MySQL/MariaDB, PostgreSQL or SQLite")
+    sql.add_argument("--name", required=True)
+    sql.add_argument("--url", help="database URL, e.g. postgresql://user:pw@host/db")
+    sql.add_argument("--mapping", type=Path, help="TOML mapping of tables and columns")
+    sql.add_argument("--demo", action="store_true", help="use the demo shop shipped with Storedesk")
+
+    rest = platforms.add_parser("rest", help="your own HTTP API")
+    rest.add_argument("--name", required=True)
+    rest.add_argument("--url", required=True, help="the API's base URL")
+    rest.add_argument("--mapping", type=Path, required=True, help="TOML endpoints and mapping")
+    rest.add_argument("--key", help="API key or bearer token")
+
+    for parser in (woo, shop, sql, rest):
+        parser.set_defaults(handler=cmd_add)
+
+
+def _read_mapping(path: Path | None) -> str:
+    if path is None:
+        raise CliError("--mapping FILE.toml is required.", EXIT_USAGE)
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"cannot read the mapping file {path}: {exc.strerror}.", EXIT_USAGE) from None
+    except UnicodeDecodeError:
+        raise CliError(f"the mapping file {path} is not UTF-8 text.", EXIT_USAGE) from None
+
+
+def connection_from_args(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, str]]:
+    """Settings (stored in clear) and secrets (stored in the vault) for ``store add``."""
+    if args.platform == "woocommerce":
+        return {"url": args.url}, {"key": args.key, "secret": args.secret}
+    if args.platform == "shopify":
+        settings = {"shop": args.shop}
+        if args.api_version:
+            settings["api_version"] = args.api_version
+        if args.base_url:
+            settings["base_url"] = args.base_url
+        return settings, {"token": args.token}
+    if args.platform == "sql":
+        if args.demo:
+            url = f"sqlite:///{demo_database_path()}"
+            return {"mapping_toml": demo_mapping_path().read_text(encoding="utf-8")}, {"url": url}
+        if not args.url:
+            raise CliError("--url DATABASE_URL is required (or --demo).", EXIT_USAGE)
+        return {"mapping_toml": _read_mapping(args.mapping)}, {"url": args.url}
+    secrets = {"key": args.key} if args.key else {}
+    return {"url": args.url, "mapping_toml": _read_mapping(args.mapping)}, secrets
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    settings, secrets = connection_from_args(args)
+    with CliSession(args) as session:
+        if session.stores.get(args.name) is not None:
+            raise CliError(f"a store named {args.name!r} already exists.", EXIT_USAGE)
+        info = asyncio.run(session.test_connection(args.platform, settings, secrets))
+        session.stores.add(args.name, args.platform, settings, secrets)
+    print(f"Connected to {info.name} ({args.platform}) and saved it as {args.name!r}.")
+    for line in info.warnings:
+        print(f"  note: {line}")
+    return EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    with CliSession(args) as session:
+        entries = session.stores.list()
+    if args.json:
+        print_json([describe_store(e, as_json=True) for e in entries])
+    elif not entries:
+        print("No stores yet. Connect one with: storedesk store add …")
+    else:
+        for entry in entries:
+            print(describe_store(entry))
+    return EXIT_OK
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    with CliSession(args) as session:
+        entry = session.require_store(args.name)
+        info = asyncio.run(session.test_store(entry))
+    print(f"{args.name}: connected to {info.name} ({entry.platform}).")
+    for line in info.warnings:
+        print(f"  note: {line}")
+    return EXIT_OK
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    with CliSession(args) as session:
+        if not session.stores.remove(args.name):
+            raise CliError(f"there is no store named {args.name!r}.", EXIT_NOT_FOUND)
+    print(f"Removed {args.name!r}; its credentials and synced data are erased.")
+    return EXIT_OK
+
+
+def cmd_lookup(args: argparse.Namespace) -> int:
+    with CliSession(args) as session:
+        entry = session.require_store(args.name)
+        order = asyncio.run(session.lookup_order(entry, args.order, email=args.email))
+    if order is None:
+        detail = " for that email" if args.email else ""
+        raise CliError(f"no order {args.order} in {args.name}{detail}.", EXIT_NOT_FOUND)
+    if args.json:
+        print_json(order)
+    else:
+        print(describe_order(order))
+    return EXIT_OK
+
+
+def cmd_customer(args: argparse.Namespace) -> int:
+    with CliSession(args) as session:
+        entry = session.require_store(args.name)
+        customer, orders = asyncio.run(
+            session.lookup_customer(entry, email=args.email, phone=args.phone, id=args.id)
+        )
+    if customer is None and not orders:
+        raise CliError(f"no such customer in {args.name}.", EXIT_NOT_FOUND)
+    if args.json:
+        print_json({"customer": customer, "orders": orders})
+    else:
+        print(describe_customer(customer, orders))
+    return EXIT_OK

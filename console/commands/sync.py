@@ -1,0 +1,86 @@
+"""`storedesk sync NAME [--full] [--json]`: pull customers, orders and products."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from typing import Any, TextIO
+
+from console.runtime import EXIT_OK, print_json
+from console.session import CliSession
+
+
+def register(commands: Any) -> None:
+    sync = commands.add_parser("sync", help="copy a store's customers, orders, products locally")
+    sync.add_argument("name")
+    sync.add_argument("--full", action="store_true", help="ignore the cursor, fetch everything")
+    sync.add_argument("--json", action="store_true", help="print the counts as JSON")
+    sync.set_defaults(handler=cmd_sync)
+
+
+class ProgressBar:
+    """One line redrawn in place on a terminal; silent elsewhere."""
+
+    def __init__(self, stream: TextIO = sys.stderr, width: int = 28) -> None:
+        self.stream = stream
+        self.width = width
+        self.enabled = stream.isatty()
+
+    def __call__(self, phase: str, done: int, total: int | None) -> None:
+        if not self.enabled:
+            return
+        if total:
+            filled = min(self.width, self.width * done // max(total, 1))
+            bar = "█" * filled + "·" * (self.width - filled)
+            text = f"\r{phase:<10} {bar} {done}/{total}"
+        else:
+            text = f"\r{phase:<10} {done}"
+        self.stream.write(text.ljust(60))
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self.enabled:
+            self.stream.write("\r" + " " * 60 + "\r")
+            self.stream.flush()
+
+
+async def _run(session: CliSession, name: str, full: bool, bar: ProgressBar) -> Any:
+    entry = session.require_store(name)
+    cancel = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    try:
+        loop.add_signal_handler(signal.SIGINT, cancel.set)
+    except (NotImplementedError, RuntimeError):
+        pass
+    try:
+        return await session.sync_store(entry, full=full, progress=bar, cancel=cancel)
+    finally:
+        bar.finish()
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    bar = ProgressBar()
+    with CliSession(args) as session:
+        result = asyncio.run(_run(session, args.name, args.full, bar))
+    if args.json:
+        print_json(result)
+        return EXIT_OK
+    print(summarise(args.name, result))
+    return EXIT_OK
+
+
+def summarise(name: str, result: Any) -> str:
+    head = f"{name}: sync {'cancelled' if result.cancelled else 'done'}"
+    lines = [f"{head} in {result.duration:.1f}s"]
+    for stream, counts in result.counts.items():
+        lines.append(
+            f"  {stream:<10} {counts.created} new, {counts.updated} updated, "
+            f"{counts.unchanged} unchanged, {counts.failed} failed"
+        )
+    for error in result.errors[:10]:
+        lines.append(f"  skipped: {error}")
+    if len(result.errors) > 10:
+        lines.append(f"  … and {len(result.errors) - 10} more (see the sync history)")
+    return "\n".join(lines)

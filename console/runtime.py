@@ -1,0 +1,69 @@
+"""What every CLI command shares: exit codes, error sentences, the workspace and connectors."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from connectors.errors import (
+    AuthError,
+    BadResponseError,
+    ConfigError,
+    IntegrationError,
+    NotFoundError,
+    RateLimitedError,
+    UnavailableError,
+)
+from core.serialize import to_jsonable
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_NOT_FOUND = 3
+EXIT_AUTH = 4
+EXIT_UNAVAILABLE = 5
+
+
+class CliError(Exception):
+    """A failure already phrased for the person at the terminal."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_ERROR) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+_EXIT_BY_ERROR: tuple[tuple[type[IntegrationError], int], ...] = (
+    (AuthError, EXIT_AUTH),
+    (NotFoundError, EXIT_NOT_FOUND),
+    (ConfigError, EXIT_USAGE),
+    (RateLimitedError, EXIT_UNAVAILABLE),
+    (UnavailableError, EXIT_UNAVAILABLE),
+    (BadResponseError, EXIT_UNAVAILABLE),
+)
+
+
+def exit_code_for(err: Exception) -> tuple[int, str]:
+    """The exit code and the sentence for any error that reached the top."""
+    if isinstance(err, IntegrationError):
+        for kind, code in _EXIT_BY_ERROR:
+            if isinstance(err, kind):
+                return code, str(err)
+        return EXIT_UNAVAILABLE, str(err)
+    name = type(err).__name__
+    return EXIT_ERROR, f"unexpected {name}; run again with --verbose for details."
+
+
+def print_json(value: Any) -> None:
+    json.dump(to_jsonable(value), sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def warn(text: str) -> None:
+    print(f"storedesk: {text}", file=sys.stderr)
+
+
+def data_dir_arg(args: argparse.Namespace) -> str | None:
+    value = getattr(args, "data_dir", None)
+    return str(value) if value else None

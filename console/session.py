@@ -1,0 +1,139 @@
+"""One CLI invocation's workspace, vault and connectors."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Awaitable, Callable, Mapping
+from types import TracebackType
+from typing import Any, TypeVar
+
+from connectors import registry
+from connectors.base import Connector, ConnectorContext, StoreInfo
+from connectors.http import make_client
+from connectors.sync import SyncEngine, SyncResult
+from console.runtime import EXIT_NOT_FOUND, CliError, data_dir_arg, warn
+from core.orders import clean_order_number
+from core.records import Customer, Order
+from core.vault import open_vault
+from core.workspace import Workspace
+from core.workspace.paths import resolve_data_dir
+from core.workspace.stores import StoreEntry, StoreRepository
+
+T = TypeVar("T")
+
+
+class CliSession:
+    """``with CliSession(args) as s:`` opens the workspace (migrated) and the vault."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.data_dir = resolve_data_dir(data_dir_arg(args))
+
+    def __enter__(self) -> CliSession:
+        self.workspace = Workspace.open(self.data_dir)
+        self.vault = open_vault(self.data_dir)
+        note_key_source(self.data_dir, self.vault.source)
+        self.stores = StoreRepository(self.workspace, self.vault)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.workspace.close()
+
+    def require_store(self, name: str) -> StoreEntry:
+        entry = self.stores.get(name)
+        if entry is None:
+            raise CliError(
+                f"there is no store named {name!r}; `storedesk store list` shows yours.",
+                EXIT_NOT_FOUND,
+            )
+        return entry
+
+    async def _with(
+        self,
+        platform: str,
+        settings: Mapping[str, Any],
+        secrets: Mapping[str, str],
+        work: Callable[[Connector], Awaitable[T]],
+    ) -> T:
+        async with make_client() as http:
+            connector = registry.build(platform, settings, secrets, ConnectorContext(http=http))
+            try:
+                return await work(connector)
+            finally:
+                await connector.aclose()
+
+    async def _with_store(self, entry: StoreEntry, work: Callable[[Connector], Awaitable[T]]) -> T:
+        secrets = self.stores.secrets(entry)
+        return await self._with(entry.platform, entry.settings, secrets, work)
+
+    async def test_connection(
+        self, platform: str, settings: Mapping[str, Any], secrets: Mapping[str, str]
+    ) -> StoreInfo:
+        return await self._with(platform, settings, secrets, lambda c: c.test())
+
+    async def test_store(self, entry: StoreEntry) -> StoreInfo:
+        return await self._with_store(entry, lambda c: c.test())
+
+    async def lookup_order(
+        self, entry: StoreEntry, number: str, *, email: str | None = None
+    ) -> Order | None:
+        order = await self._with_store(entry, lambda c: c.get_order(clean_order_number(number)))
+        if order is None or email is None:
+            return order
+        owner = (order.customer.email or "").strip().casefold()
+        return order if owner and owner == email.strip().casefold() else None
+
+    async def lookup_customer(
+        self,
+        entry: StoreEntry,
+        *,
+        email: str | None = None,
+        phone: str | None = None,
+        id: str | None = None,
+    ) -> tuple[Customer | None, list[Order]]:
+        async def work(connector: Connector) -> tuple[Customer | None, list[Order]]:
+            customer = await connector.get_customer(email=email, phone=phone, id=id)
+            if customer is not None:
+                orders = await connector.find_orders(customer_id=customer.id)
+                if not orders and customer.email:
+                    orders = await connector.find_orders(email=customer.email)
+            else:
+                orders = await connector.find_orders(email=email, phone=phone) if not id else []
+            return customer, orders
+
+        return await self._with_store(entry, work)
+
+    async def sync_store(
+        self,
+        entry: StoreEntry,
+        *,
+        full: bool,
+        progress: Callable[[str, int, int | None], None] | None = None,
+        cancel: Any = None,
+    ) -> SyncResult:
+        async def work(connector: Connector) -> SyncResult:
+            engine = SyncEngine(self.workspace, entry, connector)
+            return await engine.run(full=full, progress=progress, cancel=cancel)
+
+        return await self._with_store(entry, work)
+
+
+def note_key_source(data_dir: Any, source: str) -> None:
+    """Say once (per workspace and source) where the master key comes from."""
+    if source == "OS keyring":
+        return
+    marker = data_dir / ".key-source"
+    try:
+        if marker.exists() and marker.read_text(encoding="utf-8") == source:
+            return
+        marker.write_text(source, encoding="utf-8")
+    except OSError:
+        pass
+    warn(
+        f"no secure OS keyring here; the master key that encrypts store credentials "
+        f"comes from {source}. Keep it safe and back it up with the workspace."
+    )
