@@ -14,7 +14,7 @@ from connectors.sync import SyncEngine, SyncResult
 from console.runtime import EXIT_NOT_FOUND, CliError, data_dir_arg, warn
 from core.orders import clean_order_number
 from core.records import Customer, Order
-from core.vault import open_vault
+from core.vault import Vault
 from core.workspace import Workspace
 from core.workspace.paths import resolve_data_dir
 from core.workspace.stores import StoreEntry, StoreRepository
@@ -30,7 +30,8 @@ class CliSession:
 
     def __enter__(self) -> CliSession:
         self.workspace = Workspace.open(self.data_dir)
-        self.vault = open_vault(self.data_dir)
+        self.vault = Vault.open(self.data_dir)
+        self.vault.recover(self.workspace)
         note_key_source(self.data_dir, self.vault.source)
         self.stores = StoreRepository(self.workspace, self.vault)
         return self

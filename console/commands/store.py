@@ -10,7 +10,7 @@ from typing import Any
 from console.render import describe_customer, describe_order, describe_store
 from console.runtime import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, CliError, print_json
 from console.session import CliSession
-from core.demo import demo_database_path, demo_mapping_path
+from core.demo import demo_database_url, demo_mapping_path
 
 
 def register(commands: Any) -> None:
@@ -104,13 +104,18 @@ def connection_from_args(args: argparse.Namespace) -> tuple[dict[str, Any], dict
         return settings, {"token": args.token}
     if args.platform == "sql":
         if args.demo:
-            url = f"sqlite:///{demo_database_path()}"
-            return {"mapping_toml": demo_mapping_path().read_text(encoding="utf-8")}, {"url": url}
+            return connection_for_demo()
         if not args.url:
             raise CliError("--url DATABASE_URL is required (or --demo).", EXIT_USAGE)
         return {"mapping_toml": _read_mapping(args.mapping)}, {"url": args.url}
     secrets = {"key": args.key} if args.key else {}
     return {"url": args.url, "mapping_toml": _read_mapping(args.mapping)}, secrets
+
+
+def connection_for_demo() -> tuple[dict[str, Any], dict[str, str]]:
+    """The demo shop shipped with Storedesk, read through the SQL connector."""
+    mapping = demo_mapping_path().read_text(encoding="utf-8")
+    return {"mapping_toml": mapping}, {"url": demo_database_url()}
 
 
 def cmd_add(args: argparse.Namespace) -> int:

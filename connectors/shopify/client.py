@@ -1,0 +1,125 @@
+"""A thin client for the Shopify GraphQL Admin API: one POST per query, typed failures,
+throttling retried after exactly the wait the cost bucket needs."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from connectors.errors import BadResponseError
+from connectors.http import decode_json, send
+from connectors.retry import RetryPolicy, with_retry
+from connectors.shopify import errors
+from connectors.shopify.errors import PLATFORM
+
+log = logging.getLogger(__name__)
+
+PathPart = str | int
+
+
+@dataclass(frozen=True, slots=True)
+class Denied:
+    """A field Shopify answered with ``null`` because it is protected customer data."""
+
+    path: tuple[PathPart, ...]
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    data: Mapping[str, Any]
+    denied: tuple[Denied, ...] = ()
+    cost: Mapping[str, Any] | None = None
+
+    def denied_under(self, *prefix: PathPart) -> tuple[Denied, ...]:
+        """The withheld fields inside the object at ``prefix`` (e.g. ``"orders", "nodes", 3``)."""
+        size = len(prefix)
+        return tuple(d for d in self.denied if d.path[:size] == prefix)
+
+
+class ShopifyClient:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        base_url: str,
+        api_version: str,
+        token: str,
+        retry: RetryPolicy,
+    ) -> None:
+        self.endpoint = f"{base_url}/admin/api/{api_version}/graphql.json"
+        self._http = http
+        self._token = token
+        self._retry = retry
+        self.throttle_status: Mapping[str, Any] | None = None
+
+    def __repr__(self) -> str:
+        return f"ShopifyClient(endpoint={self.endpoint!r}, token=<hidden>)"
+
+    async def execute(self, query: str, variables: Mapping[str, Any] | None = None) -> Result:
+        """Run one query; throttling and 5xx are retried by the injected policy."""
+        return await with_retry(lambda: self._execute_once(query, variables or {}), self._retry)
+
+    async def _execute_once(self, query: str, variables: Mapping[str, Any]) -> Result:
+        response = await send(
+            self._http,
+            PLATFORM,
+            "POST",
+            self.endpoint,
+            json={"query": query, "variables": dict(variables)},
+            headers={"X-Shopify-Access-Token": self._token, "Content-Type": "application/json"},
+        )
+        if response.status_code != 200:
+            raise errors.for_status(response)
+        body = decode_json(PLATFORM, response)
+        if not isinstance(body, dict):
+            raise _unreadable(response, "the answer is not a JSON object")
+        return self._read(body, response)
+
+    def _read(self, body: dict[str, Any], response: httpx.Response) -> Result:
+        cost = (body.get("extensions") or {}).get("cost")
+        cost = cost if isinstance(cost, dict) else None
+        if cost and isinstance(cost.get("throttleStatus"), dict):
+            self.throttle_status = cost["throttleStatus"]
+        denied = self._check_errors(body.get("errors"), cost, response)
+        data = body.get("data")
+        if not isinstance(data, dict):
+            raise _unreadable(response, "the answer has no data")
+        if denied:
+            log.warning(
+                "Shopify withheld %d protected customer field(s): %s",
+                len(denied),
+                ", ".join(".".join(map(str, d.path)) for d in denied[:5]),
+            )
+        return Result(data=data, denied=denied, cost=cost)
+
+    def _check_errors(
+        self, raw: object, cost: Mapping[str, Any] | None, response: httpx.Response
+    ) -> tuple[Denied, ...]:
+        if not raw:
+            return ()
+        if isinstance(raw, str):  # {"errors": "..."} with a 200: treat as a rejection
+            raise errors.for_graphql_error({"message": raw}, cost)
+        if not isinstance(raw, list):
+            raise _unreadable(response, "the errors list is malformed")
+        denied: list[Denied] = []
+        for entry in raw:
+            entry = entry if isinstance(entry, dict) else {"message": str(entry)}
+            if not errors.is_protected_data_denial(entry):
+                raise errors.for_graphql_error(entry, cost)
+            denied.append(Denied(tuple(entry["path"]), str(entry.get("message") or "")))
+        return tuple(denied)
+
+
+def _unreadable(response: httpx.Response, why: str) -> BadResponseError:
+    return BadResponseError(
+        PLATFORM,
+        "Shopify sent a reply Storedesk could not read.",
+        hint="Try again; if it keeps happening, check the API version in the store settings.",
+        status=response.status_code,
+        detail=why,
+    )

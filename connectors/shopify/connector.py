@@ -1,0 +1,280 @@
+"""The Shopify connector: lookups and change streams over the GraphQL Admin API."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
+from contextlib import aclosing
+from datetime import datetime
+from typing import Any, TypeVar
+
+import httpx
+
+from connectors.base import ConnectorContext, Page, RecordError, StoreInfo
+from connectors.http import make_client
+from connectors.shopify import queries
+from connectors.shopify.client import Result, ShopifyClient
+from connectors.shopify.errors import PROTECTED_WARNING
+from connectors.shopify.mapping import (
+    customer_from_node,
+    order_from_node,
+    product_from_node,
+)
+from connectors.shopify.settings import ShopifySettings
+from core.orders import clean_order_number, order_number_digits
+from core.records import Customer, Order, Product
+from core.serialize import utc_iso
+
+log = logging.getLogger(__name__)
+
+R = TypeVar("R", Customer, Order, Product)
+Node = Mapping[str, Any]
+
+NAME_SEARCH = (
+    "query OrderNames($query: String) { orders(first: 50, query: $query, "
+    "sortKey: CREATED_AT, reverse: true) { nodes { id name } } }"
+)
+ORDER_BY_ID = f"query Order($id: ID!) {{ order(id: $id) {{ {queries.ORDER_FIELDS} }} }}"
+
+
+class ShopifyConnector:
+    platform = "shopify"
+
+    def __init__(self, settings: ShopifySettings, context: ConnectorContext) -> None:
+        self._settings = settings
+        self._own_http = context.http is None
+        self._http: httpx.AsyncClient = context.http or make_client()
+        self.client = ShopifyClient(
+            self._http,
+            base_url=settings.base_url,
+            api_version=settings.api_version,
+            token=settings.token,
+            retry=context.retry,
+        )
+
+    def __repr__(self) -> str:
+        return f"ShopifyConnector(shop={self._settings.shop!r})"
+
+    async def test(self) -> StoreInfo:
+        result = await self.client.execute(queries.SHOP)
+        shop = result.data.get("shop") or {}
+        domain = shop.get("myshopifyDomain") or self._settings.shop
+        return StoreInfo(
+            name=str(shop.get("name") or domain),
+            platform=self.platform,
+            currency=shop.get("currencyCode"),
+            version=self._settings.api_version,
+            url=f"https://{domain}",
+        )
+
+    # --- orders -----------------------------------------------------------------------
+
+    async def get_order(self, number: str) -> Order | None:
+        wanted = clean_order_number(number)
+        if not wanted:
+            return None
+        for term in _name_terms(wanted):
+            result = await self.client.execute(
+                NAME_SEARCH, {"query": f"name:{queries.search_value(term)}"}
+            )
+            match = _pick_by_name((result.data.get("orders") or {}).get("nodes") or [], wanted)
+            if match is not None:
+                return await self._order_by_gid(str(match["id"]))
+        return None
+
+    async def _order_by_gid(self, gid: str) -> Order | None:
+        result = await self.client.execute(ORDER_BY_ID, {"id": gid})
+        node = result.data.get("order")
+        if not isinstance(node, Mapping):
+            return None
+        return _order(result, node, ("order",))
+
+    async def find_orders(
+        self,
+        *,
+        email: str | None = None,
+        phone: str | None = None,
+        customer_id: str | None = None,
+        limit: int = 20,
+    ) -> list[Order]:
+        terms = []
+        if email:
+            terms.append(f"email:{queries.search_value(email.strip())}")
+        if phone and not customer_id:
+            customer = await self.get_customer(phone=phone)
+            if customer is None:
+                return []
+            customer_id = customer.id
+        if customer_id:
+            terms.append(f"customer_id:{_numeric_id(customer_id) or '0'}")
+        if not terms:
+            return []
+        search = {"query": " ".join(terms), "sortKey": "CREATED_AT", "reverse": True}
+        found: list[Order] = []
+        async with aclosing(self._pages("orders", queries.ORDERS, search, _order, limit)) as pages:
+            async for page in pages:
+                found.extend(page.records)
+                if len(found) >= limit:
+                    break
+        return found[:limit]
+
+    # --- customers and products ---------------------------------------------------------
+
+    async def get_customer(
+        self, *, email: str | None = None, phone: str | None = None, id: str | None = None
+    ) -> Customer | None:
+        if id:
+            return await self._customer_by_id(id)
+        if email:
+            wanted = email.strip().casefold()
+            search, same = f"email:{queries.search_value(email.strip())}", _email_is(wanted)
+        elif phone and _digits(phone):
+            search, same = f"phone:{queries.search_value(phone.strip())}", _phone_is(phone)
+        else:
+            return None
+        result = await self.client.execute(queries.CUSTOMERS, {"first": 5, "query": search})
+        nodes = (result.data.get("customers") or {}).get("nodes") or []
+        match = next((n for n in nodes if same(n)), None)
+        return customer_from_node(match) if match else None
+
+    async def _customer_by_id(self, value: str) -> Customer | None:
+        numeric = _numeric_id(value)
+        if numeric is None:
+            return None
+        gid = f"gid://shopify/Customer/{numeric}"
+        result = await self.client.execute(queries.CUSTOMER_BY_ID, {"id": gid})
+        node = result.data.get("customer")
+        return customer_from_node(node) if isinstance(node, Mapping) else None
+
+    async def search_products(self, text: str, *, limit: int = 10) -> list[Product]:
+        words = [w for w in (_search_word(w) for w in text.split()) if w]
+        if not words or limit < 1:
+            return []
+        search = f"({' '.join(words)}) OR sku:{queries.search_value(text.strip())}"
+        first = min(limit, queries.max_page_size("products"))
+        variables = {"first": first, "query": search, "sortKey": "RELEVANCE"}
+        result = await self.client.execute(queries.PRODUCTS, variables)
+        nodes = (result.data.get("products") or {}).get("nodes") or []
+        return [product_from_node(n) for n in nodes[:limit]]
+
+    # --- change streams -----------------------------------------------------------------
+
+    def changed_customers(self, since: datetime | None) -> AsyncIterator[Page[Customer]]:
+        return self._changed("customers", queries.CUSTOMERS, since, _customer)
+
+    def changed_orders(self, since: datetime | None) -> AsyncIterator[Page[Order]]:
+        return self._changed("orders", queries.ORDERS, since, _order)
+
+    def changed_products(self, since: datetime | None) -> AsyncIterator[Page[Product]]:
+        return self._changed("products", queries.PRODUCTS, since, _product)
+
+    def _changed(
+        self, root: str, document: str, since: datetime | None, read: PageReader[R]
+    ) -> AsyncIterator[Page[R]]:
+        # ">=" rather than ">": records updated in the cursor's own second are read again
+        # (the sync upserts them, so nothing changes) instead of being missed.
+        search = f"updated_at:>='{utc_iso(since)}'" if since else None
+        variables = {"query": search, "sortKey": "UPDATED_AT", "reverse": False}
+        return self._pages(root, document, variables, read)
+
+    async def _pages(
+        self,
+        root: str,
+        document: str,
+        variables: Mapping[str, Any],
+        read: PageReader[R],
+        limit: int | None = None,
+    ) -> AsyncGenerator[Page[R], None]:
+        first = min(self._settings.page_size or 250, queries.max_page_size(root), limit or 250)
+        after: str | None = None
+        while True:
+            page_vars = {**variables, "first": first, "after": after}
+            result = await self.client.execute(document, page_vars)
+            connection = result.data.get(root) or {}
+            yield _read_page(result, root, connection.get("nodes") or [], read)
+            info = connection.get("pageInfo") or {}
+            after = info.get("endCursor")
+            if not info.get("hasNextPage") or not after:
+                return
+
+    async def aclose(self) -> None:
+        if self._own_http:
+            await self._http.aclose()
+
+
+PageReader = Callable[[Result, Node, tuple[Any, ...]], R]
+
+
+def _read_page(result: Result, root: str, nodes: list[Node], read: PageReader[R]) -> Page[R]:
+    records: list[R] = []
+    problems: list[RecordError] = []
+    for index, node in enumerate(nodes):
+        try:
+            records.append(read(result, node, (root, "nodes", index)))
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            external = str(node.get("id") or "") if isinstance(node, Mapping) else ""
+            log.warning("Skipped an unreadable Shopify %s record %s: %s", root, external, exc)
+            problems.append(RecordError(external_id=external or None, message=str(exc)))
+    return Page(records=tuple(records), errors=tuple(problems))
+
+
+def _order(result: Result, node: Node, path: tuple[Any, ...]) -> Order:
+    warnings = (PROTECTED_WARNING,) if result.denied_under(*path) else ()
+    return order_from_node(node, warnings)
+
+
+def _customer(result: Result, node: Node, path: tuple[Any, ...]) -> Customer:
+    return customer_from_node(node)
+
+
+def _product(result: Result, node: Node, path: tuple[Any, ...]) -> Product:
+    return product_from_node(node)
+
+
+def _number_key(number: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", clean_order_number(number).casefold())
+
+
+def _name_terms(wanted: str) -> list[str]:
+    """What to search for: the number as written, then its digits alone (``SD-1001`` → ``1001``)."""
+    digits = order_number_digits(wanted)
+    return [wanted] if not digits or digits == wanted else [wanted, digits]
+
+
+def _pick_by_name(nodes: list[Node], wanted: str) -> Node | None:
+    """The node whose name is this number; never a near match such as #10010 for 1001."""
+    key = _number_key(wanted)
+    named = [n for n in nodes if isinstance(n, Mapping) and n.get("id") and n.get("name")]
+    exact = [n for n in named if _number_key(str(n["name"])) == key]
+    if exact:
+        return exact[0]
+    if not wanted.isdigit():
+        return None
+    # "1001" typed for a store that prefixes its numbers ("#SD1001"): only if unambiguous.
+    same = [n for n in named if order_number_digits(str(n["name"])) == wanted]
+    return same[0] if len(same) == 1 else None
+
+
+def _numeric_id(value: str) -> str | None:
+    text = str(value).strip().rsplit("/", 1)[-1]
+    return text if text.isdigit() else None
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def _email_is(wanted: str) -> Callable[[Node], bool]:
+    return lambda node: str(node.get("email") or "").strip().casefold() == wanted
+
+
+def _phone_is(phone: str) -> Callable[[Node], bool]:
+    """Same number whatever the spelling: the last nine digits agree (+49 30 … vs 030 …)."""
+    wanted = _digits(phone)[-9:]
+    return lambda node: _digits(str(node.get("phone") or ""))[-9:] == wanted
+
+
+def _search_word(word: str) -> str:
+    """A bare search term with Shopify's special characters removed."""
+    return re.sub(r"[:\\()\"'*<>=]", "", word).strip()

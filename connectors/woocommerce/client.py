@@ -1,0 +1,125 @@
+"""A thin client for the WooCommerce REST API v3 (``{home}/wp-json/wc/v3/…``).
+
+Over HTTPS it sends the keys with HTTP Basic; over plain HTTP WooCommerce ignores Basic
+(and keys in the query), so every request — every page too — is signed afresh with
+one-legged OAuth 1.0a over the shop's home URL + path. The ``Link`` header a real store
+sends repeats the used nonce, so pages are requested by number, never by following it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from connectors.errors import ConfigError
+from connectors.http import decode_json, send
+from connectors.retry import RetryPolicy, with_retry
+from connectors.woocommerce import oauth
+from connectors.woocommerce.errors import PLATFORM, error_for, html_page
+
+API_PATH = "/wp-json/wc/v3"
+MAX_PER_PAGE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    data: Any
+    total: int | None
+    total_pages: int | None
+
+
+def _header_int(headers: httpx.Headers, name: str) -> int | None:
+    value = headers.get(name)
+    return int(value) if value is not None and value.strip().isdigit() else None
+
+
+class WooClient:
+    """Signed GETs against one store; the HTTP client is injected and never closed here."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        home_url: str,
+        key: str,
+        secret: str,
+        *,
+        now: Callable[[], datetime],
+        retry: RetryPolicy,
+        nonce: Callable[[], str] = oauth.new_nonce,
+    ) -> None:
+        self._http = http
+        self.home_url = home_url.rstrip("/")
+        self._key = key
+        self._secret = secret
+        self._now = now
+        self._retry = retry
+        self._nonce = nonce
+        self.over_https = self.home_url.lower().startswith("https://")
+
+    def __repr__(self) -> str:
+        return f"WooClient(home_url={self.home_url!r}, key=<hidden>, secret=<hidden>)"
+
+    async def get(self, path: str, params: Mapping[str, oauth.ParamValue] | None = None) -> Reply:
+        """GET ``/wp-json/wc/v3/{path}``, retried on retryable failures."""
+        return await with_retry(lambda: self._get_once(path, params or {}), self._retry)
+
+    async def pages(
+        self, path: str, params: Mapping[str, oauth.ParamValue], per_page: int = MAX_PER_PAGE
+    ) -> AsyncIterator[Reply]:
+        """Every page of a collection, by page number, until ``X-WP-TotalPages``."""
+        page = 1
+        while True:
+            reply = await self.get(path, {**params, "per_page": per_page, "page": page})
+            yield reply
+            if not reply.data or page >= (reply.total_pages or 0):
+                return
+            page += 1
+
+    async def _get_once(self, path: str, params: Mapping[str, oauth.ParamValue]) -> Reply:
+        url = f"{self.home_url}{API_PATH}/{path.strip('/')}"
+        pairs = oauth.flatten_params(params)
+        if self.over_https:
+            response = await send(
+                self._http, PLATFORM, "GET", url, params=pairs, auth=(self._key, self._secret)
+            )
+        else:
+            response = await send(self._http, PLATFORM, "GET", url, params=self._signed(url, pairs))
+        return self._reply(response)
+
+    def _signed(self, url: str, pairs: list[oauth.Param]) -> list[oauth.Param]:
+        return oauth.sign(
+            "GET",
+            url,
+            pairs,
+            consumer_key=self._key,
+            consumer_secret=self._secret,
+            timestamp=int(self._now().timestamp()),
+            nonce=self._nonce(),
+        )
+
+    def _reply(self, response: httpx.Response) -> Reply:
+        if response.is_redirect:
+            raise self._redirected(response)
+        if not response.is_success:
+            raise error_for(response, over_https=self.over_https)
+        if response.headers.get("content-type", "").startswith("text/html"):
+            raise html_page(response)
+        return Reply(
+            data=decode_json(PLATFORM, response),
+            total=_header_int(response.headers, "x-wp-total"),
+            total_pages=_header_int(response.headers, "x-wp-totalpages"),
+        )
+
+    def _redirected(self, response: httpx.Response) -> ConfigError:
+        target = response.headers.get("location", "")
+        home = target.split(API_PATH, 1)[0] if API_PATH in target else target
+        return ConfigError(
+            PLATFORM,
+            f"{response.request.url.host} redirects API requests to {home or 'another address'}.",
+            hint="Use the shop's home address exactly as WordPress → Settings → General shows it.",
+            status=response.status_code,
+        )

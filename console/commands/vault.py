@@ -1,0 +1,28 @@
+"""`storedesk vault rotate`: re-encrypt every stored secret under a new master key."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from console.runtime import EXIT_OK
+from console.session import CliSession
+
+
+def register(commands: Any) -> None:
+    vault = commands.add_parser("vault", help="the encrypted store credentials")
+    sub = vault.add_subparsers(dest="vault_command", metavar="ACTION", required=True)
+    rotate = sub.add_parser("rotate", help="re-encrypt every secret under a new master key")
+    rotate.set_defaults(handler=cmd_rotate)
+
+
+def cmd_rotate(args: argparse.Namespace) -> int:
+    with CliSession(args) as session:
+        rotation = session.vault.rotate(session.workspace)
+    print(
+        f"Rotated the master key ({rotation.key.source}); "
+        f"{rotation.rows} store(s) re-encrypted."
+    )
+    if rotation.note:
+        print(rotation.note)
+    return EXIT_OK
