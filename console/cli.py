@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
 from console.commands import demo, store, sync, vault
-from console.runtime import EXIT_USAGE, CliError, exit_code_for
+from console.runtime import EXIT_OK, EXIT_USAGE, CliError, exit_code_for
 from core import __version__
 
 log = logging.getLogger("storedesk")
@@ -52,6 +53,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as err:
         print(f"storedesk: {err}", file=sys.stderr)
         return err.exit_code
+    except BrokenPipeError:  # `storedesk … | head`: the reader left, nothing to report
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         print("storedesk: interrupted", file=sys.stderr)
         return 130

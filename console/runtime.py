@@ -16,7 +16,9 @@ from connectors.errors import (
     RateLimitedError,
     UnavailableError,
 )
+from core.keys import VaultError
 from core.serialize import to_jsonable
+from core.workspace.database import WorkspaceError
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -51,6 +53,8 @@ def exit_code_for(err: Exception) -> tuple[int, str]:
             if isinstance(err, kind):
                 return code, str(err)
         return EXIT_UNAVAILABLE, str(err)
+    if isinstance(err, (VaultError, WorkspaceError)):
+        return EXIT_ERROR, str(err)
     name = type(err).__name__
     return EXIT_ERROR, f"unexpected {name}; run again with --verbose for details."
 

@@ -1,0 +1,267 @@
+"""The sync engine: pulls a store's customers, orders and products into the workspace.
+
+Incremental by a cursor per stream (``max(cursor, record.updated_at)``, saved with each
+committed page), one transaction per page, unchanged records recognised by a content hash
+and not rewritten, bad records logged, skipped and counted. Memory stays O(page): pages are
+written and dropped as they arrive. Running it twice in a row changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from connectors.base import STREAM_KINDS, Connector, Page, StreamKind
+from connectors.errors import IntegrationError
+from core.workspace import Workspace
+from core.workspace.catalog_writes import write_orders, write_products
+from core.workspace.customer_writes import write_customers
+from core.workspace.pagewrite import PageOutcome
+from core.workspace.stores import (
+    StoreEntry,
+    finish_sync_run,
+    load_cursors,
+    save_cursor,
+    start_sync_run,
+)
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str, int, int | None], None]
+MAX_KEPT_ERRORS = 200
+_WRITERS: dict[StreamKind, Callable[[Connection, int, Sequence[Any]], PageOutcome]] = {
+    "customers": write_customers,
+    "orders": write_orders,
+    "products": write_products,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StreamCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SyncIssue:
+    """One record the sync skipped, or the failure that stopped it."""
+
+    stream: str
+    external_id: str | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class SyncResult:
+    counts: Mapping[str, StreamCounts]
+    errors: tuple[SyncIssue, ...]
+    cancelled: bool
+    duration: float
+    run_id: int
+    failed_records: int = 0
+
+    @property
+    def created(self) -> int:
+        return sum(c.created for c in self.counts.values())
+
+    @property
+    def updated(self) -> int:
+        return sum(c.updated for c in self.counts.values())
+
+
+@dataclass(slots=True)
+class _Tally:
+    store: str
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    errors: list[SyncIssue] = field(default_factory=list)
+    failed: int = 0
+
+    def add(self, stream: str, outcome: PageOutcome) -> None:
+        counts = self.counts.setdefault(stream, dict.fromkeys(StreamCounts.__slots__, 0))
+        for name in StreamCounts.__slots__:
+            counts[name] += getattr(outcome, name)
+        for external_id, message in outcome.errors:
+            self.issue(SyncIssue(stream, external_id, message))
+
+    def issue(self, issue: SyncIssue) -> None:
+        log.warning(
+            "Skipped a %s record (%s) from store %r: %s",
+            issue.stream,
+            issue.external_id,
+            self.store,
+            issue.message,
+        )
+        self.failed += 1
+        if len(self.errors) < MAX_KEPT_ERRORS:
+            self.errors.append(issue)
+
+    def frozen(self) -> dict[str, StreamCounts]:
+        return {stream: StreamCounts(**self.counts.get(stream, {})) for stream in STREAM_KINDS}
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        workspace: Workspace,
+        store: StoreEntry,
+        connector: Connector,
+        *,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        batch_size: int = 500,
+    ) -> None:
+        self._workspace = workspace
+        self._store = store
+        self._connector = connector
+        self._now = now
+        self._batch_size = max(1, batch_size)
+
+    async def run(
+        self,
+        full: bool = False,
+        progress: Progress | None = None,
+        cancel: asyncio.Event | None = None,
+    ) -> SyncResult:
+        started = self._now()
+        with self._workspace.engine.begin() as connection:
+            run_id = start_sync_run(connection, self._store.id, started, full)
+            cursors = load_cursors(connection, self._store.id)
+        tally, status = _Tally(self._store.name), "completed"
+        try:
+            for stream in STREAM_KINDS:
+                if cancel is not None and cancel.is_set():
+                    status = "cancelled"
+                    break
+                since = None if full else cursors[stream]
+                if not await self._stream(stream, since, cursors[stream], tally, progress, cancel):
+                    status = "cancelled"
+                    break
+        except BaseException as error:
+            self._finish(run_id, started, "failed", tally, _failure(error))
+            raise
+        return self._finish(run_id, started, status, tally, None)
+
+    async def _stream(
+        self,
+        stream: StreamKind,
+        since: datetime | None,
+        cursor: datetime | None,
+        tally: _Tally,
+        progress: Progress | None,
+        cancel: asyncio.Event | None,
+    ) -> bool:
+        """Sync one stream; ``False`` when cancelled part-way.
+
+        Each page is written in a worker thread while the next one is fetched, so the
+        database work hides behind the network wait. At most two pages are held; a page
+        counts (cursor, progress, cancellation point) only once it is committed.
+        """
+        done = 0
+        _report(progress, stream, 0, None)
+        pages = self._pages(stream, since)
+        writing: asyncio.Future[datetime | None] | None = None
+        held: Page[Any] | None = None
+        try:
+            async for page in pages:
+                if writing is not None and held is not None:
+                    cursor, writing = await writing, None
+                    done += len(held.records) + len(held.errors)
+                    _report(progress, stream, done, held.total)
+                    if cancel is not None and cancel.is_set():
+                        return False
+                write = functools.partial(self._commit_page, stream, page, cursor, tally)
+                writing, held = asyncio.ensure_future(asyncio.to_thread(write)), page
+            if writing is not None and held is not None:
+                cursor, writing = await writing, None
+                _report(progress, stream, done + len(held.records) + len(held.errors), held.total)
+        finally:
+            if writing is not None:
+                await asyncio.wait([writing])  # never leave a page half-handled
+            close = getattr(pages, "aclose", None)
+            if close is not None:
+                await close()
+        return not (cancel is not None and cancel.is_set())
+
+    def _pages(self, stream: StreamKind, since: datetime | None) -> AsyncIterator[Page[Any]]:
+        if stream == "customers":
+            return self._connector.changed_customers(since)
+        if stream == "orders":
+            return self._connector.changed_orders(since)
+        return self._connector.changed_products(since)
+
+    def _commit_page(
+        self, stream: StreamKind, page: Page[Any], cursor: datetime | None, tally: _Tally
+    ) -> datetime | None:
+        write = _WRITERS[stream]
+        with self._workspace.engine.begin() as connection:
+            for start in range(0, len(page.records), self._batch_size):
+                batch = page.records[start : start + self._batch_size]
+                tally.add(stream, write(connection, self._store.id, batch))
+            cursor = advance(cursor, page.records)
+            if cursor is not None:
+                save_cursor(connection, self._store.id, stream, cursor)
+        for error in page.errors:
+            tally.counts.setdefault(stream, dict.fromkeys(StreamCounts.__slots__, 0))["failed"] += 1
+            tally.issue(SyncIssue(stream, error.external_id, error.message))
+        return cursor
+
+    def _finish(
+        self,
+        run_id: int,
+        started: datetime,
+        status: str,
+        tally: _Tally,
+        failure: SyncIssue | None,
+    ) -> SyncResult:
+        if failure is not None:
+            tally.errors.append(failure)
+        finished = self._now()
+        counts = tally.frozen()
+        with self._workspace.engine.begin() as connection:
+            finish_sync_run(
+                connection,
+                run_id,
+                store_id=self._store.id,
+                finished=finished,
+                status=status,
+                counts={stream: _as_dict(c) for stream, c in counts.items()},
+                errors=[_as_dict(issue) for issue in tally.errors],
+            )
+        duration = max(0.0, (finished - started).total_seconds())
+        log.info("Sync of store %r %s in %.1fs", self._store.name, status, duration)
+        return SyncResult(
+            counts, tuple(tally.errors), status == "cancelled", duration, run_id, tally.failed
+        )
+
+
+def advance(cursor: datetime | None, records: Sequence[Any]) -> datetime | None:
+    """The stream cursor after these records: ``max(cursor, record.updated_at)``."""
+    for record in records:
+        moment = getattr(record, "updated_at", None)
+        if moment is not None and (cursor is None or moment > cursor):
+            cursor = moment
+    return cursor
+
+
+def _report(progress: Progress | None, phase: str, done: int, total: int | None) -> None:
+    if progress is not None:
+        progress(phase, done, total)
+
+
+def _failure(error: BaseException) -> SyncIssue:
+    if isinstance(error, asyncio.CancelledError):
+        return SyncIssue("sync", None, "The sync was interrupted.")
+    if isinstance(error, IntegrationError):
+        return SyncIssue("sync", None, str(error))  # written for merchants, free of secrets
+    return SyncIssue("sync", None, f"The sync stopped on an unexpected {type(error).__name__}.")
+
+
+def _as_dict(value: StreamCounts | SyncIssue) -> dict[str, Any]:
+    return {name: getattr(value, name) for name in type(value).__slots__}

@@ -1,0 +1,297 @@
+"""The workspace schema as SQLAlchemy 2 typed models.
+
+The schema only changes through the Alembic migrations in ``migrations/``; a test checks
+that these models and the migrations agree.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from core.workspace.coltypes import DecimalText, UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {  # noqa: RUF012 (SQLAlchemy reads it as a class attribute)
+        datetime: UTCDateTime(),
+        Decimal: DecimalText(),
+        dict[str, Any]: JSON(),
+        list[Any]: JSON(),
+        bytes: LargeBinary(),
+        str: String(255),
+    }
+
+
+class Client(Base):
+    __tablename__ = "clients"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str]
+    email: Mapped[str | None]
+    created_at: Mapped[datetime]
+
+
+class StoreRow(Base):
+    __tablename__ = "stores"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="SET NULL"))
+    name: Mapped[str] = mapped_column(unique=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    settings: Mapped[dict[str, Any]]
+    secrets: Mapped[bytes | None]
+    created_at: Mapped[datetime]
+    last_sync_at: Mapped[datetime | None]
+    customers_cursor: Mapped[datetime | None]
+    orders_cursor: Mapped[datetime | None]
+    products_cursor: Mapped[datetime | None]
+
+
+class Widget(Base):
+    __tablename__ = "widgets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str]
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id", ondelete="SET NULL"))
+    config: Mapped[dict[str, Any]]
+    identity_secret: Mapped[bytes | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    published_at: Mapped[datetime | None]
+
+
+class KnowledgeEntryRow(Base):
+    __tablename__ = "knowledge_entries"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    widget_id: Mapped[int | None] = mapped_column(ForeignKey("widgets.id", ondelete="CASCADE"))
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    keywords: Mapped[list[Any]]
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ConversationRow(Base):
+    __tablename__ = "conversations"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    widget_id: Mapped[int | None] = mapped_column(ForeignKey("widgets.id", ondelete="SET NULL"))
+    channel: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(32), default="open")
+    started_at: Mapped[datetime] = mapped_column(index=True)
+    updated_at: Mapped[datetime]
+    customer_email: Mapped[str | None]
+    customer_name: Mapped[str | None]
+
+
+class MessageRow(Base):
+    __tablename__ = "messages"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    confidence: Mapped[float | None] = mapped_column(Float)
+    knowledge_entry_id: Mapped[str | None] = mapped_column(
+        ForeignKey("knowledge_entries.id", ondelete="SET NULL")
+    )
+
+
+class LeadRow(Base):
+    __tablename__ = "leads"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    conversation_id: Mapped[str | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL")
+    )
+    name: Mapped[str | None]
+    email: Mapped[str | None]
+    phone: Mapped[str | None] = mapped_column(String(64))
+    message: Mapped[str | None] = mapped_column(Text)
+    requested_time: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    created_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class CustomerRow(Base):
+    __tablename__ = "customers"
+    __table_args__ = (
+        UniqueConstraint("store_id", "external_id"),
+        Index("ix_customers_store_email", "store_id", "email_key"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    external_id: Mapped[str]
+    merged_ids: Mapped[list[Any]]
+    email: Mapped[str | None]
+    email_key: Mapped[str | None]
+    name: Mapped[str | None]
+    phone: Mapped[str | None] = mapped_column(String(64))
+    total_orders: Mapped[int | None]
+    lifetime_value: Mapped[Decimal | None]
+    currency: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime | None]
+    content_hash: Mapped[str] = mapped_column(String(32))
+
+
+class OrderRow(Base):
+    __tablename__ = "orders"
+    __table_args__ = (
+        UniqueConstraint("store_id", "external_id"),
+        Index("ix_orders_store_number", "store_id", "number"),
+        Index("ix_orders_store_email", "store_id", "email_key"),
+        Index("ix_orders_store_updated", "store_id", "updated_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    external_id: Mapped[str]
+    number: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(32))
+    financial_status: Mapped[str | None] = mapped_column(String(64))
+    fulfillment_status: Mapped[str | None] = mapped_column(String(64))
+    total: Mapped[Decimal]
+    currency: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    shipped_at: Mapped[datetime | None]
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customers.id", ondelete="SET NULL"), index=True
+    )
+    customer_external_id: Mapped[str | None]
+    customer_email: Mapped[str | None]
+    email_key: Mapped[str | None]
+    customer_name: Mapped[str | None]
+    customer_phone: Mapped[str | None] = mapped_column(String(64))
+    billing_postcode: Mapped[str | None] = mapped_column(String(32))
+    status_url: Mapped[str | None] = mapped_column(Text)
+    tracking: Mapped[list[Any]]
+    content_hash: Mapped[str] = mapped_column(String(32))
+
+
+class OrderItemRow(Base):
+    __tablename__ = "order_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text)
+    quantity: Mapped[int] = mapped_column(Integer)
+    sku: Mapped[str | None]
+    price: Mapped[Decimal | None]
+
+
+class ProductRow(Base):
+    __tablename__ = "products"
+    __table_args__ = (
+        UniqueConstraint("store_id", "external_id"),
+        Index("ix_products_store_sku", "store_id", "sku"),
+        Index("ix_products_store_updated", "store_id", "updated_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    external_id: Mapped[str]
+    title: Mapped[str] = mapped_column(Text)
+    price: Mapped[Decimal | None]
+    currency: Mapped[str | None] = mapped_column(String(8))
+    sku: Mapped[str | None]
+    in_stock: Mapped[bool | None] = mapped_column(Boolean)
+    inventory: Mapped[int | None]
+    url: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime | None]
+    content_hash: Mapped[str] = mapped_column(String(32))
+
+
+class SyncRun(Base):
+    __tablename__ = "sync_runs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16))
+    full: Mapped[bool] = mapped_column(Boolean)
+    counts: Mapped[dict[str, Any]]
+    errors: Mapped[list[Any]]
+
+
+class WebhookEvent(Base):
+    __tablename__ = "webhook_events"
+    __table_args__ = (UniqueConstraint("platform", "delivery_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stores.id", ondelete="CASCADE"), index=True
+    )
+    platform: Mapped[str] = mapped_column(String(32))
+    topic: Mapped[str] = mapped_column(String(64))
+    delivery_id: Mapped[str]
+    received_at: Mapped[datetime]
+    processed_at: Mapped[datetime | None]
+    payload: Mapped[dict[str, Any]]
+
+
+class Installation(Base):
+    __tablename__ = "installations"
+    __table_args__ = (UniqueConstraint("widget_id", "domain"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    widget_id: Mapped[int] = mapped_column(ForeignKey("widgets.id", ondelete="CASCADE"))
+    domain: Mapped[str]
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+
+
+class SpamRule(Base):
+    __tablename__ = "spam_rules"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # ip, email, keyword
+    pattern: Mapped[str]
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class DailyAnalytics(Base):
+    __tablename__ = "daily_analytics"
+    __table_args__ = (UniqueConstraint("day", "widget_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    widget_id: Mapped[int | None] = mapped_column(ForeignKey("widgets.id", ondelete="CASCADE"))
+    conversations: Mapped[int] = mapped_column(Integer, default=0)
+    messages: Mapped[int] = mapped_column(Integer, default=0)
+    leads: Mapped[int] = mapped_column(Integer, default=0)
+    handoffs: Mapped[int] = mapped_column(Integer, default=0)
+    answered: Mapped[int] = mapped_column(Integer, default=0)
+    unanswered: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ActivityLog(Base):
+    __tablename__ = "activity_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str | None]
+    details: Mapped[dict[str, Any]]

@@ -1,0 +1,196 @@
+"""The `storedesk` command as people and scripts use it: names, output and exit codes."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+import pytest
+
+from tests.console.conftest import Cli
+from tests.emulators.woocommerce import DEFAULT_KEY
+
+
+def _add_demo(cli: Cli) -> None:
+    code, out, _ = cli("store", "add", "sql", "--name", "demo", "--demo")
+    assert code == 0, out
+    assert "saved it as 'demo'" in out
+
+
+def test_demo_lookup_prints_the_normalised_order(cli: Cli) -> None:
+    _add_demo(cli)
+    code, out, _ = cli("store", "lookup", "demo", "--order", "#1001", "--json")
+    assert code == 0
+    order = json.loads(out)
+    assert order["number"] == "1001"
+    assert order["status"] == "shipped"
+    assert order["total"] == "95.00"
+    assert order["created_at"].endswith("Z")
+    assert order["tracking"][0]["number"] == "1Z999AA10123456784"
+
+
+def test_lookup_with_the_wrong_email_is_not_found(cli: Cli) -> None:
+    _add_demo(cli)
+    code, out, err = cli("store", "lookup", "demo", "--order", "1001", "--email", "x@example.com")
+    assert code == 3
+    assert out == ""
+    assert "no order 1001" in err
+    code, _, _ = cli("store", "lookup", "demo", "--order", "1001", "--email", "ALICE@example.com")
+    assert code == 0
+
+
+def test_unknown_order_and_unknown_store_exit_3(cli: Cli) -> None:
+    _add_demo(cli)
+    assert cli("store", "lookup", "demo", "--order", "999999")[0] == 3
+    code, _, err = cli("store", "lookup", "nope", "--order", "1001")
+    assert code == 3
+    assert "store list" in err
+
+
+def test_usage_errors_exit_2(cli: Cli) -> None:
+    with pytest.raises(SystemExit) as exc:
+        cli("store", "lookup", "demo")  # --order missing
+    assert exc.value.code == 2
+    code, _, err = cli("store", "add", "sql", "--name", "x", "--url", "sqlite:///x.db")
+    assert code == 2
+    assert "--mapping" in err
+
+
+def test_customer_with_orders(cli: Cli) -> None:
+    _add_demo(cli)
+    code, out, _ = cli("store", "customer", "demo", "--email", "alice@example.com", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["customer"]["name"] == "Alice Martin"
+    assert "1001" in [o["number"] for o in data["orders"]]
+
+
+def test_sync_twice_changes_nothing_the_second_time(cli: Cli) -> None:
+    _add_demo(cli)
+    code, out, _ = cli("sync", "demo", "--json")
+    assert code == 0
+    first = json.loads(out)
+    assert first["counts"]["orders"]["created"] == 120
+    code, out, _ = cli("sync", "demo", "--full", "--json")
+    second = json.loads(out)
+    assert all(c["created"] == 0 and c["updated"] == 0 for c in second["counts"].values())
+
+
+def test_woocommerce_store_add_lookup_and_refusals(cli: Cli, woo: Any) -> None:
+    base = ["store", "add", "woocommerce", "--url", woo.url, "--key", DEFAULT_KEY.key]
+    code, _, err = cli(*base, "--name", "bad", "--secret", "cs_wrong")
+    assert code == 4
+    assert "cs_wrong" not in err
+    code, out, _ = cli("store", "list", "--json")
+    assert json.loads(out) == []  # a failing connection is not saved
+
+    code, out, _ = cli(*base, "--name", "woo", "--secret", DEFAULT_KEY.secret)
+    assert code == 0, out
+    code, out, _ = cli("store", "list", "--json")
+    assert [s["name"] for s in json.loads(out)] == ["woo"]
+    order_ids = _first_order(cli)
+    assert order_ids
+
+
+def _first_order(cli: Cli) -> str:
+    code, out, _ = cli("sync", "woo", "--json")
+    assert code == 0
+    assert json.loads(out)["counts"]["orders"]["created"] > 0
+    db = sqlite3.connect(cli.data_dir / "workspace.sqlite")
+    (number,) = db.execute("select number from orders order by id limit 1").fetchone()
+    db.close()
+    code, out, _ = cli("store", "lookup", "woo", "--order", str(number), "--json")
+    assert code == 0
+    assert json.loads(out)["number"] == str(number)
+    return str(number)
+
+
+def test_unreachable_store_exits_5(cli: Cli) -> None:
+    code, _, err = cli(
+        "store",
+        "add",
+        "woocommerce",
+        "--name",
+        "w",
+        "--url",
+        "http://127.0.0.1:9",
+        "--key",
+        "ck_x",
+        "--secret",
+        "cs_x",
+    )
+    assert code == 5
+    assert "127.0.0.1:9" in err
+
+
+def test_shopify_store_add_and_lookup(cli: Cli, shopify_url: str, shop_state: Any) -> None:
+    args = ["store", "add", "shopify", "--name", "sh", "--shop", shop_state.domain]
+    args += ["--base-url", shopify_url]
+    code, _, err = cli(*args, "--token", "shpat_wrong")
+    assert code == 4
+    assert "shpat_wrong" not in err
+    code, out, _ = cli(*args, "--token", shop_state.token)
+    assert code == 0, out
+    code, out, _ = cli("store", "lookup", "sh", "--order", "#1001", "--json")
+    assert code == 0
+    assert json.loads(out)["number"] == "1001"
+
+
+def test_invalid_shop_domain_is_a_usage_error(cli: Cli) -> None:
+    code, _, err = cli(
+        "store", "add", "shopify", "--name", "s", "--shop", "https://evil.example", "--token", "t"
+    )
+    assert code == 2
+    assert "myshopify.com" in err
+
+
+def test_remove_erases_the_store(cli: Cli) -> None:
+    _add_demo(cli)
+    assert cli("store", "remove", "demo")[0] == 0
+    assert cli("store", "remove", "demo")[0] == 3
+    code, out, _ = cli("store", "list", "--json")
+    assert json.loads(out) == []
+
+
+def test_secrets_are_encrypted_at_rest_and_absent_from_output(cli: Cli, woo: Any) -> None:
+    code, out, err = cli(
+        "-v",
+        "store",
+        "add",
+        "woocommerce",
+        "--name",
+        "woo",
+        "--url",
+        woo.url,
+        "--key",
+        DEFAULT_KEY.key,
+        "--secret",
+        DEFAULT_KEY.secret,
+    )
+    assert code == 0
+    raw = (cli.data_dir / "workspace.sqlite").read_bytes()
+    for secret in (DEFAULT_KEY.key, DEFAULT_KEY.secret):
+        assert secret.encode() not in raw
+        assert secret not in out + err
+    code, out, err = cli("-v", "store", "list", "--json")
+    assert DEFAULT_KEY.secret not in out + err
+
+
+def test_vault_rotate_keeps_stores_usable(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("STOREDESK_MASTER_KEY")  # the key file in the workspace, then
+    _add_demo(cli)
+    code, out, err = cli("vault", "rotate")
+    assert code == 0, err
+    assert "1 store(s) re-encrypted" in out
+    assert "key file" in out
+    assert cli("store", "test", "demo")[0] == 0
+
+
+def test_vault_rotate_with_a_key_from_the_environment_says_how(cli: Cli) -> None:
+    _add_demo(cli)
+    code, _, err = cli("vault", "rotate")
+    assert code == 1
+    assert "STOREDESK_MASTER_KEY_NEXT" in err
+    assert "Traceback" not in err
+    assert cli("store", "test", "demo")[0] == 0

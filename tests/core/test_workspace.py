@@ -1,0 +1,114 @@
+"""The workspace database: where it lives, migrations, and the store repository."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
+
+from core.vault import Vault
+from core.workspace import HEAD_REVISION, Workspace, WorkspaceError, resolve_data_dir
+from core.workspace.database import alembic_config
+from core.workspace.models import Base
+from core.workspace.stores import StoreRepository
+
+TABLES = {
+    "clients", "stores", "widgets", "knowledge_entries", "conversations", "messages", "leads",
+    "customers", "orders", "order_items", "products", "sync_runs", "webhook_events",
+    "installations", "spam_rules", "daily_analytics", "activity_log",
+}  # fmt: skip
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Iterator[Workspace]:
+    ws = Workspace.open(tmp_path / "ws")
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def repo(workspace: Workspace) -> StoreRepository:
+    return StoreRepository(workspace, Vault.open(workspace.data_dir))
+
+
+def test_data_dir_prefers_flag_then_env_and_is_private(tmp_path: Path) -> None:
+    flag = resolve_data_dir(str(tmp_path / "flag"), env={"STOREDESK_HOME": str(tmp_path / "env")})
+    from_env = resolve_data_dir(None, env={"STOREDESK_HOME": str(tmp_path / "env")})
+    assert flag == tmp_path / "flag"
+    assert from_env == tmp_path / "env"
+    if os.name != "nt":
+        assert stat.S_IMODE(from_env.stat().st_mode) == 0o700
+
+
+def test_data_dir_defaults_to_the_platform_user_data_dir(monkeypatch: pytest.MonkeyPatch) -> None:
+    import platformdirs
+
+    monkeypatch.setattr(platformdirs, "user_data_dir", lambda name: f"/tmp/sd-test-{name}")
+    assert resolve_data_dir(None, env={}) == Path("/tmp/sd-test-storedesk")
+
+
+def test_fresh_workspace_has_every_table_in_wal_mode(workspace: Workspace) -> None:
+    assert set(inspect(workspace.engine).get_table_names()) >= TABLES
+    with workspace.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    assert workspace.path.name == "workspace.sqlite"
+
+
+def test_reopening_is_a_no_op_and_keeps_data(tmp_path: Path, repo: StoreRepository) -> None:
+    repo.add("Shop", "woocommerce", {}, {})
+    again = Workspace.open(tmp_path / "ws")
+    with again.engine.connect() as connection:
+        revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        assert connection.execute(text("SELECT count(*) FROM stores")).scalar() == 1
+    assert revision == HEAD_REVISION
+    again.close()
+
+
+def test_models_and_migrations_agree(workspace: Workspace) -> None:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head == HEAD_REVISION
+    with workspace.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_add_get_list_and_counts(repo: StoreRepository) -> None:
+    entry = repo.add("Shop", "shopify", {"domain": "shop.myshopify.com"}, {"token": "shpat_x"})
+    repo.add("Another", "woocommerce", {}, {})
+    assert repo.get("Shop") == entry
+    assert entry.settings == {"domain": "shop.myshopify.com"}
+    assert (entry.customers, entry.orders, entry.products) == (0, 0, 0)
+    assert [e.name for e in repo.list()] == ["Another", "Shop"]
+    assert repo.get("Missing") is None
+    assert repo.secrets(entry) == {"token": "shpat_x"}
+
+
+def test_store_names_are_unique(repo: StoreRepository) -> None:
+    repo.add("Shop", "shopify", {}, {})
+    with pytest.raises(WorkspaceError, match="already exists"):
+        repo.add("Shop", "woocommerce", {}, {})
+
+
+def test_remove_deletes_store_data_and_credentials(
+    workspace: Workspace, repo: StoreRepository
+) -> None:
+    entry = repo.add("Shop", "shopify", {}, {"token": "shpat_remove_me"})
+    with workspace.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO products (store_id, external_id, title, content_hash) "
+            "VALUES (?, 'p1', 'Mug', 'h')",
+            (entry.id,),
+        )
+    assert repo.remove("Shop") is True
+    assert repo.remove("Shop") is False
+    with workspace.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM products").scalar() == 0
+        assert connection.exec_driver_sql("SELECT count(*) FROM stores").scalar() == 0
