@@ -8,6 +8,8 @@ sends repeats the used nonce, so pages are requested by number, never by followi
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -70,14 +72,33 @@ class WooClient:
     async def pages(
         self, path: str, params: Mapping[str, oauth.ParamValue], per_page: int = MAX_PER_PAGE
     ) -> AsyncIterator[Reply]:
-        """Every page of a collection, by page number, until ``X-WP-TotalPages``."""
-        page = 1
-        while True:
-            reply = await self.get(path, {**params, "per_page": per_page, "page": page})
-            yield reply
-            if not reply.data or page >= (reply.total_pages or 0):
-                return
-            page += 1
+        """Every page of a collection, by page number, until ``X-WP-TotalPages``.
+
+        The next page is requested as soon as this one has arrived, so the store prepares
+        it while the caller maps and stores the current one.
+        """
+
+        def fetch(number: int) -> asyncio.Task[Reply]:
+            return asyncio.ensure_future(
+                self.get(path, {**params, "per_page": per_page, "page": number})
+            )
+
+        page, pending = 1, fetch(1)
+        try:
+            while True:
+                reply = await pending
+                more = bool(reply.data) and page < (reply.total_pages or 0)
+                if more:
+                    pending = fetch(page + 1)
+                    await asyncio.sleep(0)  # let the request go out before we get busy
+                yield reply
+                if not more:
+                    return
+                page += 1
+        finally:  # a page asked for but no longer wanted: stop it, and hear its end
+            pending.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await pending
 
     async def _get_once(self, path: str, params: Mapping[str, oauth.ParamValue]) -> Reply:
         url = f"{self.home_url}{API_PATH}/{path.strip('/')}"
