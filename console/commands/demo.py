@@ -37,7 +37,9 @@ async def _demo(session: CliSession) -> None:
     print(summarise(DEMO_STORE, result))
     order = await session.lookup_order(entry, DEMO_ORDER, email=DEMO_EMAIL)
     if order is None:
-        raise CliError(f"the demo order {DEMO_ORDER} could not be found; try `storedesk store test demo`.")
+        raise CliError(
+            f"the demo order {DEMO_ORDER} could not be found; try `storedesk store test demo`."
+        )
     print(f"\nA shopper asks where order #{DEMO_ORDER} is, giving {DEMO_EMAIL}:\n")
     print(describe_order(order))
 

@@ -86,7 +86,8 @@ def _read_mapping(path: Path | None) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise CliError(f"cannot read the mapping file {path}: {exc.strerror}.", EXIT_USAGE) from None
+        reason = exc.strerror or "unreadable"
+        raise CliError(f"cannot read the mapping file {path}: {reason}.", EXIT_USAGE) from None
     except UnicodeDecodeError:
         raise CliError(f"the mapping file {path} is not UTF-8 text.", EXIT_USAGE) from None
 

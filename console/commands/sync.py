@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import signal
 import sys
 from typing import Any, TextIO
@@ -50,10 +51,8 @@ async def _run(session: CliSession, name: str, full: bool, bar: ProgressBar) -> 
     entry = session.require_store(name)
     cancel = asyncio.Event()
     loop = asyncio.get_running_loop()
-    try:
+    with contextlib.suppress(NotImplementedError, RuntimeError):  # Ctrl-C stops after a page
         loop.add_signal_handler(signal.SIGINT, cancel.set)
-    except (NotImplementedError, RuntimeError):
-        pass
     try:
         return await session.sync_store(entry, full=full, progress=bar, cancel=cancel)
     finally:

@@ -19,10 +19,7 @@ def register(commands: Any) -> None:
 def cmd_rotate(args: argparse.Namespace) -> int:
     with CliSession(args) as session:
         rotation = session.vault.rotate(session.workspace)
-    print(
-        f"Rotated the master key ({rotation.key.source}); "
-        f"{rotation.rows} store(s) re-encrypted."
-    )
+    print(f"Rotated the master key ({rotation.key.source}); {rotation.rows} store(s) re-encrypted.")
     if rotation.note:
         print(rotation.note)
     return EXIT_OK

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import sqlite3
 from typing import Any
@@ -149,7 +150,7 @@ def test_remove_erases_the_store(cli: Cli) -> None:
     _add_demo(cli)
     assert cli("store", "remove", "demo")[0] == 0
     assert cli("store", "remove", "demo")[0] == 3
-    code, out, _ = cli("store", "list", "--json")
+    _, out, _ = cli("store", "list", "--json")
     assert json.loads(out) == []
 
 
@@ -194,3 +195,27 @@ def test_vault_rotate_with_a_key_from_the_environment_says_how(cli: Cli) -> None
     assert "STOREDESK_MASTER_KEY_NEXT" in err
     assert "Traceback" not in err
     assert cli("store", "test", "demo")[0] == 0
+
+
+def test_the_key_source_is_named_once(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("STOREDESK_MASTER_KEY")
+    _, _, first = cli("store", "list")
+    assert "key file" in first
+    key_file = cli.data_dir / "master.key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    _, _, second = cli("store", "list")
+    assert "key file" not in second
+    monkeypatch.setenv("STOREDESK_MASTER_KEY", base64.b64encode(b"z" * 32).decode())
+    code, _, third = cli("store", "list")  # another source: said again
+    assert code == 0
+    assert "comes from STOREDESK_MASTER_KEY" in third
+
+
+def test_a_malformed_master_key_is_refused_without_echoing_it(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STOREDESK_MASTER_KEY", "c2VjcmV0LXZhbHVl")
+    code, out, err = cli("store", "list")
+    assert code == 1
+    assert "STOREDESK_MASTER_KEY is not a valid master key" in err
+    assert "c2VjcmV0LXZhbHVl" not in out + err
