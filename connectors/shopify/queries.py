@@ -13,20 +13,33 @@ MAX_QUERY_COST: Final = 1000
 
 MONEY = "shopMoney { amount currencyCode }"
 
-ORDER_FIELDS: Final = f"""
+
+def order_fields(lines: int) -> str:
+    """An order's fields, with up to ``lines`` line items."""
+    return f"""
   id name createdAt updatedAt cancelledAt email phone statusPageUrl
   displayFinancialStatus displayFulfillmentStatus
   totalPriceSet {{ {MONEY} }}
   customer {{ id email firstName lastName phone }}
   billingAddress {{ zip }}
-  lineItems(first: 50) {{ nodes {{ name quantity sku originalUnitPriceSet {{ {MONEY} }} }} }}
+  lineItems(first: {lines}) {{ nodes {{ name quantity sku originalUnitPriceSet {{ {MONEY} }} }} }}
   fulfillments(first: 5) {{
     createdAt displayStatus trackingInfo(first: 5) {{ company number url }}
   }}
 """
-# order 1 + totalPriceSet 2 + customer 1 + billingAddress 1
-# + lineItems (2 + 50 × (1 + 2)) + fulfillments 5 × (1 + 5 × 1)
-ORDER_COST: Final = 1 + 2 + 1 + 1 + (2 + 50 * 3) + 5 * (1 + 5)
+
+
+def order_cost(lines: int) -> int:
+    # order 1 + totalPriceSet 2 + customer 1 + billingAddress 1
+    # + lineItems (2 + lines × (1 + 2)) + fulfillments 5 × (1 + 5 × 1)
+    return 1 + 2 + 1 + 1 + (2 + lines * 3) + 5 * (1 + 5)
+
+
+# One order looked up alone shows up to 50 items; pages of orders (customer histories,
+# syncs) show the first 10 of each, so a page holds 14 orders instead of 5.
+ORDER_FIELDS: Final = order_fields(50)
+LISTED_ORDER_LINES: Final = 10
+ORDER_COST: Final = order_cost(LISTED_ORDER_LINES)
 
 CUSTOMER_FIELDS: Final = """
   id email phone firstName lastName numberOfOrders createdAt updatedAt
@@ -57,7 +70,7 @@ def _connection(root: str, fields: str) -> str:
     )
 
 
-ORDERS: Final = _connection("orders", ORDER_FIELDS)
+ORDERS: Final = _connection("orders", order_fields(LISTED_ORDER_LINES))
 CUSTOMERS: Final = _connection("customers", CUSTOMER_FIELDS)
 PRODUCTS: Final = _connection("products", PRODUCT_FIELDS)
 
