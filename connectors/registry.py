@@ -11,6 +11,7 @@ from typing import Any, cast
 
 from connectors.base import Connector, ConnectorContext, ConnectorFactory
 from connectors.errors import ConfigError
+from core import redact
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ def build(
     secrets: Mapping[str, str],
     context: ConnectorContext,
 ) -> Connector:
+    redact.remember(secrets.values())  # whatever the connector or its libraries log
     connector = factory_for(platform)(settings, secrets, context)
     if not isinstance(connector, Connector):
         raise ConfigError(

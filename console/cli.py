@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from console.commands import demo, store, sync, vault
 from console.runtime import EXIT_OK, EXIT_USAGE, CliError, exit_code_for
-from core import __version__
+from core import __version__, redact
 
 log = logging.getLogger("storedesk")
 
@@ -41,10 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    redact.install()
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    for chatty in ("alembic", "httpcore"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE

@@ -24,6 +24,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import select, update
 
+from core import redact
 from core.keys import ENV_ROTATION_HELP, KEY_BYTES, KeySource, VaultError, resolve_key_source
 from core.workspace.models import StoreRow
 
@@ -118,6 +119,7 @@ class Vault:
                 "altered or belong to another store. Enter them again."
             ) from None
         value: dict[str, str] = json.loads(plain)
+        redact.remember(value.values())
         return value
 
     def key_id_of(self, blob: bytes) -> bytes:
@@ -198,6 +200,7 @@ class Vault:
         return count
 
     def _seal_with(self, key: MasterKey, store_id: int, secrets: Mapping[str, str]) -> bytes:
+        redact.remember(secrets.values())
         nonce = os.urandom(NONCE_BYTES)
         plain = json.dumps(dict(secrets), sort_keys=True).encode()
         return (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import sqlite3
 from typing import Any
 
@@ -154,7 +155,10 @@ def test_remove_erases_the_store(cli: Cli) -> None:
     assert json.loads(out) == []
 
 
-def test_secrets_are_encrypted_at_rest_and_absent_from_output(cli: Cli, woo: Any) -> None:
+def test_secrets_are_encrypted_at_rest_and_absent_from_output(
+    cli: Cli, woo: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
     code, out, err = cli(
         "-v",
         "store",
@@ -170,12 +174,14 @@ def test_secrets_are_encrypted_at_rest_and_absent_from_output(cli: Cli, woo: Any
         DEFAULT_KEY.secret,
     )
     assert code == 0
+    cli("-v", "sync", "woo")
+    cli("-v", "store", "lookup", "woo", "--order", "1001")
+    assert "HTTP Request" in caplog.text  # the client's own request log is there, cleaned
     raw = (cli.data_dir / "workspace.sqlite").read_bytes()
     for secret in (DEFAULT_KEY.key, DEFAULT_KEY.secret):
         assert secret.encode() not in raw
         assert secret not in out + err
-    code, out, err = cli("-v", "store", "list", "--json")
-    assert DEFAULT_KEY.secret not in out + err
+        assert secret not in caplog.text
 
 
 def test_vault_rotate_keeps_stores_usable(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
