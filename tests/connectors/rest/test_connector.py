@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,9 +22,12 @@ from connectors.errors import (
     RateLimitedError,
     UnavailableError,
 )
+from connectors.rest.mapping import load_mapping
 from connectors.retry import RetryPolicy
 
 KEY = "k-123-very-secret"
+
+ROOT = Path(__file__).resolve().parents[3]
 
 MAPPING = """
 [auth]
@@ -366,3 +370,8 @@ async def test_own_http_client_is_closed_by_aclose() -> None:
     assert owned is not None and not owned.is_closed
     await conn.aclose()
     assert owned.is_closed
+
+
+def test_the_documented_example_mapping_is_valid_and_matches_the_tested_one() -> None:
+    example = ROOT / "examples" / "rest-api.toml"
+    assert load_mapping(example.read_text(encoding="utf-8")) == load_mapping(MAPPING)
