@@ -16,6 +16,8 @@ def clean_order_number(text: str) -> str:
     Prefixes that are part of the number (``SD-1001``) are kept: whether they matter is the
     store's business.
     """
+    if text.isdigit():  # already plain: nothing the steps below would remove
+        return text
     value = text.strip()
     value = _LEAD_WORDS.sub("", value).strip()
     value = value.lstrip("#").strip()

@@ -7,6 +7,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+# ``naive + (epoch offset)`` is how a naive time is read as UTC: same result as
+# ``replace(tzinfo=UTC)``, which is an order of magnitude slower (syncs parse millions).
+_NAIVE_EPOCH = datetime(1970, 1, 1)
+_UTC_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
 
 def to_jsonable(value: Any) -> Any:
     """Turn a record (or any nesting of records, tuples, dicts) into plain JSON values."""
@@ -39,16 +44,22 @@ def parse_datetime(text: str | None) -> datetime | None:
     except ValueError:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
+        return _UTC_EPOCH + (moment - _NAIVE_EPOCH)
     return moment.astimezone(UTC)
 
 
 def parse_decimal(value: object) -> Decimal | None:
     """A money amount from a string or number; ``None`` for empty or unreadable values."""
-    if value is None or value == "" or isinstance(value, bool):
+    if type(value) is str:  # the usual cases first: skip the checks below
+        text = value.strip()
+    elif type(value) is float or type(value) is int:
+        text = str(value)
+    elif value is None or value == "" or isinstance(value, bool):
         return None
+    else:
+        text = str(value).strip()
     try:
-        amount = Decimal(str(value).strip())
+        amount = Decimal(text)
     except ArithmeticError:
         return None
     return amount if amount.is_finite() else None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, Final
 from urllib.parse import quote
 
@@ -94,11 +95,15 @@ _ALIASES: Final[dict[str, str]] = {
 }
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def slugify(text: str) -> str:
     """Roughly WordPress's ``sanitize_title``: lower case, runs of other characters → ``-``."""
-    return re.sub(r"[^a-z0-9]+", "-", text.strip().lower()).strip("-")
+    return _NOT_SLUG.sub("-", text.strip().lower()).strip("-")
 
 
+@lru_cache(maxsize=512)
 def carrier_for(provider: str) -> tuple[str, str] | None:
     slug = slugify(provider)
     slug = _ALIASES.get(slug, slug)
@@ -129,12 +134,26 @@ def tracking_items(meta_data: Iterable[Any]) -> list[Mapping[str, Any]]:
 
 
 def parse_tracking(meta_data: Iterable[Any]) -> tuple[Tracking, ...]:
-    found = (tracking_from_item(item) for item in tracking_items(meta_data))
-    return tuple(t for t in found if t is not None)
+    return tracking_of(tracking_items(meta_data))
 
 
 def first_shipped_at(meta_data: Iterable[Any]) -> datetime | None:
     """The earliest ``date_shipped`` (a Unix timestamp string), if any."""
-    stamps = [str(i.get("date_shipped") or "") for i in tracking_items(meta_data)]
+    return first_shipped_of(tracking_items(meta_data))
+
+
+def tracking_of(items: list[Mapping[str, Any]]) -> tuple[Tracking, ...]:
+    """``parse_tracking`` for items already read from ``meta_data`` by ``tracking_items``."""
+    if not items:
+        return ()
+    found = (tracking_from_item(item) for item in items)
+    return tuple(t for t in found if t is not None)
+
+
+def first_shipped_of(items: list[Mapping[str, Any]]) -> datetime | None:
+    """``first_shipped_at`` for items already read from ``meta_data`` by ``tracking_items``."""
+    if not items:
+        return None
+    stamps = [str(i.get("date_shipped") or "") for i in items]
     seconds = [int(s) for s in stamps if s.isdigit()]
     return datetime.fromtimestamp(min(seconds), UTC) if seconds else None
