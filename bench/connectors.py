@@ -4,8 +4,9 @@
 
 1. Order lookup through the WooCommerce connector vs. a bare httpx GET of the same
    emulator URL (budget ≤ 1.3×).
-2. Syncing 5,000 orders from the WooCommerce emulator vs. just fetching (and decoding) the
-   very pages the sync fetched (budget ≤ 1.25×).
+2. Syncing 5,000 orders from the WooCommerce emulator into a fresh workspace vs. just
+   fetching (and decoding) the very pages the sync fetched, one after the other, rounds
+   interleaved, medians compared (budget ≤ 1.25×).
 3. Peak memory of a sync of 50,000 orders vs. 5,000, each in a fresh process
    (budget ≤ 1.5×: pages are streamed, not held).
 
@@ -173,7 +174,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--orders", type=int, default=5000)
     parser.add_argument("--big", type=int, default=50000)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--memory-child", nargs=4, metavar=("URL", "KEY", "SECRET", "CAFILE"))
     args = parser.parse_args()
     if args.memory_child:

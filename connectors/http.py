@@ -3,11 +3,11 @@ HTML error pages and malformed bodies into ``IntegrationError``s."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import orjson
 
 from connectors.errors import BadResponseError, ConfigError, UnavailableError
 
@@ -103,7 +103,7 @@ def decode_json(platform: str, response: httpx.Response) -> Any:
             status=response.status_code,
         )
     try:
-        return json.loads(response.content)
+        return orjson.loads(response.content)
     except (ValueError, UnicodeDecodeError):
         raise BadResponseError(
             platform,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +25,7 @@ from connectors.woocommerce import oauth
 from connectors.woocommerce.errors import PLATFORM, error_for, html_page
 
 API_PATH = "/wp-json/wc/v3"
+PAGES_AHEAD = 2  # requests in flight while a page is being stored; kind to small hosts
 MAX_PER_PAGE = 100
 
 
@@ -74,8 +76,8 @@ class WooClient:
     ) -> AsyncIterator[Reply]:
         """Every page of a collection, by page number, until ``X-WP-TotalPages``.
 
-        The next page is requested as soon as this one has arrived, so the store prepares
-        it while the caller maps and stores the current one.
+        Up to ``PAGES_AHEAD`` following pages are requested as soon as the total is known,
+        so the store prepares them while the caller maps and stores the current one.
         """
 
         def fetch(number: int) -> asyncio.Task[Reply]:
@@ -83,22 +85,24 @@ class WooClient:
                 self.get(path, {**params, "per_page": per_page, "page": number})
             )
 
-        page, pending = 1, fetch(1)
+        ahead, requested = deque([fetch(1)]), 1
         try:
-            while True:
-                reply = await pending
-                more = bool(reply.data) and page < (reply.total_pages or 0)
-                if more:
-                    pending = fetch(page + 1)
-                    await asyncio.sleep(0)  # let the request go out before we get busy
-                yield reply
-                if not more:
+            while ahead:
+                reply = await ahead.popleft()
+                if not reply.data:  # past the end (the collection shrank meanwhile)
+                    yield reply
                     return
-                page += 1
-        finally:  # a page asked for but no longer wanted: stop it, and hear its end
-            pending.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await pending
+                while requested < (reply.total_pages or 0) and len(ahead) < PAGES_AHEAD:
+                    requested += 1
+                    ahead.append(fetch(requested))
+                await asyncio.sleep(0)  # let the requests go out before the caller gets busy
+                yield reply
+        finally:  # pages asked for but no longer wanted: stop them, and hear their end
+            for task in ahead:
+                task.cancel()
+            for task in ahead:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
 
     async def _get_once(self, path: str, params: Mapping[str, oauth.ParamValue]) -> Reply:
         url = f"{self.home_url}{API_PATH}/{path.strip('/')}"

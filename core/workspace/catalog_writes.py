@@ -1,39 +1,70 @@
 """Writing pages of synced orders and products: one upsert per page, unchanged rows skipped.
 
 Each page costs a handful of statements whatever its size: one SELECT of the stored content
-hashes, one executemany ``INSERT … ON CONFLICT DO UPDATE`` of the new or changed rows, and
-for orders one SELECT of their row ids, one DELETE and one executemany INSERT of their items.
-This is the hot path of a sync, so rows are converted once to the values SQLite stores (the
-same text forms the SQLAlchemy column types write and read) and sent through the driver.
+hashes, (for orders) one SELECT of the customers they link to, one executemany ``INSERT …
+ON CONFLICT DO UPDATE`` of the new or changed rows, and for orders one SELECT of their row
+ids, one DELETE of the items of orders that were already stored and one executemany INSERT
+of their items. This is the hot path of a sync, so each record becomes one tuple of the
+values SQLite stores (the same text forms the SQLAlchemy column types write and read), and
+the statements go straight to the driver.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection
+from sqlalchemy.engine.interfaces import DBAPICursor
 
 from core.records import Order, Product
-from core.workspace.pagewrite import PageOutcome, chunks, content_hash, email_key, write_isolated
+from core.workspace.pagewrite import (
+    PageOutcome,
+    chunks,
+    driver_cursor,
+    email_key,
+    paired_chunks,
+    row_digest,
+    write_isolated,
+)
+
+R = TypeVar("R")
+ORDER_COLUMNS = ("store_id", "external_id", "number", "status", "financial_status",
+                 "fulfillment_status", "total", "currency", "created_at", "updated_at",
+                 "shipped_at", "customer_external_id", "customer_email", "email_key",
+                 "customer_name", "customer_phone", "billing_postcode", "status_url",
+                 "tracking")  # fmt: skip
+PRODUCT_COLUMNS = ("store_id", "external_id", "title", "price", "currency", "sku", "in_stock",
+                   "inventory", "url", "updated_at")  # fmt: skip
+_CUSTOMER_ID, _EMAIL_KEY = (
+    ORDER_COLUMNS.index("customer_external_id"),
+    ORDER_COLUMNS.index("email_key"),
+)
+_NO_TRACKING = "[]"
 
 
 @dataclass(slots=True)
 class _Prepared:
+    """One record as the row values stored for it (in the column order above)."""
+
     external_id: str
-    row: dict[str, Any]
+    values: tuple[Any, ...]
+    digest: str
     items: list[tuple[Any, ...]]
+    customer_id: int | None = None
 
 
 def db_time(moment: datetime | None) -> str | None:
     """A datetime as the workspace stores it: naive UTC text with microseconds."""
     if moment is None:
         return None
+    if moment.tzinfo is UTC:  # the usual case: cut the "+00:00" off the ISO text
+        return moment.isoformat(" ", "microseconds")[:26]
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment.isoformat(" ", "microseconds")
@@ -45,67 +76,52 @@ def db_money(amount: Decimal | None) -> str | None:
 
 def order_values(store_id: int, order: Order) -> _Prepared:
     customer = order.customer
-    tracking = [{"number": t.number, "carrier": t.carrier, "url": t.url} for t in order.tracking]
-    row: dict[str, Any] = {
-        "store_id": store_id,
-        "external_id": str(order.id),
-        "number": str(order.number),
-        "status": order.status,
-        "financial_status": order.financial_status,
-        "fulfillment_status": order.fulfillment_status,
-        "total": db_money(order.total),
-        "currency": order.currency,
-        "created_at": db_time(order.created_at),
-        "updated_at": db_time(order.updated_at),
-        "shipped_at": db_time(order.shipped_at),
-        "customer_external_id": customer.id,
-        "customer_email": customer.email,
-        "email_key": email_key(customer.email),
-        "customer_name": customer.name,
-        "customer_phone": customer.phone,
-        "billing_postcode": order.billing_postcode,
-        "status_url": order.status_url,
-        "tracking": json.dumps(tracking),
-    }
+    external_id = str(order.id)
+    values = (
+        store_id, external_id, str(order.number), order.status, order.financial_status,
+        order.fulfillment_status, db_money(order.total), order.currency,
+        db_time(order.created_at), db_time(order.updated_at), db_time(order.shipped_at),
+        customer.id, customer.email, email_key(customer.email), customer.name, customer.phone,
+        order.billing_postcode, order.status_url, _tracking(order),
+    )  # fmt: skip
     items = [
-        (n, i.name, int(i.quantity), i.sku, db_money(i.price)) for n, i in enumerate(order.items)
+        (n, i.name, int(i.quantity), i.sku, None if i.price is None else format(i.price, "f"))
+        for n, i in enumerate(order.items)
     ]
-    row["content_hash"] = content_hash(row, (v for item in items for v in item))
-    return _Prepared(row["external_id"], row, items)
+    return _Prepared(external_id, values, row_digest((values, *items)), items)
+
+
+def _tracking(order: Order) -> str:
+    if not order.tracking:
+        return _NO_TRACKING
+    return json.dumps([{"number": t.number, "carrier": t.carrier, "url": t.url}
+                       for t in order.tracking])  # fmt: skip
 
 
 def product_values(store_id: int, product: Product) -> _Prepared:
-    row: dict[str, Any] = {
-        "store_id": store_id,
-        "external_id": str(product.id),
-        "title": product.title,
-        "price": db_money(product.price),
-        "currency": product.currency,
-        "sku": product.sku,
-        "in_stock": None if product.in_stock is None else int(product.in_stock),
-        "inventory": product.inventory,
-        "url": product.url,
-        "updated_at": db_time(product.updated_at),
-    }
-    row["content_hash"] = content_hash(row)
-    return _Prepared(row["external_id"], row, [])
+    in_stock = None if product.in_stock is None else int(product.in_stock)
+    values = (
+        store_id, str(product.id), product.title, db_money(product.price), product.currency,
+        product.sku, in_stock, product.inventory, product.url, db_time(product.updated_at),
+    )  # fmt: skip
+    return _Prepared(values[1], values, row_digest(values), [])
 
 
 def write_orders(connection: Connection, store_id: int, orders: Sequence[Order]) -> PageOutcome:
     outcome = PageOutcome()
     prepared = _prepare(store_id, orders, order_values, outcome)
-    stored = _stored(connection, "orders", store_id, list(prepared))
-    links = _customer_links(connection, store_id, [p.row for p in prepared.values()])
+    cursor = driver_cursor(connection)
+    stored = _stored(cursor, "orders", store_id, list(prepared))
+    _link_customers(cursor, store_id, list(prepared.values()))
     changed: list[_Prepared] = []
     for external_id, item in prepared.items():
-        item.row["customer_id"] = _link(item.row, links)
         before = stored.get(external_id)
-        if before == (item.row["content_hash"], item.row["customer_id"]):
-            outcome.add("unchanged")
+        if before is not None and before == (item.digest, item.customer_id):
+            outcome.unchanged += 1
         else:
             outcome.add("created" if before is None else "updated")
             changed.append(item)
-    _write(connection, store_id, changed, stored, outcome, _upsert_orders)
+    _write(connection, changed, stored, outcome, _order_writer(store_id, stored))
     return outcome
 
 
@@ -114,26 +130,29 @@ def write_products(
 ) -> PageOutcome:
     outcome = PageOutcome()
     prepared = _prepare(store_id, products, product_values, outcome)
-    stored = _stored(connection, "products", store_id, list(prepared))
+    stored = _stored(driver_cursor(connection), "products", store_id, list(prepared))
     changed: list[_Prepared] = []
     for external_id, item in prepared.items():
         before = stored.get(external_id)
-        if before is not None and before[0] == item.row["content_hash"]:
+        if before is not None and before[0] == item.digest:
             outcome.add("unchanged")
         else:
             outcome.add("created" if before is None else "updated")
             changed.append(item)
-    _write(connection, store_id, changed, stored, outcome, _upsert_products)
+    _write(connection, changed, stored, outcome, _upsert_products)
     return outcome
 
 
 def _prepare(
-    store_id: int, records: Sequence[Any], build: Any, outcome: PageOutcome
+    store_id: int,
+    records: Sequence[R],
+    build: Callable[[int, R], _Prepared],
+    outcome: PageOutcome,
 ) -> dict[str, _Prepared]:
     prepared: dict[str, _Prepared] = {}
     for record in records:
         try:
-            item: _Prepared = build(store_id, record)
+            item = build(store_id, record)
         except Exception as error:  # a record that cannot become a row is skipped
             reason = f"unreadable record ({type(error).__name__})"
             outcome.fail(str(getattr(record, "id", None)), reason)
@@ -146,14 +165,13 @@ def _prepare(
 
 def _write(
     connection: Connection,
-    store_id: int,
     changed: list[_Prepared],
     stored: dict[str, tuple[str, int | None]],
     outcome: PageOutcome,
-    upsert: Any,
+    upsert: Callable[[DBAPICursor, Sequence[_Prepared]], None],
 ) -> None:
     def write(conn: Connection, batch: Sequence[_Prepared]) -> None:
-        upsert(conn, store_id, batch)
+        upsert(driver_cursor(conn), batch)
 
     for item, reason in write_isolated(connection, changed, write):
         outcome.add("updated" if item.external_id in stored else "created", -1)
@@ -165,63 +183,77 @@ def _marks(count: int) -> str:
 
 
 def _stored(
-    connection: Connection, table: str, store_id: int, ids: list[str]
+    cursor: DBAPICursor, table: str, store_id: int, ids: list[str]
 ) -> dict[str, tuple[str, int | None]]:
     """(content hash, customer row id) of the rows already stored for these external ids."""
     link = "customer_id" if table == "orders" else "NULL"
     found: dict[str, tuple[str, int | None]] = {}
     for part in chunks(ids):
-        sql = (
+        cursor.execute(
             f"SELECT external_id, content_hash, {link} FROM {table} "
-            f"WHERE store_id = ? AND external_id IN ({_marks(len(part))})"
+            f"WHERE store_id = ? AND external_id IN ({_marks(len(part))})",
+            (store_id, *part),
         )
-        for external_id, digest, customer_id in connection.exec_driver_sql(sql, (store_id, *part)):
+        for external_id, digest, customer_id in cursor.fetchall():
             found[external_id] = (digest, customer_id)
     return found
 
 
-def _customer_links(
-    connection: Connection, store_id: int, rows: list[dict[str, Any]]
-) -> dict[tuple[str, str], int]:
-    """Customer row ids by ("id", external id) and ("email", email key) for a page's orders."""
-    wanted = (
-        ("id", "external_id", sorted({r["customer_external_id"] for r in rows} - {None})),
-        ("email", "email_key", sorted({r["email_key"] for r in rows} - {None})),
-    )
-    links: dict[tuple[str, str], int] = {}
-    for kind, column, values in wanted:
-        for part in chunks(values):
-            sql = (
-                f"SELECT id, {column} FROM customers "
-                f"WHERE store_id = ? AND {column} IN ({_marks(len(part))})"
-            )
-            for row_id, value in connection.exec_driver_sql(sql, (store_id, *part)):
-                links.setdefault((kind, value), row_id)
-    unresolved = {r["customer_external_id"] for r in rows if _link(r, links) is None} - {None}
+def _link_customers(cursor: DBAPICursor, store_id: int, items: list[_Prepared]) -> None:
+    """Set each order's customer row id: by the customer's external id, else by email."""
+    ids = sorted({i.values[_CUSTOMER_ID] for i in items} - {None})
+    keys = sorted({i.values[_EMAIL_KEY] for i in items} - {None})
+    by_id, by_email = _customer_rows(cursor, store_id, ids, keys)
+    unresolved: set[str] = set()
+    for item in items:
+        wanted = item.values[_CUSTOMER_ID]
+        item.customer_id = by_id.get(wanted) if wanted is not None else None
+        if item.customer_id is None:
+            item.customer_id = by_email.get(item.values[_EMAIL_KEY])
+            if item.customer_id is None and wanted is not None:
+                unresolved.add(wanted)
     if unresolved:
-        links.update(_merged_links(connection, store_id, sorted(unresolved)))
-    return links
+        merged = _merged_links(cursor, store_id, sorted(unresolved))
+        for item in items:
+            if item.customer_id is None and item.values[_CUSTOMER_ID] in merged:
+                item.customer_id = merged[item.values[_CUSTOMER_ID]]
 
 
-def _merged_links(
-    connection: Connection, store_id: int, ids: list[str]
-) -> dict[tuple[str, str], int]:
-    """Links for customer ids that were merged into another customer's row."""
-    found: dict[tuple[str, str], int] = {}
+def _customer_rows(
+    cursor: DBAPICursor, store_id: int, ids: list[str], keys: list[str]
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Customer row ids by external id and by email key (the first row when several match).
+
+    Two indexed lookups in one statement (an ``OR`` of the two would scan the store's rows).
+    """
+    by_id: dict[str, int] = {}
+    by_email: dict[str, int] = {}
+    for part_ids, part_keys in paired_chunks(ids, keys):
+        cursor.execute(
+            "SELECT id, 'id', external_id FROM customers "
+            f"WHERE store_id = ? AND external_id IN ({_marks(len(part_ids))}) UNION ALL "
+            "SELECT id, 'email', email_key FROM customers "
+            f"WHERE store_id = ? AND email_key IN ({_marks(len(part_keys))}) ORDER BY 1",
+            (store_id, *part_ids, store_id, *part_keys),
+        )
+        for row_id, kind, value in cursor.fetchall():
+            (by_id if kind == "id" else by_email).setdefault(value, row_id)
+    return by_id, by_email
+
+
+def _merged_links(cursor: DBAPICursor, store_id: int, ids: list[str]) -> dict[str, int]:
+    """Customer row ids for customer ids that were merged into another customer's row."""
+    found: dict[str, int] = {}
     for part in chunks(ids):
-        sql = (
+        cursor.execute(
             "SELECT customers.id, merged.value FROM customers, json_each(customers.merged_ids) "
             "AS merged WHERE customers.store_id = ? AND customers.merged_ids != '[]' "
-            f"AND merged.value IN ({_marks(len(part))})"
+            f"AND merged.value IN ({_marks(len(part))})",
+            (store_id, *part),
         )
-        for row_id, value in connection.exec_driver_sql(sql, (store_id, *part)):
-            found[("id", value)] = row_id
+        for row_id, value in cursor.fetchall():
+            found[value] = row_id
     return found
-
-
-def _link(row: dict[str, Any], links: dict[tuple[str, str], int]) -> int | None:
-    by_id = links.get(("id", row["customer_external_id"] or ""))
-    return by_id if by_id is not None else links.get(("email", row["email_key"] or ""))
 
 
 @functools.cache
@@ -236,31 +268,45 @@ def _upsert_sql(table: str, columns: tuple[str, ...]) -> str:
     )
 
 
-def _upsert(connection: Connection, table: str, batch: Sequence[_Prepared]) -> None:
-    columns = tuple(batch[0].row)
-    params = [tuple(item.row.values()) for item in batch]
-    connection.exec_driver_sql(_upsert_sql(table, columns), params)
+def _upsert_products(cursor: DBAPICursor, batch: Sequence[_Prepared]) -> None:
+    sql = _upsert_sql("products", (*PRODUCT_COLUMNS, "content_hash"))
+    cursor.executemany(sql, [(*item.values, item.digest) for item in batch])
 
 
-def _upsert_products(connection: Connection, store_id: int, batch: Sequence[_Prepared]) -> None:
-    _upsert(connection, "products", batch)
+def _order_writer(
+    store_id: int, stored: dict[str, tuple[str, int | None]]
+) -> Callable[[DBAPICursor, Sequence[_Prepared]], None]:
+    def upsert(cursor: DBAPICursor, batch: Sequence[_Prepared]) -> None:
+        _upsert_orders(cursor, store_id, batch, stored)
+
+    return upsert
 
 
-def _upsert_orders(connection: Connection, store_id: int, batch: Sequence[_Prepared]) -> None:
-    _upsert(connection, "orders", batch)
+def _upsert_orders(
+    cursor: DBAPICursor,
+    store_id: int,
+    batch: Sequence[_Prepared],
+    stored: dict[str, tuple[str, int | None]],
+) -> None:
+    """Upsert the orders, then replace their items (a new order has none to delete)."""
+    sql = _upsert_sql("orders", (*ORDER_COLUMNS, "content_hash", "customer_id"))
+    cursor.executemany(sql, [(*item.values, item.digest, item.customer_id) for item in batch])
     row_ids: dict[str, int] = {}
     for part in chunks([item.external_id for item in batch]):
-        sql = (
+        cursor.execute(
             "SELECT external_id, id FROM orders "
-            f"WHERE store_id = ? AND external_id IN ({_marks(len(part))})"
+            f"WHERE store_id = ? AND external_id IN ({_marks(len(part))})",
+            (store_id, *part),
         )
-        row_ids.update(connection.exec_driver_sql(sql, (store_id, *part)).all())
-    for id_part in chunks(list(row_ids.values())):
-        sql = f"DELETE FROM order_items WHERE order_id IN ({_marks(len(id_part))})"
-        connection.exec_driver_sql(sql, tuple(id_part))
+        row_ids.update(cursor.fetchall())
+    known = [row_ids[item.external_id] for item in batch if item.external_id in stored]
+    for id_part in chunks(known):
+        cursor.execute(
+            f"DELETE FROM order_items WHERE order_id IN ({_marks(len(id_part))})", id_part
+        )
     items = [(row_ids[item.external_id], *line) for item in batch for line in item.items]
     if items:
-        connection.exec_driver_sql(
+        cursor.executemany(
             "INSERT INTO order_items (order_id, position, name, quantity, sku, price) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             items,

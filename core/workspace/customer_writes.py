@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, insert, or_, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
 
 from core.records import Customer
 from core.workspace.models import CustomerRow, OrderRow
@@ -94,28 +94,21 @@ def write_customers(
 
 
 def _load(connection: Connection, store_id: int, customers: Sequence[Customer]) -> list[_Slot]:
+    """The stored rows matching the page by external id or by email key, by row id.
+
+    Two indexed lookups (an ``OR`` of the two would scan all of the store's customers).
+    """
     ids = sorted({str(c.id) for c in customers})
     keys = sorted({k for c in customers if (k := email_key(c.email))})
     found: dict[int, _Slot] = {}
-    for part_ids, part_keys in _paired_chunks(ids, keys):
-        query = select(CUSTOMERS).where(
-            CUSTOMERS.c.store_id == store_id,
-            or_(CUSTOMERS.c.external_id.in_(part_ids), CUSTOMERS.c.email_key.in_(part_keys)),
-        )
-        for row in connection.execute(query).mappings():
-            values = {name: row[name] for name in _DATA}
-            values["merged_ids"] = list(values["merged_ids"])
-            found[row["id"]] = _Slot(values, row["id"], row["content_hash"])
-    return list(found.values())
-
-
-def _paired_chunks(ids: list[str], keys: list[str]) -> list[tuple[Sequence[str], Sequence[str]]]:
-    id_parts, key_parts = chunks(ids), chunks(keys)
-    count = max(len(id_parts), len(key_parts))
-    return [
-        (id_parts[n] if n < len(id_parts) else [], key_parts[n] if n < len(key_parts) else [])
-        for n in range(count)
-    ]
+    for column, wanted in ((CUSTOMERS.c.external_id, ids), (CUSTOMERS.c.email_key, keys)):
+        for part in chunks(wanted):
+            query = select(CUSTOMERS).where(CUSTOMERS.c.store_id == store_id, column.in_(part))
+            for row in connection.execute(query).mappings():
+                values = {name: row[name] for name in _DATA}
+                values["merged_ids"] = list(values["merged_ids"])
+                found[row["id"]] = _Slot(values, row["id"], row["content_hash"])
+    return [found[row_id] for row_id in sorted(found)]
 
 
 def _merge(state: _PageState, store_id: int, customer: Customer) -> tuple[_Slot, Outcome]:

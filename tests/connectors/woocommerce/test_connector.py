@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 
@@ -280,3 +281,17 @@ async def test_aclose_leaves_an_injected_client_open(make: Make, http: httpx.Asy
     )
     await own.aclose()
     assert own._own_http is not None and own._own_http.is_closed
+
+
+async def test_pages_are_requested_ahead_and_dropped_cleanly(make: Make, shop: Running):
+    connector = make(per_page=5)
+    stream = connector.changed_orders(None)
+    first = await anext(stream)  # pages 2 and 3 are on their way while this one is handled
+    in_flight = asyncio.all_tasks() - {asyncio.current_task()}
+    await stream.aclose()  # a sync cancelled mid-way leaves no request of ours running
+    await asyncio.sleep(0.1)
+    assert len(first.records) == 5
+    assert any("RequestHandler" not in repr(t) for t in in_flight)
+    left = asyncio.all_tasks() - {asyncio.current_task()}
+    assert [t for t in left if "RequestHandler" not in repr(t)] == []  # (the emulator's own)
+    assert len([line for line in shop.state.log if "/orders?" in line]) <= 3
