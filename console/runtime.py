@@ -18,7 +18,7 @@ from connectors.errors import (
 )
 from core.keys import VaultError
 from core.serialize import to_jsonable
-from core.workspace.database import WorkspaceError
+from core.workspace.paths import WorkspaceError
 
 EXIT_OK = 0
 EXIT_ERROR = 1

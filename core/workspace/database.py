@@ -9,17 +9,14 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from core.workspace.paths import DATABASE_NAME
+from core.workspace.paths import DATABASE_NAME, WorkspaceError, ensure_dir
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 HEAD_REVISION = "0001"
 """The newest migration; a test keeps it equal to Alembic's head."""
-
-
-class WorkspaceError(ValueError):
-    """A workspace operation the merchant asked for cannot be done; the message says why."""
 
 
 class Workspace:
@@ -31,10 +28,13 @@ class Workspace:
 
     @classmethod
     def open(cls, data_dir: Path) -> Workspace:
-        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        path = data_dir / DATABASE_NAME
+        path = ensure_dir(data_dir) / DATABASE_NAME
         engine = _create_engine(path)
-        upgrade(engine)
+        try:
+            upgrade(engine)
+        except BaseException:
+            engine.dispose()
+            raise
         return cls(path, engine)
 
     @property
@@ -82,14 +82,36 @@ def current_revision(connection: Connection) -> str | None:
 
 
 def upgrade(engine: Engine) -> None:
-    """Apply Alembic migrations up to head; cheap when the database is already there."""
-    with engine.connect() as connection:
-        if current_revision(connection) == HEAD_REVISION:
-            return
+    """Apply Alembic migrations up to head; cheap when the database is already there.
+
+    A file that is not a workspace, or one from a newer Storedesk, is left untouched and
+    reported in one sentence.
+    """
+    where = engine.url.database
+    try:
+        with engine.connect() as connection:
+            revision = current_revision(connection)
+    except DBAPIError as exc:
+        raise WorkspaceError(
+            f"{where} is not a Storedesk workspace or is damaged ({exc.orig}). It was left "
+            "as it is: move it aside or choose another folder with --data-dir."
+        ) from None
+    if revision == HEAD_REVISION:
+        return
+    if revision is not None and revision not in known_revisions():
+        raise WorkspaceError(
+            f"{where} was last used by a newer Storedesk (schema {revision}). "
+            "Update Storedesk to open it."
+        )
     from alembic import command
 
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), "head")
+
+
+def known_revisions() -> set[str]:
+    """The revision ids of the migrations this version ships."""
+    return {p.stem.split("_", 1)[0] for p in (MIGRATIONS_DIR / "versions").glob("[0-9]*.py")}
 
 
 def alembic_config(connection: Connection | None = None) -> Any:

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from core.workspace.database import Workspace, WorkspaceError
+from core.workspace.database import Workspace
 from core.workspace.models import CustomerRow, OrderRow, ProductRow, StoreRow, SyncRun
+from core.workspace.paths import WorkspaceError
 
 if TYPE_CHECKING:
     from core.vault import Vault

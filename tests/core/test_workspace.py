@@ -112,3 +112,27 @@ def test_remove_deletes_store_data_and_credentials(
     with workspace.engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT count(*) FROM products").scalar() == 0
         assert connection.exec_driver_sql("SELECT count(*) FROM stores").scalar() == 0
+
+
+def test_a_file_that_is_not_a_workspace_is_reported_and_left_alone(tmp_path: Path) -> None:
+    target = tmp_path / "workspace.sqlite"
+    target.write_bytes(b"my spreadsheet, not a database" * 10)
+    before = target.read_bytes()
+    with pytest.raises(WorkspaceError, match="not a Storedesk workspace"):
+        Workspace.open(tmp_path)
+    assert target.read_bytes() == before
+
+
+def test_a_workspace_from_a_newer_version_is_refused_untouched(tmp_path: Path) -> None:
+    Workspace.open(tmp_path).close()
+    with Workspace.open(tmp_path).engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0999'"))
+    with pytest.raises(WorkspaceError, match="newer Storedesk"):
+        Workspace.open(tmp_path)
+
+
+def test_an_unusable_folder_is_one_clear_sentence(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(WorkspaceError, match=r"Cannot use .* as the workspace folder"):
+        resolve_data_dir(str(blocker / "inside"))
