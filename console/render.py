@@ -6,6 +6,7 @@ from typing import Any
 
 from core.records import Customer, Order
 from core.serialize import to_jsonable
+from core.workspace.stores import StoreEntry
 
 
 def _money(amount: object, currency: str | None) -> str:
@@ -64,7 +65,7 @@ def describe_customer(customer: Customer | None, orders: list[Order]) -> str:
     return "\n".join(lines)
 
 
-def describe_store(entry: Any, *, as_json: bool = False) -> Any:
+def describe_store(entry: StoreEntry, *, as_json: bool = False) -> Any:
     last = entry.last_sync_at
     if as_json:
         return {
@@ -72,6 +73,13 @@ def describe_store(entry: Any, *, as_json: bool = False) -> Any:
             "platform": entry.platform,
             "created_at": to_jsonable(entry.created_at),
             "last_sync_at": to_jsonable(last),
+            "synced": {
+                "customers": entry.customers,
+                "orders": entry.orders,
+                "products": entry.products,
+            },
         }
-    synced = f"last synced {last:%Y-%m-%d %H:%M} UTC" if last else "never synced"
-    return f"{entry.name:<20} {entry.platform:<12} {synced}"
+    if last is None:
+        return f"{entry.name:<20} {entry.platform:<12} never synced"
+    counts = f"{entry.customers} customers, {entry.orders} orders, {entry.products} products"
+    return f"{entry.name:<20} {entry.platform:<12} {counts}, synced {last:%Y-%m-%d %H:%M} UTC"

@@ -77,6 +77,10 @@ def test_sync_twice_changes_nothing_the_second_time(cli: Cli) -> None:
     code, out, _ = cli("sync", "demo", "--full", "--json")
     second = json.loads(out)
     assert all(c["created"] == 0 and c["updated"] == 0 for c in second["counts"].values())
+    _, out, _ = cli("store", "list", "--json")
+    assert json.loads(out)[0]["synced"] == {"customers": 40, "orders": 120, "products": 25}
+    _, out, _ = cli("store", "list")
+    assert "40 customers, 120 orders, 25 products, synced" in out
 
 
 def test_woocommerce_store_add_lookup_and_refusals(cli: Cli, woo: Any) -> None:
