@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from console.commands import demo, store, sync, vault
-from console.runtime import EXIT_OK, EXIT_USAGE, CliError, exit_code_for
+from console.runtime import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CliError, exit_code_for
 from core import __version__, redact
 
 log = logging.getLogger("storedesk")
@@ -61,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except KeyboardInterrupt:
         print("storedesk: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as err:  # the last line of defence: a sentence, never a traceback
         code, text = exit_code_for(err)
         if args.verbose:

@@ -26,6 +26,7 @@ EXIT_USAGE = 2
 EXIT_NOT_FOUND = 3
 EXIT_AUTH = 4
 EXIT_UNAVAILABLE = 5
+EXIT_INTERRUPTED = 130  # Ctrl-C: what was done is kept
 
 
 class CliError(Exception):

@@ -9,7 +9,7 @@ import signal
 import sys
 from typing import Any, TextIO
 
-from console.runtime import EXIT_OK, print_json
+from console.runtime import EXIT_INTERRUPTED, EXIT_OK, print_json
 from console.session import CliSession
 
 
@@ -65,9 +65,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
         result = asyncio.run(_run(session, args.name, args.full, bar))
     if args.json:
         print_json(result)
-        return EXIT_OK
-    print(summarise(args.name, result))
-    return EXIT_OK
+    else:
+        print(summarise(args.name, result))
+    return EXIT_INTERRUPTED if result.cancelled else EXIT_OK
 
 
 def summarise(name: str, result: Any) -> str:
