@@ -1,11 +1,16 @@
 """A thin client for the Shopify GraphQL Admin API: one POST per query, typed failures,
-throttling retried after exactly the wait the cost bucket needs."""
+throttling retried after exactly the wait the cost bucket needs.
+
+It also throttles itself: from the last ``throttleStatus`` it estimates what the bucket
+holds now, and before a query the bucket cannot pay for it waits exactly the shortfall.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -41,6 +46,38 @@ class Result:
         return tuple(d for d in self.denied if d.path[:size] == prefix)
 
 
+@dataclass(frozen=True, slots=True)
+class Bucket:
+    """The cost bucket as Shopify last described it, and when."""
+
+    available: float
+    maximum: float
+    restore_rate: float
+    at: datetime
+
+    @classmethod
+    def read(cls, status: Mapping[str, Any], at: datetime) -> Bucket | None:
+        try:
+            available = float(status["currentlyAvailable"])
+            maximum = float(status["maximumAvailable"])
+            rate = float(status["restoreRate"])
+        except (KeyError, TypeError, ValueError):
+            return None
+        return cls(available, maximum, rate, at)
+
+    def wait_for(self, cost: float, now: datetime) -> float:
+        """Seconds until the bucket should hold ``cost`` points (0 if it does, or never will)."""
+        if self.restore_rate <= 0 or cost > self.maximum:
+            return 0.0
+        elapsed = max(0.0, (now - self.at).total_seconds())
+        expected = min(self.maximum, self.available + self.restore_rate * elapsed)
+        return max(0.0, (cost - expected) / self.restore_rate)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 class ShopifyClient:
     def __init__(
         self,
@@ -50,21 +87,40 @@ class ShopifyClient:
         api_version: str,
         token: str,
         retry: RetryPolicy,
+        now: Callable[[], datetime] = _utc_now,
     ) -> None:
         self.endpoint = f"{base_url}/admin/api/{api_version}/graphql.json"
         self._http = http
         self._token = token
         self._retry = retry
+        self._now = now
         self.throttle_status: Mapping[str, Any] | None = None
+        self.bucket: Bucket | None = None
 
     def __repr__(self) -> str:
         return f"ShopifyClient(endpoint={self.endpoint!r}, token=<hidden>)"
 
-    async def execute(self, query: str, variables: Mapping[str, Any] | None = None) -> Result:
-        """Run one query; throttling and 5xx are retried by the injected policy."""
-        return await with_retry(lambda: self._execute_once(query, variables or {}), self._retry)
+    async def execute(
+        self, query: str, variables: Mapping[str, Any] | None = None, *, cost: int | None = None
+    ) -> Result:
+        """Run one query estimated to request ``cost`` points (waiting first if the bucket
+        cannot pay for it yet); throttling and 5xx are retried by the injected policy."""
+        return await with_retry(
+            lambda: self._execute_once(query, variables or {}, cost), self._retry
+        )
 
-    async def _execute_once(self, query: str, variables: Mapping[str, Any]) -> Result:
+    async def _wait_for_bucket(self, cost: int | None) -> None:
+        if cost is None or self.bucket is None:
+            return
+        wait = self.bucket.wait_for(cost, self._now())
+        if wait > 0:
+            log.debug("Shopify cost bucket low; waiting %.2fs before a %d-point query", wait, cost)
+            await self._retry.sleep(wait)
+
+    async def _execute_once(
+        self, query: str, variables: Mapping[str, Any], cost: int | None
+    ) -> Result:
+        await self._wait_for_bucket(cost)
         response = await send(
             self._http,
             PLATFORM,
@@ -85,6 +141,7 @@ class ShopifyClient:
         cost = cost if isinstance(cost, dict) else None
         if cost and isinstance(cost.get("throttleStatus"), dict):
             self.throttle_status = cost["throttleStatus"]
+            self.bucket = Bucket.read(cost["throttleStatus"], self._now())
         denied = self._check_errors(body.get("errors"), cost, response)
         data = body.get("data")
         if not isinstance(data, dict):

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import httpx
 
 from connectors.base import ConnectorContext, Page, RecordError, StoreInfo
+from connectors.errors import IntegrationError
 from connectors.http import make_client
 from connectors.shopify import queries
 from connectors.shopify.client import Result, ShopifyClient
@@ -35,6 +36,7 @@ NAME_SEARCH = (
     "query OrderNames($query: String) { orders(first: 50, query: $query, "
     "sortKey: CREATED_AT, reverse: true) { nodes { id name } } }"
 )
+NAME_SEARCH_COST = 2 + 50 * 1
 ORDER_BY_ID = f"query Order($id: ID!) {{ order(id: $id) {{ {queries.ORDER_FIELDS} }} }}"
 
 
@@ -51,13 +53,14 @@ class ShopifyConnector:
             api_version=settings.api_version,
             token=settings.token,
             retry=context.retry,
+            now=context.now,
         )
 
     def __repr__(self) -> str:
         return f"ShopifyConnector(shop={self._settings.shop!r})"
 
     async def test(self) -> StoreInfo:
-        result = await self.client.execute(queries.SHOP)
+        result = await self.client.execute(queries.SHOP, cost=queries.SHOP_COST)
         shop = result.data.get("shop") or {}
         domain = shop.get("myshopifyDomain") or self._settings.shop
         return StoreInfo(
@@ -76,7 +79,9 @@ class ShopifyConnector:
             return None
         for term in _name_terms(wanted):
             result = await self.client.execute(
-                NAME_SEARCH, {"query": f"name:{queries.search_value(term)}"}
+                NAME_SEARCH,
+                {"query": f"name:{queries.search_value(term)}"},
+                cost=NAME_SEARCH_COST,
             )
             match = _pick_by_name((result.data.get("orders") or {}).get("nodes") or [], wanted)
             if match is not None:
@@ -84,7 +89,7 @@ class ShopifyConnector:
         return None
 
     async def _order_by_gid(self, gid: str) -> Order | None:
-        result = await self.client.execute(ORDER_BY_ID, {"id": gid})
+        result = await self.client.execute(ORDER_BY_ID, {"id": gid}, cost=queries.ORDER_BY_ID_COST)
         node = result.data.get("order")
         if not isinstance(node, Mapping):
             return None
@@ -133,7 +138,11 @@ class ShopifyConnector:
             search, same = f"phone:{queries.search_value(phone.strip())}", _phone_is(phone)
         else:
             return None
-        result = await self.client.execute(queries.CUSTOMERS, {"first": 5, "query": search})
+        result = await self.client.execute(
+            queries.CUSTOMERS,
+            {"first": 5, "query": search},
+            cost=queries.connection_cost("customers", 5),
+        )
         nodes = (result.data.get("customers") or {}).get("nodes") or []
         match = next((n for n in nodes if same(n)), None)
         return customer_from_node(match) if match else None
@@ -143,7 +152,9 @@ class ShopifyConnector:
         if numeric is None:
             return None
         gid = f"gid://shopify/Customer/{numeric}"
-        result = await self.client.execute(queries.CUSTOMER_BY_ID, {"id": gid})
+        result = await self.client.execute(
+            queries.CUSTOMER_BY_ID, {"id": gid}, cost=queries.CUSTOMER_COST
+        )
         node = result.data.get("customer")
         return customer_from_node(node) if isinstance(node, Mapping) else None
 
@@ -154,7 +165,8 @@ class ShopifyConnector:
         search = f"({' '.join(words)}) OR sku:{queries.search_value(text.strip())}"
         first = min(limit, queries.max_page_size("products"))
         variables = {"first": first, "query": search, "sortKey": "RELEVANCE"}
-        result = await self.client.execute(queries.PRODUCTS, variables)
+        cost = queries.connection_cost("products", first)
+        result = await self.client.execute(queries.PRODUCTS, variables, cost=cost)
         nodes = (result.data.get("products") or {}).get("nodes") or []
         return [product_from_node(n) for n in nodes[:limit]]
 
@@ -176,7 +188,31 @@ class ShopifyConnector:
         # (the sync upserts them, so nothing changes) instead of being missed.
         search = f"updated_at:>='{utc_iso(since)}'" if since else None
         variables = {"query": search, "sortKey": "UPDATED_AT", "reverse": False}
-        return self._pages(root, document, variables, read)
+        return self._counted_pages(root, document, variables, read)
+
+    async def _counted_pages(
+        self, root: str, document: str, variables: Mapping[str, Any], read: PageReader[R]
+    ) -> AsyncGenerator[Page[R], None]:
+        total = await self._count(root, variables["query"])
+        async with aclosing(self._pages(root, document, variables, read, total=total)) as pages:
+            async for page in pages:
+                yield page
+
+    async def _count(self, root: str, search: str | None) -> int | None:
+        """How many records match the stream's search, or ``None`` if Shopify will not say."""
+        try:
+            result = await self.client.execute(
+                queries.COUNTS[root], {"query": search}, cost=queries.COUNT_COST
+            )
+        except IntegrationError as err:
+            log.debug("Shopify did not count the %s to sync (%s): %s", root, err.code, err)
+            return None
+        found = result.data.get(f"{root}Count")
+        count = found.get("count") if isinstance(found, Mapping) else None
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            log.debug("Shopify sent no usable %s count: %r", root, found)
+            return None
+        return count
 
     async def _pages(
         self,
@@ -185,14 +221,16 @@ class ShopifyConnector:
         variables: Mapping[str, Any],
         read: PageReader[R],
         limit: int | None = None,
+        total: int | None = None,
     ) -> AsyncGenerator[Page[R], None]:
         first = min(self._settings.page_size or 250, queries.max_page_size(root), limit or 250)
+        cost = queries.connection_cost(root, first)
         after: str | None = None
         while True:
             page_vars = {**variables, "first": first, "after": after}
-            result = await self.client.execute(document, page_vars)
+            result = await self.client.execute(document, page_vars, cost=cost)
             connection = result.data.get(root) or {}
-            yield _read_page(result, root, connection.get("nodes") or [], read)
+            yield _read_page(result, root, connection.get("nodes") or [], read, total)
             info = connection.get("pageInfo") or {}
             after = info.get("endCursor")
             if not info.get("hasNextPage") or not after:
@@ -206,7 +244,9 @@ class ShopifyConnector:
 PageReader = Callable[[Result, Node, tuple[Any, ...]], R]
 
 
-def _read_page(result: Result, root: str, nodes: list[Node], read: PageReader[R]) -> Page[R]:
+def _read_page(
+    result: Result, root: str, nodes: list[Node], read: PageReader[R], total: int | None
+) -> Page[R]:
     records: list[R] = []
     problems: list[RecordError] = []
     for index, node in enumerate(nodes):
@@ -216,7 +256,7 @@ def _read_page(result: Result, root: str, nodes: list[Node], read: PageReader[R]
             external = str(node.get("id") or "") if isinstance(node, Mapping) else ""
             log.warning("Skipped an unreadable Shopify %s record %s: %s", root, external, exc)
             problems.append(RecordError(external_id=external or None, message=str(exc)))
-    return Page(records=tuple(records), errors=tuple(problems))
+    return Page(records=tuple(records), total=total, errors=tuple(problems))
 
 
 def _order(result: Result, node: Node, path: tuple[Any, ...]) -> Order:

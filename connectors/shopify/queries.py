@@ -77,12 +77,33 @@ PRODUCTS: Final = _connection("products", PRODUCT_FIELDS)
 CUSTOMER_BY_ID: Final = f"query Customer($id: ID!) {{ customer(id: $id) {{ {CUSTOMER_FIELDS} }} }}"
 
 COSTS: Final = {"orders": ORDER_COST, "customers": CUSTOMER_COST, "products": PRODUCT_COST}
+ORDER_BY_ID_COST: Final = order_cost(50)
+SHOP_COST: Final = 1
+
+
+def connection_cost(root: str, first: int) -> int:
+    """What a page of ``first`` records of ``root`` (with its pageInfo) requests."""
+    return 2 + first * COSTS[root] + PAGE_INFO_COST
 
 
 def max_page_size(root: str) -> int:
     """The largest ``first`` whose requested cost stays within one query's limit (≤ 250)."""
     per_node = COSTS[root]
     return max(1, min(250, (MAX_QUERY_COST - 2 - PAGE_INFO_COST) // per_node))
+
+
+def _count(root: str) -> str:
+    # ``limit: null`` lifts the default cap of 10,000 (API 2025-07 and later).
+    name = root[0].upper() + root[1:]
+    return (
+        f"query {name}Count($query: String) {{ "
+        f"{root}Count(query: $query, limit: null) {{ count precision }} }}"
+    )
+
+
+# The count fields answer a ``Count`` object: 1 point, whatever the number.
+COUNTS: Final = {root: _count(root) for root in COSTS}
+COUNT_COST: Final = 1
 
 
 def search_value(value: str) -> str:

@@ -4,7 +4,9 @@ Run by hand: ``python -m tests.emulators.shopify --port 8765`` (prints the shop 
 base URL and access token to configure). In tests: ``async with running(state) as url``.
 
 It serves ``POST /admin/api/{version}/graphql.json`` for the root fields ``shop``,
-``orders``, ``order``, ``customers``, ``customer``, ``products`` and ``product``, with the
+``orders``, ``order``, ``customers``, ``customer``, ``products`` and ``product``, the count
+fields ``ordersCount``, ``customersCount`` and ``productsCount`` (``Count { count precision }``,
+capped at ``limit``, 10,000 unless ``limit: null``), with the
 search syntax, sort keys and cursor pagination the connector uses, cost accounting in a
 leaky bucket (``extensions.cost`` on every answer, ``THROTTLED`` exactly as Shopify sends
 it), and protected-customer-data redaction. See ``ShopState`` for the switches.
@@ -37,6 +39,7 @@ from tests.emulators.shopify_seed import INVALID_TOKEN, VERSIONS, ShopState, see
 
 STATE = web.AppKey("shopify_state", ShopState)
 MAX_COST = 1000
+COUNT_LIMIT = 10_000  # the count fields' default ``limit``
 Node = dict[str, Any]
 
 
@@ -167,6 +170,22 @@ def _connection(kind: str, sort_keys: frozenset[str]) -> Callable[[ShopState, No
     return resolve
 
 
+def _count(kind: str) -> Callable[[ShopState, Node], Node]:
+    """``ordersCount(query:, limit:)``: the connection's search filter, counted up to ``limit``."""
+
+    def resolve(state: ShopState, args: Node) -> Node:
+        limit = args.get("limit", COUNT_LIMIT)  # an explicit null lifts the cap
+        if limit is not None and (not isinstance(limit, int) or limit < 0):
+            raise QueryError("The limit argument must be a non-negative integer or null.")
+        wanted = search.parse_query(args.get("query"))
+        found = sum(1 for n in getattr(state, kind) if search.matches(n, wanted, FILTERS[kind]))
+        if limit is not None and found >= limit:
+            return {"__typename": "Count", "count": limit, "precision": "AT_LEAST"}
+        return {"__typename": "Count", "count": found, "precision": "EXACT"}
+
+    return resolve
+
+
 def _by_id(kind: str, type_name: str) -> Callable[[ShopState, Node], Node | None]:
     def resolve(state: ShopState, args: Node) -> Node | None:
         wanted = str(args.get("id") or "")
@@ -283,6 +302,9 @@ RESOLVERS: dict[str, Callable[[ShopState, Node], Any]] = {
     "order": _by_id("orders", "Order"),
     "customer": _by_id("customers", "Customer"),
     "product": _by_id("products", "Product"),
+    "ordersCount": _count("orders"),
+    "customersCount": _count("customers"),
+    "productsCount": _count("products"),
 }
 
 
@@ -307,6 +329,7 @@ def _errors(errors: list[Node], cost: Node | None = None) -> web.Response:
 def _throttled(
     state: ShopState, cost: int, *, status: int, headers: dict[str, str] | None = None
 ) -> web.Response:
+    state.throttled += 1
     body = {
         "errors": [
             {

@@ -45,6 +45,7 @@ class ShopState:
     html: bool = False  # answer with a storefront web page instead of JSON
     delay: float = 0.0  # seconds to wait before answering
     requests: list[Node] = field(default_factory=list)  # what the client sent
+    throttled: int = 0  # how many requests were answered THROTTLED (200 or 429)
 
     def bucket_level(self) -> float:
         now = self.clock()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -26,6 +27,10 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+    def utc(self) -> datetime:
+        """The same moment for the connector's injected ``now``."""
+        return datetime.fromtimestamp(self.now, UTC)
 
 
 @pytest.fixture
@@ -68,7 +73,8 @@ async def make_connector(
         retry = RetryPolicy(attempts=options.pop("attempts", 4), sleep=sleep, random=lambda: 0.5)
         token = options.pop("token", shop.token)
         settings = {"shop": shop.domain, "base_url": base_url, **options}
-        connector = create(settings, {"token": token}, ConnectorContext(http=http, retry=retry))
+        context = ConnectorContext(http=http, retry=retry, now=clock.utc)
+        connector = create(settings, {"token": token}, context)
         opened.append((connector, http))
         return connector
 

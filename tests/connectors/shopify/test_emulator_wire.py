@@ -83,3 +83,16 @@ async def test_cursor_pagination_walks_every_record_once(base_url: str, shop: Sh
             break
         after = page["pageInfo"]["endCursor"]
     assert len(seen) == len(set(seen)) == 7
+
+
+async def test_count_fields_filter_cap_and_cost_one_point(base_url: str, shop: ShopState) -> None:
+    query = "query C($q: String) { ordersCount(query: $q, limit: 2) { count precision } }"
+    body = (await post(base_url, shop, query, q="updated_at:>='2026-01-31T00:00:00Z'")).json()
+    assert body["data"] == {"ordersCount": {"count": 2, "precision": "AT_LEAST"}}
+    assert body["extensions"]["cost"]["requestedQueryCost"] == 1
+    uncapped = "{ customersCount(limit: null) { count precision } productsCount { count } }"
+    body = (await post(base_url, shop, uncapped)).json()
+    assert body["data"] == {
+        "customersCount": {"count": 5, "precision": "EXACT"},
+        "productsCount": {"count": 7},
+    }

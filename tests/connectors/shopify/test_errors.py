@@ -23,13 +23,14 @@ async def test_throttled_waits_exactly_what_the_bucket_needs(
     make_connector: MakeConnector, shop: ShopState, sleeps: list[float]
 ) -> None:
     connector = await make_connector()
-    shop.bucket_level()  # start the bucket's clock
-    shop.available = 499.0
+    await connector.test()  # the client now believes the bucket is nearly full
+    shop.available = 499.0  # ...but another app drained it meanwhile
     # products(first: 166) requests 999 points; 100 restored a second → (999 − 499) / 100 s.
-    pages = [p async for p in connector.changed_products(None)]
+    products = await connector.search_products("mug", limit=200)
     assert sleeps == [pytest.approx(5.0)]
-    assert sum(len(p.records) for p in pages) == 7
-    assert len(shop.requests) == 2
+    assert shop.throttled == 1
+    assert [p.title for p in products] == ["Café Crème Mug"]
+    assert len(shop.requests) == 3
 
 
 async def test_throttled_answer_sent_as_http_429_is_handled_alike(
