@@ -81,7 +81,7 @@ def error_for(response: httpx.Response, *, over_https: bool) -> IntegrationError
     try:
         body = decode_json(PLATFORM, response)
     except BadResponseError as unreadable:
-        return unreadable
+        return _no_api(response) if response.status_code == 404 else unreadable
     if not isinstance(body, dict) or "code" not in body:
         if response.status_code >= 500:
             return _unavailable(response)
@@ -92,6 +92,16 @@ def error_for(response: httpx.Response, *, over_https: bool) -> IntegrationError
             status=response.status_code,
         )
     return _from_body(response, body, over_https=over_https)
+
+
+def _no_api(response: httpx.Response) -> ConfigError:
+    return ConfigError(
+        PLATFORM,
+        f"There is no WooCommerce REST API at {response.request.url.host} (HTTP 404).",
+        hint="Check the shop address, that WooCommerce is active, and that WordPress → "
+        "Settings → Permalinks is not set to 'Plain'.",
+        status=404,
+    )
 
 
 def html_page(response: httpx.Response) -> BadResponseError:

@@ -141,6 +141,13 @@ def test_an_unreadable_error_body_is_a_bad_response():
     assert err.message == "shop.test sent a reply Storedesk could not read."
 
 
+def test_a_plain_404_means_no_woocommerce_api_at_that_address():
+    err = error_for(_answer(404, b"404: Not Found", "text/plain"), over_https=True)
+    assert isinstance(err, ConfigError)
+    assert err.message == "There is no WooCommerce REST API at shop.test (HTTP 404)."
+    assert err.hint is not None and "Permalinks" in err.hint
+
+
 def test_rate_limit_carries_the_wait():
     err = error_for(
         _answer(429, b"{}", "application/json", **{"retry-after": "7"}), over_https=True
