@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.records import Customer, Order
 from core.serialize import to_jsonable
-from core.workspace.stores import StoreEntry
+
+if TYPE_CHECKING:
+    from core.workspace.stores import StoreEntry
 
 
 def _money(amount: object, currency: str | None) -> str:

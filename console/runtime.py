@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from connectors.errors import (
     AuthError,
@@ -19,6 +19,9 @@ from connectors.errors import (
 from core.keys import VaultError
 from core.serialize import to_jsonable
 from core.workspace.paths import WorkspaceError
+
+if TYPE_CHECKING:
+    from console.session import CliSession
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -72,3 +75,11 @@ def warn(text: str) -> None:
 def data_dir_arg(args: argparse.Namespace) -> str | None:
     value = getattr(args, "data_dir", None)
     return str(value) if value else None
+
+
+def open_session(args: argparse.Namespace) -> CliSession:
+    """The command's workspace, vault and connectors; imported only when a command runs,
+    so ``storedesk --help`` stays quick."""
+    from console.session import CliSession
+
+    return CliSession(args)

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from console.commands.store import connection_for_demo
 from console.commands.sync import ProgressBar, summarise
 from console.render import describe_order
-from console.runtime import EXIT_OK, CliError
-from console.session import CliSession
+from console.runtime import EXIT_OK, CliError, open_session
 
 DEMO_STORE = "demo"
 DEMO_ORDER = "1001"
 DEMO_EMAIL = "alice@example.com"
+
+if TYPE_CHECKING:
+    from console.session import CliSession
 
 
 def register(commands: Any) -> None:
@@ -45,7 +47,7 @@ async def _demo(session: CliSession) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    with CliSession(args) as session:
+    with open_session(args) as session:
         asyncio.run(_demo(session))
         where = session.data_dir
     print(

@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from console.render import describe_customer, describe_order, describe_store
-from console.runtime import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, CliError, print_json
-from console.session import CliSession
+from console.runtime import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, CliError, open_session, print_json
 from core.demo import demo_database_url, demo_mapping_path
 
 
@@ -121,7 +120,7 @@ def connection_for_demo() -> tuple[dict[str, Any], dict[str, str]]:
 
 def cmd_add(args: argparse.Namespace) -> int:
     settings, secrets = connection_from_args(args)
-    with CliSession(args) as session:
+    with open_session(args) as session:
         if session.stores.get(args.name) is not None:
             raise CliError(f"a store named {args.name!r} already exists.", EXIT_USAGE)
         info = asyncio.run(session.test_connection(args.platform, settings, secrets))
@@ -133,7 +132,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    with CliSession(args) as session:
+    with open_session(args) as session:
         entries = session.stores.list()
     if args.json:
         print_json([describe_store(e, as_json=True) for e in entries])
@@ -146,7 +145,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
-    with CliSession(args) as session:
+    with open_session(args) as session:
         entry = session.require_store(args.name)
         info = asyncio.run(session.test_store(entry))
     print(f"{args.name}: connected to {info.name} ({entry.platform}).")
@@ -156,7 +155,7 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    with CliSession(args) as session:
+    with open_session(args) as session:
         if not session.stores.remove(args.name):
             raise CliError(f"there is no store named {args.name!r}.", EXIT_NOT_FOUND)
     print(f"Removed {args.name!r}; its credentials and synced data are erased.")
@@ -164,7 +163,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_lookup(args: argparse.Namespace) -> int:
-    with CliSession(args) as session:
+    with open_session(args) as session:
         entry = session.require_store(args.name)
         order = asyncio.run(session.lookup_order(entry, args.order, email=args.email))
     if order is None:
@@ -178,7 +177,7 @@ def cmd_lookup(args: argparse.Namespace) -> int:
 
 
 def cmd_customer(args: argparse.Namespace) -> int:
-    with CliSession(args) as session:
+    with open_session(args) as session:
         entry = session.require_store(args.name)
         customer, orders = asyncio.run(
             session.lookup_customer(entry, email=args.email, phone=args.phone, id=args.id)

@@ -7,10 +7,12 @@ import asyncio
 import contextlib
 import signal
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from console.runtime import EXIT_INTERRUPTED, EXIT_OK, print_json
-from console.session import CliSession
+from console.runtime import EXIT_INTERRUPTED, EXIT_OK, open_session, print_json
+
+if TYPE_CHECKING:
+    from console.session import CliSession
 
 
 def register(commands: Any) -> None:
@@ -61,7 +63,7 @@ async def _run(session: CliSession, name: str, full: bool, bar: ProgressBar) -> 
 
 def cmd_sync(args: argparse.Namespace) -> int:
     bar = ProgressBar()
-    with CliSession(args) as session:
+    with open_session(args) as session:
         result = asyncio.run(_run(session, args.name, args.full, bar))
     if args.json:
         print_json(result)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from console.runtime import EXIT_OK
-from console.session import CliSession
+from console.runtime import EXIT_OK, open_session
 
 
 def register(commands: Any) -> None:
@@ -17,7 +16,7 @@ def register(commands: Any) -> None:
 
 
 def cmd_rotate(args: argparse.Namespace) -> int:
-    with CliSession(args) as session:
+    with open_session(args) as session:
         rotation = session.vault.rotate(session.workspace)
     print(f"Rotated the master key ({rotation.key.source}); {rotation.rows} store(s) re-encrypted.")
     if rotation.note:
