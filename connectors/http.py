@@ -48,7 +48,24 @@ def check_base_url(platform: str, url: str, *, label: str = "store address") -> 
             f"The {label} must not contain '?' or '#'.",
             hint="Paste just the site's address.",
         )
+    if parts.username is not None or parts.password is not None:
+        raise ConfigError(
+            platform,
+            f"The {label} must not contain a user name or password.",
+            hint="Give credentials in their own fields, where they are kept encrypted.",
+        )
     return text.rstrip("/")
+
+
+def host_of(url: str) -> str:
+    """``host[:port]`` of a URL, never the ``user:password@`` part."""
+    parts = urlsplit(url)
+    host = parts.hostname or "the store"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return f"{host}:{port}" if port else host
 
 
 async def send(
@@ -59,7 +76,7 @@ async def send(
     **kwargs: Any,
 ) -> httpx.Response:
     """Send a request; network failures become ``UnavailableError``."""
-    host = urlsplit(url).netloc
+    host = host_of(url)
     try:
         return await client.request(method, url, **kwargs)
     except httpx.TimeoutException as exc:

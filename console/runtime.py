@@ -59,8 +59,29 @@ def exit_code_for(err: Exception) -> tuple[int, str]:
         return EXIT_UNAVAILABLE, str(err)
     if isinstance(err, (VaultError, WorkspaceError)):
         return EXIT_ERROR, str(err)
+    database = _database_sentence(err)
+    if database is not None:
+        return EXIT_ERROR, database
     name = type(err).__name__
     return EXIT_ERROR, f"unexpected {name}; run again with --verbose for details."
+
+
+def _database_sentence(err: Exception) -> str | None:
+    """The workspace database failed underneath a command (checked by name: SQLAlchemy is
+    not loaded for commands that never open the workspace)."""
+    kind = type(err)
+    if kind.__name__ != "OperationalError" or not kind.__module__.startswith("sqlalchemy"):
+        return None
+    reason = str(getattr(err, "orig", "") or "")
+    if "locked" in reason or "busy" in reason:
+        return (
+            "the workspace is busy: another Storedesk command or the console is writing to "
+            "it. Try again in a moment."
+        )
+    return (
+        f"the workspace database could not be used ({reason or 'no reason given'}). Check "
+        "that its folder is writable and the disk is not full."
+    )
 
 
 def print_json(value: Any) -> None:

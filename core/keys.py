@@ -168,7 +168,15 @@ def _read_key_file(path: Path) -> bytes | None:
             f"The key file {path} can be read by other users (mode {mode:04o}); Storedesk "
             f"refuses to use it. Run: chmod 600 {path}"
         )
-    return decode_key(path.read_text(encoding="ascii"), f"The key file {path}")
+    try:
+        text = path.read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "it is not a key"
+        raise VaultError(
+            f"The key file {path} cannot be read ({reason}). Restore it from your backup; "
+            "without it the stored credentials cannot be decrypted."
+        ) from None
+    return decode_key(text, f"The key file {path}")
 
 
 def _write_key_file(path: Path, key: bytes) -> None:

@@ -80,8 +80,11 @@ def summarise(name: str, result: Any) -> str:
             f"  {stream:<10} {counts.created} new, {counts.updated} updated, "
             f"{counts.unchanged} unchanged, {counts.failed} failed"
         )
-    for error in result.errors[:10]:
-        lines.append(f"  skipped: {error}")
-    if len(result.errors) > 10:
-        lines.append(f"  … and {len(result.errors) - 10} more (see the sync history)")
+    shown = result.errors[:10]
+    for issue in shown:
+        record = f" record {issue.external_id}" if issue.external_id else ""
+        lines.append(f"  skipped {issue.stream}{record}: {issue.message}")
+    failed = sum(counts.failed for counts in result.counts.values())
+    if failed > len(shown):
+        lines.append(f"  … and {failed - len(shown)} more skipped (see the sync history)")
     return "\n".join(lines)
