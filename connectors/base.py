@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Generic, Literal, Protocol, TypeVar, runtime_checkable
@@ -94,5 +94,3 @@ class Connector(Protocol):
 
 ConnectorFactory = Callable[[Mapping[str, Any], Mapping[str, str], ConnectorContext], Connector]
 """``factory(settings, secrets, context)``: settings are plain, secrets come from the vault."""
-
-AsyncCallable = Callable[[], Awaitable[Any]]

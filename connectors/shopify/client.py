@@ -38,7 +38,6 @@ class Denied:
 class Result:
     data: Mapping[str, Any]
     denied: tuple[Denied, ...] = ()
-    cost: Mapping[str, Any] | None = None
 
     def denied_under(self, *prefix: PathPart) -> tuple[Denied, ...]:
         """The withheld fields inside the object at ``prefix`` (e.g. ``"orders", "nodes", 3``)."""
@@ -94,7 +93,6 @@ class ShopifyClient:
         self._token = token
         self._retry = retry
         self._now = now
-        self.throttle_status: Mapping[str, Any] | None = None
         self.bucket: Bucket | None = None
 
     def __repr__(self) -> str:
@@ -140,7 +138,6 @@ class ShopifyClient:
         cost = (body.get("extensions") or {}).get("cost")
         cost = cost if isinstance(cost, dict) else None
         if cost and isinstance(cost.get("throttleStatus"), dict):
-            self.throttle_status = cost["throttleStatus"]
             self.bucket = Bucket.read(cost["throttleStatus"], self._now())
         denied = self._check_errors(body.get("errors"), cost, response)
         data = body.get("data")
@@ -152,7 +149,7 @@ class ShopifyClient:
                 len(denied),
                 ", ".join(".".join(map(str, d.path)) for d in denied[:5]),
             )
-        return Result(data=data, denied=denied, cost=cost)
+        return Result(data=data, denied=denied)
 
     def _check_errors(
         self, raw: object, cost: Mapping[str, Any] | None, response: httpx.Response

@@ -16,7 +16,7 @@ from connectors.errors import IntegrationError
 from connectors.http import make_client
 from connectors.shopify import queries
 from connectors.shopify.client import Result, ShopifyClient
-from connectors.shopify.errors import PROTECTED_WARNING
+from connectors.shopify.errors import PROTECTED_WARNING, unreadable_record
 from connectors.shopify.mapping import (
     customer_from_node,
     order_from_node,
@@ -93,7 +93,7 @@ class ShopifyConnector:
         node = result.data.get("order")
         if not isinstance(node, Mapping):
             return None
-        return _order(result, node, ("order",))
+        return _read_one("order", result, node, ("order",), _order)
 
     async def find_orders(
         self,
@@ -145,7 +145,7 @@ class ShopifyConnector:
         )
         nodes = (result.data.get("customers") or {}).get("nodes") or []
         match = next((n for n in nodes if same(n)), None)
-        return customer_from_node(match) if match else None
+        return _read_one("customer", result, match, ("customers",), _customer) if match else None
 
     async def _customer_by_id(self, value: str) -> Customer | None:
         numeric = _numeric_id(value)
@@ -156,7 +156,9 @@ class ShopifyConnector:
             queries.CUSTOMER_BY_ID, {"id": gid}, cost=queries.CUSTOMER_COST
         )
         node = result.data.get("customer")
-        return customer_from_node(node) if isinstance(node, Mapping) else None
+        if not isinstance(node, Mapping):
+            return None
+        return _read_one("customer", result, node, ("customer",), _customer)
 
     async def search_products(self, text: str, *, limit: int = 10) -> list[Product]:
         words = [w for w in (_search_word(w) for w in text.split()) if w]
@@ -168,7 +170,8 @@ class ShopifyConnector:
         cost = queries.connection_cost("products", first)
         result = await self.client.execute(queries.PRODUCTS, variables, cost=cost)
         nodes = (result.data.get("products") or {}).get("nodes") or []
-        return [product_from_node(n) for n in nodes[:limit]]
+        # Like a page of a stream: an unreadable product is skipped (and logged), not fatal.
+        return list(_read_page(result, "products", nodes[:limit], _product, None).records)
 
     # --- change streams -----------------------------------------------------------------
 
@@ -242,6 +245,24 @@ class ShopifyConnector:
 
 
 PageReader = Callable[[Result, Node, tuple[Any, ...]], R]
+READ_ERRORS = (ValueError, TypeError, KeyError, AttributeError)
+
+
+def _external_id(node: object) -> str | None:
+    if not isinstance(node, Mapping):
+        return None
+    return str(node.get("id") or "") or None
+
+
+def _read_one(
+    what: str, result: Result, node: Node, path: tuple[Any, ...], read: PageReader[R]
+) -> R:
+    """One looked-up record; if it cannot be read, a ``BadResponseError`` says so."""
+    try:
+        return read(result, node, path)
+    except READ_ERRORS as exc:
+        log.warning("Shopify sent an unreadable %s %s: %s", what, _external_id(node), exc)
+        raise unreadable_record(what, _external_id(node), exc) from None
 
 
 def _read_page(
@@ -252,10 +273,10 @@ def _read_page(
     for index, node in enumerate(nodes):
         try:
             records.append(read(result, node, (root, "nodes", index)))
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            external = str(node.get("id") or "") if isinstance(node, Mapping) else ""
+        except READ_ERRORS as exc:
+            external = _external_id(node)
             log.warning("Skipped an unreadable Shopify %s record %s: %s", root, external, exc)
-            problems.append(RecordError(external_id=external or None, message=str(exc)))
+            problems.append(RecordError(external_id=external, message=str(exc)))
     return Page(records=tuple(records), total=total, errors=tuple(problems))
 
 

@@ -164,6 +164,20 @@ def for_graphql_error(error: Mapping[str, Any], cost: Mapping[str, Any] | None) 
     )
 
 
+def unreadable_record(what: str, external_id: str | None, problem: object) -> BadResponseError:
+    """A single ``what`` ("order", "customer") whose fields the mapping could not read."""
+    article = "an" if what[:1] in "aeiou" else "a"
+    return BadResponseError(
+        PLATFORM,
+        f"Shopify sent {article} {what} Storedesk could not read.",
+        hint=(
+            f"Open the {what} in the Shopify admin to check it looks normal; if it does, "
+            "Storedesk may need an update for this API version."
+        ),
+        detail=f"{external_id or 'unknown id'}: {problem}",
+    )
+
+
 def is_protected_data_denial(error: Mapping[str, Any]) -> bool:
     """An ``ACCESS_DENIED`` below the root field: the rest of the answer is still good."""
     code = (error.get("extensions") or {}).get("code")

@@ -35,7 +35,7 @@ R = TypeVar("R", Customer, Order, Product)
 def create(
     settings: Mapping[str, Any], secrets: Mapping[str, str], context: ConnectorContext
 ) -> SqlConnector:
-    url = secrets.get("url") or settings.get("url") or ""
+    url = secrets.get("url") or ""  # only from the vault: it can hold a password
     if not url:
         raise ConfigError(
             PLATFORM,

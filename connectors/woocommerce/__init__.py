@@ -210,7 +210,9 @@ class WooCommerceConnector:
             reply = await self._client.get(f"customers/{customer_id.strip()}")
         except NotFoundError:
             return None
-        return self._customers(Reply([reply.data], None, None))[0] if reply.data else None
+        # Like an unreadable order in ``get_order``: a customer that cannot be read is None.
+        found = self._customers(Reply([reply.data], None, None)) if reply.data else []
+        return found[0] if found else None
 
     async def _customer_by_phone(self, phone: str) -> Customer | None:
         # WordPress's user search does not look at phone numbers: find an order placed with

@@ -137,11 +137,6 @@ def parse_tracking(meta_data: Iterable[Any]) -> tuple[Tracking, ...]:
     return tracking_of(tracking_items(meta_data))
 
 
-def first_shipped_at(meta_data: Iterable[Any]) -> datetime | None:
-    """The earliest ``date_shipped`` (a Unix timestamp string), if any."""
-    return first_shipped_of(tracking_items(meta_data))
-
-
 def tracking_of(items: list[Mapping[str, Any]]) -> tuple[Tracking, ...]:
     """``parse_tracking`` for items already read from ``meta_data`` by ``tracking_items``."""
     if not items:
@@ -151,7 +146,7 @@ def tracking_of(items: list[Mapping[str, Any]]) -> tuple[Tracking, ...]:
 
 
 def first_shipped_of(items: list[Mapping[str, Any]]) -> datetime | None:
-    """``first_shipped_at`` for items already read from ``meta_data`` by ``tracking_items``."""
+    """The earliest ``date_shipped`` (a Unix timestamp string) among ``tracking_items``."""
     if not items:
         return None
     stamps = [str(i.get("date_shipped") or "") for i in items]

@@ -8,8 +8,10 @@ from decimal import Decimal
 import pytest
 
 from connectors.base import Connector
+from connectors.errors import BadResponseError
 from connectors.shopify import ShopifyConnector
 from core.records import Tracking
+from tests.emulators.shopify_seed import ShopState
 
 
 async def test_test_reports_the_shop(connector: ShopifyConnector) -> None:
@@ -198,3 +200,36 @@ async def test_product_search_untracked_unicode_and_nothing(connector: ShopifyCo
     assert await connector.search_products("zeppelin") == []
     assert await connector.search_products("  ") == []
     assert len(await connector.search_products("e", limit=2)) == 2
+
+
+async def test_an_unreadable_order_is_a_bad_response(
+    connector: ShopifyConnector, shop: ShopState
+) -> None:
+    shop.orders[0]["totalPriceSet"] = {"shopMoney": {"amount": "n/a", "currencyCode": "EUR"}}
+    with pytest.raises(BadResponseError) as caught:
+        await connector.get_order("1001")
+    assert caught.value.message == "Shopify sent an order Storedesk could not read."
+    assert caught.value.hint and "Shopify admin" in caught.value.hint
+    assert caught.value.detail and "total" in caught.value.detail
+
+
+@pytest.mark.parametrize("lookup", [{"email": "zoe.mueller@example.de"}, {"id": "7001"}])
+async def test_an_unreadable_customer_is_a_bad_response(
+    connector: ShopifyConnector, shop: ShopState, lookup: dict[str, str]
+) -> None:
+    shop.customers[0]["numberOfOrders"] = "lots"
+    with pytest.raises(BadResponseError) as caught:
+        await connector.get_customer(**lookup)
+    assert caught.value.message == "Shopify sent a customer Storedesk could not read."
+    assert caught.value.hint
+
+
+async def test_an_unreadable_product_is_left_out_of_the_search(
+    connector: ShopifyConnector, shop: ShopState, caplog: pytest.LogCaptureFixture
+) -> None:
+    mug = next(p for p in shop.products if p["title"] == "Café Crème Mug")
+    mug["totalInventory"] = "lots"
+    titles = [p.title for p in await connector.search_products("e")]
+    assert "Café Crème Mug" not in titles
+    assert "Merino Wool Sweater – Forest Green" in titles
+    assert "gid://shopify/Product/8002" in caplog.text

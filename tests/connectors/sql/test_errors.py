@@ -69,6 +69,15 @@ def test_bad_address_is_a_config_error(url: str) -> None:
     assert caught.value.hint
 
 
+def test_a_database_address_in_the_plain_settings_is_not_used() -> None:
+    # The address can hold a password, so it is only ever read from the secrets.
+    url = f"sqlite:///shop.db?password={SECRET}"
+    with pytest.raises(ConfigError) as caught:
+        sql.create({"mapping_toml": MAPPING, "url": url}, {}, quick_context())
+    assert caught.value.message == "The database address is missing."
+    assert SECRET not in str(caught.value)
+
+
 def test_bad_toml_names_the_line() -> None:
     broken = MAPPING.replace('status = "status"', 'status = "status')
     line = broken.splitlines().index('status = "status') + 1

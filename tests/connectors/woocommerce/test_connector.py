@@ -99,6 +99,14 @@ async def test_get_customer_by_email_id_and_phone(make: Make):
     assert await connector.get_customer(phone="+1 999 999 9999") is None
 
 
+async def test_an_unreadable_customer_by_id_is_none_as_an_unreadable_order_is(
+    make: Make, shop: Running
+):
+    unreadable = b'{"email": "no-id@example.test", "billing": "not an address"}'
+    shop.state.failures.append(Failure(200, unreadable, "application/json"))
+    assert await make().get_customer(id="4") is None
+
+
 async def test_search_products_by_text_and_sku(make: Make):
     connector = make()
     found = await connector.search_products("mug")
