@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -53,19 +56,26 @@ def _register_add(sub: Any) -> None:
     woo = platforms.add_parser("woocommerce", help="a WooCommerce shop (REST API keys)")
     woo.add_argument("--name", required=True)
     woo.add_argument("--url", required=True, help="the shop's address, e.g. https://shop.example")
-    woo.add_argument("--key", required=True, help="consumer key (ck_…)")
-    woo.add_argument("--secret", required=True, help="consumer secret (cs_…)")
+    woo.add_argument("--key", help=f"consumer key (ck_…); or ${ENV_SECRETS['key']}, or asked")
+    woo.add_argument(
+        "--secret", help=f"consumer secret (cs_…); or ${ENV_SECRETS['secret']}, or asked"
+    )
 
     shop = platforms.add_parser("shopify", help="a Shopify shop (Admin API access token)")
     shop.add_argument("--name", required=True)
     shop.add_argument("--shop", required=True, metavar="SHOP.myshopify.com")
-    shop.add_argument("--token", required=True, help="Admin API access token (shpat_…)")
+    shop.add_argument(
+        "--token", help=f"Admin API access token (shpat_…); or ${ENV_SECRETS['token']}, or asked"
+    )
     shop.add_argument("--api-version", help="GraphQL Admin API version (default 2026-01)")
     shop.add_argument("--base-url", help="API address other than https://SHOP (proxies, tests)")
 
     sql = platforms.add_parser("sql", help="your own MySQL/MariaDB, PostgreSQL or SQLite")
     sql.add_argument("--name", required=True)
-    sql.add_argument("--url", help="database URL, e.g. postgresql://user:pw@host/db")
+    sql.add_argument(
+        "--url",
+        help=f"database URL, e.g. postgresql://user:pw@host/db; or ${ENV_SECRETS['url']}, or asked",
+    )
     sql.add_argument("--mapping", type=Path, help="TOML mapping of tables and columns")
     sql.add_argument("--demo", action="store_true", help="use the demo shop shipped with Storedesk")
 
@@ -73,7 +83,7 @@ def _register_add(sub: Any) -> None:
     rest.add_argument("--name", required=True)
     rest.add_argument("--url", required=True, help="the API's base URL")
     rest.add_argument("--mapping", type=Path, required=True, help="TOML endpoints and mapping")
-    rest.add_argument("--key", help="API key or bearer token")
+    rest.add_argument("--key", help=f"API key or bearer token; or ${ENV_SECRETS['key']}")
 
     for parser in (woo, shop, sql, rest):
         parser.set_defaults(handler=cmd_add)
@@ -91,25 +101,51 @@ def _read_mapping(path: Path | None) -> str:
         raise CliError(f"the mapping file {path} is not UTF-8 text.", EXIT_USAGE) from None
 
 
+# Secrets given on the command line end up in shell history and process lists: each may
+# come from the environment instead, or be typed at a hidden prompt.
+ENV_SECRETS = {
+    "key": "STOREDESK_STORE_KEY",
+    "secret": "STOREDESK_STORE_SECRET",
+    "token": "STOREDESK_STORE_TOKEN",
+    "url": "STOREDESK_DATABASE_URL",
+}
+
+
+def secret_arg(args: argparse.Namespace, name: str, label: str, *, ask: bool = True) -> str:
+    """``--name``, else its environment variable, else a hidden prompt on a terminal."""
+    value = getattr(args, name, None) or os.environ.get(ENV_SECRETS[name], "")
+    if not value and ask and sys.stdin.isatty():
+        value = getpass.getpass(f"{label}: ")
+    if not value.strip():
+        raise CliError(
+            f"--{name} is required: pass it, set {ENV_SECRETS[name]}, or run on a terminal "
+            "to be asked.",
+            EXIT_USAGE,
+        )
+    return value.strip()
+
+
 def connection_from_args(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, str]]:
     """Settings (stored in clear) and secrets (stored in the vault) for ``store add``."""
     if args.platform == "woocommerce":
-        return {"url": args.url}, {"key": args.key, "secret": args.secret}
+        key = secret_arg(args, "key", "Consumer key (ck_…)")
+        return {"url": args.url}, {"key": key, "secret": secret_arg(args, "secret", "Secret")}
     if args.platform == "shopify":
         settings = {"shop": args.shop}
         if args.api_version:
             settings["api_version"] = args.api_version
         if args.base_url:
             settings["base_url"] = args.base_url
-        return settings, {"token": args.token}
+        return settings, {"token": secret_arg(args, "token", "Admin API access token")}
     if args.platform == "sql":
         if args.demo:
             return connection_for_demo()
-        if not args.url:
-            raise CliError("--url DATABASE_URL is required (or --demo).", EXIT_USAGE)
-        return {"mapping_toml": _read_mapping(args.mapping)}, {"url": args.url}
-    secrets = {"key": args.key} if args.key else {}
-    return {"url": args.url, "mapping_toml": _read_mapping(args.mapping)}, secrets
+        mapping = _read_mapping(args.mapping)
+        return {"mapping_toml": mapping}, {"url": secret_arg(args, "url", "Database URL")}
+    key = args.key or os.environ.get(ENV_SECRETS["key"], "").strip()
+    return {"url": args.url, "mapping_toml": _read_mapping(args.mapping)}, (
+        {"key": key} if key else {}
+    )
 
 
 def connection_for_demo() -> tuple[dict[str, Any], dict[str, str]]:

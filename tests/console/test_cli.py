@@ -229,3 +229,20 @@ def test_a_malformed_master_key_is_refused_without_echoing_it(
     assert code == 1
     assert "STOREDESK_MASTER_KEY is not a valid master key" in err
     assert "c2VjcmV0LXZhbHVl" not in out + err
+
+
+def test_secrets_can_come_from_the_environment_instead_of_the_command_line(
+    cli: Cli, woo: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STOREDESK_STORE_KEY", DEFAULT_KEY.key)
+    monkeypatch.setenv("STOREDESK_STORE_SECRET", DEFAULT_KEY.secret)
+    code, out, _ = cli("store", "add", "woocommerce", "--name", "woo", "--url", woo.url)
+    assert code == 0, out
+    assert cli("store", "test", "woo")[0] == 0
+
+
+def test_a_missing_secret_without_a_terminal_is_a_usage_error(cli: Cli, woo: Any) -> None:
+    code, _, err = cli("store", "add", "woocommerce", "--name", "woo", "--url", woo.url)
+    assert code == 2
+    assert "--key is required" in err
+    assert "STOREDESK_STORE_KEY" in err
