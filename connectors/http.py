@@ -14,10 +14,16 @@ from connectors.errors import BadResponseError, ConfigError, UnavailableError
 DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=10.0)
 
 
-def make_client(timeout: httpx.Timeout = DEFAULT_TIMEOUT) -> httpx.AsyncClient:
-    """The shared client a caller injects into connectors (one per process, closed on exit)."""
+def make_client(
+    timeout: httpx.Timeout = DEFAULT_TIMEOUT, *, verify: bool = True
+) -> httpx.AsyncClient:
+    """The shared client a caller injects into connectors (one per process, closed on exit).
+
+    ``verify=False`` accepts a shop's self-signed certificate (its ``verify_ssl`` setting).
+    """
     return httpx.AsyncClient(
         timeout=timeout,
+        verify=verify,
         follow_redirects=False,
         headers={
             "User-Agent": "Storedesk/0.1 (+store support chat)",
@@ -87,6 +93,8 @@ async def send(
             detail=type(exc).__name__,
         ) from None
     except httpx.ConnectError as exc:
+        if "CERTIFICATE_VERIFY_FAILED" in str(exc):
+            raise _untrusted(platform, host) from None
         raise UnavailableError(
             platform,
             f"Could not connect to {host}.",
@@ -100,6 +108,18 @@ async def send(
             hint="Check your internet connection and try again.",
             detail=type(exc).__name__,
         ) from None
+
+
+def _untrusted(platform: str, host: str) -> UnavailableError:
+    error = UnavailableError(
+        platform,
+        f"The HTTPS certificate of {host} is not trusted.",
+        hint="Check the address; if the shop really uses a self-signed certificate, "
+        "connect it with --no-verify-tls.",
+        detail="CERTIFICATE_VERIFY_FAILED",
+    )
+    error.retryable = False  # waiting will not make the certificate valid
+    return error
 
 
 def looks_like_html(response: httpx.Response) -> bool:

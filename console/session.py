@@ -60,7 +60,8 @@ class CliSession:
         secrets: Mapping[str, str],
         work: Callable[[Connector], Awaitable[T]],
     ) -> T:
-        async with make_client() as http:
+        verify = settings.get("verify_ssl", True) is not False
+        async with make_client(verify=verify) as http:
             connector = registry.build(platform, settings, secrets, ConnectorContext(http=http))
             try:
                 return await work(connector)

@@ -16,7 +16,7 @@ import httpx
 
 from connectors.base import ConnectorContext, Page, RecordError, StoreInfo
 from connectors.errors import ConfigError, NotFoundError
-from connectors.http import DEFAULT_TIMEOUT, check_base_url, make_client
+from connectors.http import check_base_url, make_client
 from connectors.woocommerce.client import MAX_PER_PAGE, Reply, WooClient
 from connectors.woocommerce.errors import PLATFORM
 from connectors.woocommerce.mapping import (
@@ -326,12 +326,5 @@ def create(
 
 
 def _own_client(verify: bool) -> httpx.AsyncClient:
-    """A client of our own (closed by ``aclose``), like ``make_client()`` but maybe unverified."""
-    if verify:
-        return make_client()
-    return httpx.AsyncClient(
-        timeout=DEFAULT_TIMEOUT,
-        follow_redirects=False,
-        headers={"User-Agent": "Storedesk/0.1 (+store support chat)", "Accept": "application/json"},
-        verify=False,
-    )
+    """A client of our own, closed by ``aclose``."""
+    return make_client(verify=verify)

@@ -60,6 +60,11 @@ def _register_add(sub: Any) -> None:
     woo.add_argument(
         "--secret", help=f"consumer secret (cs_…); or ${ENV_SECRETS['secret']}, or asked"
     )
+    woo.add_argument(
+        "--no-verify-tls",
+        action="store_true",
+        help="accept the shop's self-signed HTTPS certificate",
+    )
 
     shop = platforms.add_parser("shopify", help="a Shopify shop (Admin API access token)")
     shop.add_argument("--name", required=True)
@@ -129,7 +134,10 @@ def connection_from_args(args: argparse.Namespace) -> tuple[dict[str, Any], dict
     """Settings (stored in clear) and secrets (stored in the vault) for ``store add``."""
     if args.platform == "woocommerce":
         key = secret_arg(args, "key", "Consumer key (ck_…)")
-        return {"url": args.url}, {"key": key, "secret": secret_arg(args, "secret", "Secret")}
+        settings: dict[str, Any] = {"url": args.url}
+        if args.no_verify_tls:
+            settings["verify_ssl"] = False
+        return settings, {"key": key, "secret": secret_arg(args, "secret", "Secret")}
     if args.platform == "shopify":
         settings = {"shop": args.shop}
         if args.api_version:

@@ -44,6 +44,14 @@ def woo() -> Iterator[Any]:
 
 
 @pytest.fixture
+def woo_tls() -> Iterator[Any]:
+    """The WooCommerce emulator over HTTPS with a self-signed certificate."""
+    served = Served(lambda: woocommerce.running(woocommerce.ShopState.seeded(), tls=True))
+    yield served.value
+    served.close()
+
+
+@pytest.fixture
 def shop_state() -> Any:
     return seeded_shop()
 

@@ -246,3 +246,19 @@ def test_a_missing_secret_without_a_terminal_is_a_usage_error(cli: Cli, woo: Any
     assert code == 2
     assert "--key is required" in err
     assert "STOREDESK_STORE_KEY" in err
+
+
+def test_a_self_signed_shop_is_refused_unless_the_merchant_accepts_it(
+    cli: Cli, woo_tls: Any
+) -> None:
+    assert woo_tls.url.startswith("https://")
+    base = ["store", "add", "woocommerce", "--name", "woo", "--url", woo_tls.url]
+    base += ["--key", DEFAULT_KEY.key, "--secret", DEFAULT_KEY.secret]
+    code, _, err = cli(*base)
+    assert code == 5
+    assert "certificate" in err and "not trusted" in err and "--no-verify-tls" in err
+    code, out, _ = cli(*base, "--no-verify-tls")  # HTTP Basic over HTTPS from here on
+    assert code == 0, out
+    code, out, _ = cli("store", "lookup", "woo", "--order", "1001", "--json")
+    assert code == 0
+    assert json.loads(out)["number"] == "1001"
