@@ -12,6 +12,7 @@ from connectors.base import Connector, ConnectorContext, StoreInfo
 from connectors.http import make_client
 from connectors.sync import SyncEngine, SyncResult
 from console.runtime import EXIT_NOT_FOUND, CliError, data_dir_arg, warn
+from core.contacts import same_email
 from core.orders import clean_order_number
 from core.records import Customer, Order
 from core.vault import Vault
@@ -86,8 +87,7 @@ class CliSession:
         order = await self._with_store(entry, lambda c: c.get_order(clean_order_number(number)))
         if order is None or email is None:
             return order
-        owner = (order.customer.email or "").strip().casefold()
-        return order if owner and owner == email.strip().casefold() else None
+        return order if same_email(order.customer.email, email) else None
 
     async def lookup_customer(
         self,

@@ -23,7 +23,8 @@ from connectors.shopify.mapping import (
     product_from_node,
 )
 from connectors.shopify.settings import ShopifySettings
-from core.orders import clean_order_number, order_number_digits
+from core.contacts import phone_digits, same_email, same_phone
+from core.orders import clean_order_number, order_number_digits, pick_order
 from core.records import Customer, Order, Product
 from core.serialize import utc_iso
 
@@ -132,9 +133,8 @@ class ShopifyConnector:
         if id:
             return await self._customer_by_id(id)
         if email:
-            wanted = email.strip().casefold()
-            search, same = f"email:{queries.search_value(email.strip())}", _email_is(wanted)
-        elif phone and _digits(phone):
+            search, same = f"email:{queries.search_value(email.strip())}", _email_is(email)
+        elif phone and phone_digits(phone):
             search, same = f"phone:{queries.search_value(phone.strip())}", _phone_is(phone)
         else:
             return None
@@ -293,10 +293,6 @@ def _product(result: Result, node: Node, path: tuple[Any, ...]) -> Product:
     return product_from_node(node)
 
 
-def _number_key(number: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", clean_order_number(number).casefold())
-
-
 def _name_terms(wanted: str) -> list[str]:
     """What to search for: the number as written, then its digits alone (``SD-1001`` → ``1001``)."""
     digits = order_number_digits(wanted)
@@ -304,17 +300,9 @@ def _name_terms(wanted: str) -> list[str]:
 
 
 def _pick_by_name(nodes: list[Node], wanted: str) -> Node | None:
-    """The node whose name is this number; never a near match such as #10010 for 1001."""
-    key = _number_key(wanted)
+    """The node whose name is this number ("1001" for "#SD1001" only if unambiguous)."""
     named = [n for n in nodes if isinstance(n, Mapping) and n.get("id") and n.get("name")]
-    exact = [n for n in named if _number_key(str(n["name"])) == key]
-    if exact:
-        return exact[0]
-    if not wanted.isdigit():
-        return None
-    # "1001" typed for a store that prefixes its numbers ("#SD1001"): only if unambiguous.
-    same = [n for n in named if order_number_digits(str(n["name"])) == wanted]
-    return same[0] if len(same) == 1 else None
+    return pick_order(named, wanted, lambda n: str(n["name"]))
 
 
 def _numeric_id(value: str) -> str | None:
@@ -322,18 +310,13 @@ def _numeric_id(value: str) -> str | None:
     return text if text.isdigit() else None
 
 
-def _digits(text: str) -> str:
-    return re.sub(r"\D", "", text)
-
-
-def _email_is(wanted: str) -> Callable[[Node], bool]:
-    return lambda node: str(node.get("email") or "").strip().casefold() == wanted
+def _email_is(email: str) -> Callable[[Node], bool]:
+    return lambda node: same_email(str(node.get("email") or ""), email)
 
 
 def _phone_is(phone: str) -> Callable[[Node], bool]:
-    """Same number whatever the spelling: the last nine digits agree (+49 30 … vs 030 …)."""
-    wanted = _digits(phone)[-9:]
-    return lambda node: _digits(str(node.get("phone") or ""))[-9:] == wanted
+    """Same number whatever the spelling (+49 30 … vs 030 …): see ``core.contacts``."""
+    return lambda node: same_phone(str(node.get("phone") or ""), phone)
 
 
 def _search_word(word: str) -> str:

@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from core.orders import clean_order_number
 from core.records import Customer, CustomerRef, Order, OrderItem, Product, Tracking
 from core.serialize import parse_datetime, parse_decimal
 from core.statuses import shopify_status
@@ -38,7 +39,7 @@ def order_from_node(node: Node, warnings: Sequence[str] = ()) -> Order:
     return Order(
         platform="shopify",
         id=legacy_id(node.get("id")),
-        number=str(node.get("name") or "").lstrip("#").strip() or legacy_id(node.get("id")),
+        number=clean_order_number(str(node.get("name") or "")) or legacy_id(node.get("id")),
         status=status,
         total=total or Decimal(0),
         currency=currency or "",

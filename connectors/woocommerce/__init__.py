@@ -25,7 +25,8 @@ from connectors.woocommerce.mapping import (
     map_order,
     map_product,
 )
-from core.orders import clean_order_number, order_number_digits, same_order_number
+from core.contacts import PHONE_MIN, phone_digits, same_email, same_phone
+from core.orders import clean_order_number, pick_order, same_order_number
 from core.records import Customer, Order, Product
 from core.serialize import utc_iso
 
@@ -47,15 +48,6 @@ def shop_url(url: str) -> str:
             hint=f"Paste just the shop's address, such as {home}.",
         )
     return base
-
-
-def _digits(text: str | None) -> str:
-    return re.sub(r"\D", "", text or "")
-
-
-def _same_phone(a: str | None, b: str | None) -> bool:
-    da, db = _digits(a), _digits(b)
-    return len(da) >= 6 and len(db) >= 6 and (da.endswith(db[-9:]) or db.endswith(da[-9:]))
 
 
 def _since_param(since: datetime) -> dict[str, str]:
@@ -123,12 +115,8 @@ class WooCommerceConnector:
     async def _order_by_search(self, wanted: str) -> Order | None:
         reply = await self._client.get("orders", {"search": wanted, "per_page": 20})
         found = [o for o in map(self._try_order, reply.data or []) if o is not None]
-        exact = [o for o in found if same_order_number(o.number, wanted)]
-        if exact:
-            return exact[0]
-        if wanted.isdigit():  # the shopper left out the store's prefix: "1001" for "SD-1001"
-            return next((o for o in found if order_number_digits(o.number) == wanted), None)
-        return None
+        # "1001" for a store numbering "SD-1001" counts too, when only one order fits
+        return pick_order(found, wanted, lambda o: o.number)
 
     def _try_order(self, raw: Any) -> Order | None:
         try:
@@ -161,19 +149,18 @@ class WooCommerceConnector:
         # then by its last four digits, comparing all digits here.
         keep = self._phone_filter(phone)
         found = await self._collect_orders({"search": phone.strip()}, keep, limit, max_pages=3)
-        if not found and len(_digits(phone)) >= 6:
-            tail = {"search": _digits(phone)[-4:]}
+        if not found and len(phone_digits(phone)) >= PHONE_MIN:
+            tail = {"search": phone_digits(phone)[-4:]}
             found = await self._collect_orders(tail, keep, limit, max_pages=5)
         return sorted(found, key=lambda o: o.created_at, reverse=True)[:limit]
 
     @staticmethod
     def _email_filter(email: str) -> Any:
-        wanted = email.strip().casefold()
-        return lambda o: (o.customer.email or "").strip().casefold() == wanted
+        return lambda o: same_email(o.customer.email, email)
 
     @staticmethod
     def _phone_filter(phone: str) -> Any:
-        return lambda o: _same_phone(o.customer.phone, phone)
+        return lambda o: same_phone(o.customer.phone, phone)
 
     async def _collect_orders(
         self, params: dict[str, Any], keep: Any, limit: int, max_pages: int = 10
@@ -196,8 +183,7 @@ class WooCommerceConnector:
             return await self._customer_by_id(id)
         if email:
             reply = await self._client.get("customers", {"email": email.strip(), "role": "all"})
-            wanted = email.strip().casefold()
-            found = [c for c in self._customers(reply) if (c.email or "").casefold() == wanted]
+            found = [c for c in self._customers(reply) if same_email(c.email, email)]
             return found[0] if found else None
         if phone:
             return await self._customer_by_phone(phone)
@@ -218,7 +204,7 @@ class WooCommerceConnector:
         # WordPress's user search does not look at phone numbers: find an order placed with
         # that billing phone, then its registered customer.
         reply = await self._client.get("customers", {"search": phone.strip(), "role": "all"})
-        match = [c for c in self._customers(reply) if _same_phone(c.phone, phone)]
+        match = [c for c in self._customers(reply) if same_phone(c.phone, phone)]
         if match:
             return match[0]
         orders = await self.find_orders(phone=phone, limit=5)

@@ -15,6 +15,8 @@ from typing import Any, Literal, TypeVar
 from sqlalchemy import Connection
 from sqlalchemy.engine.interfaces import DBAPICursor
 
+from core.contacts import email_key as email_key  # re-exported: the writers index by it
+
 log = logging.getLogger(__name__)
 
 Outcome = Literal["created", "updated", "unchanged", "failed"]
@@ -82,11 +84,6 @@ def utc(moment: datetime | None) -> datetime | None:
 
 def money(amount: Decimal | None) -> Decimal | None:
     return None if amount is None else Decimal(format(amount, "f"))
-
-
-def email_key(email: str | None) -> str | None:
-    cleaned = (email or "").strip()
-    return cleaned.casefold() or None
 
 
 def chunks(values: Sequence[T], size: int = IN_CHUNK) -> list[Sequence[T]]:

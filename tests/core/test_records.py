@@ -63,6 +63,9 @@ def test_every_status_has_a_label() -> None:
         ("pedido 1001", "1001"),
         ("commande n° 1001", "1001"),
         ("Bestellung 1001", "1001"),
+        ("nº1001", "1001"),
+        ("NO1001", "NO1001"),  # a store prefix, not the word "no"
+        ("NR-7", "NR-7"),
     ],
 )
 def test_order_numbers_in_usual_forms(text: str, expected: str) -> None:
