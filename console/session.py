@@ -31,10 +31,14 @@ class CliSession:
 
     def __enter__(self) -> CliSession:
         self.workspace = Workspace.open(self.data_dir)
-        self.vault = Vault.open(self.data_dir)
-        self.vault.recover(self.workspace)
-        note_key_source(self.data_dir, self.vault.source)
-        self.stores = StoreRepository(self.workspace, self.vault)
+        try:
+            self.vault = Vault.open(self.data_dir)
+            note_key_source(self.data_dir, self.vault.source)
+            # (the repository also finishes a key rotation a crash interrupted)
+            self.stores = StoreRepository(self.workspace, self.vault)
+        except BaseException:
+            self.workspace.close()
+            raise
         return self
 
     def __exit__(
