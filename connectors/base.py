@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Generic, Literal, Protocol, TypeVar, runtime_checkable
@@ -16,6 +16,8 @@ StreamKind = Literal["customers", "orders", "products"]
 STREAM_KINDS: tuple[StreamKind, ...] = ("customers", "orders", "products")
 
 R = TypeVar("R", Customer, Order, Product)
+Item = TypeVar("Item")
+Out = TypeVar("Out")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,30 @@ class RecordError:
 
     external_id: str | None
     message: str
+
+
+def read_each(
+    items: Iterable[Item],
+    read: Callable[[Item], Out],
+    *,
+    unreadable: type[Exception] | tuple[type[Exception], ...],
+    external_id: Callable[[Item], str | None],
+    message: Callable[[Exception], str] = str,
+    on_skip: Callable[[str | None, Exception], None] | None = None,
+) -> tuple[list[Out], list[RecordError]]:
+    """Read every record; one that cannot be read becomes a ``RecordError`` (and ``on_skip``
+    hears of it), so one bad record never fails its page."""
+    records: list[Out] = []
+    errors: list[RecordError] = []
+    for item in items:
+        try:
+            records.append(read(item))
+        except unreadable as exc:
+            external = external_id(item)
+            if on_skip is not None:
+                on_skip(external, exc)
+            errors.append(RecordError(external, message(exc)))
+    return records, errors
 
 
 @dataclass(frozen=True, slots=True)

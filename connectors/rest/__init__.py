@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from connectors.base import ConnectorContext, Page, RecordError, StoreInfo
+from connectors.base import ConnectorContext, Page, RecordError, StoreInfo, read_each
 from connectors.errors import ConfigError
 from connectors.http import check_base_url, make_client
 from connectors.mapping_file import FieldProblem, as_int, as_text
@@ -218,12 +218,16 @@ def _build_all(shape: Shape, body: Any, build: Build[R]) -> tuple[list[R], list[
         objects = records_at(body, shape.root)
     except FieldProblem as problem:
         raise unreadable("reply", problem) from None
-    records: list[R] = []
-    errors: list[RecordError] = []
-    for obj in objects:
-        try:
-            records.append(build(shape, obj))
-        except FieldProblem as problem:
-            external = dig(obj, (shape.fields.get("id") or ("id",))[0])
-            errors.append(RecordError(None if external is None else str(external), f"{problem}."))
-    return records, errors
+    id_path = (shape.fields.get("id") or ("id",))[0]
+
+    def external_id(obj: Any) -> str | None:
+        external = dig(obj, id_path)
+        return None if external is None else str(external)
+
+    return read_each(
+        objects,
+        lambda obj: build(shape, obj),
+        unreadable=FieldProblem,
+        external_id=external_id,
+        message=lambda problem: f"{problem}.",
+    )

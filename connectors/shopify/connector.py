@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from connectors.base import ConnectorContext, Page, RecordError, StoreInfo
+from connectors.base import ConnectorContext, Page, StoreInfo, read_each
 from connectors.errors import IntegrationError
 from connectors.http import make_client
 from connectors.shopify import queries
@@ -268,15 +268,16 @@ def _read_one(
 def _read_page(
     result: Result, root: str, nodes: list[Node], read: PageReader[R], total: int | None
 ) -> Page[R]:
-    records: list[R] = []
-    problems: list[RecordError] = []
-    for index, node in enumerate(nodes):
-        try:
-            records.append(read(result, node, (root, "nodes", index)))
-        except READ_ERRORS as exc:
-            external = _external_id(node)
-            log.warning("Skipped an unreadable Shopify %s record %s: %s", root, external, exc)
-            problems.append(RecordError(external_id=external, message=str(exc)))
+    def skipped(external: str | None, exc: Exception) -> None:
+        log.warning("Skipped an unreadable Shopify %s record %s: %s", root, external, exc)
+
+    records, problems = read_each(
+        enumerate(nodes),
+        lambda pair: read(result, pair[1], (root, "nodes", pair[0])),
+        unreadable=READ_ERRORS,
+        external_id=lambda pair: _external_id(pair[1]),
+        on_skip=skipped,
+    )
     return Page(records=tuple(records), total=total, errors=tuple(problems))
 
 

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.sql import ColumnElement, Select
 
-from connectors.base import RecordError
+from connectors.base import RecordError, read_each
 from connectors.mapping_file import FieldProblem
 from connectors.sql.client import CURSOR, KEY, Row, SqlClient, matches_text, rows_by, untyped
 from connectors.sql.mapping import Entity, SqlMapping, to_customer, to_order, to_product
@@ -210,13 +210,15 @@ class Queries:
 
 def build_all(rows: Sequence[Row], id_name: str, build: Callable[[Row], R]) -> Built[R]:
     """Map every row; a row that cannot be read becomes a ``RecordError``, not a failure."""
-    records: list[R] = []
-    errors: list[RecordError] = []
-    for row in rows:
-        try:
-            records.append(build(row))
-        except FieldProblem as problem:
-            external = None if row.get(id_name) is None else str(row.get(id_name))
-            log.warning("sql: record %s skipped: %s", external, problem)
-            errors.append(RecordError(external, f"{problem}."))
-    return records, errors
+
+    def skipped(external: str | None, problem: Exception) -> None:
+        log.warning("sql: record %s skipped: %s", external, problem)
+
+    return read_each(
+        rows,
+        build,
+        unreadable=FieldProblem,
+        external_id=lambda row: None if row.get(id_name) is None else str(row.get(id_name)),
+        message=lambda problem: f"{problem}.",
+        on_skip=skipped,
+    )

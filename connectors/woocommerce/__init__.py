@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from connectors.base import ConnectorContext, Page, RecordError, StoreInfo
+from connectors.base import ConnectorContext, Page, StoreInfo, read_each
 from connectors.errors import ConfigError, NotFoundError
 from connectors.http import check_base_url, make_client
 from connectors.woocommerce.client import MAX_PER_PAGE, Reply, WooClient
@@ -276,14 +276,15 @@ class WooCommerceConnector:
 
     @staticmethod
     def _page(reply: Reply, mapper: Any) -> Page[Any]:
-        records: list[Any] = []
-        errors: list[RecordError] = []
-        for raw in reply.data or []:
-            try:
-                records.append(mapper(raw))
-            except MappingError as exc:
-                ext = str(raw.get("id")) if isinstance(raw, dict) and "id" in raw else None
-                errors.append(RecordError(ext, f"WooCommerce record could not be read: {exc}"))
+        records, errors = read_each(
+            reply.data or [],
+            mapper,
+            unreadable=MappingError,
+            external_id=lambda raw: (
+                str(raw.get("id")) if isinstance(raw, dict) and "id" in raw else None
+            ),
+            message=lambda exc: f"WooCommerce record could not be read: {exc}",
+        )
         return Page(tuple(records), reply.total, tuple(errors))
 
     async def aclose(self) -> None:

@@ -85,8 +85,7 @@ def order_values(store_id: int, order: Order) -> _Prepared:
         order.billing_postcode, order.status_url, _tracking(order),
     )  # fmt: skip
     items = [
-        (n, i.name, int(i.quantity), i.sku, None if i.price is None else format(i.price, "f"))
-        for n, i in enumerate(order.items)
+        (n, i.name, int(i.quantity), i.sku, db_money(i.price)) for n, i in enumerate(order.items)
     ]
     return _Prepared(external_id, values, row_digest((values, *items)), items)
 
