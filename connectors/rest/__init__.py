@@ -47,10 +47,10 @@ def create(
     mapping = load_mapping(str(settings.get("mapping_toml") or ""))
     if mapping.auth != "none" and not secrets.get("key"):
         raise ConfigError(PLATFORM, "The API key is missing.", hint="Paste the API key or token.")
-    check_base_url(PLATFORM, str(settings.get("url") or ""), label="API address")
+    base_url = check_base_url(PLATFORM, str(settings.get("url") or ""), label="API address")
     own = context.http is None
     http = context.http or make_client()
-    client = RestClient(str(settings.get("url")), mapping, secrets.get("key", ""), http)
+    client = RestClient(base_url, mapping, secrets.get("key", ""), http)
     return RestConnector(client, mapping, context, http if own else None)
 
 

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 import httpx
 
-from connectors.http import check_base_url, decode_json, send
+from connectors.http import decode_json, send
 from connectors.rest.errors import PLATFORM, from_status
 from connectors.rest.mapping import RestMapping
 
@@ -16,7 +16,7 @@ class RestClient:
     def __init__(
         self, base_url: str, mapping: RestMapping, key: str, http: httpx.AsyncClient
     ) -> None:
-        self.base_url = check_base_url(PLATFORM, base_url, label="API address")
+        self.base_url = base_url  # checked by ``create`` (connectors.http.check_base_url)
         self._mapping = mapping
         self._key = key
         self._http = http

@@ -72,13 +72,12 @@ class WooCommerceConnector:
     async def test(self) -> StoreInfo:
         status = (await self._client.get("system_status")).data
         env = status.get("environment") or {} if isinstance(status, dict) else {}
-        settings = status.get("settings") or {} if isinstance(status, dict) else {}
-        self._currency = settings.get("currency") or None
+        self._currency = _currency_of(status)
         home = str(env.get("home_url") or self._client.home_url).rstrip("/")
         return StoreInfo(
             name=urlsplit(home).netloc or home,
             platform=PLATFORM,
-            currency=self._currency,
+            currency=self._currency or None,
             version=env.get("version"),
             url=home,
             warnings=self._warnings(home),
@@ -244,9 +243,7 @@ class WooCommerceConnector:
 
     async def _store_currency(self) -> str | None:
         if self._currency is None:
-            status = (await self._client.get("system_status")).data
-            settings = status.get("settings") if isinstance(status, dict) else None
-            self._currency = (settings or {}).get("currency") or ""
+            self._currency = _currency_of((await self._client.get("system_status")).data)
         return self._currency or None
 
     # --- change streams -----------------------------------------------------------------
@@ -290,6 +287,12 @@ class WooCommerceConnector:
     async def aclose(self) -> None:
         if self._own_http is not None:
             await self._own_http.aclose()
+
+
+def _currency_of(status: Any) -> str:
+    """The store currency from ``system_status`` ("" when it does not say)."""
+    settings = status.get("settings") if isinstance(status, dict) else None
+    return str((settings or {}).get("currency") or "")
 
 
 def create(
