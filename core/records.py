@@ -133,6 +133,15 @@ class KnowledgeEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class BusinessHours:
+    """Opening hours for one weekday (0 = Monday), ``"09:00"``–``"17:30"`` local time."""
+
+    day: int
+    opens: str
+    closes: str
+
+
+@dataclass(frozen=True, slots=True)
 class WidgetConfig:
     key: str
     name: str
@@ -147,6 +156,11 @@ class WidgetConfig:
     languages: tuple[str, ...] = ("en",)
     lead_form: bool = True
     appointment_form: bool = False
+    avatar_url: str | None = None
+    reply_time: str | None = None
+    timezone: str = "UTC"
+    business_hours: tuple[BusinessHours, ...] = ()
+    suggestions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

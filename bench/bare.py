@@ -1,0 +1,35 @@
+"""The baseline: a bare aiohttp application answering a small JSON document, nothing else."""
+
+from __future__ import annotations
+
+import argparse
+
+from aiohttp import web
+
+DOCUMENT = {
+    "key": "wk_bench",
+    "title": "Chat with us",
+    "greeting": "Hi! How can we help?",
+    "color": "#2563eb",
+    "languages": ["en"],
+    "online": True,
+}
+
+
+async def handler(request: web.Request) -> web.Response:
+    if request.can_read_body:
+        await request.read()
+    return web.json_response(DOCUMENT)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", handler)
+    web.run_app(app, host="127.0.0.1", port=args.port, print=lambda *_: print("ready", flush=True))
+
+
+if __name__ == "__main__":
+    main()

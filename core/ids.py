@@ -1,0 +1,42 @@
+"""Identifiers made by Storedesk itself: sortable by time, unguessable, URL-safe.
+
+``new_id("m")`` gives ``m_01JD3K…``: a 48-bit millisecond timestamp and 80 random bits in
+Crockford base32 (26 characters), so ids of one process sort in creation order.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_lock = threading.Lock()
+_last = (0, 0)
+
+
+def _encode(value: int, length: int) -> str:
+    out = []
+    for _ in range(length):
+        value, digit = divmod(value, 32)
+        out.append(_ALPHABET[digit])
+    return "".join(reversed(out))
+
+
+def new_id(prefix: str) -> str:
+    """A new id; later calls in this process always sort after earlier ones."""
+    global _last
+    with _lock:
+        millis = time.time_ns() // 1_000_000
+        last_millis, last_random = _last
+        if millis <= last_millis:
+            millis, rand = last_millis, last_random + 1
+        else:
+            rand = secrets.randbits(80)
+        _last = (millis, rand)
+    return f"{prefix}_{_encode(millis, 10)}{_encode(rand & ((1 << 80) - 1), 16)}"
+
+
+def new_token() -> str:
+    """A random 256-bit bearer token, URL-safe."""
+    return secrets.token_urlsafe(32)

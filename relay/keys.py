@@ -1,0 +1,27 @@
+"""Every piece of relay state lives in one of these typed application keys."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+if TYPE_CHECKING:
+    import httpx
+
+    from relay.metrics import Metrics
+    from relay.services.broker import Broker
+    from relay.services.conversations import ConversationService
+    from relay.services.lookups import LookupPool
+    from relay.settings import Settings
+    from relay.state import RuntimeState
+    from relay.storage import RelayStore
+
+SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
+STORE: web.AppKey[RelayStore] = web.AppKey("store")
+METRICS: web.AppKey[Metrics] = web.AppKey("metrics")
+HTTP: web.AppKey[httpx.AsyncClient] = web.AppKey("http")
+RUNTIME: web.AppKey[RuntimeState] = web.AppKey("runtime")  # draining flag, limiters
+BROKER: web.AppKey[Broker] = web.AppKey("broker")  # live fan-out to event streams
+LOOKUPS: web.AppKey[LookupPool] = web.AppKey("lookups")  # store connectors + caches
+CONVERSATIONS: web.AppKey[ConversationService] = web.AppKey("conversations")
