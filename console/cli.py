@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from console.commands import demo, store, sync, vault
+from console.commands import demo, kb, relay, store, sync, vault, widget
 from console.runtime import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CliError, exit_code_for
 from core import __version__, redact
 
@@ -34,6 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
     store.register(commands)
     sync.register(commands)
     vault.register(commands)
+    widget.register(commands)
+    kb.register(commands)
+    relay.register(commands)
     demo.register(commands)
     return parser
 

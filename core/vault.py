@@ -1,7 +1,9 @@
-"""Store credentials encrypted at rest with AES-256-GCM.
+"""Secrets encrypted at rest with AES-256-GCM: store credentials, widget identity secrets,
+the relay pairing key.
 
 A value is ``b"v1" + key id (4 bytes) + nonce (12 bytes) + ciphertext``; the associated data
-binds it to its store id and key id, so a blob copied to another store does not decrypt.
+binds it to its label (``store:<id>``, ``widget:<key>``, ``relay:<id>``) and key id, so a
+blob copied to another row does not decrypt.
 
 Rotation never loses a secret: the new key is first saved as *pending*, every row is
 re-encrypted in one transaction, and only then is the pending key promoted. Rows say which
@@ -26,12 +28,20 @@ from sqlalchemy import select, update
 
 from core import redact
 from core.keys import ENV_ROTATION_HELP, KEY_BYTES, KeySource, VaultError, resolve_key_source
-from core.workspace.models import StoreRow
+from core.workspace.models import RelayLink, StoreRow, Widget
 
 if TYPE_CHECKING:
     from core.workspace import Workspace
 
-__all__ = ["MasterKey", "Rotation", "Vault", "VaultError"]
+__all__ = [
+    "MasterKey",
+    "Rotation",
+    "Vault",
+    "VaultError",
+    "relay_label",
+    "store_label",
+    "widget_label",
+]
 
 log = logging.getLogger(__name__)
 FORMAT = b"v1"
@@ -106,17 +116,25 @@ class Vault:
         return self.pending or self.master
 
     def encrypt(self, store_id: int, secrets: Mapping[str, str]) -> bytes:
-        return self._seal_with(self._target, store_id, secrets)
+        return self.seal(store_label(store_id), secrets)
 
     def decrypt(self, store_id: int, blob: bytes) -> dict[str, str]:
-        key = self._key_for(store_id, blob)
+        return self.unseal(store_label(store_id), blob)
+
+    def seal(self, label: str, secrets: Mapping[str, str]) -> bytes:
+        """Encrypt ``secrets`` bound to ``label`` (``store:<id>``, ``widget:<key>``,
+        ``relay:<id>``): a blob sealed for one label does not open under another."""
+        return self._seal_with(self._target, label, secrets)
+
+    def unseal(self, label: str, blob: bytes) -> dict[str, str]:
+        key = self._key_for(label, blob)
         nonce = blob[len(FORMAT) + KEY_ID_BYTES : HEADER]
         try:
-            plain = key.aead.decrypt(nonce, blob[HEADER:], _associated(store_id, key))
+            plain = key.aead.decrypt(nonce, blob[HEADER:], _associated(label, key))
         except InvalidTag:
             raise VaultError(
-                f"The credentials of store #{store_id} could not be decrypted: they were "
-                "altered or belong to another store. Enter them again."
+                f"{_describe(label)} could not be decrypted: the stored value was altered "
+                f"or belongs to another {_kind(label)}. {_remedy(label).capitalize()}."
             ) from None
         value: dict[str, str] = json.loads(plain)
         redact.remember(value.values())
@@ -127,15 +145,15 @@ class Vault:
             raise VaultError("Stored credentials are in an unknown format; enter them again.")
         return blob[len(FORMAT) : len(FORMAT) + KEY_ID_BYTES]
 
-    def _key_for(self, store_id: int, blob: bytes) -> MasterKey:
+    def _key_for(self, label: str, blob: bytes) -> MasterKey:
         key_id = self.key_id_of(blob)
         for key in (self.master, self.pending):
             if key is not None and key.key_id == key_id:
                 return key
         raise VaultError(
-            f"The credentials of store #{store_id} were encrypted with a master key this "
-            f"computer does not have (key id {key_id.hex()}; using the {self.source}). "
-            "Restore that key or enter the store's credentials again."
+            f"{_describe(label)}: encrypted with a master key this computer does not "
+            f"have (key id {key_id.hex()}; using the {self.source}). "
+            f"Restore that key or {_remedy(label)}."
         )
 
     def recover(self, workspace: Workspace) -> int:
@@ -144,13 +162,13 @@ class Vault:
             return 0
         rows = self._reencrypt_all(workspace, self.pending, _no_checkpoint)
         self._promote()
-        log.info("Finished an interrupted master key rotation (%d stores)", rows)
+        log.info("Finished an interrupted master key rotation (%d secrets)", rows)
         return rows
 
     def rotate(
         self, workspace: Workspace, *, checkpoint: Callable[[str], None] = _no_checkpoint
     ) -> Rotation:
-        """Re-encrypt every store's credentials under a new master key."""
+        """Re-encrypt every sealed secret (stores, widgets, relay link) under a new master key."""
         if not self._source.can_store:
             return self._rotate_external(workspace)
         self.recover(workspace)
@@ -162,7 +180,7 @@ class Vault:
         checkpoint("reencrypted")
         self._promote()
         checkpoint("promoted")
-        log.info("Rotated the master key (%d stores re-encrypted)", rows)
+        log.info("Rotated the master key (%d secrets re-encrypted)", rows)
         return Rotation(self.master, rows)
 
     def _rotate_external(self, workspace: Workspace) -> Rotation:
@@ -170,7 +188,7 @@ class Vault:
             raise VaultError(ENV_ROTATION_HELP)
         rows = self._reencrypt_all(workspace, self.pending, _no_checkpoint)
         note = (
-            "Every store's credentials now use the key in STOREDESK_MASTER_KEY_NEXT. Move that "
+            "Every stored secret now uses the key in STOREDESK_MASTER_KEY_NEXT. Move that "
             "value into STOREDESK_MASTER_KEY and remove STOREDESK_MASTER_KEY_NEXT."
         )
         return Rotation(self.pending, rows, note)
@@ -186,30 +204,76 @@ class Vault:
     ) -> int:
         count = 0
         with workspace.engine.begin() as connection:
-            query = select(StoreRow.id, StoreRow.secrets).where(StoreRow.secrets.is_not(None))
-            for store_id, blob in connection.execute(query).all():
-                assert blob is not None
-                if self.key_id_of(blob) == key.key_id:
-                    continue
-                sealed = self._seal_with(key, store_id, self.decrypt(store_id, blob))
-                connection.execute(
-                    update(StoreRow).where(StoreRow.id == store_id).values(secrets=sealed)
-                )
-                count += 1
-                checkpoint("row-reencrypted")
+            for table, ident, column, label_of in _SEALED_COLUMNS:
+                query = select(ident, column).where(column.is_not(None))
+                for row_id, blob in connection.execute(query).all():
+                    if self.key_id_of(blob) == key.key_id:
+                        continue
+                    label = label_of(row_id)
+                    sealed = self._seal_with(key, label, self.unseal(label, blob))
+                    connection.execute(
+                        update(table).where(ident == row_id).values({column.key: sealed})
+                    )
+                    count += 1
+                    checkpoint("row-reencrypted")
         return count
 
-    def _seal_with(self, key: MasterKey, store_id: int, secrets: Mapping[str, str]) -> bytes:
+    def _seal_with(self, key: MasterKey, label: str, secrets: Mapping[str, str]) -> bytes:
         redact.remember(secrets.values())
         nonce = os.urandom(NONCE_BYTES)
         plain = json.dumps(dict(secrets), sort_keys=True).encode()
-        return (
-            FORMAT + key.key_id + nonce + key.aead.encrypt(nonce, plain, _associated(store_id, key))
-        )
+        return FORMAT + key.key_id + nonce + key.aead.encrypt(nonce, plain, _associated(label, key))
 
     def __repr__(self) -> str:
         return f"Vault(source={self.source!r})"
 
 
-def _associated(store_id: int, key: MasterKey) -> bytes:
-    return b"storedesk:store:%d:" % store_id + FORMAT + key.key_id
+def store_label(store_id: int) -> str:
+    return f"store:{store_id}"
+
+
+def widget_label(key: str) -> str:
+    return f"widget:{key}"
+
+
+def relay_label(link_id: int) -> str:
+    return f"relay:{link_id}"
+
+
+def _associated(label: str, key: MasterKey) -> bytes:
+    # For stores this is byte for byte the original b"storedesk:store:%d:" + FORMAT + key id.
+    return b"storedesk:" + label.encode() + b":" + FORMAT + key.key_id
+
+
+def _kind(label: str) -> str:
+    return {"store": "store", "widget": "widget", "relay": "relay link"}.get(
+        label.partition(":")[0], "record"
+    )
+
+
+def _describe(label: str) -> str:
+    kind, _, name = label.partition(":")
+    if kind == "store":
+        return f"The credentials of store #{name}"
+    if kind == "widget":
+        return f"The identity secret of widget {name}"
+    if kind == "relay":
+        return "The relay pairing key"
+    return f"The secrets of {label}"
+
+
+def _remedy(label: str) -> str:
+    kind = label.partition(":")[0]
+    if kind == "widget":
+        return "recreate the widget"
+    if kind == "relay":
+        return "pair with the relay again (storedesk relay pair)"
+    return "enter the store's credentials again"
+
+
+_SEALED_COLUMNS: tuple[tuple[Any, Any, Any, Callable[[Any], str]], ...] = (
+    (StoreRow, StoreRow.id, StoreRow.secrets, store_label),
+    (Widget, Widget.key, Widget.identity_secret, widget_label),
+    (RelayLink, RelayLink.id, RelayLink.private_key, relay_label),
+)
+"""Every vault-sealed column: rotation and crash recovery re-encrypt them all."""

@@ -1,12 +1,53 @@
-"""`storedesk-relay`: the relay's command line."""
+"""`storedesk-relay`: serve the relay, migrate its database, print a pairing code.
+
+Every command takes ``--data-dir`` (default ``$STOREDESK_RELAY_HOME``, else the user data
+folder ``storedesk-relay``). A bad setting is one sentence on stderr and exit code 2; a
+database that cannot be reached is exit code 5; never a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import logging
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from aiohttp import web
 
 from core import __version__
+from relay import logs
+from relay.settings import Settings, SettingsError
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_UNAVAILABLE = 5
+EXIT_INTERRUPTED = 130
+
+log = logging.getLogger("relay")
+
+
+class CliError(Exception):
+    def __init__(self, message: str, exit_code: int = EXIT_ERROR) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="folder for the relay database and key (default: $STOREDESK_RELAY_HOME, "
+        "else the user data folder)",
+    )
+    parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="PostgreSQL instead of SQLite, e.g. postgresql+psycopg://user@host/db",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -15,13 +56,148 @@ def build_parser() -> argparse.ArgumentParser:
         description="The Storedesk relay: serves the chat widget and runs the bot.",
     )
     parser.add_argument("--version", action="version", version=f"storedesk-relay {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    serve = commands.add_parser("serve", help="run the relay until stopped (Ctrl-C or SIGTERM)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8080, help="port to listen on")
+    _common(serve)
+    serve.set_defaults(handler=cmd_serve)
+    migrate = commands.add_parser("migrate", help="create or upgrade the relay database")
+    _common(migrate)
+    migrate.set_defaults(handler=cmd_migrate)
+    pairing = commands.add_parser(
+        "pairing-code", help="print a one-time code to pair a console (valid 10 minutes)"
+    )
+    _common(pairing)
+    pairing.set_defaults(handler=cmd_pairing_code)
     return parser
 
 
+async def _with_store(settings: Settings, work: Callable[[Any], Awaitable[Any]]) -> Any:
+    from relay.storage import RelayStore, StorageError
+
+    try:
+        store = await RelayStore.open(
+            settings.store_url, relay_key=settings.relay_key, now=settings.now
+        )
+    except StorageError as exc:
+        raise CliError(str(exc), EXIT_UNAVAILABLE) from None
+    try:
+        await store.migrate()
+        return await work(store)
+    except StorageError as exc:
+        raise CliError(str(exc), EXIT_UNAVAILABLE) from None
+    finally:
+        await store.close()
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    settings = Settings.from_env(args)
+
+    async def nothing(store: Any) -> None:
+        return None
+
+    asyncio.run(_with_store(settings, nothing))
+    print("The relay database is up to date.")
+    return EXIT_OK
+
+
+def cmd_pairing_code(args: argparse.Namespace) -> int:
+    from relay.services.pairing import issue_code
+
+    settings = Settings.from_env(args)
+
+    async def issue(store: Any) -> str:
+        return await issue_code(store, settings.relay_key, settings.now())
+
+    code = asyncio.run(_with_store(settings, issue))
+    print(f"Pairing code: {code}")
+    print("It is valid for 10 minutes and can be used once.")
+    print(f"On the console, run: storedesk relay pair https://YOUR-RELAY-ADDRESS {code}")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    settings = Settings.from_env(args)
+    asyncio.run(serve(settings))
+    return EXIT_OK
+
+
+async def serve(settings: Settings, *, ready: Callable[[str], None] | None = None) -> None:
+    """Run until SIGTERM/SIGINT, then drain: new requests get 503, streams end, in-flight
+    requests get ``shutdown_grace`` seconds to finish."""
+    from relay.app import create_app
+    from relay.keys import RUNTIME
+    from relay.storage import StorageError
+
+    app = create_app(settings)
+    runner = web.AppRunner(
+        app,
+        handle_signals=False,
+        access_log_class=logs.JsonAccessLogger,
+        shutdown_timeout=settings.shutdown_grace,
+    )
+    try:
+        await runner.setup()
+    except StorageError as exc:
+        raise CliError(str(exc), EXIT_UNAVAILABLE) from None
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        site = web.TCPSite(runner, settings.host, settings.port)
+        try:
+            await site.start()
+        except OSError as exc:
+            raise CliError(
+                f"The relay cannot listen on {settings.host}:{settings.port} "
+                f"({exc.strerror or exc}); choose another --host or --port.",
+                EXIT_USAGE,
+            ) from None
+        address = f"http://{settings.host}:{settings.port}"
+        log.info("Relay %s listening on %s (data in %s)", __version__, address, settings.data_dir)
+        if ready is not None:
+            ready(address)
+        await stop.wait()
+        log.info("Shutting down: draining requests for up to %ss", settings.shutdown_grace)
+        app[RUNTIME].begin_draining()
+    finally:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
+        await runner.cleanup()
+    log.info("Relay stopped")
+
+
+def _one_line(text: str) -> str:
+    """Driver messages span lines; the terminal gets one."""
+    return " ".join(text.split())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    build_parser().parse_args(argv)
-    build_parser().print_help()
-    return 0
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    logs.configure(logging.INFO if args.command == "serve" else logging.WARNING)
+    for chatty in ("alembic", "httpcore", "httpx"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+    try:
+        return int(args.handler(args))
+    except (SettingsError, CliError) as err:
+        print(f"storedesk-relay: {_one_line(str(err))}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("storedesk-relay: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as err:  # the last line of defence: a sentence, never a traceback
+        log.debug("Unexpected error", exc_info=True)
+        print(
+            f"storedesk-relay: unexpected {type(err).__name__}; the relay stopped.",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
 
 
 def run() -> None:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from relay.settings import Settings
     from relay.state import RuntimeState
     from relay.storage import RelayStore
+    from relay.storage.records import ConsoleRecord
 
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
 STORE: web.AppKey[RelayStore] = web.AppKey("store")
@@ -25,3 +26,9 @@ RUNTIME: web.AppKey[RuntimeState] = web.AppKey("runtime")  # draining flag, limi
 BROKER: web.AppKey[Broker] = web.AppKey("broker")  # live fan-out to event streams
 LOOKUPS: web.AppKey[LookupPool] = web.AppKey("lookups")  # store connectors + caches
 CONVERSATIONS: web.AppKey[ConversationService] = web.AppKey("conversations")
+
+# per-request values set by the middleware (aiohttp wants typed keys for request storage)
+REQUEST_ID: web.RequestKey[str] = web.RequestKey("request_id", str)
+CLIENT_IP: web.RequestKey[str] = web.RequestKey("client_ip", str)
+CORS_ORIGIN: web.RequestKey[str] = web.RequestKey("cors_origin", str)
+CONSOLE: web.RequestKey[ConsoleRecord] = web.RequestKey("console")

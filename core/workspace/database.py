@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from core.workspace.paths import DATABASE_NAME, WorkspaceError, ensure_dir
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 """The newest migration; a test keeps it equal to Alembic's head."""
 
 

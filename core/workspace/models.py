@@ -94,6 +94,9 @@ class KnowledgeEntryRow(Base):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    helpful: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    unhelpful: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    uses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ConversationRow(Base):
@@ -106,6 +109,10 @@ class ConversationRow(Base):
     updated_at: Mapped[datetime]
     customer_email: Mapped[str | None]
     customer_name: Mapped[str | None]
+    language: Mapped[str | None] = mapped_column(String(16))
+    rating: Mapped[int | None] = mapped_column(Integer)
+    handoff_reason: Mapped[str | None] = mapped_column(String(32))
+    last_message_at: Mapped[datetime | None]
 
 
 class MessageRow(Base):
@@ -121,6 +128,11 @@ class MessageRow(Base):
     knowledge_entry_id: Mapped[str | None] = mapped_column(
         ForeignKey("knowledge_entries.id", ondelete="SET NULL")
     )
+    cards: Mapped[list[Any]] = mapped_column(JSON, default=list, server_default="[]")
+    suggestions: Mapped[list[Any]] = mapped_column(JSON, default=list, server_default="[]")
+    form: Mapped[str | None] = mapped_column(String(16))
+    intent: Mapped[str | None] = mapped_column(String(32))
+    helpful: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class LeadRow(Base):
@@ -295,3 +307,28 @@ class ActivityLog(Base):
     action: Mapped[str] = mapped_column(String(64))
     subject: Mapped[str | None]
     details: Mapped[dict[str, Any]]
+
+
+class RelayLink(Base):
+    """The relay this console is paired with; ``private_key`` is sealed by the vault."""
+
+    __tablename__ = "relay_links"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    name: Mapped[str | None]
+    relay_id: Mapped[str] = mapped_column(String(64))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    private_key: Mapped[bytes | None]
+    paired_at: Mapped[datetime]
+    last_publish_at: Mapped[datetime | None]
+    last_pull_at: Mapped[datetime | None]
+
+
+class RelayEvent(Base):
+    """Relay events already stored, so a pull that is repeated stores nothing twice."""
+
+    __tablename__ = "relay_events"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(32))
+    received_at: Mapped[datetime]

@@ -1,0 +1,249 @@
+"""`storedesk relay pair|publish|status|pull|reply`: the console's side of the relay."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import socket
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from console.runtime import (
+    EXIT_AUTH,
+    EXIT_ERROR,
+    EXIT_NOT_FOUND,
+    EXIT_OK,
+    EXIT_UNAVAILABLE,
+    EXIT_USAGE,
+    CliError,
+    open_session,
+    warn,
+)
+
+if TYPE_CHECKING:
+    from console.relay_client import RelayClient, RelayError
+    from console.session import CliSession
+    from core.workspace.relay_link import RelayLinkEntry, RelayLinkRepository
+
+T = TypeVar("T")
+PAGE = 500
+MAX_PAGES = 10_000
+NOT_PAIRED = (
+    "this workspace is not paired with a relay. On the relay run `storedesk-relay "
+    "pairing-code`, then here: storedesk relay pair URL CODE."
+)
+
+
+def register(commands: Any) -> None:
+    relay = commands.add_parser("relay", help="pair with your relay, publish, pull chats")
+    sub = relay.add_subparsers(dest="relay_command", metavar="ACTION", required=True)
+
+    pair = sub.add_parser("pair", help="pair this console with a relay")
+    pair.add_argument("url", metavar="URL", help="the relay's address, e.g. https://chat.shop.com")
+    pair.add_argument("code", metavar="CODE", help="from `storedesk-relay pairing-code`")
+    pair.add_argument("--name", help="how the relay lists this console (default: computer name)")
+    pair.set_defaults(handler=cmd_pair)
+
+    publish = sub.add_parser("publish", help="send widgets, answers and store access to the relay")
+    publish.add_argument("--dry-run", action="store_true", help="show what would change")
+    publish.set_defaults(handler=cmd_publish)
+
+    status = sub.add_parser("status", help="is the relay up, and what is waiting there")
+    status.set_defaults(handler=cmd_status)
+
+    pull = sub.add_parser("pull", help="store new conversations, messages and leads here")
+    pull.set_defaults(handler=cmd_pull)
+
+    reply = sub.add_parser("reply", help="answer a shopper as a person")
+    reply.add_argument("conversation", metavar="CONVERSATION_ID")
+    reply.add_argument("text", metavar="TEXT")
+    reply.add_argument("--author", default="Support", help="the name the shopper sees")
+    reply.set_defaults(handler=cmd_reply)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def cli_error(err: RelayError) -> CliError:
+    from console.relay_client import RelayUnreachable
+
+    if isinstance(err, RelayUnreachable):
+        code = EXIT_UNAVAILABLE
+    elif err.status is None:
+        code = EXIT_USAGE
+    elif err.status in (401, 403):
+        code = EXIT_AUTH
+    elif err.status == 404:
+        code = EXIT_NOT_FOUND
+    elif err.status == 429 or err.status >= 500:
+        code = EXIT_UNAVAILABLE
+    else:
+        code = EXIT_ERROR
+    return CliError(str(err), code)
+
+
+def run_client(url: str, key: bytes, work: Callable[[RelayClient], Awaitable[T]]) -> T:
+    """Run ``work`` with a client for the relay; relay failures become one sentence."""
+    import httpx
+
+    from console.relay_client import RelayClient, RelayError
+
+    async def main() -> T:
+        timeout = httpx.Timeout(30.0, connect=10.0)
+        headers = {"User-Agent": "Storedesk-console/0.1"}
+        async with httpx.AsyncClient(timeout=timeout, headers=headers) as http:
+            return await work(RelayClient(url, key, http, _now))
+
+    try:
+        return asyncio.run(main())
+    except RelayError as err:
+        raise cli_error(err) from None
+
+
+def links_of(session: CliSession) -> RelayLinkRepository:
+    from core.workspace.relay_link import RelayLinkRepository
+
+    return RelayLinkRepository(session.workspace, session.vault)
+
+
+def require_link(session: CliSession) -> tuple[RelayLinkEntry, bytes]:
+    links = links_of(session)
+    link = links.current()
+    if link is None:
+        raise CliError(NOT_PAIRED, EXIT_USAGE)
+    return link, links.private_key(link)
+
+
+def cmd_pair(args: argparse.Namespace) -> int:
+    from console.relay_client import RelayError, check_relay_url
+    from core.signing import fingerprint, new_private_key, public_key_of
+
+    try:
+        url = check_relay_url(args.url)
+    except RelayError as err:
+        raise cli_error(err) from None
+    name = (args.name or socket.gethostname() or "Storedesk console").strip()[:80]
+    key = new_private_key()
+    with open_session(args) as session:
+        previous = links_of(session).current()
+        paired = run_client(url, key, lambda client: client.pair(args.code, name))
+        mine = fingerprint(public_key_of(key))
+        links_of(session).save(
+            url=url, name=name, relay_id=paired.relay_id, fingerprint=mine, private_key=key
+        )
+    if paired.fingerprint != mine:
+        warn(f"the relay reports this console's key as {paired.fingerprint}, expected {mine}.")
+    print(f"Paired with relay {paired.relay_id} at {url} (version {paired.version or '?'}).")
+    print(f"This console's key: {mine} (the relay lists it as {name!r}).")
+    if previous is not None and previous.url != url:
+        print(f"This replaces the pairing with {previous.url}.")
+    print("Next: storedesk relay publish")
+    return EXIT_OK
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from console.commands.widget import widgets_of
+    from console.publishing import build_bundle, describe_changes
+    from console.relay_client import RelayError, require_secure
+
+    with open_session(args) as session:
+        link, key = require_link(session)
+        try:
+            require_secure(link.url, "publish")
+        except RelayError as err:
+            raise cli_error(err) from None
+        bundle = build_bundle(session)
+        changes = run_client(
+            link.url, key, lambda client: client.publish(bundle, dry_run=args.dry_run)
+        )
+        if not args.dry_run:
+            links_of(session).touch_publish(link)
+            widgets_of(session).mark_published([w["key"] for w in bundle["widgets"]], _now())
+    names = {w["key"]: w["name"] for w in bundle["widgets"]}
+    if args.dry_run:
+        print(f"Dry run: nothing changed on {link.url}. Publishing would do this:")
+    else:
+        print(f"Published to {link.url}:")
+    for line in describe_changes(changes, names):
+        print(line)
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    with open_session(args) as session:
+        link, key = require_link(session)
+    status = run_client(link.url, key, lambda client: client.status())
+    today = status.get("today") or {}
+    print(f"Relay {status.get('relay_id')} at {link.url} is up (version {status.get('version')}).")
+    print(f"  this console: {link.fingerprint}, paired {link.paired_at:%Y-%m-%d %H:%M} UTC")
+    print(
+        f"  published: {status.get('widgets', 0)} widget(s), {status.get('stores', 0)} store(s);"
+        f" open conversations: {status.get('conversations_open', 0)}"
+    )
+    pending = status.get("events_pending", 0)
+    hint = " (storedesk relay pull)" if pending else ""
+    print(f"  waiting for this console: {pending} event(s){hint}")
+    print(
+        f"  today: {today.get('conversations', 0)} conversations, {today.get('messages', 0)} "
+        f"messages, {today.get('leads', 0)} leads, {today.get('lookups', 0)} order lookups"
+    )
+    return EXIT_OK
+
+
+async def pull_all(
+    client: RelayClient, apply: Callable[[list[dict[str, Any]]], Any]
+) -> Counter[str]:
+    """Fetch, store, then acknowledge, page after page; a crash before an ack means the
+    page comes again and is stored once (events are idempotent by id)."""
+    totals: Counter[str] = Counter()
+    last: int | None = None
+    for _ in range(MAX_PAGES):
+        page = await client.events(PAGE)
+        if not page.events:
+            break
+        totals.update(asdict(apply(page.events)))  # committed before the ack
+        await client.ack(page.cursor)
+        if len(page.events) < PAGE or (last is not None and page.cursor <= last):
+            break
+        last = page.cursor
+    return totals
+
+
+def cmd_pull(args: argparse.Namespace) -> int:
+    from core.workspace.inbox import InboxRepository
+
+    with open_session(args) as session:
+        link, key = require_link(session)
+        inbox = InboxRepository(session.workspace)
+        totals = run_client(link.url, key, lambda client: pull_all(client, inbox.apply))
+        links_of(session).touch_pull(link)
+    print(
+        f"{totals['conversations']} conversations, {totals['messages']} messages, "
+        f"{totals['leads']} leads stored."
+    )
+    extra = [f"{totals[k]} {k}" for k in ("feedback", "handoffs") if totals[k]]
+    if extra:
+        print(f"Also: {', '.join(extra)}.")
+    if totals["skipped"]:
+        warn(f"{totals['skipped']} event(s) could not be read and were skipped (see --verbose).")
+    return EXIT_OK
+
+
+def cmd_reply(args: argparse.Namespace) -> int:
+    from core.workspace.inbox import InboxRepository
+
+    text = args.text.strip()
+    if not text:
+        raise CliError("the reply is empty.", EXIT_USAGE)
+    with open_session(args) as session:
+        link, key = require_link(session)
+        message = run_client(
+            link.url, key, lambda client: client.reply(args.conversation, text, args.author)
+        )
+        InboxRepository(session.workspace).store_reply(args.conversation, message)
+    print(f"Sent to {args.conversation} as {args.author!r} (message {message.get('id')}).")
+    return EXIT_OK

@@ -1,0 +1,196 @@
+"""`storedesk widget create|list|show|secret|remove`."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from console.runtime import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, CliError, open_session, print_json
+from core.serialize import to_jsonable
+from core.widgets import WidgetError, widget_to_json
+
+if TYPE_CHECKING:
+    from console.session import CliSession
+    from core.workspace.widgets import WidgetEntry, WidgetRepository
+
+RELAY_PLACEHOLDER = "https://YOUR-RELAY"
+
+
+def register(commands: Any) -> None:
+    widget = commands.add_parser("widget", help="chat widgets for your shop's pages")
+    sub = widget.add_subparsers(dest="widget_command", metavar="ACTION", required=True)
+
+    create = sub.add_parser("create", help="create a widget and print its embed snippet")
+    create.add_argument("--name", required=True)
+    create.add_argument("--store", required=True, help="the store it answers order questions for")
+    create.add_argument(
+        "--allowed-origin",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="a site that may show the widget (repeat; default: any)",
+    )
+    create.add_argument("--title", help="the chat window's title")
+    create.add_argument("--greeting", help="the bot's first message")
+    create.add_argument("--color", help="the brand colour, like #2563eb")
+    create.add_argument(
+        "--language", action="append", default=[], metavar="XX", help="en, es, fr or de (repeat)"
+    )
+    create.set_defaults(handler=cmd_create)
+
+    listing = sub.add_parser("list", help="list widgets")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=cmd_list)
+
+    show = sub.add_parser("show", help="a widget's settings and embed snippet")
+    show.add_argument("widget", metavar="WIDGET", help="its name or key")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=cmd_show)
+
+    secret = sub.add_parser("secret", help="the secret your storefront signs shoppers with")
+    secret.add_argument("widget", metavar="WIDGET", help="its name or key")
+    secret.set_defaults(handler=cmd_secret)
+
+    remove = sub.add_parser("remove", help="delete a widget and its knowledge base")
+    remove.add_argument("widget", metavar="WIDGET", help="its name or key")
+    remove.set_defaults(handler=cmd_remove)
+
+
+def widgets_of(session: CliSession) -> WidgetRepository:
+    from core.workspace.widgets import WidgetRepository
+
+    return WidgetRepository(session.workspace, session.vault)
+
+
+def require_widget(session: CliSession, ref: str) -> WidgetEntry:
+    entry = widgets_of(session).get(ref)
+    if entry is None:
+        raise CliError(
+            f"there is no widget named {ref!r}; `storedesk widget list` shows yours.",
+            EXIT_NOT_FOUND,
+        )
+    return entry
+
+
+def relay_url(session: CliSession) -> str | None:
+    from core.workspace.relay_link import RelayLinkRepository
+
+    link = RelayLinkRepository(session.workspace, session.vault).current()
+    return link.url if link else None
+
+
+def embed_snippet(relay: str | None, key: str) -> str:
+    return (
+        f'<script src="{relay or RELAY_PLACEHOLDER}/widget.js" data-widget="{key}" async></script>'
+    )
+
+
+def _settings(args: argparse.Namespace) -> dict[str, Any]:
+    settings: dict[str, Any] = {}
+    for name in ("title", "greeting", "color"):
+        if getattr(args, name):
+            settings[name] = getattr(args, name)
+    if args.allowed_origin:
+        settings["allowed_origins"] = args.allowed_origin
+    if args.language:
+        settings["languages"] = args.language
+    return settings
+
+
+def cmd_create(args: argparse.Namespace) -> int:
+    with open_session(args) as session:
+        session.require_store(args.store)
+        try:
+            entry = widgets_of(session).create(
+                args.name, store=args.store, settings=_settings(args)
+            )
+        except WidgetError as err:
+            raise CliError(str(err), EXIT_USAGE) from None
+        relay = relay_url(session)
+    print(f"Created widget {entry.name!r} for store {args.store!r}: key {entry.key}")
+    print("Add this to every page of your shop, just before </body>:")
+    print(f"  {embed_snippet(relay, entry.key)}")
+    if relay is None:
+        print(f"(Replace {RELAY_PLACEHOLDER} with your relay's address, or pair first:")
+        print(" storedesk relay pair URL CODE.)")
+    print(
+        "Then add answers with `storedesk kb add` and make it live with `storedesk relay publish`."
+    )
+    return EXIT_OK
+
+
+def describe(entry: WidgetEntry, relay: str | None) -> dict[str, Any]:
+    return {
+        **widget_to_json(entry.config),
+        "knowledge_entries": entry.knowledge,
+        "created_at": to_jsonable(entry.created_at),
+        "updated_at": to_jsonable(entry.updated_at),
+        "published_at": to_jsonable(entry.published_at),
+        "embed": embed_snippet(relay, entry.key),
+    }
+
+
+def _line(entry: WidgetEntry) -> str:
+    published = (
+        f"published {entry.published_at:%Y-%m-%d %H:%M} UTC"
+        if entry.published_at
+        else ("not published yet")
+    )
+    store = entry.store or "no store"
+    return f"{entry.name:<20} {entry.key}  {store:<16} {entry.knowledge} answers, {published}"
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    with open_session(args) as session:
+        entries = widgets_of(session).list()
+        relay = relay_url(session)
+    if args.json:
+        print_json([describe(e, relay) for e in entries])
+    elif not entries:
+        print("No widgets yet. Create one with: storedesk widget create --name N --store STORE")
+    else:
+        for entry in entries:
+            print(_line(entry))
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with open_session(args) as session:
+        entry = require_widget(session, args.widget)
+        relay = relay_url(session)
+    details = describe(entry, relay)
+    if args.json:
+        print_json(details)
+        return EXIT_OK
+    config = entry.config
+    print(_line(entry))
+    print(f"  title: {config.title}    colour: {config.color}    position: {config.position}")
+    print(f"  greeting: {config.greeting}")
+    print(f"  languages: {', '.join(config.languages)}")
+    origins = ", ".join(config.allowed_origins) or "any site (no --allowed-origin given)"
+    print(f"  allowed on: {origins}")
+    print(f"  embed: {details['embed']}")
+    return EXIT_OK
+
+
+def cmd_secret(args: argparse.Namespace) -> int:
+    with open_session(args) as session:
+        entry = require_widget(session, args.widget)
+        secret = widgets_of(session).identity_secret(entry).decode("ascii")
+    print(secret)
+    print(
+        "Keep it on your server. To greet a logged-in shopper by name, the storefront signs "
+        'HMAC-SHA256 with this text as the key over "<email, trimmed and lower case>:<unix '
+        'timestamp>" (hex) and passes email, ts and signature to the widget, e.g. PHP: '
+        "hash_hmac('sha256', strtolower(trim($email)) . ':' . $ts, $secret)."
+    )
+    return EXIT_OK
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    with open_session(args) as session:
+        entry = require_widget(session, args.widget)
+        widgets_of(session).delete(entry)
+    print(f"Removed widget {entry.name!r} ({entry.key}) and its knowledge base.")
+    print("Run `storedesk relay publish` to take it off the relay too.")
+    return EXIT_OK

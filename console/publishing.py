@@ -1,0 +1,95 @@
+"""What `storedesk relay publish` sends (the workspace's full published state) and how the
+relay's answer reads."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from core.signing import b64
+from core.widgets import widget_to_json
+from core.workspace.knowledge import KnowledgeRepository
+from core.workspace.widgets import WidgetRepository
+
+if TYPE_CHECKING:
+    from console.session import CliSession
+
+
+def build_bundle(session: CliSession) -> dict[str, Any]:
+    """Every widget (settings, identity secret, knowledge) and the stores they use, with
+    their settings and decrypted credentials: what is not in it is removed on the relay."""
+    widgets = WidgetRepository(session.workspace, session.vault)
+    knowledge = KnowledgeRepository(session.workspace)
+    entries = widgets.list()
+    used = {entry.store for entry in entries if entry.store}
+    stores = [
+        {
+            "id": store.name,
+            "platform": store.platform,
+            "settings": dict(store.settings),
+            "secrets": session.stores.secrets(store),
+        }
+        for store in session.stores.list()
+        if store.name in used
+    ]
+    bundle_widgets = [
+        {
+            "key": entry.key,
+            "name": entry.name,
+            "store": entry.store,
+            "config": widget_to_json(entry.config),
+            "identity_secret": b64(widgets.identity_secret(entry)),
+            "knowledge": [
+                {
+                    "id": item.id,
+                    "question": item.question,
+                    "answer": item.answer,
+                    "keywords": list(item.keywords),
+                    "enabled": item.enabled,
+                }
+                for item in knowledge.list(entry.id)
+            ],
+        }
+        for entry in entries
+    ]
+    return {"stores": stores, "widgets": bundle_widgets}
+
+
+def _names(values: Any) -> list[str]:
+    return [str(v) for v in values] if isinstance(values, list) else []
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, list):
+        return len(value)
+    return value if isinstance(value, int) else 0
+
+
+def _part(label: str, part: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    pieces = []
+    for action in ("added", "updated", "removed"):
+        value = part.get(action)
+        listed = [names.get(n, n) for n in _names(value)]
+        detail = f" ({', '.join(listed)})" if listed else ""
+        pieces.append(f"{_count(value)} {action}{detail}")
+    if "unchanged" in part:
+        pieces.append(f"{_count(part.get('unchanged'))} unchanged")
+    return f"  {label:<10}" + ", ".join(pieces)
+
+
+def describe_changes(changes: Mapping[str, Any], widget_names: Mapping[str, str]) -> list[str]:
+    """One line per kind: ``widgets   1 added (wk_… Shop chat), 0 updated, …``."""
+    if not any(
+        _count(part.get(action))
+        for part in changes.values()
+        if isinstance(part, Mapping)
+        for action in ("added", "updated", "removed")
+    ):
+        return ["  nothing changed: the relay already has exactly this."]
+    labels = {key: f"{key} {name!r}" for key, name in widget_names.items()}
+    lines = []
+    for kind in ("widgets", "knowledge", "stores"):
+        part = changes.get(kind)
+        if isinstance(part, Mapping):
+            lines.append(_part(kind, part, labels if kind == "widgets" else {}))
+    return lines

@@ -1,0 +1,179 @@
+"""The console's side of the relay's console API: every request signed with the console's
+Ed25519 key (``core.signing``), every failure one sentence."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import httpx
+
+from core.signing import b64, public_key_of, sign_headers
+
+
+class RelayError(Exception):
+    """The relay refused a request or could not be used; ``str()`` is the sentence."""
+
+    def __init__(self, message: str, *, status: int | None = None, code: str = "error") -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+
+class RelayUnreachable(RelayError):
+    """No answer from the relay (refused, timed out, TLS failed)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Paired:
+    relay_id: str
+    fingerprint: str
+    version: str
+
+
+@dataclass(frozen=True, slots=True)
+class EventPage:
+    events: list[dict[str, Any]]
+    cursor: int
+
+
+def check_relay_url(url: str) -> str:
+    """The relay's base address without a trailing slash; one sentence when it is unusable."""
+    text = url.strip().rstrip("/")
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise RelayError(f"{url!r} is not a relay address; write it like https://chat.example.com.")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise RelayError("The relay address must not contain a user name, '?' or '#'.")
+    return text
+
+
+def is_loopback(host: str | None) -> bool:
+    if not host:
+        return False
+    if host.lower() == "localhost" or host.lower().endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def require_secure(url: str, purpose: str) -> None:
+    """Secrets travel when pairing and publishing: plain http only to this computer."""
+    parts = urlsplit(url)
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise RelayError(
+            f"Refusing to {purpose} over plain http to {parts.hostname}: keys and store "
+            "credentials would cross the network unencrypted. Use the relay's https:// "
+            "address (put it behind a TLS proxy such as Caddy or nginx)."
+        )
+
+
+class RelayClient:
+    def __init__(
+        self,
+        url: str,
+        private_key: bytes,
+        http: httpx.AsyncClient,
+        now: Callable[[], datetime],
+    ) -> None:
+        self.url = check_relay_url(url)
+        self._key = private_key
+        self._http = http
+        self._now = now
+
+    async def pair(self, code: str, name: str) -> Paired:
+        require_secure(self.url, "pair")
+        body = {"code": code, "public_key": b64(public_key_of(self._key)), "name": name}
+        data = await self._request("POST", "/v1/console/pair", body, signed=False)
+        return Paired(str(data["relay_id"]), str(data["fingerprint"]), str(data.get("version", "")))
+
+    async def status(self) -> dict[str, Any]:
+        return await self._request("GET", "/v1/console/status")
+
+    async def publish(self, bundle: Mapping[str, Any], *, dry_run: bool) -> dict[str, Any]:
+        require_secure(self.url, "publish")
+        data = await self._request("PUT", "/v1/console/publish", {**bundle, "dry_run": dry_run})
+        changes: dict[str, Any] = data.get("changes", {})
+        return changes
+
+    async def events(self, limit: int = 500) -> EventPage:
+        data = await self._request("GET", f"/v1/console/events?limit={int(limit)}")
+        events = data.get("events")
+        if not isinstance(events, list):
+            raise RelayError(
+                f"The relay at {self.url} sent events in a form this console does not understand."
+            )
+        return EventPage([e for e in events if isinstance(e, dict)], int(data.get("cursor") or 0))
+
+    async def ack(self, cursor: int) -> None:
+        await self._request("POST", "/v1/console/events/ack", {"cursor": cursor})
+
+    async def reply(self, conversation_id: str, text: str, author: str) -> dict[str, Any]:
+        path = f"/v1/console/conversations/{quote(conversation_id, safe='')}/reply"
+        data = await self._request("POST", path, {"text": text, "author": author})
+        message: dict[str, Any] = data["message"]
+        return message
+
+    async def _request(
+        self, method: str, path: str, body: Any = None, *, signed: bool = True
+    ) -> dict[str, Any]:
+        url = httpx.URL(self.url + path)
+        content = b"" if body is None else json.dumps(body, ensure_ascii=False).encode()
+        headers = {"Accept": "application/json"}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        if signed:
+            stamp = int(self._now().timestamp())
+            target = url.raw_path.decode("ascii")  # path + query, exactly as sent
+            headers |= sign_headers(self._key, method, target, content, timestamp=stamp)
+        try:
+            response = await self._http.request(method, url, content=content, headers=headers)
+        except httpx.TimeoutException:
+            raise RelayUnreachable(self._unreachable("did not answer in time")) from None
+        except httpx.TransportError as exc:
+            raise RelayUnreachable(self._unreachable(_transport_reason(exc))) from None
+        return self._decode(response)
+
+    def _unreachable(self, reason: str) -> str:
+        return (
+            f"The relay at {self.url} is not reachable ({reason}); is `storedesk-relay serve` "
+            "running?"
+        )
+
+    def _decode(self, response: httpx.Response) -> dict[str, Any]:
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        if response.is_success and isinstance(data, dict):
+            return data
+        if isinstance(data, dict) and isinstance(data.get("error"), dict):
+            error = data["error"]
+            message = str(error.get("message") or "").strip()
+            if message:
+                raise RelayError(
+                    f"The relay refused: {message}",
+                    status=response.status_code,
+                    code=str(error.get("code") or "error"),
+                )
+        raise RelayError(
+            f"The relay at {self.url} answered HTTP {response.status_code} without a usable "
+            "reply; is that address a Storedesk relay?",
+            status=response.status_code,
+        )
+
+
+def _transport_reason(exc: httpx.TransportError) -> str:
+    text = str(exc)
+    if "CERTIFICATE_VERIFY_FAILED" in text or "certificate" in text.lower():
+        return "its TLS certificate is not trusted by this computer"
+    if isinstance(exc, httpx.ConnectError):
+        return "connection refused or no route to it"
+    return "the connection failed"

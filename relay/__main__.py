@@ -1,0 +1,5 @@
+"""``python -m relay`` is ``storedesk-relay``."""
+
+from relay.cli import run
+
+run()

@@ -1,0 +1,1 @@
+"""One middleware per concern; ``relay.app`` installs them in order."""

@@ -1,0 +1,38 @@
+"""A POST/PUT/PATCH that carries a body must say it is JSON, else 415."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from relay.responses import error_response
+
+_WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
+
+
+def _has_body(request: web.Request) -> bool:
+    if request.content_length is not None:
+        return request.content_length > 0
+    return "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+
+
+def is_json(content_type: str) -> bool:
+    return content_type == "application/json" or (
+        content_type.startswith("application/") and content_type.endswith("+json")
+    )
+
+
+@web.middleware
+async def content_type_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if request.method in _WITH_BODY and _has_body(request) and not is_json(request.content_type):
+        return error_response(
+            request,
+            415,
+            "unsupported_media_type",
+            "The request body must be JSON, sent with Content-Type: application/json.",
+        )
+    return await handler(request)
+
+
+def setup_content_type(app: web.Application) -> None:
+    app.middlewares.append(content_type_middleware)

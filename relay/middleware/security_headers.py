@@ -1,0 +1,38 @@
+"""Security headers on every response (streams included, set as the response is prepared).
+
+JSON and event streams get a CSP that allows nothing; a handler serving a page or a script
+sets its own CSP and it is kept. HSTS only when the request came over https.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from relay.keys import SETTINGS
+
+STRICT_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
+
+def came_over_https(request: web.Request) -> bool:
+    if request.secure:
+        return True
+    settings = request.app.get(SETTINGS)
+    if settings is not None and settings.trust_forwarded:
+        return request.headers.get("X-Forwarded-Proto", "").lower() == "https"
+    return False
+
+
+async def _add_headers(request: web.Request, response: web.StreamResponse) -> None:
+    headers = response.headers
+    headers["Server"] = "storedesk-relay"  # not the framework and its version
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("Content-Security-Policy", STRICT_CSP)
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if came_over_https(request):
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
+def setup_security_headers(app: web.Application) -> None:
+    app.on_response_prepare.append(_add_headers)

@@ -1,0 +1,335 @@
+"""The OpenAPI 3.1 document of every relay route, served at ``/v1/openapi.json``.
+
+Kept true by ``tests/relay/test_openapi.py``: real responses are validated against these
+schemas, every route of the app must be listed here, and schemathesis fuzzes the public
+routes.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from core import __version__
+from relay.openapi_schemas import ID, SCHEMAS, Schema, obj, ref
+
+ERROR_TEXT = {
+    400: "The body is not valid JSON, or not a JSON object.",
+    401: "The conversation token (or console signature) is missing or wrong.",
+    403: "Refused: the page's origin is not allowed, or the pairing code is wrong.",
+    404: "Unknown widget, conversation or address.",
+    413: "The body is larger than 16 KiB.",
+    415: "The body is not sent as application/json.",
+    422: "A field is not valid; ``fields`` names each one.",
+    429: "Too many requests; ``Retry-After`` says when to try again.",
+    503: "The relay is restarting; ``Retry-After`` says when to try again.",
+}
+RETRY_AFTER = {"Retry-After": {"schema": {"type": "string"}, "description": "Seconds to wait."}}
+
+
+def _json(schema: Schema) -> dict[str, Any]:
+    return {"application/json": {"schema": schema}}
+
+
+def _errors(*statuses: int) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for status in statuses:
+        response: dict[str, Any] = {
+            "description": ERROR_TEXT[status],
+            "content": _json(ref("Error")),
+        }
+        if status in (429, 503):
+            response["headers"] = RETRY_AFTER
+        out[str(status)] = response
+    return out
+
+
+def _op(
+    summary: str,
+    status: int,
+    schema: Schema | None,
+    errors: tuple[int, ...],
+    *,
+    body: Schema | None = None,
+    body_required: bool = True,
+    params: list[dict[str, Any]] | None = None,
+    tags: tuple[str, ...] = ("public",),
+    security: list[dict[str, list[str]]] | None = None,
+    content_type: str = "application/json",
+) -> dict[str, Any]:
+    ok: dict[str, Any] = {"description": summary}
+    if schema is not None:
+        ok["content"] = {content_type: {"schema": schema}}
+    operation: dict[str, Any] = {
+        "summary": summary,
+        "tags": list(tags),
+        "responses": {str(status): ok, **_errors(*errors)},
+    }
+    if body is not None:
+        operation["requestBody"] = {"required": body_required, "content": _json(body)}
+    if params:
+        operation["parameters"] = params
+    if security is not None:
+        operation["security"] = security
+    return operation
+
+
+def _path(name: str, description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": description,
+        "schema": {"type": "string"},
+    }
+
+
+KEY = _path("key", "The widget's public key.")
+CONVERSATION = _path("id", "The conversation id (c_…).")
+BEARER: list[dict[str, list[str]]] = [{"conversationToken": []}]
+SIGNED: list[dict[str, list[str]]] = [
+    {"consoleKey": [], "consoleTimestamp": [], "consoleNonce": [], "consoleSignature": []}
+]
+_COMMON = (413, 415, 429, 503)
+
+
+def _public_paths() -> dict[str, Any]:
+    after = {"name": "after", "in": "query", "required": False, "schema": ID}
+    return {
+        "/v1/widgets/{key}/config": {
+            "get": _op(
+                "The widget's public settings.",
+                200,
+                ref("WidgetConfig"),
+                (403, 404, 429, 503),
+                params=[
+                    KEY,
+                    {
+                        "name": "language",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string"},
+                    },
+                ],
+            )
+        },
+        "/v1/widgets/{key}/conversations": {
+            "post": _op(
+                "Start a conversation; the answer holds its token and the greeting.",
+                201,
+                ref("ConversationStarted"),
+                (400, 403, 404, 422, *_COMMON),
+                body=ref("StartConversation"),
+                body_required=False,
+                params=[KEY],
+            )
+        },
+        "/v1/conversations/{id}/messages": {
+            "post": _op(
+                "Send a shopper message; the answer holds it and the bot's replies.",
+                200,
+                ref("Messages"),
+                (400, 401, 403, 404, 422, *_COMMON),
+                body=ref("SendMessage"),
+                params=[CONVERSATION],
+                security=BEARER,
+            ),
+            "get": _op(
+                "The conversation's messages after ``after`` (oldest first, at most 100).",
+                200,
+                ref("Messages"),
+                (401, 403, 404, 422, 429, 503),
+                params=[CONVERSATION, after],
+                security=BEARER,
+            ),
+        },
+        "/v1/conversations/{id}/stream": {
+            "get": _op(
+                "New messages as server-sent events (``event: message``, ``id`` = message id).",
+                200,
+                {"type": "string"},
+                (401, 403, 404, 422, 429, 503),
+                params=[
+                    CONVERSATION,
+                    after,
+                    {
+                        "name": "token",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string"},
+                    },
+                ],
+                content_type="text/event-stream",
+            )
+        },
+        "/v1/conversations/{id}/lead": {
+            "post": _op(
+                "Leave contact details or ask for an appointment.",
+                201,
+                ref("LeadCreated"),
+                (400, 401, 403, 404, 422, *_COMMON),
+                body=ref("LeadRequest"),
+                params=[CONVERSATION],
+                security=BEARER,
+            )
+        },
+        "/v1/conversations/{id}/feedback": {
+            "post": _op(
+                "Say whether an answer helped, or rate the conversation.",
+                200,
+                ref("Ok"),
+                (400, 401, 403, 404, 422, *_COMMON),
+                body=ref("FeedbackRequest"),
+                params=[CONVERSATION],
+                security=BEARER,
+            )
+        },
+    }
+
+
+def _console_paths() -> dict[str, Any]:
+    console = ("console",)
+    signed_errors = (400, 401, 422, *_COMMON)
+    return {
+        "/v1/console/pair": {
+            "post": _op(
+                "Pair a console with a one-time code (no signature).",
+                201,
+                ref("Paired"),
+                (400, 403, 422, *_COMMON),
+                body=ref("PairRequest"),
+                tags=console,
+                security=[],
+            )
+        },
+        "/v1/console/status": {
+            "get": _op(
+                "The relay's state.",
+                200,
+                ref("Status"),
+                (401, 429, 503),
+                tags=console,
+                security=SIGNED,
+            )
+        },
+        "/v1/console/publish": {
+            "put": _op(
+                "Replace the published widgets, knowledge and stores.",
+                200,
+                ref("Changes"),
+                signed_errors,
+                body=ref("PublishRequest"),
+                tags=console,
+                security=SIGNED,
+            )
+        },
+        "/v1/console/events": {
+            "get": _op(
+                "Events after the console's acknowledged cursor.",
+                200,
+                ref("Events"),
+                (401, 422, 429, 503),
+                params=[
+                    {
+                        "name": "limit",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 1000},
+                    }
+                ],
+                tags=console,
+                security=SIGNED,
+            )
+        },
+        "/v1/console/events/ack": {
+            "post": _op(
+                "Acknowledge events up to a cursor.",
+                200,
+                ref("Ok"),
+                signed_errors,
+                body=ref("AckRequest"),
+                tags=console,
+                security=SIGNED,
+            )
+        },
+        "/v1/console/conversations/{id}/reply": {
+            "post": _op(
+                "Post an agent's reply; the shopper sees it.",
+                201,
+                ref("Reply"),
+                (*signed_errors, 404),
+                body=ref("ReplyRequest"),
+                params=[CONVERSATION],
+                tags=console,
+                security=SIGNED,
+            )
+        },
+    }
+
+
+def _ops_paths() -> dict[str, Any]:
+    ops = ("ops",)
+    status = obj(["status"], {"status": {"type": "string"}})
+    return {
+        "/healthz": {"get": _op("The process is alive.", 200, status, (), tags=ops)},
+        "/readyz": {
+            "get": _op(
+                "Ready: the database answers and the relay is not draining.",
+                200,
+                status,
+                (503,),
+                tags=ops,
+            )
+        },
+        "/metrics": {
+            "get": _op(
+                "Prometheus metrics.",
+                200,
+                {"type": "string"},
+                (),
+                tags=ops,
+                content_type="text/plain",
+            )
+        },
+        "/v1/openapi.json": {"get": _op("This document.", 200, {"type": "object"}, (), tags=ops)},
+    }
+
+
+def _header_scheme(name: str, description: str) -> dict[str, str]:
+    return {"type": "apiKey", "in": "header", "name": name, "description": description}
+
+
+@cache
+def _document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Storedesk relay",
+            "version": __version__,
+            "description": "The public widget API and the signed console API of the relay.",
+        },
+        "paths": _public_paths() | _console_paths() | _ops_paths(),
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "conversationToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "The token returned when the conversation started.",
+                },
+                "consoleKey": _header_scheme("X-Storedesk-Key", "The console key fingerprint."),
+                "consoleTimestamp": _header_scheme("X-Storedesk-Timestamp", "Unix seconds."),
+                "consoleNonce": _header_scheme("X-Storedesk-Nonce", "A random, unused nonce."),
+                "consoleSignature": _header_scheme(
+                    "X-Storedesk-Signature",
+                    "Ed25519 over storedesk-v1, method, path?query, timestamp, nonce and "
+                    "the SHA-256 of the body (see core/signing.py).",
+                ),
+            },
+        },
+    }
+
+
+def openapi_document() -> dict[str, Any]:
+    """The document (built once; callers must not change it)."""
+    return _document()

@@ -1,0 +1,321 @@
+"""The schemas of the relay's OpenAPI document (``relay.openapi`` puts them on the paths).
+
+Response schemas allow added fields (the API may grow) but forbid what a browser must never
+see (``knowledge_entry_id``, ``intent``, secrets, allowed origins) with ``false`` schemas.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Schema = dict[str, Any]
+REF = "#/components/schemas/"
+NULLABLE_TEXT: Schema = {"type": ["string", "null"]}
+TIME: Schema = {"type": "string", "format": "date-time"}
+ID: Schema = {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}
+
+
+def ref(name: str) -> Schema:
+    return {"$ref": REF + name}
+
+
+def obj(required: list[str], properties: dict[str, Any], **extra: Any) -> Schema:
+    return {"type": "object", "required": required, "properties": properties, **extra}
+
+
+ORDER_CARD = obj(
+    ["type", "number", "status", "total", "currency", "items", "tracking"],
+    {
+        "type": {"const": "order"},
+        "number": {"type": "string"},
+        "status": {"type": "string"},
+        "status_label": {"type": "string"},
+        "financial_status": NULLABLE_TEXT,
+        "fulfillment_status": NULLABLE_TEXT,
+        "total": {"type": "string"},
+        "currency": {"type": "string"},
+        "created_at": {"type": ["string", "null"], "format": "date-time"},
+        "shipped_at": {"type": ["string", "null"], "format": "date-time"},
+        "items": {
+            "type": "array",
+            "items": obj(
+                ["name", "quantity"],
+                {
+                    "name": {"type": "string"},
+                    "quantity": {"type": "integer"},
+                    "sku": NULLABLE_TEXT,
+                    "price": NULLABLE_TEXT,
+                },
+            ),
+        },
+        "tracking": {
+            "type": "array",
+            "items": obj(
+                ["number"],
+                {"carrier": NULLABLE_TEXT, "number": {"type": "string"}, "url": NULLABLE_TEXT},
+            ),
+        },
+        "status_url": NULLABLE_TEXT,
+    },
+)
+PRODUCT_CARD = obj(
+    ["type", "title"],
+    {
+        "type": {"const": "product"},
+        "title": {"type": "string"},
+        "price": NULLABLE_TEXT,
+        "currency": NULLABLE_TEXT,
+        "in_stock": {"type": ["boolean", "null"]},
+        "url": NULLABLE_TEXT,
+    },
+)
+MESSAGE = obj(
+    ["id", "role", "text", "cards", "suggestions", "form", "confidence", "created_at"],
+    {
+        "id": {"type": "string", "pattern": "^m_"},
+        "role": {"enum": ["shopper", "bot", "agent", "system"]},
+        "text": {"type": "string"},
+        "cards": {"type": "array", "items": {"oneOf": [ref("OrderCard"), ref("ProductCard")]}},
+        "suggestions": {"type": "array", "items": {"type": "string"}},
+        "form": {"enum": [None, "lead", "appointment"]},
+        "confidence": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
+        "created_at": TIME,
+        "knowledge_entry_id": False,
+        "intent": False,
+    },
+)
+MESSAGES = obj(["messages"], {"messages": {"type": "array", "items": ref("Message")}})
+HOURS = obj(
+    ["day", "opens", "closes"],
+    {
+        "day": {"type": "integer", "minimum": 0, "maximum": 6},
+        "opens": {"type": "string"},
+        "closes": {"type": "string"},
+    },
+)
+WIDGET_CONFIG = obj(
+    [
+        "key",
+        "name",
+        "title",
+        "greeting",
+        "color",
+        "text_color",
+        "position",
+        "launcher_text",
+        "avatar_url",
+        "reply_time",
+        "languages",
+        "language",
+        "lead_form",
+        "appointment_form",
+        "online",
+        "business_hours",
+        "timezone",
+        "suggestions",
+        "version",
+    ],
+    {
+        "key": {"type": "string"},
+        "name": {"type": "string"},
+        "title": {"type": "string"},
+        "greeting": {"type": "string"},
+        "color": {"type": "string", "pattern": "^#[0-9a-f]{6}$"},
+        "text_color": {"type": "string", "pattern": "^#[0-9a-f]{6}$"},
+        "position": {"enum": ["bottom-right", "bottom-left"]},
+        "launcher_text": {"type": "string"},
+        "avatar_url": NULLABLE_TEXT,
+        "reply_time": NULLABLE_TEXT,
+        "languages": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "language": {"type": "string"},
+        "lead_form": {"type": "boolean"},
+        "appointment_form": {"type": "boolean"},
+        "online": {"type": "boolean"},
+        "business_hours": {"type": "array", "items": HOURS},
+        "timezone": {"type": "string"},
+        "suggestions": {"type": "array", "items": {"type": "string"}},
+        "version": {"type": "integer"},
+        "identity_secret": False,
+        "allowed_origins": False,
+        "store": False,
+        "confidence_threshold": False,
+    },
+)
+ERROR = obj(
+    ["error"],
+    {
+        "error": obj(
+            ["code", "message", "request_id"],
+            {
+                "code": {"type": "string"},
+                "message": {"type": "string", "minLength": 1},
+                "request_id": {"type": "string"},
+                "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+            },
+        )
+    },
+)
+START_REQUEST = {
+    "type": "object",
+    "properties": {
+        "language": {"type": "string", "maxLength": 35},
+        "customer": {
+            "type": "object",
+            "properties": {
+                "email": {"type": "string", "maxLength": 254},
+                "name": {"type": "string", "maxLength": 200},
+                "ts": {"type": "integer"},
+                "signature": {"type": "string"},
+            },
+        },
+        "page_url": {"type": "string", "maxLength": 2000},
+    },
+}
+STARTED = obj(
+    ["conversation_id", "token", "messages"],
+    {
+        "conversation_id": {"type": "string", "pattern": "^c_"},
+        "token": {"type": "string", "minLength": 32},
+        "messages": {"type": "array", "items": ref("Message")},
+    },
+)
+SEND_REQUEST = obj(["text"], {"text": {"type": "string", "minLength": 1, "maxLength": 2000}})
+LEAD_REQUEST = obj(
+    ["name"],
+    {
+        "kind": {"enum": ["contact", "appointment"]},
+        "name": {"type": "string", "minLength": 1, "maxLength": 200},
+        "email": {"type": "string", "format": "email", "maxLength": 254},
+        "phone": {"type": "string", "maxLength": 40},
+        "message": {"type": "string", "maxLength": 2000},
+        "requested_time": TIME,
+    },
+)
+LEAD_CREATED = obj(
+    ["lead_id", "messages"],
+    {
+        "lead_id": {"type": "string", "pattern": "^l_"},
+        "messages": MESSAGES["properties"]["messages"],
+    },
+)
+FEEDBACK_REQUEST = {
+    "oneOf": [
+        obj(["message_id", "helpful"], {"message_id": ID, "helpful": {"type": "boolean"}}),
+        obj(["rating"], {"rating": {"type": "integer", "minimum": 1, "maximum": 5}}),
+    ]
+}
+OK = obj(["ok"], {"ok": {"const": True}})
+
+# console side
+PAIR_REQUEST = obj(
+    ["code", "public_key"],
+    {
+        "code": {"type": "string", "examples": ["ABCD-EFGH"]},
+        "public_key": {"type": "string", "contentEncoding": "base64"},
+        "name": {"type": "string", "maxLength": 80},
+    },
+)
+PAIRED = obj(
+    ["relay_id", "fingerprint", "version"],
+    {
+        "relay_id": {"type": "string"},
+        "fingerprint": {"type": "string"},
+        "version": {"type": "string"},
+    },
+)
+TODAY = {"type": "object", "additionalProperties": {"type": "integer"}}
+STATUS = obj(
+    ["relay_id", "version", "widgets", "stores", "conversations_open", "events_pending", "today"],
+    {
+        "relay_id": {"type": "string"},
+        "version": {"type": "string"},
+        "widgets": {"type": "integer"},
+        "stores": {"type": "integer"},
+        "conversations_open": {"type": "integer"},
+        "events_pending": {"type": "integer"},
+        "today": TODAY,
+    },
+)
+PUBLISH_REQUEST = obj(
+    [],
+    {
+        "stores": {"type": "array", "items": {"type": "object"}},
+        "widgets": {"type": "array", "items": {"type": "object"}},
+        "dry_run": {"type": "boolean"},
+    },
+)
+_KEYED_CHANGES = obj(
+    ["added", "updated", "removed", "unchanged"],
+    {
+        "added": {"type": "array", "items": {"type": "string"}},
+        "updated": {"type": "array", "items": {"type": "string"}},
+        "removed": {"type": "array", "items": {"type": "string"}},
+        "unchanged": {"type": "integer"},
+    },
+)
+CHANGES = obj(
+    ["changes"],
+    {
+        "changes": obj(
+            ["widgets", "knowledge", "stores"],
+            {
+                "widgets": _KEYED_CHANGES,
+                "stores": _KEYED_CHANGES,
+                "knowledge": {"type": "object", "additionalProperties": {"type": "integer"}},
+            },
+        )
+    },
+)
+EVENT = obj(
+    ["seq", "id", "type", "conversation_id", "widget_key", "at", "data"],
+    {
+        "seq": {"type": "integer"},
+        "id": {"type": "string", "pattern": "^e_"},
+        "type": {
+            "enum": ["conversation.created", "message", "lead", "feedback", "handoff.requested"]
+        },
+        "conversation_id": NULLABLE_TEXT,
+        "widget_key": NULLABLE_TEXT,
+        "at": TIME,
+        "data": {"type": "object"},
+    },
+)
+EVENTS = obj(
+    ["events", "cursor"],
+    {"events": {"type": "array", "items": ref("Event")}, "cursor": {"type": "integer"}},
+)
+ACK_REQUEST = obj(["cursor"], {"cursor": {"type": "integer", "minimum": 0}})
+REPLY_REQUEST = obj(
+    ["text"],
+    {
+        "text": {"type": "string", "minLength": 1, "maxLength": 2000},
+        "author": {"type": "string", "maxLength": 80},
+    },
+)
+REPLY = obj(["message"], {"message": ref("Message")})
+
+SCHEMAS: dict[str, Schema] = {
+    "Error": ERROR,
+    "Message": MESSAGE,
+    "Messages": MESSAGES,
+    "OrderCard": ORDER_CARD,
+    "ProductCard": PRODUCT_CARD,
+    "WidgetConfig": WIDGET_CONFIG,
+    "StartConversation": START_REQUEST,
+    "ConversationStarted": STARTED,
+    "SendMessage": SEND_REQUEST,
+    "LeadRequest": LEAD_REQUEST,
+    "LeadCreated": LEAD_CREATED,
+    "FeedbackRequest": FEEDBACK_REQUEST,
+    "Ok": OK,
+    "PairRequest": PAIR_REQUEST,
+    "Paired": PAIRED,
+    "Status": STATUS,
+    "PublishRequest": PUBLISH_REQUEST,
+    "Changes": CHANGES,
+    "Event": EVENT,
+    "Events": EVENTS,
+    "AckRequest": ACK_REQUEST,
+    "ReplyRequest": REPLY_REQUEST,
+    "Reply": REPLY,
+}

@@ -1,0 +1,127 @@
+"""Console API (``/v1/console/…``): pairing, then Ed25519-signed requests only."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from functools import wraps
+from typing import Any
+
+from aiohttp import web
+
+from core import __version__
+from relay.keys import CONSOLE, CONVERSATIONS, LOOKUPS, RUNTIME, SETTINGS, STORE
+from relay.responses import invalid, json_response, read_json
+from relay.services import console_auth, pairing, publishing
+from relay.state import client_ip
+
+SignedHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+MAX_EVENTS = 1000
+
+
+def signed(handler: SignedHandler) -> SignedHandler:
+    """Refuse (401) unless a paired console signed the request; ``request[CONSOLE]``."""
+
+    @wraps(handler)
+    async def check(request: web.Request) -> web.StreamResponse:
+        store, now = request.app[STORE], request.app[SETTINGS].now()
+        signed_request, console = console_auth.identify(store, request.headers, now)
+        request[CONSOLE] = await console_auth.verify(
+            store,
+            signed_request,
+            console,
+            method=request.method,
+            path=request.raw_path,
+            body=await request.read(),
+            now=now,
+        )
+        return await handler(request)
+
+    return check
+
+
+async def pair(request: web.Request) -> web.Response:
+    app = request.app
+    console = await pairing.pair(
+        app[STORE],
+        relay_key=app[SETTINGS].relay_key,
+        failures=app[RUNTIME].pairing_failures,
+        address=client_ip(request),
+        body=await read_json(request),
+        now=app[SETTINGS].now(),
+    )
+    relay_id = await app[STORE].relay_id()
+    body = {"relay_id": relay_id, "fingerprint": console.fingerprint, "version": __version__}
+    return json_response(body, status=201)
+
+
+@signed
+async def status(request: web.Request) -> web.Response:
+    store = request.app[STORE]
+    console = request[CONSOLE]
+    body: dict[str, Any] = {
+        "relay_id": await store.relay_id(),
+        "version": __version__,
+        "widgets": store.widget_count(),
+        "stores": store.store_count(),
+        "conversations_open": await store.open_conversations(),
+        "events_pending": await store.pending_events(console.id),
+        "today": await store.today_counts(request.app[SETTINGS].now()),
+    }
+    return json_response(body)
+
+
+@signed
+async def publish(request: web.Request) -> web.Response:
+    store = request.app[STORE]
+    changes = await publishing.publish(store, await read_json(request))
+    request.app[LOOKUPS].retain(store.published.stores)  # close connectors of removed stores
+    return json_response({"changes": changes})
+
+
+def _limit(request: web.Request) -> int:
+    raw = request.query.get("limit", "500")
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_EVENTS:
+        raise invalid("limit", f"limit must be a whole number from 1 to {MAX_EVENTS}.")
+    return int(raw)
+
+
+@signed
+async def events(request: web.Request) -> web.Response:
+    store = request.app[STORE]
+    console = request[CONSOLE]
+    found = await store.events_after_ack(console.id, _limit(request))
+    cursor = found[-1].seq if found else await store.acked_cursor(console.id)
+    return json_response({"events": [event.to_json() for event in found], "cursor": cursor})
+
+
+@signed
+async def ack(request: web.Request) -> web.Response:
+    cursor = (await read_json(request)).get("cursor")
+    if isinstance(cursor, bool) or not isinstance(cursor, int) or cursor < 0:
+        raise invalid("cursor", "cursor must be the whole number of the last event received.")
+    await request.app[STORE].ack(request[CONSOLE].id, cursor)
+    return json_response({"ok": True})
+
+
+@signed
+async def reply(request: web.Request) -> web.Response:
+    body = await read_json(request)
+    text, author = body.get("text"), body.get("author", "Support")
+    if not isinstance(text, str):
+        raise invalid("text", "The reply text is missing.")
+    if not isinstance(author, str) or not author.strip() or len(author) > 80:
+        raise invalid("author", "The author must be a name of 1 to 80 characters.")
+    message = await request.app[CONVERSATIONS].agent_reply(
+        request.match_info["id"], text, author.strip()
+    )
+    return json_response({"message": message}, status=201)
+
+
+def setup_console(app: web.Application) -> None:
+    router = app.router
+    router.add_post("/v1/console/pair", pair, name="console.pair")
+    router.add_get("/v1/console/status", status, name="console.status")
+    router.add_put("/v1/console/publish", publish, name="console.publish")
+    router.add_get("/v1/console/events", events, name="console.events")
+    router.add_post("/v1/console/events/ack", ack, name="console.ack")
+    router.add_post("/v1/console/conversations/{id}/reply", reply, name="console.reply")

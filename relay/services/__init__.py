@@ -1,0 +1,1 @@
+"""What the relay does, behind its HTTP handlers: conversations, lookups, pairing, publishing."""

@@ -1,0 +1,65 @@
+"""Check a console request's Ed25519 signature (``core.signing``): paired key, signature
+over method, path with query, timestamp, nonce and body digest, clock skew ≤ 5 minutes,
+and a nonce never seen before. Any failure is a 401 with one sentence.
+
+``identify`` runs before the body is read (so nobody unpaired can make the relay read a
+large body); ``verify`` checks the signature over that body and spends the nonce.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from core import signing
+from relay.responses import ApiError
+from relay.storage.records import ConsoleRecord
+
+if TYPE_CHECKING:
+    from relay.storage import RelayStore
+
+NONCE_TTL = timedelta(seconds=2 * signing.MAX_SKEW_SECONDS)
+
+
+def _refuse(message: str) -> ApiError:
+    return ApiError(401, "unauthorized", message)
+
+
+def identify(
+    store: RelayStore, headers: Mapping[str, str], now: datetime
+) -> tuple[signing.SignedRequest, ConsoleRecord]:
+    """The signature headers and the paired console they name; 401 when missing, unknown
+    or outside the allowed clock skew."""
+    try:
+        signed = signing.read_headers(headers)
+    except signing.SignatureError as exc:
+        raise _refuse(str(exc)) from None
+    console = store.console(signed.key_fingerprint)
+    if console is None:
+        raise _refuse("This console is not paired with the relay; pair it again.")
+    if abs(int(now.timestamp()) - signed.timestamp) > signing.MAX_SKEW_SECONDS:
+        raise _refuse(
+            "The request's timestamp is more than 5 minutes off; check the computer's clock."
+        )
+    return signed, console
+
+
+async def verify(
+    store: RelayStore,
+    signed: signing.SignedRequest,
+    console: ConsoleRecord,
+    *,
+    method: str,
+    path: str,
+    body: bytes,
+    now: datetime,
+) -> ConsoleRecord:
+    """Check the signature over the request and refuse a nonce seen before."""
+    try:
+        signing.verify(console.public_key, signed, method, path, body, now=int(now.timestamp()))
+    except signing.SignatureError as exc:
+        raise _refuse(str(exc)) from None
+    if not await store.remember_nonce(console.fingerprint, signed.nonce, now + NONCE_TTL):
+        raise _refuse("This request was already received once (a replay); it is refused.")
+    return console

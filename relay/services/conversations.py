@@ -1,0 +1,314 @@
+"""Conversations: start one, answer a shopper's message, take a lead or feedback, post an
+agent's reply. Each change is stored with one ``add_turn`` (group commit) before anyone is
+answered, then handed to the live streams."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import weakref
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from core.bot import Bot, BotState, StoreUnavailable
+from core.bot.identity import verify_identity
+from core.ids import new_id, new_token
+from core.widgets import pick_language
+from relay.responses import ApiError
+from relay.services import messages as shape
+from relay.services.inputs import (
+    InvalidInput,
+    StartRequest,
+    check_id,
+    check_text,
+    parse_feedback,
+    parse_lead,
+)
+from relay.services.widgets import WidgetBots
+from relay.storage.records import Feedback, NewConversation, NewLead
+
+if TYPE_CHECKING:
+    from core.bot import Lookup
+    from relay.metrics import Metrics
+    from relay.services.broker import Broker
+    from relay.services.lookups import LookupPool
+    from relay.services.verification import FailedVerifications
+    from relay.storage import RelayStore
+    from relay.storage.records import ConversationRecord, PublishedWidget
+
+
+class NotFound(ApiError):
+    def __init__(self, message: str) -> None:
+        super().__init__(404, "not_found", message)
+
+
+class Unauthorized(ApiError):
+    def __init__(self, message: str) -> None:
+        super().__init__(401, "unauthorized", message, headers={"WWW-Authenticate": "Bearer"})
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class ConversationService:
+    def __init__(
+        self,
+        store: RelayStore,
+        *,
+        lookups: LookupPool,
+        broker: Broker,
+        verification: FailedVerifications,
+        metrics: Metrics | None,
+        now: Callable[[], datetime],
+        text_limit: int = 2000,
+    ) -> None:
+        self._store = store
+        self._lookups = lookups
+        self._broker = broker
+        self._verification = verification
+        self._metrics = metrics
+        self._now = now
+        self._text_limit = text_limit
+        self._widgets = WidgetBots(store, now)
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    # -- widgets ---------------------------------------------------------------------------
+
+    def _widget(self, key: str) -> PublishedWidget:
+        widget = self._store.widget(key)
+        if widget is None:
+            raise NotFound("There is no chat widget with this key.")
+        return widget
+
+    def _bot(self, widget: PublishedWidget) -> Bot:
+        return self._widgets.bot(widget)
+
+    def _lookup(self, widget: PublishedWidget) -> Lookup | None:
+        if widget.store_id is None:
+            return None
+        store = self._store.store(widget.store_id)
+        return None if store is None else self._lookups.lookup_for(store)
+
+    def config_body(self, key: str, language: str | None) -> bytes:
+        """The widget's public settings as JSON bytes."""
+        body = self._widgets.config_body(key, language)
+        if body is None:
+            raise NotFound("There is no chat widget with this key.")
+        return body
+
+    # -- conversations ---------------------------------------------------------------------
+
+    async def start(self, key: str, request: StartRequest) -> dict[str, Any]:
+        widget = self._widget(key)
+        bot = self._bot(widget)
+        language = pick_language(widget.settings, request.language)
+        email, name = await self._verified(widget, request)
+        state = BotState.new(language=language, identity_email=email, identity_name=name)
+        turn = bot.start(state)
+        now = self._now()
+        token = new_token()
+        conversation = NewConversation(
+            id=new_id("c"),
+            widget_key=key,
+            token_hash=token_hash(token),
+            started_at=now,
+            bot_state=turn.state.to_json(),
+            language=language,
+            customer_email=email,
+            customer_name=name,
+        )
+        replies = [shape.bot_message(r, turn.intent, now) for r in turn.replies]
+        events = shape.Events(conversation.id, key, now)
+        await self._store.create_conversation(
+            conversation,
+            replies,
+            [events.created(conversation, request.page_url), *events.messages(replies)],
+        )
+        return {
+            "conversation_id": conversation.id,
+            "token": token,
+            "messages": shape.public_json(replies),
+        }
+
+    async def _verified(
+        self, widget: PublishedWidget, request: StartRequest
+    ) -> tuple[str | None, str | None]:
+        """The signed identity's email and name; ``(None, None)`` when absent or not valid."""
+        identity, secret = request.identity, widget.identity_secret
+        if identity is None or not secret:
+            return None, None
+        if not verify_identity(
+            secret, identity.email, identity.ts, identity.signature, now=self._now()
+        ):
+            return None, None
+        name = identity.name
+        lookup = self._lookup(widget)
+        if name is None and lookup is not None:
+            try:
+                customer = await lookup.get_customer(email=identity.email)
+            except StoreUnavailable:
+                customer = None
+            name = customer.name if customer is not None else None
+        return identity.email, name
+
+    async def authorize(self, conversation_id: str, token: str | None) -> ConversationRecord:
+        """The conversation, if ``token`` is its bearer token; 404 unknown, 401 wrong token."""
+        try:
+            check_id(conversation_id, "conversation")
+        except InvalidInput:
+            raise NotFound("There is no such conversation.") from None
+        conversation = await self._store.conversation(conversation_id)
+        if conversation is None:
+            raise NotFound("There is no such conversation.")
+        if not token or not hmac.compare_digest(token_hash(token), conversation.token_hash):
+            raise Unauthorized("This conversation needs its own token.")
+        return conversation
+
+    def _lock(self, conversation_id: str) -> asyncio.Lock:
+        lock = self._locks.get(conversation_id)
+        if lock is None:
+            lock = self._locks[conversation_id] = asyncio.Lock()
+        return lock
+
+    def _widget_of(self, conversation: ConversationRecord) -> PublishedWidget:
+        widget = self._store.widget(conversation.widget_key)
+        if widget is None:
+            raise NotFound("This chat is no longer available.")
+        return widget
+
+    async def send(
+        self, conversation_id: str, token: str | None, text: Any, client: str
+    ) -> list[dict[str, Any]]:
+        """Answer a shopper's message; both are stored before this returns."""
+        async with self._lock(conversation_id):  # one turn at a time per conversation
+            conversation = await self.authorize(conversation_id, token)
+            text = check_text(text, limit=self._text_limit)
+            widget = self._widget_of(conversation)
+            received = self._now()
+            allowed = not self._verification.locked(client)
+            turn = await self._bot(widget).respond(
+                text,
+                BotState.from_json(conversation.bot_state),
+                self._lookup(widget),
+                lookups_allowed=allowed,
+            )
+            if turn.verification_failed:
+                self._verification.record_failure(client)
+            now = max(self._now(), received)
+            shopper = shape.shopper_message(text, received, intent=turn.intent)
+            stored = [shopper, *(shape.bot_message(r, turn.intent, now) for r in turn.replies)]
+            events = shape.events_for(conversation, now)
+            handoff = [events.handoff(turn.handoff)] if turn.handoff else []
+            await self._store.add_turn(
+                conversation.id,
+                stored,
+                bot_state=turn.state.to_json(),
+                status="waiting" if turn.handoff else None,
+                events=[*events.messages(stored), *handoff],
+            )
+        self._count(turn.intent, locked=not allowed)
+        published = shape.public_json(stored)
+        self._broker.publish(conversation.id, published)
+        return published
+
+    def _count(self, intent: str, *, locked: bool) -> None:
+        if self._metrics is not None:
+            self._metrics.intents.labels(intent).inc()
+            if locked:
+                self._metrics.lookups.labels("locked").inc()
+
+    async def history(
+        self, conversation_id: str, token: str | None, after: str | None
+    ) -> list[dict[str, Any]]:
+        await self.authorize(conversation_id, token)
+        return await self.messages_after(conversation_id, after)
+
+    async def messages_after(self, conversation_id: str, after: str | None) -> list[dict[str, Any]]:
+        """Up to 100 messages after the id ``after`` (all roles, oldest first)."""
+        found = await self._store.messages_after(conversation_id, after, limit=100)
+        return shape.public_json(found)
+
+    async def lead(
+        self, conversation_id: str, token: str | None, data: dict[str, Any]
+    ) -> dict[str, Any]:
+        async with self._lock(conversation_id):
+            conversation = await self.authorize(conversation_id, token)
+            now = self._now()
+            request = parse_lead(data, now=now)
+            turn = self._bot(self._widget_of(conversation)).after_lead(
+                request.kind, BotState.from_json(conversation.bot_state)
+            )
+            lead = NewLead(
+                id=new_id("l"),
+                kind=request.kind,
+                created_at=now,
+                name=request.name,
+                email=request.email,
+                phone=request.phone,
+                message=request.message,
+                requested_time=request.requested_time,
+            )
+            replies = [shape.bot_message(r, turn.intent, now) for r in turn.replies]
+            events = shape.events_for(conversation, now)
+            handoff = [events.handoff(turn.handoff)] if turn.handoff else []
+            await self._store.add_turn(
+                conversation.id,
+                replies,
+                bot_state=turn.state.to_json(),
+                status="waiting" if turn.handoff else None,
+                events=[events.lead(lead), *events.messages(replies), *handoff],
+                lead=lead,
+            )
+        published = shape.public_json(replies)
+        self._broker.publish(conversation.id, published)
+        return {"lead_id": lead.id, "messages": published}
+
+    async def feedback(self, conversation_id: str, token: str | None, data: dict[str, Any]) -> None:
+        conversation = await self.authorize(conversation_id, token)
+        request = parse_feedback(data)
+        if request.message_id is not None:
+            message = await self._store.message(conversation_id, request.message_id)
+            if message is None or message.role != "bot":
+                raise InvalidInput({"message_id": "There is no such answer in this chat."})
+            event: dict[str, Any] = {"message_id": message.id, "helpful": request.helpful}
+        else:
+            event = {"rating": request.rating}
+        record = Feedback(
+            message_id=request.message_id, helpful=request.helpful, rating=request.rating
+        )
+        events = shape.events_for(conversation, self._now())
+        await self._store.add_turn(
+            conversation.id,
+            [],
+            bot_state=None,
+            status=None,
+            events=[events.feedback(event)],
+            feedback=record,
+        )
+
+    async def agent_reply(self, conversation_id: str, text: str, author: str) -> dict[str, Any]:
+        """Post a human agent's reply (from the console); the shopper's stream and poll see it."""
+        text = check_text(text, limit=self._text_limit)
+        try:
+            check_id(conversation_id, "conversation")
+        except InvalidInput:
+            raise NotFound("There is no such conversation.") from None
+        async with self._lock(conversation_id):
+            conversation = await self._store.conversation(conversation_id)
+            if conversation is None:
+                raise NotFound("There is no such conversation.")
+            message = shape.agent_message(text, self._now())
+            events = shape.events_for(conversation, message.created_at)
+            await self._store.add_turn(
+                conversation.id,
+                [message],
+                bot_state=None,
+                status=None,
+                events=events.messages([message], extra={"author": author}),
+            )
+        published = message.public_json()
+        self._broker.publish(conversation.id, [published])
+        return published

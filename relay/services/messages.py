@@ -1,0 +1,103 @@
+"""Messages and events as the relay stores them and as browsers and the console see them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from core.ids import new_id
+from core.serialize import to_jsonable, utc_iso
+from relay.storage.records import (
+    ConversationRecord,
+    NewConversation,
+    NewEvent,
+    NewLead,
+    NewMessage,
+    StoredMessage,
+)
+
+if TYPE_CHECKING:
+    from core.bot import Reply
+    from relay.storage.records import EventType
+
+
+def shopper_message(text: str, at: datetime, *, intent: str | None = None) -> NewMessage:
+    return NewMessage(id=new_id("m"), role="shopper", text=text, created_at=at, intent=intent)
+
+
+def agent_message(text: str, at: datetime) -> NewMessage:
+    return NewMessage(id=new_id("m"), role="agent", text=text, created_at=at)
+
+
+def bot_message(reply: Reply, intent: str | None, at: datetime) -> NewMessage:
+    return NewMessage(
+        id=new_id("m"),
+        role="bot",
+        text=reply.text,
+        created_at=at,
+        cards=tuple(to_jsonable(dict(card)) for card in reply.cards),
+        suggestions=tuple(reply.suggestions),
+        form=reply.form,
+        confidence=None if reply.confidence is None else round(float(reply.confidence), 4),
+        knowledge_entry_id=reply.knowledge_entry_id,
+        intent=intent,
+    )
+
+
+def public_json(messages: list[NewMessage] | list[StoredMessage]) -> list[dict[str, Any]]:
+    """Message JSON for the browser: never the knowledge entry or the intent."""
+    return [m.public_json() for m in messages]
+
+
+class Events:
+    """Builds the console's events for one conversation, all stamped with one time."""
+
+    def __init__(self, conversation_id: str, widget_key: str, at: datetime) -> None:
+        self.conversation_id = conversation_id
+        self.widget_key = widget_key
+        self.at = at
+
+    def _event(self, type_: EventType, data: dict[str, Any]) -> NewEvent:
+        return NewEvent(
+            id=new_id("e"),
+            type=type_,
+            at=self.at,
+            data=data,
+            conversation_id=self.conversation_id,
+            widget_key=self.widget_key,
+        )
+
+    def created(self, conversation: NewConversation, page_url: str | None) -> NewEvent:
+        data = {
+            "id": conversation.id,
+            "widget_key": conversation.widget_key,
+            "channel": conversation.channel,
+            "started_at": utc_iso(conversation.started_at),
+            "customer_email": conversation.customer_email,
+            "customer_name": conversation.customer_name,
+            "language": conversation.language,
+            "page_url": page_url,
+        }
+        return self._event("conversation.created", {"conversation": data})
+
+    def messages(
+        self, messages: list[NewMessage], extra: dict[str, Any] | None = None
+    ) -> list[NewEvent]:
+        events = []
+        for message in messages:
+            body = StoredMessage.from_new(self.conversation_id, message).event_json()
+            events.append(self._event("message", {"message": body | (extra or {})}))
+        return events
+
+    def handoff(self, reason: str) -> NewEvent:
+        return self._event("handoff.requested", {"reason": reason})
+
+    def lead(self, lead: NewLead) -> NewEvent:
+        return self._event("lead", {"lead": lead.to_json()})
+
+    def feedback(self, data: dict[str, Any]) -> NewEvent:
+        return self._event("feedback", data)
+
+
+def events_for(conversation: ConversationRecord, at: datetime) -> Events:
+    return Events(conversation.id, conversation.widget_key, at)

@@ -1,0 +1,105 @@
+"""One-time pairing codes: made by ``storedesk-relay pairing-code``, spent by the console's
+``POST /v1/console/pair`` to register its Ed25519 public key.
+
+A code is 8 characters from an alphabet without look-alikes, shown as ``XXXX-XXXX``, valid
+10 minutes, single use, stored only as an HMAC under the relay key. Typing is forgiving
+(case, spaces and dashes are ignored); five wrong codes per address per 10 minutes → 429.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from relay.responses import ApiError, invalid
+from relay.state import FailureWindow, retry_after_header
+from relay.storage.records import ConsoleRecord
+
+if TYPE_CHECKING:
+    from relay.storage import RelayStore
+
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+LENGTH = 8
+VALID_FOR = timedelta(minutes=10)
+
+
+def new_code(choice: Callable[[str], str] = secrets.choice) -> str:
+    raw = "".join(choice(ALPHABET) for _ in range(LENGTH))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def normalise(text: str) -> str | None:
+    """``"abcd-efgh "`` → ``"ABCDEFGH"``; ``None`` when it cannot be a code."""
+    cleaned = "".join(ch for ch in text.upper() if ch not in " -\t")
+    if len(cleaned) != LENGTH or any(ch not in ALPHABET for ch in cleaned):
+        return None
+    return cleaned
+
+
+def code_hash(relay_key: bytes, code: str) -> str:
+    key = hmac.new(relay_key, b"storedesk pairing code", hashlib.sha256).digest()
+    return hmac.new(key, code.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+async def issue_code(store: RelayStore, relay_key: bytes, now: datetime) -> str:
+    """A fresh code, stored hashed, valid ``VALID_FOR``."""
+    code = new_code()
+    await store.add_pairing_code(code_hash(relay_key, normalise(code) or ""), now + VALID_FOR)
+    return code
+
+
+def _public_key(value: Any) -> bytes:
+    try:
+        key = base64.b64decode(value, validate=True) if isinstance(value, str) else b""
+    except (binascii.Error, ValueError):
+        key = b""
+    if len(key) != 32:
+        raise invalid("public_key", "The public key must be 32 bytes in standard base64.")
+    return key
+
+
+def _name(value: Any) -> str:
+    if value is None:
+        return "Storedesk console"
+    if not isinstance(value, str) or not value.strip() or len(value.strip()) > 80:
+        raise invalid("name", "The console name must be a text of 1 to 80 characters.")
+    return value.strip()
+
+
+async def pair(
+    store: RelayStore,
+    *,
+    relay_key: bytes,
+    failures: FailureWindow,
+    address: str,
+    body: Mapping[str, Any],
+    now: datetime,
+) -> ConsoleRecord:
+    """Spend a code and register the console's key; refuse with 403, 422 or 429."""
+    wait = failures.retry_after(address)
+    if wait:
+        raise ApiError(
+            429,
+            "rate_limited",
+            "Too many wrong pairing codes from this address; wait 10 minutes.",
+            headers={"Retry-After": retry_after_header(wait)},
+        )
+    public_key = _public_key(body.get("public_key"))
+    name = _name(body.get("name"))
+    raw = body.get("code")
+    code = normalise(raw) if isinstance(raw, str) else None
+    if code is None or not await store.use_pairing_code(code_hash(relay_key, code), now):
+        failures.record(address)
+        raise ApiError(
+            403,
+            "pairing_refused",
+            "The pairing code is wrong, used or expired; run storedesk-relay pairing-code "
+            "on the relay for a new one.",
+        )
+    return await store.add_console(public_key, name)

@@ -1,0 +1,47 @@
+"""Publishing from the console: the bundle is checked (every widget config through
+``core.widgets``, store platforms known to this relay, knowledge entries complete) and then
+replaces the published state as a whole; a bad part is a 422 naming it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from connectors.registry import available_platforms
+from relay.responses import ApiError, invalid
+from relay.storage.errors import BundleError
+
+if TYPE_CHECKING:
+    from relay.storage import RelayStore
+
+
+def _check_platforms(body: Mapping[str, Any]) -> None:
+    stores = body.get("stores", [])
+    if not isinstance(stores, list):
+        raise invalid("stores", '"stores" must be a list.')
+    known = available_platforms()
+    for i, item in enumerate(stores):
+        platform = item.get("platform") if isinstance(item, Mapping) else None
+        if isinstance(platform, str) and platform not in known:
+            raise invalid(
+                f"stores[{i}].platform",
+                f"This relay has no connector for {platform!r}; it knows {', '.join(known)}.",
+            )
+
+
+def _dry_run(body: Mapping[str, Any]) -> bool:
+    value = body.get("dry_run", False)
+    if not isinstance(value, bool):
+        raise invalid("dry_run", "dry_run must be true or false.")
+    return value
+
+
+async def publish(store: RelayStore, body: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``changes`` of publishing ``body`` (nothing is written when ``dry_run``)."""
+    dry_run = _dry_run(body)
+    _check_platforms(body)
+    bundle = {"stores": body.get("stores", []), "widgets": body.get("widgets", [])}
+    try:
+        return await store.publish(bundle, dry_run=dry_run)
+    except BundleError as exc:
+        raise ApiError(422, "invalid", str(exc), fields={exc.field: str(exc)}) from None

@@ -1,0 +1,124 @@
+"""The relay's settings: one frozen record, built from the command line and the environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from relay.crypto import CryptoError, load_relay_key
+from relay.storage import StorageError, database_url
+
+ENV_HOME = "STOREDESK_RELAY_HOME"
+ENV_DATABASE_URL = "STOREDESK_RELAY_DATABASE_URL"
+ENV_TRUST_PROXY = "STOREDESK_RELAY_TRUST_PROXY"
+
+
+class SettingsError(Exception):
+    """A setting the relay cannot start with; the message is one sentence for the operator."""
+
+    def __init__(self, message: str, exit_code: int = 2) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def default_data_dir(env: Mapping[str, str]) -> Path:
+    home = env.get(ENV_HOME, "").strip()
+    return Path(home).expanduser() if home else Path(platformdirs.user_data_dir("storedesk-relay"))
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    data_dir: Path
+    relay_key: bytes = field(repr=False)
+    host: str = "127.0.0.1"
+    port: int = 8080
+    database_url: str | None = None
+    now: Callable[[], datetime] = utc_now
+    # rate limits (0 turns one off)
+    ip_requests_per_minute: int = 600
+    ip_burst: int = 120
+    conversation_messages_per_minute: int = 20
+    conversation_burst: int = 10
+    pairing_attempts: int = 5  # wrong pairing codes per IP per pairing_window
+    pairing_window: float = 600.0
+    ip_verification_failures: int = 10  # failed shopper verifications per IP per 15 min
+    trust_forwarded: bool = False  # take the client address from X-Forwarded-For
+    # sizes
+    body_limit: int = 16384  # public widget API
+    console_body_limit: int = 8 * 1024 * 1024  # a publish carries every knowledge base
+    text_limit: int = 2000
+    # store lookups
+    lookup_timeout: float = 3.0
+    customer_ttl: float = 300.0
+    order_list_ttl: float = 60.0
+    order_ttl: float = 30.0
+    lookup_cache_size: int = 1000  # entries per store and kind
+    breaker_failures: int = 5
+    breaker_open: float = 30.0
+    verify_tls: bool = True
+    # misc
+    demo_pages: bool = False
+    stream_ping: float = 15.0
+    shutdown_grace: float = 10.0
+
+    @property
+    def store_url(self) -> str:
+        """The SQLAlchemy URL of the relay database (SQLite in the data dir by default)."""
+        return database_url(self.data_dir, self.database_url)
+
+    @classmethod
+    def from_env(cls, args: Any, env: Mapping[str, str] | None = None) -> Settings:
+        """Settings from parsed command-line ``args`` (attributes may be missing) and ``env``.
+
+        Raises ``SettingsError`` with one sentence when the data dir or relay key is unusable.
+        """
+        env = os.environ if env is None else env
+        data_dir = getattr(args, "data_dir", None)
+        data_dir = Path(data_dir).expanduser() if data_dir else default_data_dir(env)
+        _prepare_data_dir(data_dir)
+        database_url = getattr(args, "database_url", None) or env.get(ENV_DATABASE_URL) or None
+        _check_database_url(database_url)
+        try:
+            relay_key = load_relay_key(data_dir, env)
+        except CryptoError as exc:
+            raise SettingsError(str(exc)) from None
+        values: dict[str, Any] = {}
+        if getattr(args, "host", None):
+            values["host"] = args.host
+        if getattr(args, "port", None) is not None:
+            values["port"] = int(args.port)
+        trust = env.get(ENV_TRUST_PROXY, "").strip().lower()
+        values["trust_forwarded"] = trust in ("1", "true", "yes", "on")
+        return cls(data_dir=data_dir, relay_key=relay_key, database_url=database_url, **values)
+
+
+def _prepare_data_dir(path: Path) -> None:
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise SettingsError(
+            f"The data folder {path} cannot be created ({exc.strerror or exc}); "
+            "choose another with --data-dir."
+        ) from None
+    if not path.is_dir() or not os.access(path, os.R_OK | os.W_OK | os.X_OK):
+        raise SettingsError(
+            f"The data folder {path} is not a folder this user can read and write; "
+            "choose another with --data-dir."
+        )
+
+
+def _check_database_url(url: str | None) -> None:
+    try:
+        database_url(Path("."), url)
+    except StorageError as exc:
+        raise SettingsError(str(exc)) from None

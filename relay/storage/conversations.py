@@ -1,0 +1,274 @@
+"""Conversations, messages, leads and feedback: the group writer's steps and the reads."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from relay.storage.errors import StorageError
+from relay.storage.events import event_ops, insert_events
+from relay.storage.models import conversations, knowledge_entries, leads, messages
+from relay.storage.records import (
+    ConversationRecord,
+    Feedback,
+    NewConversation,
+    NewEvent,
+    NewLead,
+    NewMessage,
+    StoredMessage,
+)
+from relay.storage.writer import Op, Step
+
+ke = knowledge_entries
+_conversation_key = (
+    select(conversations.c.widget_key)
+    .where(conversations.c.id == bindparam("b_cid"))
+    .scalar_subquery()
+)
+
+
+def _set(column: str) -> Any:
+    """``UPDATE conversations SET <column> = :v WHERE id = :b_cid``, for executemany."""
+    return (
+        update(conversations)
+        .where(conversations.c.id == bindparam("b_cid"))
+        .values({column: bindparam("v", type_=conversations.c[column].type)})
+    )
+
+
+async def _feedback(connection: AsyncConnection, row: dict[str, Any]) -> None:
+    if row["rating"] is not None:
+        await connection.execute(_set("rating"), {"b_cid": row["b_cid"], "v": row["rating"]})
+        return
+    found = (
+        await connection.execute(
+            select(messages.c.helpful, messages.c.knowledge_entry_id).where(
+                messages.c.id == row["message_id"], messages.c.conversation_id == row["b_cid"]
+            )
+        )
+    ).first()
+    if found is None:
+        raise StorageError("That message is not part of this conversation.")
+    before = None if found.helpful is None else bool(found.helpful)
+    helpful = bool(row["helpful"])
+    if before == helpful:
+        return
+    await connection.execute(
+        update(messages).where(messages.c.id == row["message_id"]).values(helpful=helpful)
+    )
+    if found.knowledge_entry_id is None:
+        return
+    await connection.execute(
+        update(ke)
+        .where(ke.c.widget_key == _conversation_key, ke.c.id == found.knowledge_entry_id)
+        .values(
+            helpful=ke.c.helpful + (int(helpful) - int(before is True)),
+            unhelpful=ke.c.unhelpful + (int(not helpful) - int(before is False)),
+        ),
+        {"b_cid": row["b_cid"]},
+    )
+
+
+STEPS: list[tuple[str, Step]] = [
+    ("conversation.insert", conversations.insert()),
+    ("message.insert", messages.insert()),
+    ("lead.insert", leads.insert()),
+    ("conversation.updated_at", _set("updated_at")),
+    ("conversation.bot_state", _set("bot_state")),
+    ("conversation.status", _set("status")),
+    ("feedback", _feedback),
+    (
+        "knowledge.use",
+        update(ke)
+        .where(ke.c.widget_key == _conversation_key, ke.c.id == bindparam("b_eid"))
+        .values(uses=ke.c.uses + 1),
+    ),
+    ("event.insert", insert_events),
+]
+"""Every kind of grouped write, in the order a batch runs them."""
+
+
+def new_conversation_ops(
+    conversation: NewConversation, new_messages: Sequence[NewMessage], events: Sequence[NewEvent]
+) -> list[Op]:
+    ops: list[Op] = [
+        (
+            "conversation.insert",
+            {
+                "id": conversation.id,
+                "widget_key": conversation.widget_key,
+                "token_hash": conversation.token_hash,
+                "channel": conversation.channel,
+                "status": conversation.status,
+                "bot_state": conversation.bot_state,
+                "language": conversation.language,
+                "customer_email": conversation.customer_email,
+                "customer_name": conversation.customer_name,
+                "started_at": conversation.started_at,
+                "updated_at": conversation.started_at,
+                "rating": None,
+            },
+        )
+    ]
+    ops += _message_ops(conversation.id, new_messages)
+    return ops + event_ops(events)
+
+
+def turn_ops(
+    conversation_id: str,
+    new_messages: Sequence[NewMessage],
+    *,
+    now: datetime,
+    bot_state: dict[str, Any] | None,
+    status: str | None,
+    events: Sequence[NewEvent],
+    lead: NewLead | None,
+    feedback: Feedback | None,
+) -> list[Op]:
+    ops = _message_ops(conversation_id, new_messages)
+    ops.append(("conversation.updated_at", {"b_cid": conversation_id, "v": now}))
+    if bot_state is not None:
+        ops.append(("conversation.bot_state", {"b_cid": conversation_id, "v": bot_state}))
+    if status is not None:
+        ops.append(("conversation.status", {"b_cid": conversation_id, "v": status}))
+    if lead is not None:
+        ops.append(("lead.insert", _lead_row(conversation_id, lead)))
+    if feedback is not None:
+        ops.append(("feedback", _feedback_row(conversation_id, feedback)))
+    return ops + event_ops(events)
+
+
+def _message_ops(conversation_id: str, new_messages: Sequence[NewMessage]) -> list[Op]:
+    ops: list[Op] = []
+    for message in new_messages:
+        ops.append(("message.insert", _message_row(conversation_id, message)))
+        if message.knowledge_entry_id is not None and message.role == "bot":
+            ops.append(
+                ("knowledge.use", {"b_cid": conversation_id, "b_eid": message.knowledge_entry_id})
+            )
+    return ops
+
+
+def _message_row(conversation_id: str, message: NewMessage) -> dict[str, Any]:
+    return {
+        "id": message.id,
+        "conversation_id": conversation_id,
+        "role": message.role,
+        "text": message.text,
+        "cards": list(message.cards),
+        "suggestions": list(message.suggestions),
+        "form": message.form,
+        "confidence": message.confidence,
+        "knowledge_entry_id": message.knowledge_entry_id,
+        "intent": message.intent,
+        "helpful": None,
+        "created_at": message.created_at,
+    }
+
+
+def _lead_row(conversation_id: str, lead: NewLead) -> dict[str, Any]:
+    return {
+        "id": lead.id,
+        "conversation_id": conversation_id,
+        "kind": lead.kind,
+        "name": lead.name,
+        "email": lead.email,
+        "phone": lead.phone,
+        "message": lead.message,
+        "requested_time": lead.requested_time,
+        "created_at": lead.created_at,
+    }
+
+
+def _feedback_row(conversation_id: str, feedback: Feedback) -> dict[str, Any]:
+    if feedback.rating is None and (feedback.message_id is None or feedback.helpful is None):
+        raise ValueError("Feedback needs a rating, or a message id and helpful.")
+    return {
+        "b_cid": conversation_id,
+        "message_id": feedback.message_id,
+        "helpful": feedback.helpful,
+        "rating": feedback.rating,
+    }
+
+
+async def get_conversation(
+    connection: AsyncConnection, conversation_id: str
+) -> ConversationRecord | None:
+    row = (
+        (
+            await connection.execute(
+                select(conversations).where(conversations.c.id == conversation_id)
+            )
+        )
+        .mappings()
+        .first()
+    )
+    return None if row is None else ConversationRecord(**row)
+
+
+async def get_messages(
+    connection: AsyncConnection, conversation_id: str, after: str | None, limit: int
+) -> list[StoredMessage]:
+    query = select(messages).where(messages.c.conversation_id == conversation_id)
+    if after:
+        query = query.where(messages.c.id > after)
+    rows = await connection.execute(query.order_by(messages.c.id).limit(max(0, limit)))
+    return [_stored(row) for row in rows.mappings()]
+
+
+async def get_message(
+    connection: AsyncConnection, conversation_id: str, message_id: str
+) -> StoredMessage | None:
+    row = (
+        (
+            await connection.execute(
+                select(messages).where(
+                    messages.c.id == message_id, messages.c.conversation_id == conversation_id
+                )
+            )
+        )
+        .mappings()
+        .first()
+    )
+    return None if row is None else _stored(row)
+
+
+def _stored(row: RowMapping) -> StoredMessage:
+    return StoredMessage(
+        id=row["id"],
+        conversation_id=row["conversation_id"],
+        role=row["role"],
+        text=row["text"],
+        cards=tuple(row["cards"]),
+        suggestions=tuple(row["suggestions"]),
+        form=row["form"],
+        confidence=row["confidence"],
+        knowledge_entry_id=row["knowledge_entry_id"],
+        intent=row["intent"],
+        helpful=None if row["helpful"] is None else bool(row["helpful"]),
+        created_at=row["created_at"],
+    )
+
+
+async def count_open(connection: AsyncConnection) -> int:
+    query = select(func.count()).select_from(conversations)
+    query = query.where(conversations.c.status != "closed")
+    return int((await connection.execute(query)).scalar_one())
+
+
+async def count_today(connection: AsyncConnection, now: datetime) -> dict[str, int]:
+    start = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    counts = {"conversations": 0, "messages": 0, "leads": 0, "lookups": 0}
+    for name, table, column in (
+        ("conversations", conversations, conversations.c.started_at),
+        ("messages", messages, messages.c.created_at),
+        ("leads", leads, leads.c.created_at),
+    ):
+        query = select(func.count()).select_from(table).where(column >= start)
+        counts[name] = int((await connection.execute(query)).scalar_one())
+    return counts

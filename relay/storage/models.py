@@ -1,0 +1,193 @@
+"""The relay schema as SQLAlchemy Core tables.
+
+The schema only changes through the Alembic migrations in ``migrations/``; a test checks
+that these tables and the migrations agree. Core (not the ORM) because every write goes
+through the group writer as plain ``executemany`` statements.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Double,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+)
+
+from core.workspace.coltypes import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+Seq = BigInteger().with_variant(Integer(), "sqlite")
+"""64-bit on PostgreSQL (BIGSERIAL); ``INTEGER PRIMARY KEY`` (the rowid) on SQLite."""
+
+ID = String(64)
+
+relay_meta = Table(
+    "relay_meta",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("relay_id", ID, nullable=False),
+)
+
+consoles = Table(
+    "consoles",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("public_key", LargeBinary, nullable=False),
+    Column("fingerprint", String(128), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+pairing_codes = Table(
+    "pairing_codes",
+    metadata,
+    Column("code_hash", String(128), primary_key=True),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("used_at", UTCDateTime, nullable=True),
+)
+
+console_nonces = Table(
+    "console_nonces",
+    metadata,
+    Column("fingerprint", String(128), nullable=False),
+    Column("nonce", String(128), nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),
+    PrimaryKeyConstraint("fingerprint", "nonce"),
+)
+
+stores = Table(
+    "stores",
+    metadata,
+    Column("id", String(255), primary_key=True),
+    Column("platform", String(32), nullable=False),
+    Column("settings", JSON, nullable=False),
+    Column("secrets", LargeBinary, nullable=True),
+    Column("digest", String(64), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+widgets = Table(
+    "widgets",
+    metadata,
+    Column("key", ID, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("store_id", String(255), nullable=True),
+    Column("config", JSON, nullable=False),
+    Column("identity_secret", LargeBinary, nullable=True),
+    Column("digest", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+knowledge_entries = Table(
+    "knowledge_entries",
+    metadata,
+    Column("widget_key", ID, ForeignKey("widgets.key", ondelete="CASCADE"), nullable=False),
+    Column("id", String(128), nullable=False),
+    Column("question", Text, nullable=False),
+    Column("answer", Text, nullable=False),
+    Column("keywords", JSON, nullable=False),
+    Column("enabled", Boolean, nullable=False),
+    Column("helpful", Integer, nullable=False, server_default="0"),
+    Column("unhelpful", Integer, nullable=False, server_default="0"),
+    Column("uses", Integer, nullable=False, server_default="0"),
+    PrimaryKeyConstraint("widget_key", "id"),
+)
+
+conversations = Table(
+    "conversations",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("widget_key", ID, nullable=False, index=True),
+    Column("token_hash", String(128), nullable=False),
+    Column("channel", String(32), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("bot_state", JSON, nullable=False),
+    Column("language", Text, nullable=True),
+    Column("customer_email", Text, nullable=True),
+    Column("customer_name", Text, nullable=True),
+    Column("started_at", UTCDateTime, nullable=False, index=True),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("rating", Integer, nullable=True),
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column(
+        "conversation_id",
+        ID,
+        ForeignKey("conversations.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("role", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("cards", JSON, nullable=False),
+    Column("suggestions", JSON, nullable=False),
+    Column("form", String(32), nullable=True),
+    Column("confidence", Double, nullable=True),
+    Column("knowledge_entry_id", String(128), nullable=True),
+    Column("intent", String(64), nullable=True),
+    Column("helpful", Boolean, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False, index=True),
+)
+
+leads = Table(
+    "leads",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column(
+        "conversation_id",
+        ID,
+        ForeignKey("conversations.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("kind", String(16), nullable=False),
+    Column("name", Text, nullable=True),
+    Column("email", Text, nullable=True),
+    Column("phone", Text, nullable=True),
+    Column("message", Text, nullable=True),
+    Column("requested_time", UTCDateTime, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False, index=True),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("seq", Seq, primary_key=True, autoincrement=True),
+    Column("id", ID, nullable=False, unique=True),
+    Column("type", String(32), nullable=False),
+    Column("conversation_id", ID, nullable=True),
+    Column("widget_key", ID, nullable=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("data", JSON, nullable=False),
+    sqlite_autoincrement=True,  # never reuse a seq, even after the newest events are pruned
+)
+
+console_cursors = Table(
+    "console_cursors",
+    metadata,
+    Column("console_id", ID, ForeignKey("consoles.id", ondelete="CASCADE"), primary_key=True),
+    Column("acked_seq", Seq, nullable=False),
+)

@@ -1,0 +1,259 @@
+"""Publishing: the console's full state replaces the relay's, in one transaction.
+
+Rows whose digest did not change are left alone; knowledge entries whose id survives keep
+their helpful/unhelpful/uses counters. ``dry_run`` computes the same changes and writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from relay.crypto import seal
+from relay.storage.bundle import Bundle, StoreSpec, WidgetSpec, entry_changed
+from relay.storage.models import knowledge_entries, stores, widgets
+from relay.storage.published import store_ad, widget_ad
+
+CHUNK = 500
+STORE_FIELDS = ("platform", "settings", "secrets", "digest", "updated_at")
+WIDGET_FIELDS = ("name", "store_id", "config", "identity_secret", "digest", "version", "updated_at")
+ENTRY_FIELDS = ("question", "answer", "keywords", "enabled")
+ke = knowledge_entries
+
+
+@dataclass(slots=True)
+class _Diff:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "added": sorted(self.added),
+            "updated": sorted(self.updated),
+            "removed": sorted(self.removed),
+            "unchanged": self.unchanged,
+        }
+
+
+@dataclass(slots=True)
+class _KnowledgePlan:
+    insert: list[dict[str, Any]] = field(default_factory=list)
+    update: list[dict[str, Any]] = field(default_factory=list)
+    delete: list[tuple[str, str]] = field(default_factory=list)
+    removed_with_widgets: int = 0
+
+    def to_json(self) -> dict[str, int]:
+        return {
+            "added": len(self.insert),
+            "updated": len(self.update),
+            "removed": len(self.delete) + self.removed_with_widgets,
+        }
+
+
+async def apply_publish(
+    connection: AsyncConnection,
+    bundle: Bundle,
+    *,
+    relay_key: bytes,
+    now: datetime,
+    dry_run: bool,
+) -> dict[str, Any]:
+    old_stores = {k: d for k, d in await connection.execute(select(stores.c.id, stores.c.digest))}
+    old_widgets = {
+        key: (digest, version)
+        for key, digest, version in await connection.execute(
+            select(widgets.c.key, widgets.c.digest, widgets.c.version)
+        )
+    }
+    store_diff = _diff(old_stores, {k: s.digest for k, s in bundle.stores.items()})
+    widget_diff = _diff(
+        {k: d for k, (d, _) in old_widgets.items()},
+        {k: w.digest for k, w in bundle.widgets.items()},
+    )
+    plan = await _knowledge_plan(connection, bundle, widget_diff)
+    changes = {
+        "widgets": widget_diff.to_json(),
+        "knowledge": plan.to_json(),
+        "stores": store_diff.to_json(),
+    }
+    if dry_run:
+        return changes
+    sealer = _Sealer(relay_key)
+    await _delete(connection, ke, ke.c.widget_key, widget_diff.removed)
+    await _delete(connection, widgets, widgets.c.key, widget_diff.removed)
+    await _delete(connection, stores, stores.c.id, store_diff.removed)
+    await _write_stores(connection, bundle, store_diff, sealer, now)
+    await _write_widgets(connection, bundle, widget_diff, old_widgets, sealer, now)
+    await _write_knowledge(connection, plan)
+    return changes
+
+
+def _diff(old: dict[str, str], new: dict[str, str]) -> _Diff:
+    diff = _Diff(removed=[key for key in old if key not in new])
+    for key, digest in new.items():
+        if key not in old:
+            diff.added.append(key)
+        elif old[key] != digest:
+            diff.updated.append(key)
+        else:
+            diff.unchanged += 1
+    return diff
+
+
+async def _knowledge_plan(
+    connection: AsyncConnection, bundle: Bundle, diff: _Diff
+) -> _KnowledgePlan:
+    plan = _KnowledgePlan()
+    for key in diff.added:
+        plan.insert.extend(_entry_row(key, e) for e in bundle.widgets[key].knowledge)
+    for keys in _chunks(diff.removed):
+        counts = await connection.execute(
+            select(func.count()).select_from(ke).where(ke.c.widget_key.in_(keys))
+        )
+        plan.removed_with_widgets += counts.scalar_one()
+    old: dict[str, dict[str, dict[str, Any]]] = {key: {} for key in diff.updated}
+    for keys in _chunks(diff.updated):
+        rows = await connection.execute(select(ke).where(ke.c.widget_key.in_(keys)))
+        for row in rows.mappings():
+            old[row["widget_key"]][row["id"]] = dict(row)
+    for key in diff.updated:
+        entries = bundle.widgets[key].knowledge
+        before = old[key]
+        for entry in entries:
+            found = before.get(entry.id)
+            if found is None:
+                plan.insert.append(_entry_row(key, entry))
+            elif entry_changed(entry, found):
+                plan.update.append(_entry_row(key, entry))
+        ids = {e.id for e in entries}
+        plan.delete.extend((key, entry_id) for entry_id in before if entry_id not in ids)
+    return plan
+
+
+def _entry_row(widget_key: str, entry: Any) -> dict[str, Any]:
+    return {
+        "widget_key": widget_key,
+        "id": entry.id,
+        "question": entry.question,
+        "answer": entry.answer,
+        "keywords": list(entry.keywords),
+        "enabled": entry.enabled,
+    }
+
+
+class _Sealer:
+    def __init__(self, relay_key: bytes) -> None:
+        self._key = relay_key
+
+    def store(self, spec: StoreSpec) -> bytes:
+        return seal(self._key, store_ad(spec.id), orjson.dumps(spec.secrets))
+
+    def widget(self, spec: WidgetSpec) -> bytes | None:
+        if spec.identity_secret is None:
+            return None
+        return seal(self._key, widget_ad(spec.key), spec.identity_secret)
+
+
+async def _write_stores(
+    connection: AsyncConnection, bundle: Bundle, diff: _Diff, sealer: _Sealer, now: datetime
+) -> None:
+    def row(store_id: str) -> dict[str, Any]:
+        spec = bundle.stores[store_id]
+        return {
+            "b_id": store_id,
+            "platform": spec.platform,
+            "settings": spec.settings,
+            "secrets": sealer.store(spec),
+            "digest": spec.digest,
+            "updated_at": now,
+        }
+
+    if diff.added:
+        rows = [row(i) for i in diff.added]
+        await connection.execute(insert(stores), [{"id": r.pop("b_id"), **r} for r in rows])
+    if diff.updated:
+        statement = update(stores).where(stores.c.id == bindparam("b_id"))
+        rows = [_prefixed(row(i)) for i in diff.updated]
+        await connection.execute(_values(statement, stores, STORE_FIELDS), rows)
+
+
+async def _write_widgets(
+    connection: AsyncConnection,
+    bundle: Bundle,
+    diff: _Diff,
+    old: dict[str, tuple[str, int]],
+    sealer: _Sealer,
+    now: datetime,
+) -> None:
+    def row(key: str, version: int) -> dict[str, Any]:
+        spec = bundle.widgets[key]
+        return {
+            "b_key": key,
+            "name": spec.name,
+            "store_id": spec.store_id,
+            "config": spec.config,
+            "identity_secret": sealer.widget(spec),
+            "digest": spec.digest,
+            "version": version,
+            "updated_at": now,
+        }
+
+    if diff.added:
+        rows = [row(k, 1) for k in diff.added]
+        await connection.execute(insert(widgets), [{"key": r.pop("b_key"), **r} for r in rows])
+    if diff.updated:
+        statement = update(widgets).where(widgets.c.key == bindparam("b_key"))
+        rows = [_prefixed(row(k, old[k][1] + 1)) for k in diff.updated]
+        await connection.execute(_values(statement, widgets, WIDGET_FIELDS), rows)
+
+
+async def _write_knowledge(connection: AsyncConnection, plan: _KnowledgePlan) -> None:
+    if plan.delete:
+        by_widget: dict[str, list[str]] = {}
+        for key, entry_id in plan.delete:
+            by_widget.setdefault(key, []).append(entry_id)
+        for key, ids in by_widget.items():
+            for chunk in _chunks(ids):
+                await connection.execute(
+                    delete(ke).where(ke.c.widget_key == key, ke.c.id.in_(chunk))
+                )
+    if plan.insert:
+        await connection.execute(insert(ke), plan.insert)
+    if plan.update:
+        statement = update(ke).where(
+            ke.c.widget_key == bindparam("b_widget_key"), ke.c.id == bindparam("b_id")
+        )
+        statement = _values(statement, ke, ENTRY_FIELDS)
+        rows = [
+            {"b_widget_key": r["widget_key"], "b_id": r["id"]}
+            | {f"v_{k}": r[k] for k in ENTRY_FIELDS}
+            for r in plan.update
+        ]
+        await connection.execute(statement, rows)
+
+
+def _values(statement: Any, table: Any, names: Iterable[str]) -> Any:
+    """``SET col = :v_col`` for each named column (``col`` itself is reserved by SQLAlchemy)."""
+    return statement.values({n: bindparam(f"v_{n}", type_=table.c[n].type) for n in names})
+
+
+def _prefixed(row: dict[str, Any]) -> dict[str, Any]:
+    return {k if k.startswith("b_") else f"v_{k}": v for k, v in row.items()}
+
+
+async def _delete(connection: AsyncConnection, table: Any, column: Any, keys: list[str]) -> None:
+    for chunk in _chunks(keys):
+        await connection.execute(delete(table).where(column.in_(chunk)))
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]

@@ -1,0 +1,335 @@
+"""``RelayStore``: the one object the relay app talks to for anything it keeps.
+
+Published state (widgets with their knowledge, stores with decrypted credentials, paired
+consoles) lives in memory and is replaced as a whole after each publish, so reading it is
+free. Every write goes through one group writer and is durable before its call returns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from relay.storage import consoles as console_db
+from relay.storage import conversations as conversation_db
+from relay.storage import events as event_db
+from relay.storage.bundle import read_bundle
+from relay.storage.cache import ConversationCache
+from relay.storage.engine import (
+    HEAD_REVISION,
+    Engines,
+    check_revision,
+    create_engines,
+    migrate,
+    schema_revision,
+)
+from relay.storage.errors import StorageError
+from relay.storage.models import relay_meta
+from relay.storage.publish import apply_publish
+from relay.storage.published import load_published
+from relay.storage.records import (
+    ConsoleRecord,
+    ConversationRecord,
+    Event,
+    Feedback,
+    NewConversation,
+    NewEvent,
+    NewLead,
+    NewMessage,
+    Published,
+    PublishedStore,
+    PublishedWidget,
+    StoredMessage,
+    WriterStats,
+)
+from relay.storage.writer import GroupWriter
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class RelayStore:
+    def __init__(
+        self,
+        engines: Engines,
+        relay_key: bytes,
+        now: Callable[[], datetime],
+        *,
+        cache_conversations: bool | None = None,
+    ) -> None:
+        self._engines = engines
+        self._key = relay_key
+        self._now = now
+        self._published = Published.empty()
+        self._consoles: Mapping[str, ConsoleRecord] = {}
+        self._relay_id: str | None = None
+        self._publish_lock = asyncio.Lock()
+        if cache_conversations is None:
+            cache_conversations = not engines.is_postgresql
+        self._cache = ConversationCache() if cache_conversations else None
+        self._writer = GroupWriter(
+            engines.write,
+            conversation_db.STEPS,
+            before_batch=event_db.lock_for_events if engines.is_postgresql else None,
+        )
+
+    @classmethod
+    async def open(
+        cls,
+        url: str,
+        *,
+        relay_key: bytes,
+        now: Callable[[], datetime] | None = None,
+        cache_conversations: bool | None = None,
+    ) -> RelayStore:
+        """Connect; load the published state if the schema is current (else after migrate).
+
+        ``cache_conversations`` (default: on for SQLite, off for PostgreSQL, where several
+        relays may share the database) keeps recent conversations in memory."""
+        if len(relay_key) != 32:
+            raise StorageError("The relay key must be 32 bytes long.")
+        engines = create_engines(url)
+        try:
+            revision = await schema_revision(engines.write)
+            check_revision(revision)
+            store = cls(
+                engines, relay_key, now or _utc_now, cache_conversations=cache_conversations
+            )
+            if revision == HEAD_REVISION:
+                await store.reload()
+        except BaseException:
+            await engines.dispose()
+            raise
+        store._writer.start()
+        return store
+
+    async def migrate(self) -> None:
+        """Bring the schema to head (the relay's own Alembic migrations), then load."""
+        await migrate(self._engines)
+        await self.reload()
+
+    async def reload(self) -> None:
+        """Read the published state and the paired consoles again; each is swapped in whole.
+        (With several relays on one PostgreSQL database, call it to see another's publish.)"""
+        await self._reload_published()
+        async with self._engines.read.connect() as connection:
+            self._consoles = await console_db.load_consoles(connection)
+
+    async def _reload_published(self) -> None:
+        async with self._engines.read.connect() as connection:
+            self._published = await load_published(connection, self._key)
+
+    async def close(self) -> None:
+        """Finish the writes already asked for, then disconnect."""
+        await self._writer.close()
+        await self._engines.dispose()
+
+    async def ping(self) -> None:
+        try:
+            async with self._engines.read.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except DBAPIError as exc:
+            raise StorageError(f"The relay database does not answer ({exc.orig}).") from None
+
+    @property
+    def is_postgresql(self) -> bool:
+        return self._engines.is_postgresql
+
+    @property
+    def writer_stats(self) -> WriterStats:
+        return self._writer.stats
+
+    # -- published state (in memory) -------------------------------------------------------
+
+    @property
+    def published(self) -> Published:
+        return self._published
+
+    def widget(self, key: str) -> PublishedWidget | None:
+        return self._published.widgets.get(key)
+
+    def store(self, store_id: str) -> PublishedStore | None:
+        return self._published.stores.get(store_id)
+
+    def widget_count(self) -> int:
+        return len(self._published.widgets)
+
+    def store_count(self) -> int:
+        return len(self._published.stores)
+
+    async def publish(self, bundle: Mapping[str, Any], *, dry_run: bool = False) -> dict[str, Any]:
+        """Replace the published state with ``bundle``; the changes, as the console shows them.
+        A bad bundle raises ``BundleError`` (a ``StorageError`` with ``.field``)."""
+        spec = read_bundle(bundle, self._key)
+        async with self._publish_lock:
+            changes: dict[str, Any] = await self._writer.exclusive(
+                lambda connection: apply_publish(
+                    connection, spec, relay_key=self._key, now=self._now(), dry_run=dry_run
+                )
+            )
+            if not dry_run and _changed(changes):
+                await self._reload_published()
+        return changes
+
+    # -- conversations ---------------------------------------------------------------------
+
+    async def create_conversation(
+        self,
+        conversation: NewConversation,
+        messages: Sequence[NewMessage] = (),
+        events: Sequence[NewEvent] = (),
+    ) -> None:
+        ops = conversation_db.new_conversation_ops(conversation, messages, events)
+        after = self._cache.after_create(conversation) if self._cache is not None else None
+        await self._writer.write(ops, after=after)
+
+    async def add_turn(
+        self,
+        conversation_id: str,
+        messages: Sequence[NewMessage],
+        *,
+        bot_state: dict[str, Any] | None = None,
+        status: str | None = None,
+        events: Sequence[NewEvent] = (),
+        lead: NewLead | None = None,
+        feedback: Feedback | None = None,
+    ) -> None:
+        now = self._now()
+        ops = conversation_db.turn_ops(
+            conversation_id,
+            messages,
+            now=now,
+            bot_state=bot_state,
+            status=status,
+            events=events,
+            lead=lead,
+            feedback=feedback,
+        )
+        after = None
+        if self._cache is not None:
+            after = self._cache.after_turn(
+                conversation_id, now=now, bot_state=bot_state, status=status, feedback=feedback
+            )
+        await self._writer.write(ops, after=after)
+
+    async def conversation(self, conversation_id: str) -> ConversationRecord | None:
+        """The conversation (treat its ``bot_state`` as read-only: it may be shared)."""
+        cache = self._cache
+        if cache is None:
+            async with self._engines.read.connect() as connection:
+                return await conversation_db.get_conversation(connection, conversation_id)
+        found = cache.get(conversation_id)
+        if found is not None:
+            return found
+
+        async def read(connection: AsyncConnection) -> ConversationRecord | None:
+            # On the writer's connection, in turn with the writes: what is cached is current.
+            record = await conversation_db.get_conversation(connection, conversation_id)
+            if record is not None:
+                cache.put(record)
+            return record
+
+        result: ConversationRecord | None = await self._writer.exclusive(read)
+        return result
+
+    async def messages_after(
+        self, conversation_id: str, after: str | None, limit: int = 100
+    ) -> list[StoredMessage]:
+        async with self._engines.read.connect() as connection:
+            return await conversation_db.get_messages(connection, conversation_id, after, limit)
+
+    async def message(self, conversation_id: str, message_id: str) -> StoredMessage | None:
+        async with self._engines.read.connect() as connection:
+            return await conversation_db.get_message(connection, conversation_id, message_id)
+
+    async def open_conversations(self) -> int:
+        """Conversations not closed (open or waiting for a human)."""
+        async with self._engines.read.connect() as connection:
+            return await conversation_db.count_open(connection)
+
+    async def today_counts(self, now: datetime) -> dict[str, int]:
+        """Conversations started, messages and leads since midnight UTC of ``now``
+        (``lookups`` is 0: the app counts those)."""
+        async with self._engines.read.connect() as connection:
+            return await conversation_db.count_today(connection, now)
+
+    # -- events outbox ---------------------------------------------------------------------
+
+    async def events_after_ack(self, console_id: str, limit: int = 500) -> list[Event]:
+        async with self._engines.read.connect() as connection:
+            return await event_db.events_after(connection, console_id, limit)
+
+    async def ack(self, console_id: str, seq: int) -> int:
+        """Acknowledge events up to ``seq``; the cursor only moves forward. Returns it."""
+        now = self._now()
+        result: int = await self._writer.exclusive(
+            lambda connection: event_db.ack(connection, console_id, seq, now)
+        )
+        return result
+
+    async def acked_cursor(self, console_id: str) -> int:
+        """The seq the console acknowledged last (0 before its first ack)."""
+        async with self._engines.read.connect() as connection:
+            return await event_db.cursor(connection, console_id)
+
+    async def pending_events(self, console_id: str) -> int:
+        async with self._engines.read.connect() as connection:
+            return await event_db.pending(connection, console_id)
+
+    # -- pairing, consoles, nonces ---------------------------------------------------------
+
+    async def add_pairing_code(self, code_hash: str, expires_at: datetime) -> None:
+        now = self._now()
+        await self._writer.exclusive(
+            lambda connection: console_db.add_pairing_code(connection, code_hash, expires_at, now)
+        )
+
+    async def use_pairing_code(self, code_hash: str, now: datetime) -> bool:
+        used: bool = await self._writer.exclusive(
+            lambda connection: console_db.use_pairing_code(connection, code_hash, now)
+        )
+        return used
+
+    async def add_console(self, public_key: bytes, name: str) -> ConsoleRecord:
+        now = self._now()
+        record: ConsoleRecord = await self._writer.exclusive(
+            lambda connection: console_db.add_console(connection, public_key, name, now)
+        )
+        self._consoles = {**self._consoles, record.fingerprint: record}
+        return record
+
+    def console(self, fingerprint: str) -> ConsoleRecord | None:
+        return self._consoles.get(fingerprint)
+
+    async def remember_nonce(self, fingerprint: str, nonce: str, expires_at: datetime) -> bool:
+        now = self._now()
+        fresh: bool = await self._writer.exclusive(
+            lambda connection: console_db.remember_nonce(
+                connection, fingerprint, nonce, expires_at, now
+            )
+        )
+        return fresh
+
+    async def relay_id(self) -> str:
+        if self._relay_id is None:
+            async with self._engines.read.connect() as connection:
+                found = (await connection.execute(select(relay_meta.c.relay_id))).scalar()
+            if found is None:
+                raise StorageError("The relay database is not set up: run storedesk-relay migrate.")
+            self._relay_id = found
+        return self._relay_id
+
+
+def _changed(changes: Mapping[str, Any]) -> bool:
+    for part in ("widgets", "stores"):
+        diff = changes[part]
+        if diff["added"] or diff["updated"] or diff["removed"]:
+            return True
+    return False

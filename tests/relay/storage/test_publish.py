@@ -1,0 +1,190 @@
+"""Publishing: diff by digest, dry run, counters kept, secrets sealed, state in memory."""
+
+from __future__ import annotations
+
+import base64
+import copy
+from typing import Any
+
+import pytest
+from sqlalchemy import select, text
+
+from relay.storage import BundleError, Feedback, RelayStore, StorageError
+from relay.storage.models import knowledge_entries, stores, widgets
+from tests.relay.storage.conftest import Clock, Database, message, start_conversation
+
+KEY_A = "wk_aaaaaaaaaaaaaaaa"
+KEY_B = "wk_bbbbbbbbbbbbbbbb"
+
+
+def bundle() -> dict[str, Any]:
+    return {
+        "stores": [
+            {
+                "id": "Main shop",
+                "platform": "shopify",
+                "settings": {"shop": "main.myshopify.com"},
+                "secrets": {"access_token": "shpat_secret_1"},
+            }
+        ],
+        "widgets": [
+            {
+                "key": KEY_A,
+                "name": "Main",
+                "store": "Main shop",
+                "config": {"title": "Chat with Main", "allowed_origins": ["https://main.example"]},
+                "identity_secret": base64.b64encode(b"identity-secret-a").decode(),
+                "knowledge": [
+                    {"id": "1", "question": "Shipping?", "answer": "3 days.", "keywords": ["ship"]},
+                    {"id": "2", "question": "Returns?", "answer": "30 days.", "enabled": True},
+                ],
+            },
+            {"key": KEY_B, "name": "Blog", "store": None, "config": {}, "knowledge": []},
+        ],
+    }
+
+
+async def test_first_publish_adds_everything_and_serves_it_from_memory(
+    store: RelayStore,
+) -> None:
+    changes = await store.publish(bundle(), dry_run=False)
+    assert changes == {
+        "widgets": {"added": [KEY_A, KEY_B], "updated": [], "removed": [], "unchanged": 0},
+        "knowledge": {"added": 2, "updated": 0, "removed": 0},
+        "stores": {"added": ["Main shop"], "updated": [], "removed": [], "unchanged": 0},
+    }
+    widget = store.widget(KEY_A)
+    assert widget is not None
+    assert (widget.name, widget.store_id, widget.version) == ("Main", "Main shop", 1)
+    assert widget.identity_secret == b"identity-secret-a"
+    assert widget.settings.title == "Chat with Main"
+    assert [e.id for e in widget.knowledge] == ["1", "2"]
+    assert widget.knowledge[0].keywords == ("ship",)
+    shop = store.store("Main shop")
+    assert shop is not None
+    assert shop.secrets == {"access_token": "shpat_secret_1"}
+    assert "shpat" not in repr(shop) and "identity-secret" not in repr(widget)
+    assert (store.widget_count(), store.store_count()) == (2, 1)
+    assert store.widget("wk_unknown") is None
+
+
+async def test_secrets_are_sealed_in_the_database(store: RelayStore) -> None:
+    await store.publish(bundle(), dry_run=False)
+    async with store._engines.read.connect() as connection:
+        blob = (await connection.execute(select(stores.c.secrets))).scalar_one()
+        secret = (await connection.execute(select(widgets.c.identity_secret))).scalars().all()
+    assert b"shpat_secret_1" not in bytes(blob)
+    assert all(s is None or b"identity-secret" not in bytes(s) for s in secret)
+
+
+async def test_publishing_the_same_bundle_again_rewrites_nothing(store: RelayStore) -> None:
+    await store.publish(bundle(), dry_run=False)
+    async with store._engines.read.connect() as connection:
+        before = (await connection.execute(select(widgets.c.updated_at))).scalars().all()
+    store._now.advance(hours=1)  # type: ignore[attr-defined]
+    changes = await store.publish(bundle(), dry_run=False)
+    assert changes["widgets"] == {"added": [], "updated": [], "removed": [], "unchanged": 2}
+    assert changes["stores"]["unchanged"] == 1
+    assert changes["knowledge"] == {"added": 0, "updated": 0, "removed": 0}
+    async with store._engines.read.connect() as connection:
+        after = (await connection.execute(select(widgets.c.updated_at))).scalars().all()
+    assert after == before
+    assert store.widget(KEY_A).version == 1  # type: ignore[union-attr]
+
+
+async def test_changes_are_diffed_and_counters_survive_for_kept_entries(
+    store: RelayStore,
+) -> None:
+    await store.publish(bundle(), dry_run=False)
+    conversation_id = await start_conversation(store, KEY_A)
+    answer = message("bot", "3 days.", knowledge_entry_id="1", confidence=0.9)
+    await store.add_turn(conversation_id, [message(), answer])
+    await store.add_turn(conversation_id, [], feedback=Feedback(message_id=answer.id, helpful=True))
+
+    changed = bundle()
+    widget = changed["widgets"][0]
+    widget["knowledge"][0]["answer"] = "2 to 3 days."  # updated, keeps its counters
+    widget["knowledge"][1:] = [{"id": "3", "question": "Hours?", "answer": "9 to 5."}]
+    changed["widgets"] = [widget]  # the blog widget is removed
+    changed["stores"][0]["secrets"] = {"access_token": "shpat_secret_2"}
+    changes = await store.publish(changed, dry_run=False)
+
+    assert changes == {
+        "widgets": {"added": [], "updated": [KEY_A], "removed": [KEY_B], "unchanged": 0},
+        "knowledge": {"added": 1, "updated": 1, "removed": 1},
+        "stores": {"added": [], "updated": ["Main shop"], "removed": [], "unchanged": 0},
+    }
+    assert store.widget(KEY_B) is None
+    kept = store.widget(KEY_A)
+    assert kept is not None and kept.version == 2
+    assert [(e.id, e.answer) for e in kept.knowledge] == [("1", "2 to 3 days."), ("3", "9 to 5.")]
+    assert store.store("Main shop").secrets == {"access_token": "shpat_secret_2"}  # type: ignore[union-attr]
+    async with store._engines.read.connect() as connection:
+        rows = await connection.execute(
+            select(
+                knowledge_entries.c.id,
+                knowledge_entries.c.helpful,
+                knowledge_entries.c.uses,
+            ).order_by(knowledge_entries.c.id)
+        )
+        assert [tuple(r) for r in rows] == [("1", 1, 1), ("3", 0, 0)]
+
+
+async def test_a_dry_run_reports_the_changes_and_writes_nothing(store: RelayStore) -> None:
+    await store.publish(bundle(), dry_run=False)
+    changed = bundle()
+    changed["widgets"] = []
+    changed["stores"] = []
+    changes = await store.publish(changed, dry_run=True)
+    assert changes["widgets"]["removed"] == [KEY_A, KEY_B]
+    assert changes["stores"]["removed"] == ["Main shop"]
+    assert changes["knowledge"]["removed"] == 2
+    assert store.widget_count() == 2
+    async with store._engines.read.connect() as connection:
+        count = (await connection.execute(text("SELECT COUNT(*) FROM knowledge_entries"))).scalar()
+    assert count == 2
+
+
+async def test_the_published_state_is_loaded_when_the_relay_starts_again(
+    store: RelayStore, database: Database, clock: Clock
+) -> None:
+    await store.publish(bundle(), dry_run=False)
+    again = await RelayStore.open(database.url, relay_key=store._key, now=clock)
+    try:
+        widget = again.widget(KEY_A)
+        assert widget is not None and widget.identity_secret == b"identity-secret-a"
+        assert again.store("Main shop").secrets["access_token"] == "shpat_secret_1"  # type: ignore[union-attr]
+    finally:
+        await again.close()
+
+
+async def test_another_relay_key_is_reported_in_a_sentence(
+    store: RelayStore, database: Database
+) -> None:
+    await store.publish(bundle(), dry_run=False)
+    with pytest.raises(StorageError, match="The relay key does not match the one these"):
+        await RelayStore.open(database.url, relay_key=b"\x07" * 32)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field"),
+    [
+        (lambda b: b["widgets"][0].update(store="Elsewhere"), "widgets[0].store"),
+        (lambda b: b["widgets"].append(copy.deepcopy(b["widgets"][0])), "widgets[2].key"),
+        (lambda b: b["widgets"][0]["config"].update(color="red"), "widgets[0].config.color"),
+        (lambda b: b["widgets"][0]["knowledge"][0].pop("answer"), "widgets[0].knowledge[0].answer"),
+        (lambda b: b["widgets"][0].update(identity_secret="%%%"), "widgets[0].identity_secret"),
+        (lambda b: b["stores"][0].update(secrets=[1]), "stores[0].secrets"),
+        (lambda b: b.update(widgets={}), "widgets"),
+    ],
+)
+async def test_a_bad_bundle_is_refused_before_anything_changes(
+    store: RelayStore, mutate: Any, field: str
+) -> None:
+    await store.publish(bundle(), dry_run=False)
+    bad = bundle()
+    mutate(bad)
+    with pytest.raises(BundleError) as caught:
+        await store.publish(bad, dry_run=False)
+    assert caught.value.field == field
+    assert store.widget_count() == 2
