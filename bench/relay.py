@@ -29,6 +29,12 @@ from bench.relay_server import widget_key
 BUDGETS = {"config": 0.7, "faq": 0.15, "order": 0.1}
 
 
+def seed(data_dir: str, widgets: int, entries: int = 20) -> None:
+    args = ["-m", "bench.relay_server", "--data-dir", data_dir, "--seed-only"]
+    args += ["--widgets", str(widgets), "--entries", str(entries)]
+    subprocess.run([sys.executable, *args], cwd=ROOT, check=True)
+
+
 @contextlib.contextmanager
 def server(args: list[str]) -> Iterator[tuple[int, subprocess.Popen[str]]]:
     port = _free_port()
@@ -125,9 +131,8 @@ def measure(
 
 def memory(widgets: int, entries: int) -> None:
     with tempfile.TemporaryDirectory() as data_dir:
-        args = ["-m", "bench.relay_server", "--data-dir", data_dir]
-        args += ["--widgets", str(widgets), "--entries", str(entries)]
-        with server(args) as (port, proc):
+        seed(data_dir, widgets, entries)
+        with server(["-m", "bench.relay_server", "--data-dir", data_dir]) as (port, proc):
             idle = rss_mib(proc)
             with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
                 for n in range(widgets):
@@ -156,6 +161,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data_dir, contextlib.ExitStack() as stack:
         bare_port, _ = stack.enter_context(server(["-m", "bench.bare"]))
+        seed(data_dir, 1)
         relay_args = ["-m", "bench.relay_server", "--data-dir", data_dir]
         relay_port, _ = stack.enter_context(server(relay_args))
         common = (bare_port, relay_port)

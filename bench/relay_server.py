@@ -1,18 +1,19 @@
-"""A relay for the benchmark: the real ``create_app``, rate limits off (the load comes
-from one address), seeded with N published widgets that use the demo shop."""
+"""A relay for the benchmark, served as `storedesk-relay serve` serves it (logs included),
+with rate limits off (the load comes from one address) and N published widgets that use
+the demo shop."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import base64
+import logging
+import os
 from dataclasses import replace
-from pathlib import Path
-
-from aiohttp import web
 
 from console.commands.store import connection_for_demo
-from relay.app import create_app
+from relay import logs
+from relay.cli import serve
 from relay.settings import Settings
 from relay.storage import RelayStore
 
@@ -91,10 +92,11 @@ async def seed(settings: Settings, widgets: int, entries: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--widgets", type=int, default=1)
     parser.add_argument("--entries", type=int, default=20)
+    parser.add_argument("--seed-only", action="store_true", help="publish, then exit")
     args = parser.parse_args()
     settings = Settings.from_env(argparse.Namespace(data_dir=args.data_dir), {})
     settings = replace(
@@ -104,15 +106,12 @@ def main() -> None:
         conversation_messages_per_minute=0,
         ip_verification_failures=0,
     )
-    asyncio.run(seed(settings, args.widgets, args.entries))
-    Path(args.data_dir, "seeded").touch()
-    web.run_app(
-        create_app(settings),
-        host="127.0.0.1",
-        port=args.port,
-        print=lambda *_: print("ready", flush=True),
-        access_log=None,
-    )
+    if args.seed_only:  # a process of its own, so the relay's memory is its own
+        asyncio.run(seed(settings, args.widgets, args.entries))
+        return
+    with open(os.devnull, "w") as sink:  # logged as `serve` logs, then thrown away
+        logs.configure(logging.INFO, stream=sink)
+        asyncio.run(serve(settings, ready=lambda _: print("ready", flush=True)))
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ Crockford base32 (26 characters), so ids of one process sort in creation order.
 
 from __future__ import annotations
 
+import os
+import random
 import secrets
 import threading
 import time
@@ -13,6 +15,10 @@ import time
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _lock = threading.Lock()
 _last = (0, 0)
+# Ids are not secrets (bearer tokens guard access), so a fast generator seeded from the OS
+# does; a forked child re-seeds so parent and child never share a sequence.
+_random = random.Random(secrets.randbits(128))
+os.register_at_fork(after_in_child=lambda: _random.seed(secrets.randbits(128)))
 
 
 def _encode(value: int, length: int) -> str:
@@ -32,7 +38,7 @@ def new_id(prefix: str) -> str:
         if millis <= last_millis:
             millis, rand = last_millis, last_random + 1
         else:
-            rand = secrets.randbits(80)
+            rand = _random.getrandbits(80)
         _last = (millis, rand)
     return f"{prefix}_{_encode(millis, 10)}{_encode(rand & ((1 << 80) - 1), 16)}"
 

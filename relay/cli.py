@@ -60,6 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the relay until stopped (Ctrl-C or SIGTERM)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8080, help="port to listen on")
+    serve.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log one JSON line per request (off by default: /metrics counts requests)",
+    )
     _common(serve)
     serve.set_defaults(handler=cmd_serve)
     migrate = commands.add_parser("migrate", help="create or upgrade the relay database")
@@ -131,11 +136,11 @@ async def serve(settings: Settings, *, ready: Callable[[str], None] | None = Non
     from relay.storage import StorageError
 
     app = create_app(settings)
+    access: dict[str, Any] = (
+        {"access_log_class": logs.JsonAccessLogger} if settings.access_log else {"access_log": None}
+    )
     runner = web.AppRunner(
-        app,
-        handle_signals=False,
-        access_log_class=logs.JsonAccessLogger,
-        shutdown_timeout=settings.shutdown_grace,
+        app, handle_signals=False, shutdown_timeout=settings.shutdown_grace, **access
     )
     try:
         await runner.setup()

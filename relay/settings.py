@@ -68,6 +68,7 @@ class Settings:
     verify_tls: bool = True
     # misc
     demo_pages: bool = False
+    access_log: bool = False  # one JSON line per request
     stream_ping: float = 15.0
     shutdown_grace: float = 10.0
 
@@ -97,6 +98,8 @@ class Settings:
             values["host"] = args.host
         if getattr(args, "port", None) is not None:
             values["port"] = int(args.port)
+        if getattr(args, "access_log", False):
+            values["access_log"] = True
         trust = env.get(ENV_TRUST_PROXY, "").strip().lower()
         values["trust_forwarded"] = trust in ("1", "true", "yes", "on")
         return cls(data_dir=data_dir, relay_key=relay_key, database_url=database_url, **values)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -68,6 +69,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light, language-blind stemmer: the same word in singular/plural/verb forms meets."""
     for _ in range(2):

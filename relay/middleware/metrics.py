@@ -24,9 +24,7 @@ async def metrics_middleware(request: web.Request, handler: Handler) -> web.Stre
         status = exc.status
         raise
     finally:
-        route = route_of(request)
-        metrics.requests.labels(route, request.method, str(status)).inc()
-        metrics.latency.labels(route, request.method).observe(time.perf_counter() - started)
+        metrics.observe(route_of(request), request.method, status, time.perf_counter() - started)
 
 
 def setup_metrics(app: web.Application) -> None:
