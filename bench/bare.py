@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import argparse
+from datetime import UTC, datetime
 
 from aiohttp import web
 
-DOCUMENT = {
-    "key": "wk_bench",
-    "title": "Chat with us",
-    "greeting": "Hi! How can we help?",
-    "color": "#2563eb",
-    "languages": ["en"],
-    "online": True,
-}
+from core.widgets import public_config, widget_from_json
+
+# the same document the relay answers for a default widget, so both send the same bytes
+DOCUMENT = public_config(
+    widget_from_json({"key": "wk_bench000000", "name": "Widget 0", "store": "demo"}),
+    now=datetime.now(UTC),
+    language=None,
+) | {"version": 1}
 
 
 async def handler(request: web.Request) -> web.Response:

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 
@@ -107,14 +107,15 @@ def _fmt(result: LoadResult) -> str:
 
 def measure(
     name: str,
+    *,
     bare_port: int,
     relay_port: int,
-    bare_factory,
-    relay_factory,
+    bare_factory: Callable[[int, int], bytes],
+    relay_factory: Callable[[int, int], bytes],
     rounds: int,
     seconds: float,
     concurrency: int,
-) -> float:  # type: ignore[no-untyped-def]
+) -> float:
     bare_rps, relay_rps = [], []
     for _ in range(rounds):
         bare = load(bare_port, bare_factory, concurrency=concurrency, seconds=seconds)
@@ -158,51 +159,50 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--widgets", type=int, default=1000)
+    parser.add_argument("--only", choices=("config", "faq", "order", "memory"))
     args = parser.parse_args()
+    wanted = {args.only} if args.only else {"config", "faq", "order", "memory"}
+    if wanted - {"memory"}:
+        throughput(args, wanted)
+    if "memory" in wanted:
+        memory(args.widgets, 20)
+
+
+def throughput(args: argparse.Namespace, wanted: set[str]) -> None:
+    faq_text, order_text = "What is your return policy?", "where is my order 1001"
     with tempfile.TemporaryDirectory() as data_dir, contextlib.ExitStack() as stack:
         bare_port, _ = stack.enter_context(server(["-m", "bench.bare"]))
         seed(data_dir, 1)
         relay_args = ["-m", "bench.relay_server", "--data-dir", data_dir]
         relay_port, _ = stack.enter_context(server(relay_args))
-        common = (bare_port, relay_port)
         print(f"{args.concurrency} concurrent keep-alive clients, {args.seconds:.0f} s per run\n")
-        config_path = f"/v1/widgets/{widget_key(0)}/config"
-        measure(
-            "config",
-            *common,
-            partial(get_factory, config_path),
-            partial(get_factory, config_path),
-            args.rounds,
-            args.seconds,
-            args.concurrency,
+        run = partial(
+            measure,
+            bare_port=bare_port,
+            relay_port=relay_port,
+            rounds=args.rounds,
+            seconds=args.seconds,
+            concurrency=args.concurrency,
         )
+        if "config" in wanted:
+            config = partial(get_factory, f"/v1/widgets/{widget_key(0)}/config")
+            run("config", bare_factory=config, relay_factory=config)
         faq = open_conversations(relay_port, args.concurrency, verify_order=False)
-        bare_post = partial(message_factory, faq, "What is your return policy?")
-        measure(
-            "faq",
-            *common,
-            bare_post,
-            partial(message_factory, faq, "What is your return policy?"),
-            args.rounds,
-            args.seconds,
-            args.concurrency,
-        )
-        started = time.perf_counter()
-        verified = open_conversations(relay_port, args.concurrency, verify_order=True)
-        print(
-            f"  ({len(verified)} conversations verified for order 1001 in "
-            f"{time.perf_counter() - started:.1f} s)"
-        )
-        measure(
-            "order",
-            *common,
-            bare_post,
-            partial(message_factory, verified, "where is my order 1001"),
-            args.rounds,
-            args.seconds,
-            args.concurrency,
-        )
-    memory(args.widgets, 20)
+        bare_post = partial(message_factory, faq, faq_text)
+        if "faq" in wanted:
+            run("faq", bare_factory=bare_post, relay_factory=bare_post)
+        if "order" in wanted:
+            started = time.perf_counter()
+            verified = open_conversations(relay_port, args.concurrency, verify_order=True)
+            print(
+                f"  ({len(verified)} conversations verified for order 1001 in "
+                f"{time.perf_counter() - started:.1f} s)"
+            )
+            run(
+                "order",
+                bare_factory=bare_post,
+                relay_factory=partial(message_factory, verified, order_text),
+            )
 
 
 if __name__ == "__main__":

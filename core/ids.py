@@ -1,7 +1,7 @@
-"""Identifiers made by Storedesk itself: sortable by time, unguessable, URL-safe.
+"""Identifiers made by Storedesk itself: sortable by time, unique, URL-safe (not secrets).
 
-``new_id("m")`` gives ``m_01JD3K…``: a 48-bit millisecond timestamp and 80 random bits in
-Crockford base32 (26 characters), so ids of one process sort in creation order.
+``new_id("m")`` gives ``m_019aa5…``: a 48-bit millisecond timestamp and 80 random bits as
+32 hex digits, so ids of one process sort in creation order.
 """
 
 from __future__ import annotations
@@ -12,21 +12,13 @@ import secrets
 import threading
 import time
 
-_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_RANDOM_MASK = (1 << 80) - 1
 _lock = threading.Lock()
 _last = (0, 0)
 # Ids are not secrets (bearer tokens guard access), so a fast generator seeded from the OS
 # does; a forked child re-seeds so parent and child never share a sequence.
 _random = random.Random(secrets.randbits(128))
 os.register_at_fork(after_in_child=lambda: _random.seed(secrets.randbits(128)))
-
-
-def _encode(value: int, length: int) -> str:
-    out = []
-    for _ in range(length):
-        value, digit = divmod(value, 32)
-        out.append(_ALPHABET[digit])
-    return "".join(reversed(out))
 
 
 def new_id(prefix: str) -> str:
@@ -40,7 +32,7 @@ def new_id(prefix: str) -> str:
         else:
             rand = _random.getrandbits(80)
         _last = (millis, rand)
-    return f"{prefix}_{_encode(millis, 10)}{_encode(rand & ((1 << 80) - 1), 16)}"
+    return f"{prefix}_{(millis << 80) | (rand & _RANDOM_MASK):032x}"
 
 
 def new_token() -> str:

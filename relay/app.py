@@ -9,15 +9,7 @@ from aiohttp import web
 from connectors.http import make_client
 from relay.keys import HTTP, METRICS, RUNTIME, SETTINGS, STORE
 from relay.metrics import Metrics
-from relay.middleware.body_size import setup_body_size
-from relay.middleware.content_type import setup_content_type
-from relay.middleware.cors import setup_cors
-from relay.middleware.draining import setup_draining
-from relay.middleware.errors import setup_errors
-from relay.middleware.metrics import setup_metrics
-from relay.middleware.rate_limit import setup_rate_limit
-from relay.middleware.request_id import setup_request_id
-from relay.middleware.security_headers import setup_security_headers
+from relay.middleware import setup_middlewares
 from relay.routes.console import setup_console
 from relay.routes.ops import setup_ops
 from relay.routes.public import setup_public
@@ -46,26 +38,12 @@ async def _http_ctx(app: web.Application) -> AsyncIterator[None]:
     await client.aclose()
 
 
-def _setup_middlewares(app: web.Application) -> None:
-    # outermost first: an id for every request, then counting, then errors → JSON around
-    # everything that can refuse a request
-    setup_request_id(app)
-    setup_metrics(app)
-    setup_errors(app)
-    setup_security_headers(app)
-    setup_cors(app)
-    setup_draining(app)
-    setup_body_size(app)
-    setup_content_type(app)
-    setup_rate_limit(app)
-
-
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(client_max_size=max(settings.body_limit, settings.console_body_limit) + 1)
     app[SETTINGS] = settings
     app[METRICS] = Metrics()
     app[RUNTIME] = RuntimeState(settings)
-    _setup_middlewares(app)
+    setup_middlewares(app)
     app.cleanup_ctx.append(_store_ctx)
     app.cleanup_ctx.append(_http_ctx)
     setup_public(app)

@@ -2,36 +2,68 @@
 
 from __future__ import annotations
 
-from typing import Any
+import bisect
+import itertools
+from collections.abc import Iterator
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, generate_latest
+from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
+class RequestStats:
+    """Requests by (route, method, status) and their latency histogram by (route, method),
+    kept in plain counters and exported at scrape time: counting happens on every request,
+    scraping once in a while, so the work goes to the scrape."""
+
+    def __init__(self) -> None:
+        self._counts: dict[tuple[str, str, int], int] = {}
+        self._latency: dict[tuple[str, str], list[float]] = {}  # bucket counts…, sum, count
+
+    def add(self, route: str, method: str, status: int, seconds: float) -> None:
+        key = (route, method, status)
+        self._counts[key] = self._counts.get(key, 0) + 1
+        series = self._latency.get((route, method))
+        if series is None:
+            series = self._latency[(route, method)] = [0.0] * (len(LATENCY_BUCKETS) + 3)
+        series[bisect.bisect_left(LATENCY_BUCKETS, seconds)] += 1
+        series[-2] += seconds
+        series[-1] += 1
+
+    def collect(self) -> Iterator[Metric]:
+        requests = CounterMetricFamily(
+            "storedesk_relay_requests",
+            "HTTP requests answered, by route template, method and status.",
+            labels=("route", "method", "status"),
+        )
+        for (route, method, status), count in self._counts.items():
+            requests.add_metric((route, method, str(status)), count)
+        latency = HistogramMetricFamily(
+            "storedesk_relay_request_seconds",
+            "Time to answer a request, by route template and method.",
+            labels=("route", "method"),
+        )
+        bounds = [*(str(b) for b in LATENCY_BUCKETS), "+Inf"]
+        for labels, series in self._latency.items():
+            cumulative = list(itertools.accumulate(series[: len(bounds)]))
+            latency.add_metric(labels, list(zip(bounds, cumulative, strict=True)), series[-2])
+        yield requests
+        yield latency
+
+
 class Metrics:
-    """``requests`` (route, method, status), ``latency`` (route, method), ``intents`` (intent),
+    """``requests``: requests (route, method, status) and latency (route, method);
+    ``intents`` (intent),
     ``lookups`` (result: hit|miss|error|locked|unavailable), ``errors`` (kind)."""
 
     content_type = CONTENT_TYPE_LATEST
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
-        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
-        self.requests = Counter(
-            "storedesk_relay_requests",
-            "HTTP requests answered, by route template, method and status.",
-            ("route", "method", "status"),
-            registry=self.registry,
-        )
-        self.latency = Histogram(
-            "storedesk_relay_request_seconds",
-            "Time to answer a request, by route template and method.",
-            ("route", "method"),
-            buckets=LATENCY_BUCKETS,
-            registry=self.registry,
-        )
+        self.requests = RequestStats()
+        self.registry.register(self.requests)
         self.intents = Counter(
             "storedesk_relay_bot_intents",
             "Shopper messages by the intent the bot recognised.",
@@ -52,17 +84,8 @@ class Metrics:
         )
 
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
-        """Count one answered request and its time (label children cached: this runs for
-        every request)."""
-        key = (route, method, status)
-        children = self._children.get(key)
-        if children is None:
-            children = self._children[key] = (
-                self.requests.labels(route, method, str(status)),
-                self.latency.labels(route, method),
-            )
-        children[0].inc()
-        children[1].observe(seconds)
+        """Count one answered request and its time."""
+        self.requests.add(route, method, status, seconds)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from aiohttp import web
-from aiohttp.typedefs import Handler
 
 from relay.responses import error_response
 
@@ -22,8 +21,8 @@ def is_json(content_type: str) -> bool:
     )
 
 
-@web.middleware
-async def content_type_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+def refusal(request: web.Request) -> web.Response | None:
+    """415 for a body that is not JSON."""
     if request.method in _WITH_BODY and _has_body(request) and not is_json(request.content_type):
         return error_response(
             request,
@@ -31,8 +30,4 @@ async def content_type_middleware(request: web.Request, handler: Handler) -> web
             "unsupported_media_type",
             "The request body must be JSON, sent with Content-Type: application/json.",
         )
-    return await handler(request)
-
-
-def setup_content_type(app: web.Application) -> None:
-    app.middlewares.append(content_type_middleware)
+    return None

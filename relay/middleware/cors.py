@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 from aiohttp import web
-from aiohttp.typedefs import Handler
 
 from core.records import WidgetConfig
 from core.widgets import origin_allowed
@@ -52,17 +51,23 @@ def is_public(path: str) -> bool:
     return bool(_WIDGET.match(path) or _CONVERSATION.match(path))
 
 
-@web.middleware
-async def cors_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+def applies(request: web.Request) -> bool:
+    """Whether CORS rules apply: a browser page's request to a public widget route."""
+    return "Origin" in request.headers and is_public(request.path)
+
+
+async def refusal(request: web.Request) -> web.StreamResponse | None:
+    """Answer a preflight, or refuse a page whose origin the widget does not allow; a
+    request the handler should answer gets ``None`` (and its CORS origin noted)."""
     origin = request.headers.get("Origin")
     if origin is None or not is_public(request.path):
-        return await handler(request)
+        return None
     widget = await widget_for(request)
     preflight = request.method == "OPTIONS"
     if widget is None:
         if preflight:
             return error_response(request, 404, "not_found", "There is no such widget.")
-        return await handler(request)  # the handler answers 404
+        return None  # the handler answers 404
     if not origin_allowed(widget, origin):
         return error_response(
             request, 403, "origin_not_allowed", "This widget is not enabled on this website."
@@ -77,7 +82,7 @@ async def cors_middleware(request: web.Request, handler: Handler) -> web.StreamR
                 "Access-Control-Max-Age": MAX_AGE,
             },
         )
-    return await handler(request)
+    return None
 
 
 async def _add_headers(request: web.Request, response: web.StreamResponse) -> None:
@@ -90,5 +95,4 @@ async def _add_headers(request: web.Request, response: web.StreamResponse) -> No
 
 
 def setup_cors(app: web.Application) -> None:
-    app.middlewares.append(cors_middleware)
     app.on_response_prepare.append(_add_headers)

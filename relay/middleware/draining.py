@@ -4,7 +4,6 @@ balancer moves shoppers to another relay while in-flight requests finish."""
 from __future__ import annotations
 
 from aiohttp import web
-from aiohttp.typedefs import Handler
 
 from relay.keys import RUNTIME
 from relay.responses import error_response
@@ -12,8 +11,8 @@ from relay.responses import error_response
 _ALWAYS = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
-@web.middleware
-async def draining_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+def refusal(request: web.Request) -> web.Response | None:
+    """503 while the relay drains, except for health checks and metrics."""
     if request.app[RUNTIME].draining and request.path not in _ALWAYS:
         return error_response(
             request,
@@ -22,7 +21,7 @@ async def draining_middleware(request: web.Request, handler: Handler) -> web.Str
             "The relay is restarting; try again in a few seconds.",
             headers={"Retry-After": "5", "Connection": "close"},
         )
-    return await handler(request)
+    return None
 
 
 async def _begin_draining(app: web.Application) -> None:
@@ -30,5 +29,4 @@ async def _begin_draining(app: web.Application) -> None:
 
 
 def setup_draining(app: web.Application) -> None:
-    app.middlewares.append(draining_middleware)
     app.on_shutdown.append(_begin_draining)

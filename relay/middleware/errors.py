@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 
 from aiohttp import web
-from aiohttp.typedefs import Handler
 
 from relay.keys import METRICS
 from relay.responses import ApiError, error_response
@@ -41,30 +40,24 @@ def _from_http_exception(request: web.Request, exc: web.HTTPException) -> web.St
     return error_response(request, exc.status, code, message, headers=headers)
 
 
-@web.middleware
-async def errors_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    try:
-        return await handler(request)
-    except ApiError as exc:
+def response_for(request: web.Request, exc: Exception) -> web.StreamResponse:
+    """The JSON answer for a failure; a client that went away is re-raised (nobody to
+    answer)."""
+    if isinstance(exc, ApiError):
         return error_response(
             request, exc.status, exc.code, exc.message, fields=exc.fields, headers=exc.headers
         )
-    except web.HTTPException as exc:
+    if isinstance(exc, web.HTTPException):
         return _from_http_exception(request, exc)
-    except ConnectionResetError:
-        raise  # the client went away: nothing to answer
-    except Exception:
-        log.exception("Unexpected error answering %s %s", request.method, request.path)
-        metrics = request.app.get(METRICS)
-        if metrics is not None:
-            metrics.errors.labels("internal").inc()
-        return error_response(
-            request,
-            500,
-            "internal",
-            "Something went wrong on the relay; the error was logged. Try again.",
-        )
-
-
-def setup_errors(app: web.Application) -> None:
-    app.middlewares.append(errors_middleware)
+    if isinstance(exc, ConnectionResetError):
+        raise exc
+    log.exception("Unexpected error answering %s %s", request.method, request.path)
+    metrics = request.app.get(METRICS)
+    if metrics is not None:
+        metrics.errors.labels("internal").inc()
+    return error_response(
+        request,
+        500,
+        "internal",
+        "Something went wrong on the relay; the error was logged. Try again.",
+    )

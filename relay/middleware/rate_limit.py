@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 from aiohttp import web
-from aiohttp.typedefs import Handler
 
 from relay.keys import RUNTIME
 from relay.responses import error_response
@@ -27,10 +26,10 @@ def _too_many(request: web.Request, wait: float, message: str) -> web.Response:
     )
 
 
-@web.middleware
-async def rate_limit_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+def refusal(request: web.Request) -> web.Response | None:
+    """429 once the address's (or the conversation's) bucket is empty."""
     if request.path in _EXEMPT or request.method == "OPTIONS":
-        return await handler(request)
+        return None
     runtime = request.app[RUNTIME]
     wait = runtime.ip_requests.take(client_ip(request))
     if wait:
@@ -43,8 +42,4 @@ async def rate_limit_middleware(request: web.Request, handler: Handler) -> web.S
                 return _too_many(
                     request, wait, "Too many messages in this conversation; wait a moment."
                 )
-    return await handler(request)
-
-
-def setup_rate_limit(app: web.Application) -> None:
-    app.middlewares.append(rate_limit_middleware)
+    return None

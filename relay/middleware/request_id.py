@@ -3,12 +3,13 @@ new one; it is echoed in the response and carried by every log line of the reque
 
 from __future__ import annotations
 
+import itertools
 import re
+import secrets
+from contextvars import Token
 
 from aiohttp import web
-from aiohttp.typedefs import Handler
 
-from core.ids import new_id
 from relay.keys import REQUEST_ID as REQUEST_ID_KEY
 from relay.logs import REQUEST_ID
 
@@ -16,21 +17,25 @@ HEADER = "X-Request-Id"
 _SANE = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 
 
+_PREFIX = f"req_{secrets.token_hex(6)}"  # this process's own; then a counter
+_counter = itertools.count(1)
+
+
 def request_id_of(incoming: str | None) -> str:
     if incoming and _SANE.match(incoming):
         return incoming
-    return new_id("req")
+    return f"{_PREFIX}{next(_counter):08x}"
 
 
-@web.middleware
-async def request_id_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+def begin(request: web.Request) -> Token[str | None]:
+    """Give the request its id; the returned token ends it (``end``)."""
     request_id = request_id_of(request.headers.get(HEADER))
     request[REQUEST_ID_KEY] = request_id
-    token = REQUEST_ID.set(request_id)
-    try:
-        return await handler(request)
-    finally:
-        REQUEST_ID.reset(token)
+    return REQUEST_ID.set(request_id)
+
+
+def end(token: Token[str | None]) -> None:
+    REQUEST_ID.reset(token)
 
 
 async def _add_header(request: web.Request, response: web.StreamResponse) -> None:
@@ -40,5 +45,4 @@ async def _add_header(request: web.Request, response: web.StreamResponse) -> Non
 
 
 def setup_request_id(app: web.Application) -> None:
-    app.middlewares.append(request_id_middleware)
     app.on_response_prepare.append(_add_header)

@@ -80,5 +80,5 @@ def test_malformed_headers_are_a_signature_error(broken: dict[str, str]) -> None
 def test_ids_sort_in_creation_order_and_tokens_are_long() -> None:
     ids = [new_id("m") for _ in range(2000)]
     assert ids == sorted(ids) and len(set(ids)) == 2000
-    assert all(i.startswith("m_") and len(i) == 28 for i in ids)
+    assert all(i.startswith("m_") and len(i) == 34 for i in ids)
     assert len(new_token()) >= 43
