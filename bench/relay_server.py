@@ -11,7 +11,6 @@ import logging
 import os
 from dataclasses import replace
 
-from console.commands.store import connection_for_demo
 from relay import logs
 from relay.cli import serve
 from relay.settings import Settings
@@ -51,6 +50,9 @@ def widget_key(n: int) -> str:
 
 
 def bundle(widgets: int, entries_per_widget: int) -> dict[str, object]:
+    # imported here: the console's modules belong to the seeding process, not to the relay
+    from console.commands.store import connection_for_demo
+
     settings, secrets = connection_for_demo()
     knowledge = []
     for i in range(entries_per_widget):

@@ -6,12 +6,18 @@ same thing whatever the size of its knowledge base: it is the share of the messa
 meaning (IDF-weighted terms) the entry explains, blended with how closely the message
 matches the entry's question, plus a bonus when one of the entry's keywords is named.
 An exact or near-exact question scores ≥ 0.8; a message sharing nothing scores 0.
+
+The index is compact (a relay keeps one per widget it serves): one posting per term,
+``(entry, code, entry, code, …)`` as bytes while every number fits in one, and a few
+numbers per entry. A posting's code packs the term's weighted frequency in the entry with
+two flags: the term is in the entry's question, and the term alone is one of its keywords.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from core.bot.text import terms
@@ -19,8 +25,12 @@ from core.records import KnowledgeEntry
 
 _K1 = 1.2
 _B = 0.75
-_FIELD_WEIGHTS = (2.0, 1.0, 3.0)  # question, answer, keywords
+_FIELD_WEIGHTS = (2, 1, 3)  # question, answer, keywords (ints: frequencies stay exact)
 _KEYWORD_BONUS = 0.2
+
+_IN_QUESTION = 0b10
+_IS_KEYWORD = 0b01
+_FLAG_BITS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,103 +40,109 @@ class Match:
     score: float
 
 
-@dataclass(frozen=True, slots=True)
-class _Doc:
-    entry: KnowledgeEntry
-    weights: dict[str, float]  # term → weighted term frequency over the fields
-    length: float
-    question: tuple[str, ...]
-    phrases: tuple[tuple[str, ...], ...]  # keywords as term sequences
-
-
-def _doc(entry: KnowledgeEntry) -> _Doc:
-    fields = (
-        [_stems(entry.question)],
-        [_stems(entry.answer)],
-        [_stems(keyword) for keyword in entry.keywords],
-    )
-    weights: dict[str, float] = {}
-    for weight, groups in zip(_FIELD_WEIGHTS, fields, strict=True):
-        for group in groups:
-            for term in group:
-                weights[term] = weights.get(term, 0.0) + weight
-    phrases = tuple(tuple(dict.fromkeys(g)) for g in fields[2] if g)
-    question = tuple(dict.fromkeys(fields[0][0]))
-    return _Doc(entry, weights, sum(weights.values()), question, phrases)
-
-
-def _stems(text: str) -> list[str]:
-    return terms(text)
-
-
 class KnowledgeIndex:
     """Built once per published widget version; ``best(text)`` answers a message."""
 
+    __slots__ = (
+        "_avg_length",
+        "_entries",
+        "_lengths",
+        "_phrases",
+        "_postings",
+        "_question_weights",
+    )
+
     def __init__(self, entries: Iterable[KnowledgeEntry]) -> None:
-        self._docs = tuple(_doc(e) for e in entries if e.enabled)
-        self._postings: dict[str, list[int]] = {}
-        for number, doc in enumerate(self._docs):
-            for term in doc.weights:
-                self._postings.setdefault(term, []).append(number)
-        count = len(self._docs)
-        self._idf = {t: _idf(count, len(p)) for t, p in self._postings.items()}
-        self._unknown_idf = _idf(count, 0)
-        self._avg_length = sum(d.length for d in self._docs) / count if count else 1.0
-        self._question_weights = [sum(self._weight(t) for t in d.question) for d in self._docs]
+        self._entries = tuple(e for e in entries if e.enabled)
+        postings: dict[str, list[int]] = {}
+        lengths: list[int] = []
+        phrases: list[tuple[tuple[str, ...], ...]] = []
+        questions: list[list[str]] = []
+        for number, entry in enumerate(self._entries):
+            question = terms(entry.question)
+            keywords = [g for g in (terms(k) for k in entry.keywords) if g]
+            weights: dict[str, int] = {}
+            for weight, groups in zip(
+                _FIELD_WEIGHTS, ([question], [terms(entry.answer)], keywords), strict=True
+            ):
+                for group in groups:
+                    for term in group:
+                        weights[term] = weights.get(term, 0) + weight
+            asked = frozenset(question)
+            single = frozenset(g[0] for g in keywords if len(g) == 1)
+            for term, frequency in weights.items():
+                flags = (_IN_QUESTION if term in asked else 0) | (
+                    _IS_KEYWORD if term in single else 0
+                )
+                postings.setdefault(term, []).extend((number, frequency << _FLAG_BITS | flags))
+            lengths.append(sum(weights.values()))
+            questions.append(list(dict.fromkeys(question)))
+            # keywords of one term are flagged in the postings; longer ones are kept here
+            phrases.append(tuple(tuple(dict.fromkeys(g)) for g in keywords if len(g) > 1))
+        self._postings = {t: _packed(p) for t, p in postings.items()}
+        self._lengths = _packed(lengths)
+        self._phrases = tuple(phrases) if any(phrases) else ()
+        count = len(lengths)
+        self._avg_length = sum(lengths) / count if count else 1.0
+        self._question_weights = array("d", (sum(self._weight(t) for t in q) for q in questions))
 
     def __len__(self) -> int:
-        return len(self._docs)
+        return len(self._entries)
 
     def search(self, text: str, *, limit: int = 3) -> tuple[Match, ...]:
         """The best entries for a message, most confident first (ties: higher rank score,
         then the entry listed first)."""
-        query = _Query(terms(text), self._weight)
-        candidates = sorted({n for t in query.terms for n in self._postings.get(t, ())})
-        scored = [(self._confidence(query, n), self._bm25(query, n), n) for n in candidates]
+        words = terms(text)
+        weighted = [(t, self._weight(t)) for t in words]
+        total = sum(w for _, w in weighted)
+        # each candidate entry's postings for the message's terms, in the message's order
+        hits: dict[int, list[tuple[float, int]]] = {}
+        for term, weight in weighted:
+            posting = self._postings.get(term, ())
+            for i in range(0, len(posting), 2):
+                hits.setdefault(posting[i], []).append((weight, posting[i + 1]))
+        named = frozenset(words)
+        scored = [
+            (self._confidence(total, hits[n], n, named), self._bm25(hits[n], n), n)
+            for n in sorted(hits)
+        ]
         scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
-        return tuple(Match(self._docs[n].entry, c, s) for c, s, n in scored[:limit])
+        return tuple(Match(self._entries[n], c, s) for c, s, n in scored[:limit])
 
     def best(self, text: str) -> Match | None:
         found = self.search(text, limit=1)
         return found[0] if found else None
 
     def _weight(self, term: str) -> float:
-        return self._idf.get(term, self._unknown_idf)
+        """The term's IDF (unknown terms weigh the most)."""
+        return _idf(len(self._lengths), len(self._postings.get(term, ())) // 2)
 
-    def _bm25(self, query: _Query, number: int) -> float:
-        doc = self._docs[number]
-        norm = _K1 * (1 - _B + _B * doc.length / self._avg_length)
+    def _bm25(self, hits: list[tuple[float, int]], number: int) -> float:
+        norm = _K1 * (1 - _B + _B * self._lengths[number] / self._avg_length)
         total = 0.0
-        for term, weight in query.weighted:
-            tf = doc.weights.get(term, 0.0)
-            if tf:
-                total += weight * tf * (_K1 + 1) / (tf + norm)
+        for weight, code in hits:
+            tf = code >> _FLAG_BITS
+            total += weight * tf * (_K1 + 1) / (tf + norm)
         return round(total, 9)
 
-    def _confidence(self, query: _Query, number: int) -> float:
-        if not query.total:
+    def _confidence(
+        self, total: float, hits: list[tuple[float, int]], number: int, named: frozenset[str]
+    ) -> float:
+        if not total:
             return 0.0
-        doc = self._docs[number]
-        covered = sum(w for t, w in query.weighted if t in doc.weights) / query.total
-        shared = sum(w for t, w in query.weighted if t in doc.question)
-        overlap = 2 * shared / (query.total + self._question_weights[number])
+        covered = sum(w for w, _ in hits) / total
+        shared = sum(w for w, code in hits if code & _IN_QUESTION)
+        overlap = 2 * shared / (total + self._question_weights[number])
         value = 0.55 * covered + 0.45 * overlap
-        if any(query.names(phrase) for phrase in doc.phrases):
+        phrases = self._phrases[number] if self._phrases else ()
+        if any(code & _IS_KEYWORD for _, code in hits) or any(map(named.issuperset, phrases)):
             value += _KEYWORD_BONUS * covered
         return round(min(value, 1.0), 4)
 
 
-class _Query:
-    """A message's terms with their weights (IDF; unknown terms weigh the most)."""
-
-    def __init__(self, words: list[str], weight: Callable[[str], float]) -> None:
-        self.terms = words
-        self.weighted = [(t, weight(t)) for t in words]
-        self.total = sum(w for _, w in self.weighted)
-        self._set = frozenset(words)
-
-    def names(self, phrase: tuple[str, ...]) -> bool:
-        return self._set.issuperset(phrase)
+def _packed(values: list[int]) -> Sequence[int]:
+    """The numbers as bytes (a quarter of a tuple's size) when each fits in one."""
+    return bytes(values) if max(values, default=0) < 256 else tuple(values)
 
 
 def _idf(count: int, frequency: int) -> float:

@@ -4,8 +4,9 @@ In order, every request gets an id (``request_id``) and is counted and timed
 (``metrics``); any failure becomes JSON (``errors``); then a refusal may answer it before
 its handler runs: CORS (``cors``), draining (``draining``), body size (``body_size``), content
 type (``content_type``), rate limits (``rate_limit``). Headers are added as the response goes
-out (``request_id``, ``security_headers``, ``cors``). One middleware rather than nine keeps
-the per-request cost of the chain low (each aiohttp middleware layer is a coroutine call).
+out (``request_id``, ``security_headers``, ``cors``), by one ``on_response_prepare`` handler.
+One middleware rather than nine keeps the per-request cost of the chain low (each aiohttp
+middleware layer is a coroutine call).
 """
 
 from __future__ import annotations
@@ -24,19 +25,19 @@ from relay.middleware import (
     metrics,
     rate_limit,
     request_id,
+    security_headers,
 )
-from relay.middleware.security_headers import setup_security_headers
 
 
-async def _refused_or_handled(request: web.Request, handler: Handler) -> web.StreamResponse:
-    refused = await cors.refusal(request) if cors.applies(request) else None
+def _refusal(
+    request: web.Request, refused: web.StreamResponse | None
+) -> tuple[web.StreamResponse | None, web.Request]:
+    """The refusal that answers the request instead of its handler, if any, and the request
+    the handler gets (``body_size`` may limit it)."""
     refused = refused or draining.refusal(request)
     if refused is None:
         refused, request = body_size.check(request)
-    refused = refused or content_type.refusal(request) or rate_limit.refusal(request)
-    if refused is not None:
-        return refused
-    return await handler(request)
+    return refused or content_type.refusal(request) or rate_limit.refusal(request), request
 
 
 @web.middleware
@@ -46,7 +47,9 @@ async def pipeline(request: web.Request, handler: Handler) -> web.StreamResponse
     status = 500
     try:
         try:
-            response = await _refused_or_handled(request, handler)
+            refused = await cors.refusal(request) if cors.applies(request) else None
+            refused, handled = _refusal(request, refused)
+            response = refused if refused is not None else await handler(handled)
         except Exception as exc:
             response = errors.response_for(request, exc)
         status = response.status
@@ -56,9 +59,13 @@ async def pipeline(request: web.Request, handler: Handler) -> web.StreamResponse
         request_id.end(token)
 
 
+async def _add_headers(request: web.Request, response: web.StreamResponse) -> None:
+    request_id.add_header(request, response)
+    security_headers.add_headers(request, response)
+    cors.add_headers(request, response)
+
+
 def setup_middlewares(app: web.Application) -> None:
     app.middlewares.append(pipeline)
-    request_id.setup_request_id(app)
-    setup_security_headers(app)
-    cors.setup_cors(app)
+    app.on_response_prepare.append(_add_headers)
     draining.setup_draining(app)

@@ -1,9 +1,9 @@
 """Bodies over the limit are refused with 413 before they are read: 16 KiB everywhere but
 the console's publish (it carries every knowledge base; only a paired console gets that far,
-see ``relay.services.console_auth.identify``). ``Content-Length`` is checked first; a
-chunked body is read through a request whose ``client_max_size`` is the route's limit, so
-aiohttp stops reading once the stream passes it (the errors middleware turns that into
-JSON)."""
+see ``relay.services.console_auth.identify``). ``Content-Length`` is checked first (the
+body can be no longer than it says); a chunked body is read through a request whose
+``client_max_size`` is the route's limit, so aiohttp stops reading once the stream passes it
+(the errors middleware turns that into JSON)."""
 
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ def check(request: web.Request) -> tuple[web.Response | None, web.Request]:
             f"The request body is larger than {_size(limit)}.",
             headers={"Connection": "close"},
         ), request
-    if request.method in _WITH_BODY and not publish:  # the app's own limit is publish's
+    if length is None and request.method in _WITH_BODY and not publish:
+        # the app's own limit is publish's; a declared length was checked above
         request = request.clone(client_max_size=limit + 1)
     return None, request

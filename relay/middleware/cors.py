@@ -85,14 +85,11 @@ async def refusal(request: web.Request) -> web.StreamResponse | None:
     return None
 
 
-async def _add_headers(request: web.Request, response: web.StreamResponse) -> None:
+def add_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """``Vary: Origin`` on public routes; the allowed origin, once ``refusal`` noted it."""
     if is_public(request.path):
         response.headers.add("Vary", "Origin")
     origin = request.get(CORS_ORIGIN)
     if origin:
         response.headers["Access-Control-Allow-Origin"] = origin
         response.headers["Access-Control-Expose-Headers"] = EXPOSE_HEADERS
-
-
-def setup_cors(app: web.Application) -> None:
-    app.on_response_prepare.append(_add_headers)

@@ -31,10 +31,11 @@ def refusal(request: web.Request) -> web.Response | None:
     if request.path in _EXEMPT or request.method == "OPTIONS":
         return None
     runtime = request.app[RUNTIME]
-    wait = runtime.ip_requests.take(client_ip(request))
-    if wait:
-        return _too_many(request, wait, "Too many requests from this address; wait a moment.")
-    if request.method == "POST":
+    if runtime.ip_requests.enabled:
+        wait = runtime.ip_requests.take(client_ip(request))
+        if wait:
+            return _too_many(request, wait, "Too many requests from this address; wait a moment.")
+    if request.method == "POST" and runtime.conversation_messages.enabled:
         match = _MESSAGES.match(request.path)
         if match:
             wait = runtime.conversation_messages.take(match.group(1))

@@ -38,11 +38,8 @@ def end(token: Token[str | None]) -> None:
     REQUEST_ID.reset(token)
 
 
-async def _add_header(request: web.Request, response: web.StreamResponse) -> None:
+def add_header(request: web.Request, response: web.StreamResponse) -> None:
+    """Echo the request's id (as the response is prepared)."""
     request_id = request.get(REQUEST_ID_KEY)
     if request_id:
         response.headers[HEADER] = request_id
-
-
-def setup_request_id(app: web.Application) -> None:
-    app.on_response_prepare.append(_add_header)

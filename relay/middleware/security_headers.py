@@ -22,7 +22,8 @@ def came_over_https(request: web.Request) -> bool:
     return False
 
 
-async def _add_headers(request: web.Request, response: web.StreamResponse) -> None:
+def add_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """Set the headers (as the response is prepared); a handler's own values are kept."""
     headers = response.headers
     headers["Server"] = "storedesk-relay"  # not the framework and its version
     headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -32,7 +33,3 @@ async def _add_headers(request: web.Request, response: web.StreamResponse) -> No
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if came_over_https(request):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-
-
-def setup_security_headers(app: web.Application) -> None:
-    app.on_response_prepare.append(_add_headers)

@@ -36,7 +36,7 @@ from relay.state import client_ip
 async def read_optional(request: web.Request) -> dict[str, Any] | None:
     """The body as a JSON object, ``None`` when empty: malformed → 400, not an object → 422."""
     raw = await request.read()
-    if not raw.strip():
+    if not raw or raw.isspace():
         return None
     try:
         data = orjson.loads(raw)

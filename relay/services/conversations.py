@@ -70,6 +70,7 @@ class ConversationService:
         self._broker = broker
         self._verification = verification
         self._metrics = metrics
+        self._intent_counters: dict[str, Any] = {}
         self._now = now
         self._text_limit = text_limit
         self._widgets = WidgetBots(store, now)
@@ -121,17 +122,14 @@ class ConversationService:
             customer_name=name,
         )
         replies = [shape.bot_message(r, turn.intent, now) for r in turn.replies]
+        published = shape.public_json(replies)
         events = shape.Events(conversation.id, key, now)
         await self._store.create_conversation(
             conversation,
             replies,
-            [events.created(conversation, request.page_url), *events.messages(replies)],
+            [events.created(conversation, request.page_url), *events.messages(replies, published)],
         )
-        return {
-            "conversation_id": conversation.id,
-            "token": token,
-            "messages": shape.public_json(replies),
-        }
+        return {"conversation_id": conversation.id, "token": token, "messages": published}
 
     async def _verified(
         self, widget: PublishedWidget, request: StartRequest
@@ -200,6 +198,7 @@ class ConversationService:
             now = max(self._now(), received)
             shopper = shape.shopper_message(text, received, intent=turn.intent)
             stored = [shopper, *(shape.bot_message(r, turn.intent, now) for r in turn.replies)]
+            published = shape.public_json(stored)
             events = shape.events_for(conversation, now)
             handoff = [events.handoff(turn.handoff)] if turn.handoff else []
             await self._store.add_turn(
@@ -207,16 +206,18 @@ class ConversationService:
                 stored,
                 bot_state=turn.state.to_json(),
                 status="waiting" if turn.handoff else None,
-                events=[*events.messages(stored), *handoff],
+                events=[*events.messages(stored, published), *handoff],
             )
         self._count(turn.intent, locked=not allowed)
-        published = shape.public_json(stored)
         self._broker.publish(conversation.id, published)
         return published
 
     def _count(self, intent: str, *, locked: bool) -> None:
         if self._metrics is not None:
-            self._metrics.intents.labels(intent).inc()
+            counter = self._intent_counters.get(intent)
+            if counter is None:  # a child per intent, looked up once (the set is small)
+                counter = self._intent_counters[intent] = self._metrics.intents.labels(intent)
+            counter.inc()
             if locked:
                 self._metrics.lookups.labels("locked").inc()
 
@@ -252,6 +253,7 @@ class ConversationService:
                 requested_time=request.requested_time,
             )
             replies = [shape.bot_message(r, turn.intent, now) for r in turn.replies]
+            published = shape.public_json(replies)
             events = shape.events_for(conversation, now)
             handoff = [events.handoff(turn.handoff)] if turn.handoff else []
             await self._store.add_turn(
@@ -259,10 +261,9 @@ class ConversationService:
                 replies,
                 bot_state=turn.state.to_json(),
                 status="waiting" if turn.handoff else None,
-                events=[events.lead(lead), *events.messages(replies), *handoff],
+                events=[events.lead(lead), *events.messages(replies, published), *handoff],
                 lead=lead,
             )
-        published = shape.public_json(replies)
         self._broker.publish(conversation.id, published)
         return {"lead_id": lead.id, "messages": published}
 
@@ -301,14 +302,14 @@ class ConversationService:
             if conversation is None:
                 raise NotFound("There is no such conversation.")
             message = shape.agent_message(text, self._now())
+            published = shape.public_json([message])
             events = shape.events_for(conversation, message.created_at)
             await self._store.add_turn(
                 conversation.id,
                 [message],
                 bot_state=None,
                 status=None,
-                events=events.messages([message], extra={"author": author}),
+                events=events.messages([message], published, extra={"author": author}),
             )
-        published = message.public_json()
-        self._broker.publish(conversation.id, [published])
-        return published
+        self._broker.publish(conversation.id, published)
+        return published[0]

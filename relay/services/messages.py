@@ -35,13 +35,26 @@ def bot_message(reply: Reply, intent: str | None, at: datetime) -> NewMessage:
         role="bot",
         text=reply.text,
         created_at=at,
-        cards=tuple(to_jsonable(dict(card)) for card in reply.cards),
+        cards=tuple(_plain(dict(card)) for card in reply.cards),
         suggestions=tuple(reply.suggestions),
         form=reply.form,
         confidence=None if reply.confidence is None else round(float(reply.confidence), 4),
         knowledge_entry_id=reply.knowledge_entry_id,
         intent=intent,
     )
+
+
+def _plain(value: Any) -> Any:
+    """``to_jsonable(value)``, quicker for what cards hold: JSON values in fresh dicts and
+    lists are copied as they are; anything else follows ``to_jsonable``'s rules."""
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    if kind is dict:
+        return {k if type(k) is str else str(k): _plain(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [_plain(v) for v in value]
+    return to_jsonable(value)
 
 
 def public_json(messages: list[NewMessage] | list[StoredMessage]) -> list[dict[str, Any]]:
@@ -81,12 +94,24 @@ class Events:
         return self._event("conversation.created", {"conversation": data})
 
     def messages(
-        self, messages: list[NewMessage], extra: dict[str, Any] | None = None
+        self,
+        messages: list[NewMessage],
+        public: list[dict[str, Any]],
+        extra: dict[str, Any] | None = None,
     ) -> list[NewEvent]:
+        """A ``message`` event per message; ``public`` is their ``public_json`` (made once
+        per turn): each event's message is ``StoredMessage.event_json()`` plus ``extra``."""
         events = []
-        for message in messages:
-            body = StoredMessage.from_new(self.conversation_id, message).event_json()
-            events.append(self._event("message", {"message": body | (extra or {})}))
+        for message, body in zip(messages, public, strict=True):
+            data = {
+                **body,
+                "conversation_id": self.conversation_id,
+                "knowledge_entry_id": message.knowledge_entry_id,
+                "intent": message.intent,
+            }
+            if extra:
+                data.update(extra)
+            events.append(self._event("message", {"message": data}))
         return events
 
     def handoff(self, reason: str) -> NewEvent:

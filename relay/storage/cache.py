@@ -16,7 +16,9 @@ from typing import Any
 
 from relay.storage.records import ConversationRecord, Feedback, NewConversation
 
-DEFAULT_SIZE = 5000
+DEFAULT_SIZE = 2000
+"""Conversations kept: about 1 KB each (record and bot state), so about 2 MB at most. A
+conversation that fell out is read again on its next turn."""
 
 
 class ConversationCache:

@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.ids import new_id
 from core.signing import fingerprint as fingerprint_of
+from relay.storage.engine import dialect_insert
 from relay.storage.models import console_nonces, consoles, pairing_codes
 from relay.storage.records import ConsoleRecord
 
@@ -93,10 +93,7 @@ async def remember_nonce(
         )
     )
     values = {"fingerprint": fingerprint, "nonce": nonce, "expires_at": expires_at}
-    if connection.dialect.name == "postgresql":
-        statement: Any = postgresql.insert(console_nonces).values(values)
-    else:
-        statement = sqlite.insert(console_nonces).values(values)
+    statement: Any = dialect_insert(connection)(console_nonces).values(values)
     # RETURNING, not rowcount: psycopg's async cursor reports -1 for an INSERT.
     statement = statement.on_conflict_do_nothing().returning(console_nonces.c.nonce)
     return (await connection.execute(statement)).first() is not None

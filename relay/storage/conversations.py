@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import JSON, String, bindparam, func, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from relay.storage.errors import StorageError
-from relay.storage.events import event_ops, insert_events
+from relay.storage.events import INSERT_EVENTS, SQLITE_INSERT_EVENTS, event_ops
 from relay.storage.models import conversations, knowledge_entries, leads, messages
 from relay.storage.records import (
     ConversationRecord,
@@ -22,7 +22,7 @@ from relay.storage.records import (
     NewMessage,
     StoredMessage,
 )
-from relay.storage.writer import Op, Step
+from relay.storage.writer import CoreStep, DriverStep, Op, Step, sqlite_datetime, sqlite_json
 
 ke = knowledge_entries
 _conversation_key = (
@@ -74,47 +74,163 @@ async def _feedback(connection: AsyncConnection, row: dict[str, Any]) -> None:
     )
 
 
+_turn = (
+    update(conversations)
+    .where(conversations.c.id == bindparam("b_cid"))
+    .values(
+        updated_at=bindparam("v_at", type_=conversations.c.updated_at.type),
+        bot_state=func.coalesce(
+            bindparam("v_state", type_=JSON(none_as_null=True)), conversations.c.bot_state
+        ),
+        status=func.coalesce(bindparam("v_status", type_=String()), conversations.c.status),
+    )
+)
+"""A turn's one change to its conversation: ``updated_at``, and ``bot_state`` / ``status``
+when given (``None`` keeps the stored value)."""
+
+_knowledge_use = (
+    update(ke)
+    .where(ke.c.widget_key == _conversation_key, ke.c.id == bindparam("b_eid"))
+    .values(uses=ke.c.uses + 1)
+)
+
+
+def _conversation_params(conversation: NewConversation) -> dict[str, Any]:
+    return {
+        "id": conversation.id,
+        "widget_key": conversation.widget_key,
+        "token_hash": conversation.token_hash,
+        "channel": conversation.channel,
+        "status": conversation.status,
+        "bot_state": conversation.bot_state,
+        "language": conversation.language,
+        "customer_email": conversation.customer_email,
+        "customer_name": conversation.customer_name,
+        "started_at": conversation.started_at,
+        "updated_at": conversation.started_at,
+        "rating": None,
+    }
+
+
+def _message_params(value: tuple[str, NewMessage]) -> dict[str, Any]:
+    conversation_id, message = value
+    return {
+        "id": message.id,
+        "conversation_id": conversation_id,
+        "role": message.role,
+        "text": message.text,
+        "cards": list(message.cards),
+        "suggestions": list(message.suggestions),
+        "form": message.form,
+        "confidence": message.confidence,
+        "knowledge_entry_id": message.knowledge_entry_id,
+        "intent": message.intent,
+        "helpful": None,
+        "created_at": message.created_at,
+    }
+
+
+_Turn = tuple[str, datetime, dict[str, Any] | None, str | None]
+"""A turn's change to its conversation: id, ``updated_at``, ``bot_state``, ``status``."""
+
+
+def _turn_params(value: _Turn) -> dict[str, Any]:
+    conversation_id, now, bot_state, status = value
+    return {"b_cid": conversation_id, "v_at": now, "v_state": bot_state, "v_status": status}
+
+
 STEPS: list[tuple[str, Step]] = [
-    ("conversation.insert", conversations.insert()),
-    ("message.insert", messages.insert()),
+    ("conversation.insert", CoreStep(conversations.insert(), _conversation_params)),
+    ("message.insert", CoreStep(messages.insert(), _message_params)),
     ("lead.insert", leads.insert()),
-    ("conversation.updated_at", _set("updated_at")),
-    ("conversation.bot_state", _set("bot_state")),
-    ("conversation.status", _set("status")),
+    ("conversation.turn", CoreStep(_turn, _turn_params)),
     ("feedback", _feedback),
     (
         "knowledge.use",
-        update(ke)
-        .where(ke.c.widget_key == _conversation_key, ke.c.id == bindparam("b_eid"))
-        .values(uses=ke.c.uses + 1),
+        CoreStep(_knowledge_use, lambda value: {"b_cid": value[0], "b_eid": value[1]}),
     ),
-    ("event.insert", insert_events),
+    ("event.insert", INSERT_EVENTS),
 ]
-"""Every kind of grouped write, in the order a batch runs them."""
+"""Every kind of grouped write, in the order a batch runs them. The kinds of a chat turn
+carry records (a ``NewMessage`` with its conversation id, a ``NewEvent``, ...), which each
+database's step turns into parameters; ``lead.insert`` and ``feedback`` carry dicts."""
+
+
+def _conversation_values(conversation: NewConversation) -> tuple[Any, ...]:
+    started = sqlite_datetime(conversation.started_at)
+    return (
+        conversation.id,
+        conversation.widget_key,
+        conversation.token_hash,
+        conversation.channel,
+        conversation.status,
+        sqlite_json(conversation.bot_state),
+        conversation.language,
+        conversation.customer_email,
+        conversation.customer_name,
+        started,
+        started,
+        None,  # rating
+    )
+
+
+def _message_values(value: tuple[str, NewMessage]) -> tuple[Any, ...]:
+    conversation_id, message = value
+    return (
+        message.id,
+        conversation_id,
+        message.role,
+        message.text,
+        sqlite_json(message.cards),
+        sqlite_json(message.suggestions),
+        message.form,
+        message.confidence,
+        message.knowledge_entry_id,
+        message.intent,
+        None,  # helpful
+        sqlite_datetime(message.created_at),
+    )
+
+
+def _turn_values(value: _Turn) -> tuple[Any, ...]:
+    conversation_id, now, bot_state, status = value
+    state = None if bot_state is None else sqlite_json(bot_state)
+    return (sqlite_datetime(now), state, status, conversation_id)
+
+
+_SQLITE: dict[str, Step] = {
+    "conversation.insert": DriverStep(
+        "INSERT INTO conversations (id, widget_key, token_hash, channel, status, bot_state, "
+        "language, customer_email, customer_name, started_at, updated_at, rating) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        _conversation_values,
+    ),
+    "message.insert": DriverStep(
+        "INSERT INTO messages (id, conversation_id, role, text, cards, suggestions, form, "
+        "confidence, knowledge_entry_id, intent, helpful, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        _message_values,
+    ),
+    "conversation.turn": DriverStep(
+        "UPDATE conversations SET updated_at = ?, bot_state = coalesce(?, bot_state), "
+        "status = coalesce(?, status) WHERE id = ?",
+        _turn_values,
+    ),
+    "knowledge.use": DriverStep(
+        "UPDATE knowledge_entries SET uses = uses + 1 "
+        "WHERE widget_key = (SELECT widget_key FROM conversations WHERE id = ?) AND id = ?",
+        tuple,  # (conversation id, entry id)
+    ),
+    "event.insert": SQLITE_INSERT_EVENTS,
+}
+SQLITE_STEPS: list[tuple[str, Step]] = [(kind, _SQLITE.get(kind, step)) for kind, step in STEPS]
+"""``STEPS`` on SQLite: the kinds every chat turn writes go through the driver itself."""
 
 
 def new_conversation_ops(
     conversation: NewConversation, new_messages: Sequence[NewMessage], events: Sequence[NewEvent]
 ) -> list[Op]:
-    ops: list[Op] = [
-        (
-            "conversation.insert",
-            {
-                "id": conversation.id,
-                "widget_key": conversation.widget_key,
-                "token_hash": conversation.token_hash,
-                "channel": conversation.channel,
-                "status": conversation.status,
-                "bot_state": conversation.bot_state,
-                "language": conversation.language,
-                "customer_email": conversation.customer_email,
-                "customer_name": conversation.customer_name,
-                "started_at": conversation.started_at,
-                "updated_at": conversation.started_at,
-                "rating": None,
-            },
-        )
-    ]
+    ops: list[Op] = [("conversation.insert", conversation)]
     ops += _message_ops(conversation.id, new_messages)
     return ops + event_ops(events)
 
@@ -131,11 +247,7 @@ def turn_ops(
     feedback: Feedback | None,
 ) -> list[Op]:
     ops = _message_ops(conversation_id, new_messages)
-    ops.append(("conversation.updated_at", {"b_cid": conversation_id, "v": now}))
-    if bot_state is not None:
-        ops.append(("conversation.bot_state", {"b_cid": conversation_id, "v": bot_state}))
-    if status is not None:
-        ops.append(("conversation.status", {"b_cid": conversation_id, "v": status}))
+    ops.append(("conversation.turn", (conversation_id, now, bot_state, status)))
     if lead is not None:
         ops.append(("lead.insert", _lead_row(conversation_id, lead)))
     if feedback is not None:
@@ -146,29 +258,10 @@ def turn_ops(
 def _message_ops(conversation_id: str, new_messages: Sequence[NewMessage]) -> list[Op]:
     ops: list[Op] = []
     for message in new_messages:
-        ops.append(("message.insert", _message_row(conversation_id, message)))
+        ops.append(("message.insert", (conversation_id, message)))
         if message.knowledge_entry_id is not None and message.role == "bot":
-            ops.append(
-                ("knowledge.use", {"b_cid": conversation_id, "b_eid": message.knowledge_entry_id})
-            )
+            ops.append(("knowledge.use", (conversation_id, message.knowledge_entry_id)))
     return ops
-
-
-def _message_row(conversation_id: str, message: NewMessage) -> dict[str, Any]:
-    return {
-        "id": message.id,
-        "conversation_id": conversation_id,
-        "role": message.role,
-        "text": message.text,
-        "cards": list(message.cards),
-        "suggestions": list(message.suggestions),
-        "form": message.form,
-        "confidence": message.confidence,
-        "knowledge_entry_id": message.knowledge_entry_id,
-        "intent": message.intent,
-        "helpful": None,
-        "created_at": message.created_at,
-    }
 
 
 def _lead_row(conversation_id: str, lead: NewLead) -> dict[str, Any]:

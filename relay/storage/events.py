@@ -12,34 +12,44 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from relay.storage.engine import dialect_insert
 from relay.storage.models import console_cursors, consoles, events
 from relay.storage.records import Event, NewEvent
-from relay.storage.writer import Op
+from relay.storage.writer import CoreStep, DriverStep, Op, sqlite_datetime, sqlite_json
 
 EVENTS_LOCK = 0x5D_4E1A_0002
 RETENTION = timedelta(days=7)
 
-insert_events = events.insert()
+INSERT_EVENTS = CoreStep(
+    events.insert(),
+    lambda e: {
+        "id": e.id,
+        "type": e.type,
+        "conversation_id": e.conversation_id,
+        "widget_key": e.widget_key,
+        "at": e.at,
+        "data": e.data,
+    },
+)
+SQLITE_INSERT_EVENTS = DriverStep(
+    "INSERT INTO events (id, type, conversation_id, widget_key, at, data) "
+    "VALUES (?, ?, ?, ?, ?, ?)",
+    lambda e: (
+        e.id,
+        e.type,
+        e.conversation_id,
+        e.widget_key,
+        sqlite_datetime(e.at),
+        sqlite_json(e.data),
+    ),
+)
+"""``event.insert`` (a ``NewEvent``), through SQLAlchemy and through the SQLite driver."""
 
 
 def event_ops(new_events: Sequence[NewEvent]) -> list[Op]:
-    return [
-        (
-            "event.insert",
-            {
-                "id": e.id,
-                "type": e.type,
-                "conversation_id": e.conversation_id,
-                "widget_key": e.widget_key,
-                "at": e.at,
-                "data": e.data,
-            },
-        )
-        for e in new_events
-    ]
+    return [("event.insert", e) for e in new_events]
 
 
 async def lock_for_events(connection: AsyncConnection, kinds: set[str]) -> None:
@@ -93,10 +103,7 @@ async def ack(connection: AsyncConnection, console_id: str, seq: int, now: datet
 
 async def _upsert_cursor(connection: AsyncConnection, console_id: str, seq: int) -> None:
     values = {"console_id": console_id, "acked_seq": seq}
-    if connection.dialect.name == "postgresql":
-        statement: Any = postgresql.insert(console_cursors).values(values)
-    else:
-        statement = sqlite.insert(console_cursors).values(values)
+    statement: Any = dialect_insert(connection)(console_cursors).values(values)
     statement = statement.on_conflict_do_update(
         index_elements=[console_cursors.c.console_id], set_={"acked_seq": seq}
     )

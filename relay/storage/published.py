@@ -2,13 +2,20 @@
 
 Secrets are decrypted once, here; a relay key that cannot open them stops the relay with a
 sentence that says which key is expected.
+
+A reload keeps the widgets and stores whose digest did not change (the same objects: the
+state is never held twice, and a publish reads only what it changed). What is read comes
+in batches, only the columns the relay serves from, and equal values (texts, keyword lists,
+whole knowledge entries, frozen as they are) are kept once: widgets that share a knowledge
+base share it in memory too.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, TypeVar
 
 import orjson
 from sqlalchemy import select
@@ -23,6 +30,13 @@ from relay.storage.records import Published, PublishedStore, PublishedWidget
 
 log = logging.getLogger(__name__)
 
+CHUNK = 500
+"""Widgets read per query (``IN`` lists stay under every database's parameter limit)."""
+BATCH = 1000
+"""Knowledge rows fetched at a time."""
+
+T = TypeVar("T")
+
 
 def store_ad(store_id: str) -> bytes:
     return b"store:" + store_id.encode()
@@ -32,31 +46,79 @@ def widget_ad(key: str) -> bytes:
     return b"widget:" + key.encode()
 
 
-async def load_published(connection: AsyncConnection, relay_key: bytes) -> Published:
-    knowledge: dict[str, list[KnowledgeEntry]] = defaultdict(list)
-    rows = await connection.execute(
-        select(knowledge_entries).order_by(knowledge_entries.c.widget_key, knowledge_entries.c.id)
-    )
-    for row in rows.mappings():
-        knowledge[row["widget_key"]].append(
-            KnowledgeEntry(
-                id=row["id"],
-                question=row["question"],
-                answer=row["answer"],
-                keywords=tuple(row["keywords"]),
-                enabled=bool(row["enabled"]),
-            )
-        )
-    loaded_stores = {
-        row["id"]: _store(row, relay_key)
-        for row in (await connection.execute(select(stores))).mappings()
-    }
+class _Shared:
+    """Equal immutable values, kept once for the duration of a load."""
+
+    def __init__(self) -> None:
+        self._seen: dict[Any, Any] = {}
+
+    def __call__(self, value: T) -> T:
+        found: T = self._seen.setdefault(value, value)
+        return found
+
+
+async def load_published(
+    connection: AsyncConnection, relay_key: bytes, current: Published | None = None
+) -> Published:
+    """The published state; what ``current`` holds unchanged is taken from it as it is."""
+    current = current or Published.empty()
+    loaded_stores: dict[str, PublishedStore] = {}
+    for row in (await connection.execute(select(stores))).mappings():
+        store = current.stores.get(row["id"])
+        if store is None or store.version != row["digest"]:
+            store = _store(row, relay_key)
+        loaded_stores[store.id] = store
     loaded_widgets: dict[str, PublishedWidget] = {}
-    for row in (await connection.execute(select(widgets))).mappings():
-        widget = _widget(row, tuple(knowledge.get(row["key"], ())), relay_key)
-        if widget is not None:
-            loaded_widgets[widget.key] = widget
+    changed: list[str] = []
+    w = widgets.c
+    for key, digest, version in await connection.execute(select(w.key, w.digest, w.version)):
+        kept = current.widgets.get(key)
+        if kept is not None and (kept.digest, kept.version) == (digest, version):
+            loaded_widgets[key] = kept
+        else:
+            changed.append(key)
+    shared = _Shared()
+    for keys in _chunks(changed):
+        knowledge = await _knowledge(connection, keys, shared)
+        rows = await connection.execute(
+            select(
+                w.key, w.name, w.store_id, w.config, w.identity_secret, w.version, w.digest
+            ).where(w.key.in_(keys))
+        )
+        for row in rows.mappings():
+            entries = shared(tuple(knowledge.pop(row["key"], ())))
+            widget = _widget(row, entries, relay_key)
+            if widget is not None:
+                loaded_widgets[widget.key] = widget
     return Published(widgets=loaded_widgets, stores=loaded_stores)
+
+
+async def _knowledge(
+    connection: AsyncConnection, keys: Sequence[str], shared: _Shared
+) -> dict[str, list[KnowledgeEntry]]:
+    found: dict[str, list[KnowledgeEntry]] = defaultdict(list)
+    c = knowledge_entries.c
+    rows = await connection.stream(
+        select(c.widget_key, c.id, c.question, c.answer, c.keywords, c.enabled)
+        .where(c.widget_key.in_(keys))
+        .order_by(c.widget_key, c.id)
+    )
+    async for batch in rows.partitions(BATCH):
+        for widget_key, entry_id, question, answer, keywords, enabled in batch:
+            entry = KnowledgeEntry(
+                id=shared(entry_id),
+                question=shared(question),
+                answer=shared(answer),
+                keywords=shared(tuple(shared(k) for k in keywords)),
+                enabled=bool(enabled),
+            )
+            found[widget_key].append(shared(entry))
+    return found
+
+
+def _chunks(keys: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(keys), CHUNK):
+        yield keys[start : start + CHUNK]
 
 
 def _store(row: Any, relay_key: bytes) -> PublishedStore:
@@ -95,6 +157,7 @@ def _widget(
         knowledge=knowledge,
         version=row["version"],
         settings=settings,
+        digest=row["digest"],
     )
 
 

@@ -217,6 +217,8 @@ class PublishedWidget:
     version: int
     settings: WidgetConfig
     """``config`` checked and parsed by ``core.widgets.widget_from_json``."""
+    digest: str = ""
+    """Changes whenever anything published about the widget changes (knowledge included)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,7 +76,7 @@ class RelayStore:
         self._cache = ConversationCache() if cache_conversations else None
         self._writer = GroupWriter(
             engines.write,
-            conversation_db.STEPS,
+            conversation_db.STEPS if engines.is_postgresql else conversation_db.SQLITE_STEPS,
             before_batch=event_db.lock_for_events if engines.is_postgresql else None,
         )
 
@@ -124,7 +124,7 @@ class RelayStore:
 
     async def _reload_published(self) -> None:
         async with self._engines.read.connect() as connection:
-            self._published = await load_published(connection, self._key)
+            self._published = await load_published(connection, self._key, self._published)
 
     async def close(self) -> None:
         """Finish the writes already asked for, then disconnect."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import httpx
 import pytest
 
 from connectors.errors import ConfigError, UnavailableError
-from connectors.http import check_base_url, host_of, send
+from connectors.http import check_base_url, host_of, make_client, send
 
 
 @pytest.mark.parametrize(
@@ -41,3 +42,17 @@ async def test_an_unreachable_host_is_unavailable_and_named_safely() -> None:
             await send(client, "rest", "GET", "http://admin:secretpw@127.0.0.1:9/x")
     assert str(caught.value).startswith("Could not connect to 127.0.0.1:9.")
     assert "secretpw" not in str(caught.value)
+
+
+async def test_the_shared_client_connects_on_first_use_and_honours_proxies(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in [n for n in os.environ if n.lower().endswith("_proxy")]:
+        monkeypatch.delenv(name)
+    async with make_client() as client:
+        assert not client._mounts
+        with pytest.raises(UnavailableError):
+            await send(client, "rest", "GET", "http://127.0.0.1:9/x")
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.invalid:3128")
+    async with make_client(verify=False) as client:
+        assert client._mounts  # httpx's own transports, through the proxy

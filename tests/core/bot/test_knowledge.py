@@ -103,3 +103,14 @@ async def test_the_fallback_is_localised(chat: Chat) -> None:
 async def test_an_answer_without_a_store_still_works(bot: Bot) -> None:
     turn = await Chat(bot, None).say("How long does shipping take?")
     assert turn.intent == "faq" and turn.lookups == 0
+
+
+def test_large_knowledge_bases_and_frequent_terms_are_indexed_alike() -> None:
+    entries = [KnowledgeEntry(f"e{n}", f"Question number {n}?", "An answer.") for n in range(300)]
+    entries.append(KnowledgeEntry("gift", "Gift wrap?", "Yes.", ("gift wrap",) + ("gift",) * 90))
+    index = KnowledgeIndex(entries)
+    assert len(index) == 301
+    match = index.best("question number 299")
+    assert match is not None and match.entry.id == "e299" and match.confidence >= 0.8
+    gift = index.best("gift")
+    assert gift is not None and gift.entry.id == "gift" and gift.confidence >= 0.5

@@ -130,6 +130,35 @@ async def test_changes_are_diffed_and_counters_survive_for_kept_entries(
         assert [tuple(r) for r in rows] == [("1", 1, 1), ("3", 0, 0)]
 
 
+async def test_a_reload_keeps_what_did_not_change_and_reads_what_did(
+    store: RelayStore, database: Database, clock: Clock
+) -> None:
+    await store.publish(bundle(), dry_run=False)
+    main, blog, shop = store.widget(KEY_A), store.widget(KEY_B), store.store("Main shop")
+    await store.migrate()  # as the relay starts: open, then migrate (state is not read twice)
+    assert store.widget(KEY_A) is main and store.store("Main shop") is shop
+    changed = bundle()
+    changed["widgets"][1]["name"] = "Blog (new)"
+    await store.publish(changed, dry_run=False)
+    assert store.widget(KEY_A) is main and store.store("Main shop") is shop
+    renamed = store.widget(KEY_B)
+    assert renamed is not None and renamed is not blog
+    assert (renamed.name, renamed.version, renamed.settings.name) == ("Blog (new)", 2, "Blog (new)")
+    other = await RelayStore.open(database.url, relay_key=store._key, now=clock)
+    try:  # another relay on the same database (PostgreSQL) publishes; this one reloads
+        again = bundle()
+        again["widgets"][0]["knowledge"][0]["answer"] = "2 days."
+        again["widgets"][1]["name"] = "Blog (new)"
+        await other.publish(again, dry_run=False)
+    finally:
+        await other.close()
+    await store.reload()
+    reloaded = store.widget(KEY_A)
+    assert reloaded is not None and reloaded is not main and reloaded.version == 2
+    assert [e.answer for e in reloaded.knowledge] == ["2 days.", "30 days."]
+    assert store.widget(KEY_B) is renamed and store.store("Main shop") is shop
+
+
 async def test_a_dry_run_reports_the_changes_and_writes_nothing(store: RelayStore) -> None:
     await store.publish(bundle(), dry_run=False)
     changed = bundle()
@@ -154,6 +183,41 @@ async def test_the_published_state_is_loaded_when_the_relay_starts_again(
         widget = again.widget(KEY_A)
         assert widget is not None and widget.identity_secret == b"identity-secret-a"
         assert again.store("Main shop").secrets["access_token"] == "shpat_secret_1"  # type: ignore[union-attr]
+    finally:
+        await again.close()
+
+
+async def test_a_large_state_loads_whole_and_equal_knowledge_is_kept_once(
+    store: RelayStore, database: Database, clock: Clock
+) -> None:
+    shared = [
+        {"id": f"{n:04d}", "question": f"Question {n}?", "answer": "Same.", "keywords": ["k"]}
+        for n in range(450)
+    ]
+    big = bundle()
+    big["widgets"] = [
+        {"key": f"wk_{n:016d}", "name": f"W{n}", "config": {}, "knowledge": shared}
+        for n in range(3)
+    ] + [
+        {
+            "key": KEY_B,
+            "name": "Own",
+            "config": {},
+            "knowledge": [*shared[:2], {"id": "0002", "question": "Mine?", "answer": "Mine."}],
+        }
+    ]
+    await store.publish(big, dry_run=False)  # 1,353 rows: more than one batch
+    again = await RelayStore.open(database.url, relay_key=store._key, now=clock)
+    try:
+        loaded = [again.widget(f"wk_{n:016d}") for n in range(3)]
+        own = again.widget(KEY_B)
+        assert all(w is not None for w in loaded) and own is not None
+        first = loaded[0].knowledge  # type: ignore[union-attr]
+        assert [e.id for e in first] == [f"{n:04d}" for n in range(450)]
+        assert first[7].question == "Question 7?" and first[7].keywords == ("k",)
+        assert all(w.knowledge is first for w in loaded)  # type: ignore[union-attr]
+        assert [e.question for e in own.knowledge] == ["Question 0?", "Question 1?", "Mine?"]
+        assert own.knowledge[0] is first[0] and own.knowledge[2].answer == "Mine."
     finally:
         await again.close()
 
