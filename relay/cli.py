@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import signal
 import sys
@@ -146,6 +147,7 @@ async def serve(settings: Settings, *, ready: Callable[[str], None] | None = Non
         await runner.setup()
     except StorageError as exc:
         raise CliError(str(exc), EXIT_UNAVAILABLE) from None
+    _tune_gc()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -172,6 +174,16 @@ async def serve(settings: Settings, *, ready: Callable[[str], None] | None = Non
             loop.remove_signal_handler(signum)
         await runner.cleanup()
     log.info("Relay stopped")
+
+
+def _tune_gc() -> None:
+    """Start-up objects (modules, the published state) never become garbage: move them out
+    of the collector's sight, and collect young objects less often. Requests waiting on a
+    group commit keep many objects alive at once, and the default thresholds then spend
+    about a tenth of the relay's CPU scanning them."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 20, 20)
 
 
 def _one_line(text: str) -> str:

@@ -116,9 +116,14 @@ async def _services(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     metrics = app.get(METRICS)
 
+    counters: dict[str, Any] = {}  # a child per result, looked up once (there are five)
+
     def record(result: str) -> None:
         if metrics is not None:
-            metrics.lookups.labels(result).inc()
+            counter = counters.get(result)
+            if counter is None:
+                counter = counters[result] = metrics.lookups.labels(result)
+            counter.inc()
 
     lookups = LookupPool(
         LookupSettings.from_settings(settings), http=app.get(HTTP), now=settings.now, record=record
