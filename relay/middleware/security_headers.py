@@ -22,14 +22,24 @@ def came_over_https(request: web.Request) -> bool:
     return False
 
 
+_DEFAULTS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "no-referrer"),
+    ("Content-Security-Policy", STRICT_CSP),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+_NAMES = tuple(name for name, _ in _DEFAULTS)
+
+
 def add_headers(request: web.Request, response: web.StreamResponse) -> None:
     """Set the headers (as the response is prepared); a handler's own values are kept."""
     headers = response.headers
     headers["Server"] = "storedesk-relay"  # not the framework and its version
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "no-referrer")
-    headers.setdefault("Content-Security-Policy", STRICT_CSP)
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if any(name in headers for name in _NAMES):  # a page or script with its own policy
+        for name, value in _DEFAULTS:
+            headers.setdefault(name, value)
+    else:  # the usual case: all at once
+        headers.extend(_DEFAULTS)
     if came_over_https(request):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
