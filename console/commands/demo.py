@@ -55,6 +55,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"  storedesk store lookup {DEMO_STORE} --order 1004 --json\n"
         f"  storedesk store customer {DEMO_STORE} --email {DEMO_EMAIL}\n"
         f"  storedesk sync {DEMO_STORE} --full\n"
+        "Chat with the bot about this shop: start a relay (storedesk-relay serve), pair, create\n"
+        "a widget and publish; the README's 'The relay and the bot' walks through it.\n"
         f"(workspace: {where})"
     )
     return EXIT_OK
