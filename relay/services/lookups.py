@@ -247,7 +247,11 @@ class LookupPool:
             return entry.lookup
         if entry is not None:
             self._close_later(entry.lookup)
-        context = ConnectorContext(http=self._http, now=self._now, retry=self._retry)
+        # A store the merchant connected without certificate checks (a self-signed shop)
+        # gets a client of its own, made by its connector; the shared one always checks.
+        verify = store.settings.get("verify_ssl", True) is not False
+        http = self._http if verify else None
+        context = ConnectorContext(http=http, now=self._now, retry=self._retry)
 
         def build() -> Connector:
             return self._build(store.platform, store.settings, store.secrets, context)

@@ -258,3 +258,22 @@ async def test_pool_forgets_stores_no_longer_published(clock: Clock) -> None:
     pool.retain([])
     await pool.close()
     assert made[0].closed
+
+
+async def test_a_store_without_certificate_checks_gets_its_own_client(clock: Clock) -> None:
+    contexts: list[Any] = []
+
+    def build(platform: str, settings: Any, secrets: Any, context: Any) -> FakeConnector:
+        contexts.append(context)
+        return FakeConnector()
+
+    shared = object()
+    pool = LookupPool(LookupSettings(), http=shared, now=clock, build=build)  # type: ignore[arg-type]
+    await pool.lookup_for(published("v1")).get_order("1")
+    self_signed = PublishedStore(
+        id="woo", platform="woocommerce", settings={"verify_ssl": False}, secrets={}, version="1"
+    )
+    await pool.lookup_for(self_signed).get_order("1")
+    await pool.close()
+    assert contexts[0].http is shared  # the shared client, which checks certificates
+    assert contexts[1].http is None  # its connector makes one that accepts the shop's own
