@@ -24,7 +24,7 @@ def signed(handler: SignedHandler) -> SignedHandler:
     @wraps(handler)
     async def check(request: web.Request) -> web.StreamResponse:
         store, now = request.app[STORE], request.app[SETTINGS].now()
-        signed_request, console = console_auth.identify(store, request.headers, now)
+        signed_request, console = await console_auth.identify(store, request.headers, now)
         request[CONSOLE] = await console_auth.verify(
             store,
             signed_request,

@@ -26,7 +26,7 @@ def _refuse(message: str) -> ApiError:
     return ApiError(401, "unauthorized", message)
 
 
-def identify(
+async def identify(
     store: RelayStore, headers: Mapping[str, str], now: datetime
 ) -> tuple[signing.SignedRequest, ConsoleRecord]:
     """The signature headers and the paired console they name; 401 when missing, unknown
@@ -35,7 +35,7 @@ def identify(
         signed = signing.read_headers(headers)
     except signing.SignatureError as exc:
         raise _refuse(str(exc)) from None
-    console = store.console(signed.key_fingerprint)
+    console = await store.find_console(signed.key_fingerprint)
     if console is None:
         raise _refuse("This console is not paired with the relay; pair it again.")
     if abs(int(now.timestamp()) - signed.timestamp) > signing.MAX_SKEW_SECONDS:

@@ -73,6 +73,12 @@ async def load_consoles(connection: AsyncConnection) -> dict[str, ConsoleRecord]
     return {row["fingerprint"]: _record(row) for row in rows.mappings()}
 
 
+async def find_console(connection: AsyncConnection, fingerprint: str) -> ConsoleRecord | None:
+    rows = await connection.execute(select(consoles).where(consoles.c.fingerprint == fingerprint))
+    row = rows.mappings().first()
+    return None if row is None else _record(row)
+
+
 def _record(row: Any) -> ConsoleRecord:
     return ConsoleRecord(
         id=row["id"],

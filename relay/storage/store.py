@@ -308,6 +308,18 @@ class RelayStore:
     def console(self, fingerprint: str) -> ConsoleRecord | None:
         return self._consoles.get(fingerprint)
 
+    async def find_console(self, fingerprint: str) -> ConsoleRecord | None:
+        """``console()``; on PostgreSQL, where several relays may share the database, a
+        console paired through another relay is looked up there and remembered."""
+        found = self._consoles.get(fingerprint)
+        if found is not None or not self.is_postgresql:
+            return found
+        async with self._engines.read.connect() as connection:
+            found = await console_db.find_console(connection, fingerprint)
+        if found is not None:
+            self._consoles = {**self._consoles, fingerprint: found}
+        return found
+
     async def remember_nonce(self, fingerprint: str, nonce: str, expires_at: datetime) -> bool:
         now = self._now()
         fresh: bool = await self._writer.exclusive(

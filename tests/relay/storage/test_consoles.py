@@ -74,3 +74,20 @@ async def test_expired_nonces_are_forgotten(store: RelayStore, clock: Clock) -> 
     assert await store.remember_nonce("SHA256:a", "n" * 32, clock() + timedelta(minutes=10))
     clock.advance(minutes=11)
     assert await store.remember_nonce("SHA256:a", "n" * 32, clock() + timedelta(minutes=10))
+
+
+async def test_a_console_paired_through_another_relay_is_found(
+    store: RelayStore, database: Database, clock: Clock
+) -> None:
+    other = await RelayStore.open(database.url, relay_key=store._key, now=clock)
+    try:
+        console = await other.add_console(bytes(range(32)), "Paired elsewhere")
+    finally:
+        await other.close()
+    found = await store.find_console(console.fingerprint)
+    if database.backend == "postgresql":  # relays share the database: it is looked up there
+        assert found is not None and found.id == console.id
+        assert store.console(console.fingerprint) == found  # and remembered
+    else:  # one relay per SQLite file: its memory is the truth
+        assert found is None
+    assert await store.find_console("SHA256:unknown") is None
