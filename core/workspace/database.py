@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from core import migrations
 from core.workspace.paths import DATABASE_NAME, WorkspaceError, ensure_dir
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -76,9 +77,7 @@ def _on_begin(connection: Connection) -> None:
 
 
 def current_revision(connection: Connection) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
-    return MigrationContext.configure(connection).get_current_revision()
+    return migrations.current_revision(connection)
 
 
 def upgrade(engine: Engine) -> None:
@@ -103,21 +102,14 @@ def upgrade(engine: Engine) -> None:
             f"{where} was last used by a newer Storedesk (schema {revision}). "
             "Update Storedesk to open it."
         )
-    from alembic import command
-
     with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), "head")
+        migrations.upgrade_to_head(MIGRATIONS_DIR, connection)
 
 
 def known_revisions() -> set[str]:
     """The revision ids of the migrations this version ships."""
-    return {p.stem.split("_", 1)[0] for p in (MIGRATIONS_DIR / "versions").glob("[0-9]*.py")}
+    return migrations.known_revisions(MIGRATIONS_DIR)
 
 
 def alembic_config(connection: Connection | None = None) -> Any:
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.attributes["connection"] = connection
-    return config
+    return migrations.alembic_config(MIGRATIONS_DIR, connection)

@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import event, insert, inspect, select, text
+from sqlalchemy import event, insert, select, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
+from core import migrations
 from core.ids import new_id
 from relay.storage.errors import StorageError
 from relay.storage.models import relay_meta
@@ -140,7 +141,7 @@ async def schema_revision(engine: AsyncEngine) -> str | None:
     """The Alembic revision of the database (``None`` when it is new)."""
     try:
         async with engine.connect() as connection:
-            return await connection.run_sync(_current_revision)
+            return await connection.run_sync(migrations.current_revision)
     except DBAPIError as exc:
         raise StorageError(
             f"The relay database cannot be opened ({exc.orig}). Check --database-url or the "
@@ -172,30 +173,14 @@ async def migrate(engines: Engines) -> None:
         raise StorageError(f"The relay database could not be migrated ({exc.orig}).") from None
 
 
-def _current_revision(connection: Connection) -> str | None:
-    """Read Alembic's version table directly: a relay whose schema is current never loads
-    Alembic (a few MB of resident memory)."""
-    if not inspect(connection).has_table("alembic_version"):
-        return None
-    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-
-
 def _upgrade(connection: Connection) -> None:
-    if _current_revision(connection) == HEAD_REVISION:
-        return
-    from alembic import command
-
-    command.upgrade(alembic_config(connection), "head")
+    if migrations.current_revision(connection) != HEAD_REVISION:
+        migrations.upgrade_to_head(MIGRATIONS_DIR, connection)
 
 
 def known_revisions() -> set[str]:
-    return {p.stem.split("_", 1)[0] for p in (MIGRATIONS_DIR / "versions").glob("[0-9]*.py")}
+    return migrations.known_revisions(MIGRATIONS_DIR)
 
 
 def alembic_config(connection: Connection | None = None) -> Any:
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.attributes["connection"] = connection
-    return config
+    return migrations.alembic_config(MIGRATIONS_DIR, connection)

@@ -1,0 +1,37 @@
+"""Running a package's own Alembic migrations, shared by the workspace and the relay's
+database. Alembic is imported only when a schema actually has to change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, inspect, text
+
+
+def known_revisions(migrations_dir: Path) -> set[str]:
+    """The revision ids of the migrations in ``migrations_dir/versions``."""
+    return {p.stem.split("_", 1)[0] for p in (migrations_dir / "versions").glob("[0-9]*.py")}
+
+
+def alembic_config(migrations_dir: Path, connection: Connection | None = None) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir))
+    config.attributes["connection"] = connection
+    return config
+
+
+def current_revision(connection: Connection) -> str | None:
+    """The database's revision, read from Alembic's version table (``None`` when new)."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return None if revision is None else str(revision)
+
+
+def upgrade_to_head(migrations_dir: Path, connection: Connection) -> None:
+    from alembic import command
+
+    command.upgrade(alembic_config(migrations_dir, connection), "head")
