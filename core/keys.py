@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -159,24 +159,33 @@ class FileSource:
             os.replace(self.pending_path, self.path)  # atomic: old or new, never neither
 
 
-def _read_key_file(path: Path) -> bytes | None:
-    if not path.exists():
+def read_private_text(
+    path: Path, *, label: str, reader: str, error: Callable[[str], Exception]
+) -> str | None:
+    """The text of a key file only its owner may read; ``None`` when there is none.
+    ``label`` names the file ("key file"), ``reader`` who refuses a readable one."""
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
         return None
-    mode = path.stat().st_mode & 0o777
     if os.name != "nt" and mode & 0o077:
-        raise VaultError(
-            f"The key file {path} can be read by other users (mode {mode:04o}); Storedesk "
+        raise error(
+            f"The {label} {path} can be read by other users (mode {mode:04o}); {reader} "
             f"refuses to use it. Run: chmod 600 {path}"
         )
     try:
-        text = path.read_text(encoding="ascii")
+        return path.read_text(encoding="ascii")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else "it is not a key"
-        raise VaultError(
-            f"The key file {path} cannot be read ({reason}). Restore it from your backup; "
+        raise error(
+            f"The {label} {path} cannot be read ({reason}). Restore it from your backup; "
             "without it the stored credentials cannot be decrypted."
         ) from None
-    return decode_key(text, f"The key file {path}")
+
+
+def _read_key_file(path: Path) -> bytes | None:
+    text = read_private_text(path, label="key file", reader="Storedesk", error=VaultError)
+    return None if text is None else decode_key(text, f"The key file {path}")
 
 
 def _write_key_file(path: Path, key: bytes) -> None:

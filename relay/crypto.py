@@ -19,6 +19,8 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from core.keys import read_private_text
+
 __all__ = [
     "ENV_RELAY_KEY",
     "KEY_FILE",
@@ -100,24 +102,8 @@ def _decode(text: str, where: str) -> bytes:
 
 
 def _read_key_file(path: Path) -> bytes | None:
-    try:
-        mode = path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        return None
-    if os.name != "nt" and mode & 0o077:
-        raise CryptoError(
-            f"The relay key file {path} can be read by other users (mode {mode:04o}); the "
-            f"relay refuses to use it. Run: chmod 600 {path}"
-        )
-    try:
-        text = path.read_text(encoding="ascii")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "it is not a key"
-        raise CryptoError(
-            f"The relay key file {path} cannot be read ({reason}). Restore it from your "
-            "backup; without it the stored credentials cannot be decrypted."
-        ) from None
-    return _decode(text.strip(), f"The relay key file {path}")
+    text = read_private_text(path, label="relay key file", reader="the relay", error=CryptoError)
+    return None if text is None else _decode(text.strip(), f"The relay key file {path}")
 
 
 def _create_key_file(path: Path, key: bytes) -> None:
