@@ -30,13 +30,13 @@ from relay.services.widgets import WidgetBots
 from relay.storage.records import Feedback, NewConversation, NewLead
 
 if TYPE_CHECKING:
-    from core.bot import Lookup
+    from core.bot import Lookup, Turn
     from relay.metrics import Metrics
     from relay.services.broker import Broker
     from relay.services.lookups import LookupPool
     from relay.services.verification import FailedVerifications
     from relay.storage import RelayStore
-    from relay.storage.records import ConversationRecord, PublishedWidget
+    from relay.storage.records import ConversationRecord, NewMessage, PublishedWidget
 
 
 class NotFound(ApiError):
@@ -198,18 +198,34 @@ class ConversationService:
             now = max(self._now(), received)
             shopper = shape.shopper_message(text, received, intent=turn.intent)
             stored = [shopper, *(shape.bot_message(r, turn.intent, now) for r in turn.replies)]
-            published = shape.public_json(stored)
-            events = shape.events_for(conversation, now)
-            handoff = [events.handoff(turn.handoff)] if turn.handoff else []
-            await self._store.add_turn(
-                conversation.id,
-                stored,
-                bot_state=turn.state.to_json(),
-                status="waiting" if turn.handoff else None,
-                events=[*events.messages(stored, published), *handoff],
-            )
+            published = await self._save_turn(conversation, turn, stored, now)
         self._count(turn.intent, locked=not allowed)
         self._broker.publish(conversation.id, published)
+        return published
+
+    async def _save_turn(
+        self,
+        conversation: ConversationRecord,
+        turn: Turn,
+        messages: list[NewMessage],
+        now: datetime,
+        *,
+        lead: NewLead | None = None,
+    ) -> list[dict[str, Any]]:
+        """Store a bot turn's messages, state, events (and lead) in one group-committed
+        write; the messages' browser JSON, for the answer and the live stream."""
+        published = shape.public_json(messages)
+        events = shape.events_for(conversation, now)
+        handoff = [events.handoff(turn.handoff)] if turn.handoff else []
+        first = [events.lead(lead)] if lead is not None else []
+        await self._store.add_turn(
+            conversation.id,
+            messages,
+            bot_state=turn.state.to_json(),
+            status="waiting" if turn.handoff else None,
+            events=[*first, *events.messages(messages, published), *handoff],
+            lead=lead,
+        )
         return published
 
     def _count(self, intent: str, *, locked: bool) -> None:
@@ -253,17 +269,7 @@ class ConversationService:
                 requested_time=request.requested_time,
             )
             replies = [shape.bot_message(r, turn.intent, now) for r in turn.replies]
-            published = shape.public_json(replies)
-            events = shape.events_for(conversation, now)
-            handoff = [events.handoff(turn.handoff)] if turn.handoff else []
-            await self._store.add_turn(
-                conversation.id,
-                replies,
-                bot_state=turn.state.to_json(),
-                status="waiting" if turn.handoff else None,
-                events=[events.lead(lead), *events.messages(replies, published), *handoff],
-                lead=lead,
-            )
+            published = await self._save_turn(conversation, turn, replies, now, lead=lead)
         self._broker.publish(conversation.id, published)
         return {"lead_id": lead.id, "messages": published}
 
