@@ -1,0 +1,102 @@
+"""What every screen of the console shares: the open workspace, the vault, one HTTP client,
+the relay link and the signals that tell screens what changed.
+
+Views get a ``ConsoleContext`` and never open the workspace themselves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+from collections.abc import Coroutine
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from PySide6.QtCore import QObject, Signal
+
+from console.relay_client import RelayClient
+from console.session import CliSession
+from core.workspace.knowledge import KnowledgeRepository
+from core.workspace.relay_link import RelayLinkEntry, RelayLinkRepository
+from core.workspace.widgets import WidgetRepository
+
+log = logging.getLogger("storedesk.console")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ConsoleContext(QObject):
+    """Open with ``ConsoleContext.open(data_dir)``; ``await ctx.aclose()`` on quit."""
+
+    stores_changed = Signal()
+    widgets_changed = Signal()
+    knowledge_changed = Signal(int)  # widget id
+    relay_changed = Signal()
+    sync_state = Signal(str, str, int, int)  # store name, phase, done, total (-1 unknown)
+    status = Signal(str)  # one line for the status bar
+    failed = Signal(str, str)  # what was being done, the sentence (shown by the window)
+
+    def __init__(self, session: CliSession, http: httpx.AsyncClient) -> None:
+        super().__init__()
+        self.session = session
+        self.http = http
+        self.widgets = WidgetRepository(session.workspace, session.vault)
+        self.knowledge = KnowledgeRepository(session.workspace)
+        self.links = RelayLinkRepository(session.workspace, session.vault)
+        self.demo_url: str | None = None  # the demo storefront, when `storedesk demo` runs
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    @classmethod
+    def open(cls, data_dir: str | Path | None) -> ConsoleContext:
+        """Open (and migrate) the workspace; errors are the CLI's one-sentence errors."""
+        args = argparse.Namespace(data_dir=str(data_dir) if data_dir else None)
+        session = CliSession(args).__enter__()
+        timeout = httpx.Timeout(30.0, connect=10.0)
+        http = httpx.AsyncClient(timeout=timeout, headers={"User-Agent": "Storedesk-console"})
+        return cls(session, http)
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.session.data_dir)
+
+    def relay_link(self) -> RelayLinkEntry | None:
+        return self.links.current()
+
+    def relay_client(self) -> RelayClient | None:
+        """A signed client for the paired relay, or None when the console is not paired."""
+        link = self.links.current()
+        if link is None:
+            return None
+        return RelayClient(link.url, self.links.private_key(link), self.http, utc_now)
+
+    def spawn(self, work: Coroutine[Any, Any, Any], *, what: str) -> asyncio.Task[Any]:
+        """Run ``work`` on the loop; a failure becomes ``failed(what, sentence)``, never a
+        traceback. Keep the task if you need to cancel it."""
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(lambda t: self._finished(t, what))
+        return task
+
+    def _finished(self, task: asyncio.Task[Any], what: str) -> None:
+        self._tasks.discard(task)
+        if task.cancelled():
+            return
+        err = task.exception()
+        if err is not None:
+            from console.errors import sentence_for
+
+            log.debug("%s failed", what, exc_info=err)
+            self.failed.emit(what, sentence_for(err))
+
+    async def aclose(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.http.aclose()
+        self.session.workspace.close()

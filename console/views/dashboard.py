@@ -1,0 +1,9 @@
+"""The Dashboard screen (placeholder until built)."""
+
+from __future__ import annotations
+
+from console.views.base import View
+
+
+class DashboardView(View):
+    title = "Dashboard"

@@ -1,0 +1,9 @@
+"""The Widgets screen (placeholder until built)."""
+
+from __future__ import annotations
+
+from console.views.base import View
+
+
+class WidgetsView(View):
+    title = "Widgets"

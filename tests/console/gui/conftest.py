@@ -1,0 +1,65 @@
+"""Console GUI fixtures: Qt offscreen, a ``ctx`` on a fresh workspace, ``screenshot()``.
+
+Screenshots go to ``artifacts/screenshots/`` (kept by CI as test artefacts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QWidget
+
+from console.context import ConsoleContext
+
+ARTIFACTS = Path(__file__).resolve().parents[3] / "artifacts" / "screenshots"
+
+
+@pytest.fixture
+async def ctx(tmp_path: Path, qapp: object) -> AsyncIterator[ConsoleContext]:
+    """A console context on an empty workspace in ``tmp_path/workspace``."""
+    context = ConsoleContext.open(tmp_path / "workspace")
+    try:
+        yield context
+    finally:
+        await context.aclose()
+
+
+@pytest.fixture
+def screenshot() -> Callable[[QWidget, str], Path]:
+    """``screenshot(widget, "stores-wizard")`` saves a PNG artefact and returns its path."""
+
+    def save(widget: QWidget, name: str) -> Path:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        widget.grab().save(str(path))
+        return path
+
+    return save
+
+
+def _qasync_loop() -> object:
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    return qasync.QEventLoop(app)
+
+
+def pytest_asyncio_loop_factories(config: object, item: object) -> dict[str, object]:
+    """Async GUI tests run on qasync's loop, as the console does: awaiting lets Qt paint
+    and deliver events, and ``@asyncSlot`` handlers run as they would in the app."""
+    return {"qasync": _qasync_loop}
+
+
+async def wait_until(predicate: Callable[[], object], timeout: float = 5.0) -> None:
+    """Await (letting Qt and asyncio both run) until ``predicate()`` is true."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {predicate!r}")
+        await asyncio.sleep(0.02)
