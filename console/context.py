@@ -40,6 +40,8 @@ class ConsoleContext(QObject):
     sync_state = Signal(str, str, int, int)  # store name, phase, done, total (-1 unknown)
     status = Signal(str)  # one line for the status bar
     failed = Signal(str, str)  # what was being done, the sentence (shown by the window)
+    publish_requested = Signal()  # any screen may ask; the window runs the publish flow
+    navigate = Signal(str)  # a screen's title: the window switches to it
 
     def __init__(self, session: CliSession, http: httpx.AsyncClient) -> None:
         super().__init__()
