@@ -1,9 +1,315 @@
-"""The Knowledge base screen (placeholder until built)."""
+"""The Knowledge base screen: a widget's answers in a table with an editor, CSV/JSON import
+(with a report of rejected rows) and export, a "test the bot" box running the real bot on
+the saved entries, and how often each entry answered and was rated once the relay said so."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.context import ConsoleContext
+from console.models.knowledge import USAGE_COLUMNS, KnowledgeModel
+from console.models.rows import ROW_ROLE, SORT_ROLE
 from console.views.base import View
+from console.views.knowledge_parts import BotTester, EntryForm, ImportReportDialog
+from console.views.widgets import ask
+from core.bot.trial import Trial, try_question
+from core.workspace.knowledge import ImportReport, KnowledgeError, KnowledgeItem, parse_keywords
+from core.workspace.knowledge_files import write_entries
+from core.workspace.widgets import WidgetEntry
+
+FILE_FILTER = "CSV or JSON (*.csv *.json);;CSV (*.csv);;JSON (*.json)"
+NO_USAGE = "Use counts and ratings appear here once your relay has reported conversations."
 
 
 class KnowledgeView(View):
     title = "Knowledge base"
+
+    def __init__(self, ctx: ConsoleContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.confirm: Callable[[str], bool] = lambda question: ask(self, question)
+        self.choose_import: Callable[[], str] = self._import_dialog
+        self.choose_export: Callable[[], str] = self._export_dialog
+        self.now: Callable[[], datetime] = lambda: datetime.now(UTC)
+        self.report_dialog: ImportReportDialog | None = None
+        self.picker = QComboBox()
+        self.picker.setMinimumWidth(220)
+        self.search = QLineEdit(placeholderText="Search answers", clearButtonEnabled=True)
+        self.import_button = QPushButton("Import…")
+        self.export_button = QPushButton("Export…")
+        self.model = KnowledgeModel(self)
+        self.proxy = _proxy(self.model)
+        self.table = _table(self.proxy)
+        self.form = EntryForm()
+        self.tester = BotTester()
+        self.message = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
+        self._layout()
+        self._connect()
+        self.reload_widgets()
+
+    def _layout(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Widget"))
+        top.addWidget(self.picker)
+        top.addWidget(self.search, 1)
+        top.addWidget(self.import_button)
+        top.addWidget(self.export_button)
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.form)
+        column.addWidget(self.tester)
+        column.addStretch(1)
+        splitter = QSplitter()
+        splitter.addWidget(self.table)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([720, 540])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.message)
+
+    def _connect(self) -> None:
+        self.picker.currentIndexChanged.connect(lambda _: self.reload_entries())
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
+        self.form.new_button.clicked.connect(self.new_entry)
+        self.form.save_button.clicked.connect(lambda: self.save_entry())
+        save = QShortcut(QKeySequence.StandardKey.Save, self.form)
+        save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        save.activated.connect(lambda: self.save_entry())
+        self.form.delete_button.clicked.connect(lambda: self.delete_entry())
+        self.import_button.clicked.connect(lambda: self.import_file())
+        self.export_button.clicked.connect(lambda: self.export_file())
+        self.tester.ask_button.clicked.connect(self._ask_clicked)
+        self.tester.question.returnPressed.connect(self._ask_clicked)
+        self.ctx.widgets_changed.connect(self.reload_widgets)
+        self.ctx.knowledge_changed.connect(self._knowledge_changed)
+
+    async def refresh(self) -> None:
+        self.reload_widgets()
+
+    # the widget picker and the table
+
+    def widget(self) -> WidgetEntry | None:
+        entry = self.picker.currentData()
+        return entry if isinstance(entry, WidgetEntry) else None
+
+    def reload_widgets(self) -> None:
+        current = self.widget()
+        widgets = self.ctx.widgets.list()
+        self.picker.blockSignals(True)
+        self.picker.clear()
+        for entry in widgets:
+            self.picker.addItem(entry.name, entry)
+        keep = next((n for n, w in enumerate(widgets) if current and w.id == current.id), 0)
+        self.picker.setCurrentIndex(keep if widgets else -1)
+        self.picker.blockSignals(False)
+        for part in (self.form, self.tester, self.import_button, self.export_button):
+            part.setEnabled(bool(widgets))
+        self.reload_entries()
+        if not widgets:
+            self.message.setText(
+                "Create a widget on the Widgets screen first: answers belong to one."
+            )
+
+    def select_widget(self, name_or_key: str) -> None:
+        for n in range(self.picker.count()):
+            entry = self.picker.itemData(n)
+            if name_or_key in (entry.name, entry.key):
+                self.picker.setCurrentIndex(n)
+
+    def reload_entries(self, select: str | None = None) -> None:
+        widget = self.widget()
+        current = self.current()
+        keep = select or (current.id if current else None)
+        items = self.ctx.knowledge.list(widget.id) if widget else []
+        self.model.set_rows(items)
+        usage = self.model.usage_known()
+        for column in USAGE_COLUMNS:
+            self.table.setColumnHidden(column, not usage)
+        self.message.setText("" if usage or not items else NO_USAGE)
+        row = self.model.row_of(keep) if keep else -1
+        if row >= 0:
+            self._select(row)
+        else:
+            self.new_entry()
+
+    def current(self) -> KnowledgeItem | None:
+        index = self.table.selectionModel().currentIndex()
+        item = index.data(ROW_ROLE) if index.isValid() else None
+        return item if isinstance(item, KnowledgeItem) else None
+
+    def _select(self, row: int) -> None:
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        flags = QItemSelectionModel.SelectionFlag
+        self.table.selectionModel().setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
+        self._show_current()
+
+    def _show_current(self) -> None:
+        item = self.current()
+        if item is not None:
+            self.form.show_item(item)
+
+    def _knowledge_changed(self, widget_id: int) -> None:
+        widget = self.widget()
+        if widget is not None and widget.id == widget_id:
+            self.reload_entries()
+
+    # editing
+
+    def new_entry(self) -> None:
+        self.table.selectionModel().clearCurrentIndex()
+        self.table.clearSelection()
+        self.form.show_item(None)
+
+    def save_entry(self) -> KnowledgeItem | None:
+        """Save the form (a new entry, or the selected one); None and the reason shown when
+        it cannot be saved."""
+        widget, current = self.widget(), self.current()
+        if widget is None:
+            return None
+        words = parse_keywords(self.form.keywords.text())
+        question, answer = self.form.question.text(), self.form.answer.toPlainText()
+        enabled = self.form.enabled.isChecked()
+        try:
+            if current is None:
+                saved = self.ctx.knowledge.add(widget.id, question, answer, words, enabled=enabled)
+                item = saved.item
+                note = "Added." if saved.created else "Updated the answer to the same question."
+            else:
+                found = self.ctx.knowledge.update(
+                    widget.id, current.id, question=question, answer=answer, keywords=words,
+                    enabled=enabled,
+                )  # fmt: skip
+                if found is None:
+                    raise KnowledgeError("This answer was deleted meanwhile; click New to add it.")
+                item, note = found, "Saved."
+        except KnowledgeError as err:
+            self.form.show_error(str(err))
+            return None
+        self._changed(widget, item.id, f"{note} Publish… to make it live.")
+        return item
+
+    def delete_entry(self) -> bool:
+        widget, item = self.widget(), self.current()
+        if widget is None or item is None:
+            return False
+        if not self.confirm(f"Delete the answer to {item.question!r}?"):
+            return False
+        self.ctx.knowledge.delete(widget.id, item.id)
+        self._changed(widget, None, "Deleted. Publish… to take it off the relay too.")
+        return True
+
+    def _changed(self, widget: WidgetEntry, select: str | None, note: str) -> None:
+        self.reload_entries(select)
+        self.ctx.knowledge_changed.emit(widget.id)
+        self.ctx.status.emit(note)
+        self.message.setText(note)
+
+    # files
+
+    def import_file(self, path: Path | None = None) -> ImportReport | None:
+        widget = self.widget()
+        chosen = path or (Path(text) if (text := self.choose_import()) else None)
+        if widget is None or chosen is None:
+            return None
+        try:
+            report = self.ctx.knowledge.import_file(widget.id, chosen)
+        except KnowledgeError as err:
+            self.message.setText(str(err))
+            return None
+        self.report_dialog = ImportReportDialog(chosen.name, report, self)
+        self.report_dialog.open()
+        self._changed(widget, None, f"Imported {chosen.name}: {self.report_dialog.summary.text()}")
+        return report
+
+    def export_file(self, path: Path | None = None) -> Path | None:
+        widget = self.widget()
+        chosen = path or (Path(text) if (text := self.choose_export()) else None)
+        if widget is None or chosen is None:
+            return None
+        if chosen.suffix.lower() not in (".csv", ".json"):
+            chosen = chosen.with_name(chosen.name + ".csv")
+        items = self.ctx.knowledge.list(widget.id)
+        try:
+            count = write_entries(chosen, [item.entry() for item in items])
+        except KnowledgeError as err:
+            self.message.setText(str(err))
+            return None
+        self.message.setText(f"Exported {count} answers to {chosen}.")
+        return chosen
+
+    def _import_dialog(self) -> str:
+        path, _ = QFileDialog.getOpenFileName(self, "Import answers", "", FILE_FILTER)
+        return path
+
+    def _export_dialog(self) -> str:
+        widget = self.widget()
+        name = f"{widget.name if widget else 'answers'}.csv"
+        path, _ = QFileDialog.getSaveFileName(self, "Export answers", name, FILE_FILTER)
+        return path
+
+    # the bot tester
+
+    def _ask_clicked(self) -> None:
+        self.ctx.spawn(self.ask(self.tester.question.text()), what="Testing the bot")
+
+    async def ask(self, question: str) -> Trial | None:
+        """Ask the bot on this widget's saved answers, as a shopper would."""
+        widget = self.widget()
+        if widget is None or not question.strip():
+            self.tester.show_message("Type a question a shopper might ask.")
+            return None
+        fresh = self.ctx.widgets.get(widget.key) or widget  # its current threshold
+        entries = [item.entry() for item in self.ctx.knowledge.list(widget.id)]
+        trial = await try_question(fresh.config, entries, question, self.now)
+        self.tester.show_trial(trial)
+        return trial
+
+
+def _proxy(model: KnowledgeModel) -> QSortFilterProxyModel:
+    proxy = QSortFilterProxyModel()
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    proxy.setFilterKeyColumn(-1)
+    return proxy
+
+
+def _table(model: QSortFilterProxyModel) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # as entered
+    table.setSortingEnabled(True)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setWordWrap(False)
+    table.verticalHeader().hide()
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    for column, width in enumerate((230, 220, 120, 70)):
+        table.setColumnWidth(column, width)
+    return table

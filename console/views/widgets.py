@@ -1,9 +1,173 @@
-"""The Widgets screen (placeholder until built)."""
+"""The Widgets screen: the workspace's chat widgets beside the editor of the selected one."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.context import ConsoleContext
+from console.models.rows import ROW_ROLE, SORT_ROLE, Column, RowsModel
 from console.views.base import View
+from console.views.widget_editor import WidgetEditor, changed_since_publish
+from core.workspace.widgets import WidgetEntry
+
+
+def publish_state(entry: WidgetEntry) -> str:
+    if entry.published_at is None:
+        return "Not published"
+    if changed_since_publish(entry):
+        return "Changed since publish"
+    return f"Published {entry.published_at:%Y-%m-%d %H:%M}"
+
+
+COLUMNS: list[Column[WidgetEntry]] = [
+    Column("Name", lambda e: e.name),
+    Column("Store", lambda e: e.store or "—"),
+    Column("Answers", lambda e: str(e.knowledge), sort=lambda e: e.knowledge, align_right=True),
+    Column("State", publish_state),
+    Column("Key", lambda e: e.key),
+]
+
+
+def ask(parent: QWidget, question: str) -> bool:
+    answer = QMessageBox.question(parent, "Storedesk", question)
+    return answer == QMessageBox.StandardButton.Yes
 
 
 class WidgetsView(View):
     title = "Widgets"
+
+    def __init__(self, ctx: ConsoleContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.confirm: Callable[[str], bool] = lambda question: ask(self, question)
+        self.model: RowsModel[WidgetEntry] = RowsModel(COLUMNS, self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = _table(self.proxy)
+        self.editor = WidgetEditor(ctx)
+        self.empty = QLabel(
+            "No widgets yet. Click New widget: give it a name, pick the store it answers "
+            "order questions for, save, then add answers in Knowledge base.",
+            wordWrap=True,
+        )
+        self.new_button = QPushButton("New widget")
+        self.remove_button = QPushButton("Remove…")
+        self.knowledge_button = QPushButton("Knowledge base")
+        self.publish_button = QPushButton("Publish…")
+        self._layout()
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
+        self.new_button.clicked.connect(self.new_widget)
+        self.remove_button.clicked.connect(self.remove_current)
+        self.knowledge_button.clicked.connect(lambda: ctx.navigate.emit("Knowledge base"))
+        self.publish_button.clicked.connect(lambda: ctx.publish_requested.emit())
+        self.editor.saved.connect(lambda entry: self.reload(select=entry.key))
+        ctx.widgets_changed.connect(lambda: self.reload())
+        ctx.knowledge_changed.connect(lambda _widget_id: self.reload())
+        ctx.relay_changed.connect(self._relay_changed)
+        self.reload()
+
+    def _layout(self) -> None:
+        buttons = QHBoxLayout()
+        for button in (self.new_button, self.remove_button, self.knowledge_button):
+            buttons.addWidget(button)
+        buttons.addStretch()
+        buttons.addWidget(self.publish_button)
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(buttons)
+        column.addWidget(self.table, 1)
+        column.addWidget(self.empty)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.editor)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        QVBoxLayout(self).addWidget(splitter)
+
+    async def refresh(self) -> None:
+        self.reload()
+
+    def reload(self, select: str | None = None) -> None:
+        """Reload the list, keeping (or moving to) the selected widget."""
+        keep = select or (self.editor.entry.key if self.editor.entry else None)
+        entries = self.ctx.widgets.list()
+        self.model.set_rows(entries)
+        self.empty.setVisible(not entries)
+        self.remove_button.setEnabled(bool(entries))
+        row = next((n for n, e in enumerate(entries) if e.key == keep), None)
+        if row is None and self.editor.entry is None and self.editor.name.text():
+            return  # a new widget being filled in stays on screen
+        self.select_row(row if row is not None else 0 if entries else None)
+
+    def select_row(self, row: int | None) -> None:
+        if row is None:
+            self.editor.load(None)
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        flags = QItemSelectionModel.SelectionFlag
+        self.table.selectionModel().setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
+        self._show_current()
+
+    def current(self) -> WidgetEntry | None:
+        index = self.table.selectionModel().currentIndex()
+        entry = index.data(ROW_ROLE) if index.isValid() else None
+        return entry if isinstance(entry, WidgetEntry) else None
+
+    def new_widget(self) -> None:
+        self.table.selectionModel().clearCurrentIndex()
+        self.table.clearSelection()
+        self.editor.load(None)
+        self.editor.tabs.setCurrentIndex(0)
+        self.editor.name.setFocus()
+
+    def remove_current(self) -> None:
+        entry = self.current()
+        if entry is None:
+            return
+        question = (
+            f"Remove the widget {entry.name!r} and its {entry.knowledge} answers? Shops that "
+            "embed it stop showing it after your next publish."
+        )
+        if not self.confirm(question):
+            return
+        self.ctx.widgets.delete(entry)
+        self.editor.load(None)
+        self.ctx.status.emit(f"Removed {entry.name}; Publish… to take it off the relay too.")
+        self.ctx.widgets_changed.emit()
+
+    def _show_current(self) -> None:
+        entry = self.current()
+        if entry is not None and (self.editor.entry is None or entry != self.editor.entry):
+            self.editor.load(entry)
+
+    def _relay_changed(self) -> None:
+        self.editor.refresh_install()
+
+
+def _table(model: QSortFilterProxyModel) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setSortingEnabled(True)
+    table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table

@@ -1,10 +1,11 @@
-"""Reading knowledge-base files: CSV (comma, semicolon or tab separated, as spreadsheets
-save them) or JSON, UTF-8 with or without a byte-order mark.
+"""Knowledge-base files, read and written: CSV (comma, semicolon or tab separated, as
+spreadsheets save them) or JSON, UTF-8 with or without a byte-order mark.
 
 CSV columns: ``question``, ``answer``, optional ``keywords`` (separated by commas or
 semicolons) and ``enabled`` (yes/no). JSON: a list of objects with the same fields, or
 ``{"entries": [...]}``. Rows that cannot be used are returned with the reason, so an import
-reports them instead of failing as a whole.
+reports them instead of failing as a whole. ``write_entries`` exports in the same forms,
+so an exported file imports back to the same entries.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from core.records import KnowledgeEntry
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
@@ -182,3 +185,54 @@ def _from_csv(text: str, path: Path) -> tuple[list[RawEntry], list[Rejected]]:
             fields = _Bad("It has more cells than the first row has columns (a missing quote?).")
         items.append((f"row {number}", fields))
     return _collect(items)
+
+
+EXPORT_COLUMNS = ("question", "answer", "keywords", "enabled")
+
+
+def entries_to_csv(entries: Iterable[KnowledgeEntry]) -> str:
+    """The CSV ``read_entries`` imports: a header row, keywords joined by ", ", enabled as
+    yes/no. Keywords never hold a comma or semicolon (they are split on both)."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(EXPORT_COLUMNS)
+    for entry in entries:
+        enabled = "yes" if entry.enabled else "no"
+        writer.writerow((entry.question, entry.answer, ", ".join(entry.keywords), enabled))
+    return buffer.getvalue()
+
+
+def entries_to_json(entries: Iterable[KnowledgeEntry]) -> str:
+    """``{"entries": [{question, answer, keywords, enabled}, …]}``, indented, UTF-8 text."""
+    items = [
+        {
+            "question": entry.question,
+            "answer": entry.answer,
+            "keywords": list(entry.keywords),
+            "enabled": entry.enabled,
+        }
+        for entry in entries
+    ]
+    return json.dumps({"entries": items}, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_entries(path: Path, entries: Iterable[KnowledgeEntry]) -> int:
+    """Write ``entries`` as CSV (with a byte-order mark, so spreadsheets read it as UTF-8)
+    or JSON, by the file's suffix; the file is replaced whole or not at all. Returns how
+    many entries were written."""
+    listed = list(entries)
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        data = entries_to_json(listed).encode("utf-8")
+    elif suffix == ".csv":
+        data = entries_to_csv(listed).encode("utf-8-sig")
+    else:
+        raise KnowledgeError(f"{path.name} must end in .csv or .json.")
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise KnowledgeError(f"Cannot write {path}: {exc.strerror or 'not writable'}.") from None
+    return len(listed)

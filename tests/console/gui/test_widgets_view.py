@@ -1,0 +1,262 @@
+"""The Widgets screen: create and edit through the editor, errors by the field, the embed
+snippet, preview, and an edit published to a real relay."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QWidget
+
+from console.context import ConsoleContext
+from console.publishing import build_bundle
+from console.relay_client import RelayClient
+from console.views.widgets import WidgetsView
+from core.signing import fingerprint, new_private_key, public_key_of
+from relay.app import create_app
+from relay.keys import SETTINGS, STORE
+from relay.services.pairing import issue_code
+from relay.settings import Settings
+from tests.relay.live import LiveRelay, live_relay
+
+Shot = Callable[[QWidget, str], Path]
+
+
+@pytest.fixture
+def view(ctx: ConsoleContext) -> Iterator[WidgetsView]:
+    screen = WidgetsView(ctx)
+    screen.resize(1280, 820)
+    screen.show()
+    yield screen
+    screen.close()
+
+
+@pytest.fixture
+def relay(tmp_path: Path) -> Iterator[LiveRelay]:
+    settings = Settings(data_dir=tmp_path / "relay", relay_key=b"w" * 32)
+    with live_relay(create_app(settings)) as live:
+        yield live
+
+
+def create(view: WidgetsView, name: str = "Shop chat", **fields: str) -> None:
+    view.new_widget()
+    editor = view.editor
+    editor.name.setText(name)
+    editor.title.setText(fields.get("title", "Questions? Ask us"))
+    editor.color.set_value(fields.get("color", "#0f766e"))
+    editor.save_button.click()
+
+
+async def pair(ctx: ConsoleContext, relay: LiveRelay) -> None:
+    app = relay.app
+    code = relay.run(lambda: issue_code(app[STORE], app[SETTINGS].relay_key, app[SETTINGS].now()))
+    key = new_private_key()
+    client = RelayClient(relay.base_url, key, ctx.http, lambda: datetime.now(UTC))
+    paired = await client.pair(code, "Test console")
+    mine = fingerprint(public_key_of(key))
+    ctx.links.save(
+        url=relay.base_url, name="Test console", relay_id=paired.relay_id, fingerprint=mine,
+        private_key=key,
+    )  # fmt: skip
+    ctx.relay_changed.emit()
+
+
+async def publish(ctx: ConsoleContext) -> None:
+    """What the window's publish flow does once the merchant confirms."""
+    bundle = build_bundle(ctx.session)
+    client = ctx.relay_client()
+    assert client is not None
+    await client.publish(bundle, dry_run=False)
+    ctx.widgets.mark_published([w["key"] for w in bundle["widgets"]], datetime.now(UTC))
+    ctx.widgets_changed.emit()
+
+
+async def test_a_widget_is_created_through_the_editor(view: WidgetsView, screenshot: Shot) -> None:
+    assert view.empty.isVisible()
+    create(view)
+    entry = view.ctx.widgets.get("Shop chat")
+    assert entry is not None
+    assert (entry.config.title, entry.config.color) == ("Questions? Ask us", "#0f766e")
+    assert view.model.rowCount() == 1 and not view.empty.isVisible()
+    assert view.current() == entry and view.editor.entry == entry
+    assert view.model.index(0, 3).data() == "Not published"
+    assert "Publish" in view.editor.status.text()
+    screenshot(view, "widgets")
+    view.editor.tabs.setCurrentIndex(1)
+    screenshot(view.editor, "widget-editor")
+
+
+async def test_an_invalid_colour_is_shown_by_the_field_and_nothing_is_saved(
+    view: WidgetsView,
+) -> None:
+    create(view, color="blue")
+    assert view.ctx.widgets.list() == []
+    assert "#2563eb" in view.editor.error_text("color")
+    assert view.editor.tabs.currentIndex() == 0
+
+    view.editor.color.set_value("#0f766e")
+    view.editor.save_button.click()
+    assert view.editor.error_text("color") == ""
+    assert view.ctx.widgets.get("Shop chat") is not None
+
+
+async def test_an_invalid_origin_is_refused_by_the_field_and_saves_nothing(
+    view: WidgetsView,
+) -> None:
+    create(view)
+    before = view.ctx.widgets.get("Shop chat")
+    origins = view.editor.install.origins
+    origins.edit.setText("shop dot com")
+    origins.add.click()
+    assert "not a web address" in view.editor.error_text("allowed_origins")
+    assert view.editor.tabs.currentIndex() == 2
+    view.editor.save_button.click()  # the typed address is checked on save too
+    assert "not a web address" in view.editor.error_text("allowed_origins")
+    assert view.ctx.widgets.get("Shop chat") == before
+
+    origins.edit.setText("https://Shop.Example.com/cart")
+    origins.add.click()
+    assert origins.origins() == ["https://shop.example.com"]
+    assert view.editor.error_text("allowed_origins") == ""
+    view.editor.save_button.click()
+    saved = view.ctx.widgets.get("Shop chat")
+    assert saved is not None and saved.config.allowed_origins == ("https://shop.example.com",)
+
+
+async def test_appearance_and_behaviour_edits_are_saved(view: WidgetsView) -> None:
+    create(view)
+    editor = view.editor
+    editor.color.set_value("#fde047")
+    assert editor.color.text_color == "#111827"  # dark text on yellow
+    editor.color.set_value("#1e3a8a")
+    assert editor.color.text_color == "#ffffff"
+    editor.position.setCurrentIndex(editor.position.findData("bottom-left"))
+    editor.greeting.setPlainText("Hello! Ask about orders or returns.")
+    editor.launcher_text.setText("Help")
+    editor.timezone.set_value("Europe/Paris")
+    is_open, _, _ = editor.hours.rows[0]
+    is_open.setChecked(True)
+    editor.threshold.setValue(0.5)
+    editor.appointment_form.setChecked(True)
+    editor.languages.also["es"].setChecked(True)
+    editor.suggestions.setPlainText("Track my order\nReturns")
+    editor.save_button.click()
+
+    config = view.ctx.widgets.get("Shop chat").config  # type: ignore[union-attr]
+    assert (config.color, config.position, config.launcher_text) == (
+        "#1e3a8a",
+        "bottom-left",
+        "Help",
+    )
+    assert config.greeting == "Hello! Ask about orders or returns."
+    assert config.timezone == "Europe/Paris" and config.confidence_threshold == 0.5
+    assert [(h.day, h.opens, h.closes) for h in config.business_hours] == [(0, "09:00", "17:00")]
+    assert config.appointment_form and config.languages == ("en", "es")
+    assert config.suggestions == ("Track my order", "Returns")
+
+
+async def test_bad_business_hours_and_time_zone_are_shown_by_their_fields(
+    view: WidgetsView,
+) -> None:
+    create(view)
+    editor = view.editor
+    is_open, opens, closes = editor.hours.rows[2]
+    is_open.setChecked(True)
+    opens.setTime(closes.time())
+    editor.save_button.click()
+    assert "not a valid opening time" in editor.error_text("business_hours")
+    assert editor.tabs.currentIndex() == 1
+    is_open.setChecked(False)
+    editor.timezone.set_value("Mars/Olympus")
+    editor.save_button.click()
+    assert "not a time zone" in editor.error_text("timezone")
+    assert view.ctx.widgets.get("Shop chat").config.timezone == "UTC"  # type: ignore[union-attr]
+
+
+async def test_the_embed_snippet_is_copied(view: WidgetsView) -> None:
+    create(view)
+    key = view.ctx.widgets.get("Shop chat").key  # type: ignore[union-attr]
+    view.editor.tabs.setCurrentIndex(2)
+    view.editor.install.copy.click()
+    copied = QGuiApplication.clipboard().text()
+    assert f'data-widget="{key}"' in copied and "https://YOUR-RELAY/widget.js" in copied
+    assert "Copied" in view.editor.install.note.text()
+
+
+async def test_remove_asks_first(view: WidgetsView) -> None:
+    create(view)
+    view.confirm = lambda question: False
+    view.remove_button.click()
+    assert len(view.ctx.widgets.list()) == 1
+    view.confirm = lambda question: "Shop chat" in question
+    view.remove_button.click()
+    assert view.ctx.widgets.list() == [] and view.model.rowCount() == 0
+    assert view.editor.entry is None
+
+
+async def test_an_edit_is_published_to_the_relay_and_preview_says_what_it_can(
+    view: WidgetsView, relay: LiveRelay
+) -> None:
+    ctx = view.ctx
+    opened: list[QUrl] = []
+    view.editor.open_url = opened.append
+    create(view, title="Ask us anything")
+    assert "Pair" in await view.editor.open_preview()
+
+    await pair(ctx, relay)
+    key = ctx.widgets.get("Shop chat").key  # type: ignore[union-attr]
+    assert relay.base_url in view.editor.install.snippet.toPlainText()
+    assert "Publish the widget first" in await view.editor.open_preview()
+
+    requested: list[bool] = []
+    ctx.publish_requested.connect(lambda: requested.append(True))
+    view.editor.publish_button.click()
+    assert requested == [True]
+    await publish(ctx)
+    assert view.model.index(0, 3).data().startswith("Published")
+
+    view.editor.title.setText("Chat with Lumen & Co")
+    view.editor.color.set_value("#b91c1c")
+    view.editor.save_button.click()
+    assert view.model.index(0, 3).data() == "Changed since publish"
+    await publish(ctx)
+
+    config = (await ctx.http.get(f"{relay.base_url}/v1/widgets/{key}/config")).json()
+    assert (config["title"], config["color"], config["text_color"]) == (
+        "Chat with Lumen & Co",
+        "#b91c1c",
+        "#ffffff",
+    )
+    said = await view.editor.open_preview()  # this relay was started without demo pages
+    assert "--demo-pages" in said and opened == []
+
+
+async def test_preview_opens_the_demo_page_when_the_relay_serves_it(
+    view: WidgetsView, relay: LiveRelay
+) -> None:
+    """Against a stand-in transport: the demo page answering 200 opens the browser."""
+    ctx = view.ctx
+    create(view)
+    await pair(ctx, relay)
+    await publish(ctx)
+    key = ctx.widgets.get("Shop chat").key  # type: ignore[union-attr]
+    opened: list[QUrl] = []
+    view.editor.open_url = opened.append
+
+    def demo_page(request: httpx.Request) -> httpx.Response:
+        found = request.url.path == f"/demo/{key}"
+        return httpx.Response(200 if found else 404, text="<html></html>")
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(demo_page)) as fake:
+        ctx.http, real = fake, ctx.http
+        try:
+            said = await view.editor.open_preview()
+        finally:
+            ctx.http = real
+    assert [u.toString() for u in opened] == [f"{relay.base_url}/demo/{key}"]
+    assert said.startswith("Opened")
