@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Mapping
+from contextlib import aclosing
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -166,12 +167,13 @@ class WooCommerceConnector:
     ) -> list[Order]:
         found: list[Order] = []
         pages = 0
-        async for reply in self._client.pages("orders", params, self._per_page):
-            orders = [o for o in map(self._try_order, reply.data or []) if o is not None]
-            found.extend(o for o in orders if keep is None or keep(o))
-            pages += 1
-            if len(found) >= limit or pages >= max_pages:
-                break
+        async with aclosing(self._client.pages("orders", params, self._per_page)) as replies:
+            async for reply in replies:
+                orders = [o for o in map(self._try_order, reply.data or []) if o is not None]
+                found.extend(o for o in orders if keep is None or keep(o))
+                pages += 1
+                if len(found) >= limit or pages >= max_pages:
+                    break
         return found
 
     # --- customers ----------------------------------------------------------------------
@@ -250,26 +252,29 @@ class WooCommerceConnector:
     async def changed_orders(self, since: datetime | None) -> AsyncIterator[Page[Order]]:
         params: dict[str, Any] = {"orderby": "modified", "order": "asc"}
         params.update(_since_param(since) if since else {})
-        async for reply in self._client.pages("orders", params, self._per_page):
-            yield self._page(reply, map_order)
+        async with aclosing(self._client.pages("orders", params, self._per_page)) as replies:
+            async for reply in replies:
+                yield self._page(reply, map_order)
 
     async def changed_products(self, since: datetime | None) -> AsyncIterator[Page[Product]]:
         currency = await self._store_currency()
         params: dict[str, Any] = {"orderby": "modified", "order": "asc"}
         params.update(_since_param(since) if since else {})
-        async for reply in self._client.pages("products", params, self._per_page):
-            yield self._page(reply, lambda raw: map_product(raw, currency))
+        async with aclosing(self._client.pages("products", params, self._per_page)) as replies:
+            async for reply in replies:
+                yield self._page(reply, lambda raw: map_product(raw, currency))
 
     async def changed_customers(self, since: datetime | None) -> AsyncIterator[Page[Customer]]:
         # The customers endpoint cannot filter or sort by modification: walk by id and keep
         # the ones changed since the cursor.
         params = {"role": "all", "orderby": "id", "order": "asc"}
-        async for reply in self._client.pages("customers", params, self._per_page):
-            page = self._page(reply, map_customer)
-            if since is not None:
-                kept = [c for c in page.records if (c.updated_at or since) >= since]
-                page = Page(tuple(kept), None, page.errors)
-            yield page
+        async with aclosing(self._client.pages("customers", params, self._per_page)) as replies:
+            async for reply in replies:
+                page = self._page(reply, map_customer)
+                if since is not None:
+                    kept = [c for c in page.records if (c.updated_at or since) >= since]
+                    page = Page(tuple(kept), None, page.errors)
+                yield page
 
     @staticmethod
     def _page(reply: Reply, mapper: Any) -> Page[Any]:
