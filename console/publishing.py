@@ -77,14 +77,19 @@ def _part(label: str, part: Mapping[str, Any], names: Mapping[str, str]) -> str:
     return f"  {label:<10}" + ", ".join(pieces)
 
 
-def describe_changes(changes: Mapping[str, Any], widget_names: Mapping[str, str]) -> list[str]:
-    """One line per kind: ``widgets   1 added (wk_… Shop chat), 0 updated, …``."""
-    if not any(
+def has_changes(changes: Mapping[str, Any]) -> bool:
+    """Whether the relay's answer adds, updates or removes anything."""
+    return any(
         _count(part.get(action))
         for part in changes.values()
         if isinstance(part, Mapping)
         for action in ("added", "updated", "removed")
-    ):
+    )
+
+
+def describe_changes(changes: Mapping[str, Any], widget_names: Mapping[str, str]) -> list[str]:
+    """One line per kind: ``widgets   1 added (wk_… Shop chat), 0 updated, …``."""
+    if not has_changes(changes):
         return ["  nothing changed: the relay already has exactly this."]
     labels = {key: f"{key} {name!r}" for key, name in widget_names.items()}
     lines = []

@@ -1,62 +1,111 @@
-"""`storedesk demo`: the demo shop connected, synced and asked for an order, in one step."""
+"""`storedesk demo`: the whole product in one step on the demo shop shipped with Storedesk.
+
+A local relay on 127.0.0.1, the demo store synced, a demo widget with its knowledge base,
+published; the console opens on the Dashboard and the storefront address is printed. With
+``--no-window`` (or on a machine without a display) the relay keeps running until Ctrl-C.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from console.commands.store import connection_for_demo
-from console.commands.sync import ProgressBar, summarise
-from console.render import describe_order
-from console.runtime import EXIT_OK, CliError, open_session
-
-DEMO_STORE = "demo"
-DEMO_ORDER = "1001"
-DEMO_EMAIL = "alice@example.com"
+from console.display import no_display_reason
+from console.runtime import EXIT_OK, EXIT_UNAVAILABLE, CliError, data_dir_arg, open_session
 
 if TYPE_CHECKING:
+    from console.demo_setup import DemoReady
+    from console.local_relay import LocalRelay
     from console.session import CliSession
 
 
 def register(commands: Any) -> None:
-    demo = commands.add_parser("demo", help="try Storedesk on the demo shop shipped with it")
+    demo = commands.add_parser(
+        "demo", help="try everything on a demo shop: local relay, chat widget, console"
+    )
+    demo.add_argument(
+        "--no-window",
+        action="store_true",
+        help="no console window: keep the local relay running and print the storefront "
+        "address until Ctrl-C (for servers and CI)",
+    )
     demo.set_defaults(handler=cmd_demo)
 
 
-async def _demo(session: CliSession) -> None:
-    entry = session.stores.get(DEMO_STORE)
-    if entry is None:
-        settings, secrets = connection_for_demo()
-        info = await session.test_connection("sql", settings, secrets)
-        entry = session.stores.add(DEMO_STORE, "sql", settings, secrets)
-        print(f"Connected the demo shop ({info.name}) as the store {DEMO_STORE!r}.")
-    else:
-        print(f"Using the store {DEMO_STORE!r} from {session.data_dir}.")
-    bar = ProgressBar()
-    result = await session.sync_store(entry, full=False, progress=bar)
-    bar.finish()
-    print(summarise(DEMO_STORE, result))
-    order = await session.lookup_order(entry, DEMO_ORDER, email=DEMO_EMAIL)
-    if order is None:
-        raise CliError(
-            f"the demo order {DEMO_ORDER} could not be found; try `storedesk store test demo`."
-        )
-    print(f"\nA shopper asks where order #{DEMO_ORDER} is, giving {DEMO_EMAIL}:\n")
-    print(describe_order(order))
-
-
 def cmd_demo(args: argparse.Namespace) -> int:
+    if not args.no_window:
+        reason = no_display_reason()
+        if reason is None:
+            from console.app import run_console
+
+            return run_console(data_dir_arg(args), demo=True)
+        print(f"{reason}, so the demo runs without a window.", flush=True)
+    return run_headless(args)
+
+
+def storefront_lines(ready: DemoReady, data_dir: Path) -> list[str]:
+    return [
+        f"The demo storefront, with the chat widget: {ready.storefront_url}",
+        "  Ask it “how much is shipping?” or “where is my order 1001?” (email alice@example.com).",
+        f"  Relay: {ready.relay_url} · workspace: {data_dir}",
+    ]
+
+
+async def _set_up(session: CliSession, relay: LocalRelay) -> DemoReady:
+    import httpx
+
+    from console.commands.sync import ProgressBar
+    from console.demo_setup import set_up_demo
+
+    bar = ProgressBar()
+    timeout = httpx.Timeout(30.0, connect=10.0)
+    async with httpx.AsyncClient(timeout=timeout) as http:
+        try:
+            return await set_up_demo(session, http, relay, say=_say, sync_progress=bar)
+        finally:
+            bar.finish()
+
+
+def _say(text: str) -> None:
+    print(text, flush=True)
+
+
+def run_headless(args: argparse.Namespace) -> int:
+    from console.local_relay import LocalRelay
+    from console.relay_client import RelayError
+
     with open_session(args) as session:
-        asyncio.run(_demo(session))
-        where = session.data_dir
-    print(
-        "\nTry next:\n"
-        f"  storedesk store lookup {DEMO_STORE} --order 1004 --json\n"
-        f"  storedesk store customer {DEMO_STORE} --email {DEMO_EMAIL}\n"
-        f"  storedesk sync {DEMO_STORE} --full\n"
-        "Chat with the bot about this shop: start a relay (storedesk-relay serve), pair, create\n"
-        "a widget and publish; the README's 'The relay and the bot' walks through it.\n"
-        f"(workspace: {where})"
-    )
+        relay = LocalRelay(Path(session.data_dir) / "relay")
+        try:
+            ready = asyncio.run(_set_up(session, relay))
+        except RelayError as err:
+            relay.stop_now()
+            raise CliError(str(err), EXIT_UNAVAILABLE) from None
+        except BaseException:
+            relay.stop_now()
+            raise
+        data_dir = Path(session.data_dir)
+    print("\n" + "\n".join(storefront_lines(ready, data_dir)), flush=True)
+    if not relay.owned:
+        print("(The relay a previous `storedesk demo` started keeps serving it.)")
+        return EXIT_OK
+    return _serve_until_interrupted(relay)
+
+
+def _serve_until_interrupted(relay: LocalRelay) -> int:
+    interrupted = False
+    try:
+        print("The local relay keeps running; press Ctrl-C to stop it.", flush=True)
+        while relay.running():
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        relay.stop_now()
+    if not interrupted:
+        raise CliError(f"the local relay stopped unexpectedly; its log is {relay.log_path}.")
+    print("\nStopped the local relay.")
     return EXIT_OK

@@ -1,0 +1,113 @@
+"""Publishing the workspace to the paired relay: what would change (a dry run), then the
+real thing. ``publish_with_confirmation`` is the console's flow: summary, question, publish."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from console.publishing import build_bundle, describe_changes, has_changes
+from console.relay_client import RelayClient, require_secure
+from console.runtime import CliError
+from core.workspace.relay_link import RelayLinkEntry, RelayLinkRepository
+from core.workspace.widgets import WidgetRepository
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from console.context import ConsoleContext
+    from console.session import CliSession
+
+NOT_PAIRED = (
+    "This console is not paired with a relay yet. Pair it in Settings (the relay's address "
+    "and a code from `storedesk-relay pairing-code`), then publish."
+)
+
+
+class PublishError(CliError):
+    """Publishing cannot start; ``str()`` is the sentence with the way forward."""
+
+
+@dataclass(frozen=True, slots=True)
+class PublishPlan:
+    relay_url: str
+    lines: tuple[str, ...]
+    changed: bool
+    widgets: int
+    stores: int
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def _send(
+    session: CliSession, client: RelayClient, *, dry_run: bool
+) -> tuple[PublishPlan, dict[str, Any]]:
+    require_secure(client.url, "publish")
+    bundle = build_bundle(session)
+    changes = await client.publish(bundle, dry_run=dry_run)
+    names = {w["key"]: w["name"] for w in bundle["widgets"]}
+    plan = PublishPlan(
+        relay_url=client.url,
+        lines=tuple(line.strip() for line in describe_changes(changes, names)),
+        changed=has_changes(changes),
+        widgets=len(bundle["widgets"]),
+        stores=len(bundle["stores"]),
+    )
+    return plan, bundle
+
+
+async def plan_publish(session: CliSession, client: RelayClient) -> PublishPlan:
+    """What publishing would change on the relay; nothing is changed."""
+    plan, _ = await _send(session, client, dry_run=True)
+    return plan
+
+
+async def publish(
+    session: CliSession,
+    client: RelayClient,
+    link: RelayLinkEntry,
+    *,
+    now: Callable[[], datetime] = _now,
+) -> PublishPlan:
+    """Publish everything; the relay applies only what changed. Marks widgets published."""
+    plan, bundle = await _send(session, client, dry_run=False)
+    RelayLinkRepository(session.workspace, session.vault).touch_publish(link)
+    widgets = WidgetRepository(session.workspace, session.vault)
+    widgets.mark_published([w["key"] for w in bundle["widgets"]], now())
+    return plan
+
+
+def _client(ctx: ConsoleContext) -> tuple[RelayClient, RelayLinkEntry]:
+    link, client = ctx.relay_link(), ctx.relay_client()
+    if link is None or client is None:
+        raise PublishError(NOT_PAIRED)
+    return client, link
+
+
+async def publish_with_confirmation(ctx: ConsoleContext, parent: QWidget | None) -> bool:
+    """Dry run, show what will change and ask; publish on Yes. True when published."""
+    from console.dialogs import ask
+
+    client, link = _client(ctx)
+    ctx.status.emit(f"Checking what publishing to {link.url} would change…")
+    plan = await plan_publish(ctx.session, client)
+    summary = "\n".join(plan.lines)
+    if not plan.changed:
+        ctx.status.emit(f"Nothing to publish: {link.url} already has exactly this.")
+        return False
+    question = (
+        f"Publish {plan.widgets} widget(s) and the credentials of {plan.stores} store(s) "
+        f"to {link.url}?"
+    )
+    if not await ask(parent, "Publish to the relay", question, summary, yes="Publish"):
+        ctx.status.emit("Publishing cancelled; nothing was sent.")
+        return False
+    done = await publish(ctx.session, client, link)
+    ctx.status.emit(f"Published to {done.relay_url}: " + "; ".join(done.lines))
+    ctx.widgets_changed.emit()
+    ctx.relay_changed.emit()
+    return True

@@ -1,0 +1,188 @@
+"""The Dashboard: the next step for a merchant still setting up, the relay online/offline,
+stores and widgets with where they are installed, today's counts, and the demo button."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QObject, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QWidget
+from sqlalchemy import insert
+
+from console.commands.store import connection_for_demo
+from console.context import ConsoleContext
+from console.pairing import pair
+from console.publish_flow import publish
+from console.views.dashboard import DashboardView
+from core.workspace.models import ConversationRow, LeadRow, MessageRow
+from relay.app import create_app
+from relay.keys import SETTINGS, STORE
+from relay.services.pairing import issue_code
+from relay.settings import Settings
+from tests.relay.live import LiveRelay, live_relay
+
+Shot = Callable[[QWidget, str], Path]
+
+
+@pytest.fixture
+def view(ctx: ConsoleContext) -> Iterator[DashboardView]:
+    screen = DashboardView(ctx)
+    screen.resize(1000, 760)
+    screen.show()
+    yield screen
+    screen.close()
+
+
+@pytest.fixture
+def relay(tmp_path: Path) -> Iterator[LiveRelay]:
+    settings = Settings(data_dir=tmp_path / "relay", relay_key=b"d" * 32)
+    with live_relay(create_app(settings)) as live:
+        yield live
+
+
+class Browser(QObject):
+    """Stands in for the system browser: records the addresses it was asked to open."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.opened: list[str] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.opened.append(url.toString())
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    fake = Browser()
+    QDesktopServices.setUrlHandler("http", fake, "open")
+    yield fake
+    QDesktopServices.unsetUrlHandler("http")
+
+
+def add_store(ctx: ConsoleContext) -> None:
+    settings, secrets = connection_for_demo()
+    ctx.session.stores.add("demo", "sql", settings, secrets)
+
+
+async def pair_with(ctx: ConsoleContext, relay: LiveRelay) -> None:
+    app = relay.app
+    code = relay.run(lambda: issue_code(app[STORE], app[SETTINGS].relay_key, app[SETTINGS].now()))
+    await pair(ctx.links, ctx.http, relay.base_url, code, name="Test console")
+
+
+def emitted(signal: object) -> list[object]:
+    seen: list[object] = []
+    signal.connect(lambda *args: seen.append(args[0] if args else None))  # type: ignore[attr-defined]
+    return seen
+
+
+async def test_the_next_step_leads_a_new_merchant_through_setting_up(
+    view: DashboardView, ctx: ConsoleContext
+) -> None:
+    screens = emitted(ctx.navigate)
+    await view.refresh()
+    assert view.next_box.isVisible() and view.next_button.text() == "Connect a store"
+    view.next_button.click()
+
+    add_store(ctx)
+    await view.refresh()
+    assert view.next_button.text() == "Create a widget"
+    view.next_button.click()
+
+    ctx.widgets.create(
+        "Shop chat", store="demo", settings={"allowed_origins": ["https://shop.example"]}
+    )
+    await view.refresh()
+    assert view.next_button.text() == "Pair with a relay"
+    view.next_button.click()
+    assert screens == ["Stores", "Widgets", "Settings"]
+    assert "Not paired" in view.relay_label.text()
+    assert view.widgets.row(0).config.allowed_origins == ("https://shop.example",)
+    assert view.widgets.data(view.widgets.index(0, 2)) == "https://shop.example"
+    assert view.widgets.data(view.widgets.index(0, 3)) == "not yet"
+    assert view.stores.data(view.stores.index(0, 3)) == "never"
+
+
+async def test_online_relay_unpublished_work_then_all_done(
+    view: DashboardView, ctx: ConsoleContext, relay: LiveRelay, screenshot: Shot
+) -> None:
+    add_store(ctx)
+    store = ctx.session.stores.get("demo")
+    assert store is not None
+    await ctx.session.sync_store(store, full=False)
+    ctx.widgets.create(
+        "Shop chat", store="demo", settings={"allowed_origins": ["https://shop.example"]}
+    )
+    await pair_with(ctx, relay)
+    publishes = emitted(ctx.publish_requested)
+
+    await view.refresh()
+    assert view.relay_label.text().startswith("<b>Online</b> · version ")
+    assert view.next_button.text() == "Publish…"
+    view.next_button.click()
+    assert len(publishes) == 1
+
+    client, link = ctx.relay_client(), ctx.relay_link()
+    assert client is not None and link is not None
+    await publish(ctx.session, client, link)
+    await view.refresh()
+    assert not view.next_box.isVisible()
+    assert "1 widget(s) and 1 store(s) published" in view.relay_label.text()
+    assert "(on the relay)" in view.today_label.text()
+    assert view.widgets.data(view.widgets.index(0, 3)) not in ("not yet", "")
+    assert view.stores.data(view.stores.index(0, 2)) == "120"
+    screenshot(view, "dashboard")
+
+
+async def test_a_stopped_relay_shows_offline_with_the_reason(
+    view: DashboardView, ctx: ConsoleContext, relay: LiveRelay
+) -> None:
+    await pair_with(ctx, relay)
+    relay.stop()
+    relay.stop = lambda: None  # type: ignore[method-assign]  # already stopped
+    await view.refresh()
+    assert view.relay_label.text().startswith("<b>Offline</b>")
+    assert "is not reachable" in view.relay_label.text()
+
+
+async def test_today_counts_what_was_pulled_today(view: DashboardView, ctx: ConsoleContext) -> None:
+    now, yesterday = datetime.now(UTC), datetime.now(UTC) - timedelta(days=1, hours=1)
+    card = {"type": "order", "number": "1001"}
+    with ctx.session.workspace.engine.begin() as db:
+        for cid, at in (("c1", now), ("c2", now), ("c0", yesterday)):
+            db.execute(
+                insert(ConversationRow).values(
+                    id=cid, channel="widget", started_at=at, updated_at=at
+                )
+            )
+        db.execute(
+            insert(LeadRow).values(id="l1", kind="contact", conversation_id="c1", created_at=now)
+        )
+        for mid, at, cards in (("m1", now, [card]), ("m2", now, []), ("m0", yesterday, [card])):
+            db.execute(
+                insert(MessageRow).values(
+                    id=mid, conversation_id="c1", role="bot", text="…", created_at=at, cards=cards
+                )
+            )
+    await view.refresh()
+    assert view.today_label.text() == (
+        "Today: 2 conversation(s), 1 lead(s), 1 order lookup(s) (pulled into this workspace)."
+    )
+
+
+async def test_in_demo_mode_a_button_opens_the_storefront(
+    view: DashboardView, ctx: ConsoleContext, browser: Browser, screenshot: Shot
+) -> None:
+    await view.refresh()
+    assert not view.demo_box.isVisible()
+    ctx.demo_url = "http://127.0.0.1:8787/demo/wk_test"
+    await view.refresh()
+    assert view.demo_box.isVisible() and ctx.demo_url in view.demo_label.text()
+    screenshot(view, "dashboard-demo")
+    view.demo_button.click()
+    assert browser.opened == ["http://127.0.0.1:8787/demo/wk_test"]

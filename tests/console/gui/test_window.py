@@ -1,0 +1,199 @@
+"""The main window: its screens, shortcuts, remembered geometry and screen, errors shown as
+sentences, the About box, and the publish flow (summary, confirmation) against a real relay."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from console.app import run_demo, window_settings
+from console.commands.store import connection_for_demo
+from console.context import ConsoleContext
+from console.local_relay import LocalRelay, free_port
+from console.pairing import pair
+from console.window import MainWindow
+from core import __version__
+from relay.app import create_app
+from relay.keys import SETTINGS, STORE
+from relay.services.pairing import issue_code
+from relay.settings import Settings
+from tests.console.gui.conftest import wait_until
+from tests.relay.live import LiveRelay, live_relay
+
+Shot = Callable[[QWidget, str], Path]
+
+
+@pytest.fixture
+async def window(ctx: ConsoleContext, qtbot: object) -> AsyncIterator[MainWindow]:
+    win = MainWindow(window_settings(ctx.data_dir), ctx)
+    win.show()
+    yield win
+    win.close()
+
+
+@pytest.fixture
+def relay(tmp_path: Path) -> Iterator[LiveRelay]:
+    settings = Settings(data_dir=tmp_path / "relay", relay_key=b"w" * 32)
+    with live_relay(create_app(settings)) as live:
+        yield live
+
+
+async def pair_with(ctx: ConsoleContext, relay: LiveRelay) -> None:
+    app = relay.app
+    code = relay.run(lambda: issue_code(app[STORE], app[SETTINGS].relay_key, app[SETTINGS].now()))
+    await pair(ctx.links, ctx.http, relay.base_url, code, name="Test console")
+
+
+def question_box() -> QMessageBox | None:
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QMessageBox) and widget.isVisible():
+            return widget
+    return None
+
+
+def button(box: QMessageBox, text: str) -> None:
+    for candidate in box.buttons():
+        if candidate.text().replace("&", "") == text:
+            candidate.click()
+            return
+    raise AssertionError(f"no {text!r} button in {[b.text() for b in box.buttons()]}")
+
+
+def published_at(ctx: ConsoleContext) -> object:
+    entry = ctx.widgets.get("Shop chat")
+    assert entry is not None
+    return entry.published_at
+
+
+def sidebar_titles(win: MainWindow) -> list[str]:
+    return [win.sidebar.item(i).text() for i in range(win.sidebar.count())]
+
+
+async def test_the_sidebar_has_the_five_screens_and_shortcuts_switch_them(
+    window: MainWindow, screenshot: Shot
+) -> None:
+    assert sidebar_titles(window) == [
+        "Dashboard",
+        "Widgets",
+        "Knowledge base",
+        "Stores",
+        "Settings",
+    ]
+    assert window.current_view().title == "Dashboard"
+    shortcuts = {a.shortcut().toString(): a for a in window.actions()}
+    shortcuts["Ctrl+4"].trigger()
+    assert window.current_view().title == "Stores"
+    shortcuts["Ctrl+,"].trigger()
+    assert window.current_view().title == "Settings"
+    assert "Ctrl+Q" in shortcuts and "F5" in shortcuts
+    window.ctx.navigate.emit("Widgets")
+    assert window.current_view().title == "Widgets"
+    window.ctx.navigate.emit("Dashboard")
+    await wait_until(lambda: window.relay_state.text() == "Relay: not paired")
+    window.resize(1100, 720)
+    screenshot(window, "window")
+
+
+async def test_size_and_last_screen_are_remembered(ctx: ConsoleContext, qtbot: object) -> None:
+    first = MainWindow(window_settings(ctx.data_dir), ctx)
+    first.show()
+    first.resize(780, 540)
+    first.show_screen("Knowledge base")
+    first.close()
+
+    second = MainWindow(window_settings(ctx.data_dir), ctx)
+    second.show()
+    try:
+        assert second.current_view().title == "Knowledge base"
+        assert second.size() == QSize(780, 540)
+    finally:
+        second.close()
+
+
+async def test_an_error_is_a_sentence_in_a_message_box(window: MainWindow) -> None:
+    async def fails() -> None:
+        raise ConnectionError("boom")
+
+    window.ctx.spawn(fails(), what="Syncing demo")
+    await wait_until(lambda: window.error_box is not None and window.error_box.isVisible())
+    assert window.error_box is not None
+    assert window.error_box.text() == "Syncing demo did not work."
+    assert "Traceback" not in window.error_box.informativeText()
+    assert window.error_box.informativeText().endswith("--verbose for details.")
+    window.error_box.close()
+
+
+async def test_about_shows_the_version(window: MainWindow) -> None:
+    window.show_about()
+    assert window.about_box is not None and __version__ in window.about_box.text()
+    window.about_box.close()
+
+
+async def test_publishing_unpaired_says_how_to_pair(window: MainWindow) -> None:
+    window.ctx.publish_requested.emit()
+    await wait_until(lambda: window.last_error is not None)
+    assert window.last_error is not None and "Pair it in Settings" in window.last_error[1]
+
+
+async def test_publish_shows_what_will_change_and_asks_first(
+    window: MainWindow, relay: LiveRelay, screenshot: Shot
+) -> None:
+    ctx = window.ctx
+    settings, secrets = connection_for_demo()
+    ctx.session.stores.add("demo", "sql", settings, secrets)
+    widget = ctx.widgets.create("Shop chat", store="demo")
+    await pair_with(ctx, relay)
+    ctx.relay_changed.emit()
+    await wait_until(lambda: window.relay_state.text().startswith("Relay: online"))
+
+    ctx.publish_requested.emit()
+    await wait_until(lambda: question_box() is not None)
+    box = question_box()
+    assert box is not None
+    assert f"to {relay.base_url}?" in box.text()
+    assert f"1 added ({widget.key} 'Shop chat')" in box.informativeText()
+    screenshot(box, "publish-confirmation")
+    button(box, "Cancel")
+    await wait_until(lambda: "nothing was sent" in window.statusBar().currentMessage())
+    assert published_at(ctx) is None
+
+    ctx.publish_requested.emit()
+    await wait_until(lambda: question_box() is not None)
+    box = question_box()
+    assert box is not None
+    button(box, "Publish")
+    await wait_until(lambda: published_at(ctx) is not None)
+    assert relay.app[STORE].widget_count() == 1
+
+    ctx.publish_requested.emit()  # again: the relay already has it, so nothing is asked
+    await wait_until(lambda: "Nothing to publish" in window.statusBar().currentMessage())
+    assert question_box() is None
+
+
+async def test_the_demo_opens_on_the_dashboard_with_the_storefront_button(
+    ctx: ConsoleContext, qtbot: object, screenshot: Shot, capsys: pytest.CaptureFixture[str]
+) -> None:
+    win = MainWindow(window_settings(ctx.data_dir), ctx)
+    win.show()
+    relay = LocalRelay(ctx.data_dir / "relay", port=free_port())
+    try:
+        win.show_screen("Stores")
+        await run_demo(ctx, relay, win)
+        dashboard = win.views[0]
+        assert win.current_view() is dashboard
+        assert ctx.demo_url is not None and ctx.demo_url.startswith(f"{relay.url}/demo/wk_")
+        assert (
+            f"The demo storefront, with the chat widget: {ctx.demo_url}" in capsys.readouterr().out
+        )
+        await wait_until(lambda: dashboard.demo_box.isVisible())
+        await wait_until(lambda: "Online" in dashboard.relay_label.text(), timeout=15)
+        await wait_until(lambda: not dashboard.next_box.isVisible(), timeout=15)
+        assert dashboard.stores.data(dashboard.stores.index(0, 2)) == "120"
+        screenshot(win, "window-demo")
+    finally:
+        await relay.stop()
+        win.close()
