@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench clean
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test lint typecheck pytest chromium bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,12 +26,29 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) chromium
 	$(BIN)/pytest -q
+
+# The widget's browser tests drive Debian's Chromium; install it when it is missing (as root,
+# or through sudo without a password). Otherwise say why: those tests then skip, saying so.
+chromium:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "Chromium is not at $(CHROMIUM) and this system has no apt-get: the browser tests will skip."; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+	  || echo "Installing Chromium with apt-get failed: the browser tests will skip."; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+	  (sudo -n apt-get update -qq && sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+	  || echo "Installing Chromium with sudo apt-get failed: the browser tests will skip."; \
+	else \
+	  echo "Chromium is not at $(CHROMIUM) and installing it needs root (sudo apt-get install chromium): the browser tests will skip."; \
+	fi
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.connectors
 	$(BIN)/python -m bench.relay
+	$(BIN)/python -m bench.widget
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache artifacts

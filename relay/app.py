@@ -7,12 +7,15 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from connectors.http import make_client
+from relay.assets import WidgetAssets, packaged_assets
 from relay.keys import HTTP, METRICS, RUNTIME, SETTINGS, STORE
 from relay.metrics import Metrics
 from relay.middleware import setup_middlewares
 from relay.routes.console import setup_console
+from relay.routes.demo import setup_demo
 from relay.routes.ops import setup_ops
 from relay.routes.public import setup_public
+from relay.routes.widget import setup_widget
 from relay.settings import Settings
 from relay.state import RuntimeState
 from relay.storage import RelayStore
@@ -38,7 +41,8 @@ async def _http_ctx(app: web.Application) -> AsyncIterator[None]:
     await client.aclose()
 
 
-def create_app(settings: Settings) -> web.Application:
+def create_app(settings: Settings, *, assets: WidgetAssets | None = None) -> web.Application:
+    """The relay; ``assets`` are the widget's files (default: the installed ones)."""
     app = web.Application(client_max_size=max(settings.body_limit, settings.console_body_limit) + 1)
     app[SETTINGS] = settings
     app[METRICS] = Metrics()
@@ -49,4 +53,7 @@ def create_app(settings: Settings) -> web.Application:
     setup_public(app)
     setup_console(app)
     setup_ops(app)
+    assets = assets if assets is not None else packaged_assets()
+    setup_widget(app, assets)
+    setup_demo(app, assets)
     return app

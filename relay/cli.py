@@ -66,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="log one JSON line per request (off by default: /metrics counts requests)",
     )
+    serve.add_argument(
+        "--demo-pages",
+        action="store_true",
+        help="serve a demo shop page with each published widget at /demo/WIDGET_KEY",
+    )
     _common(serve)
     serve.set_defaults(handler=cmd_serve)
     migrate = commands.add_parser("migrate", help="create or upgrade the relay database")
@@ -164,6 +169,8 @@ async def serve(settings: Settings, *, ready: Callable[[str], None] | None = Non
             ) from None
         address = f"http://{settings.host}:{settings.port}"
         log.info("Relay %s listening on %s (data in %s)", __version__, address, settings.data_dir)
+        if settings.demo_pages:
+            log.info("Demo shop pages are on: %s/demo/WIDGET_KEY", address)
         if ready is not None:
             ready(address)
         await stop.wait()

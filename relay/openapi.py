@@ -24,6 +24,7 @@ ERROR_TEXT = {
     429: "Too many requests; ``Retry-After`` says when to try again.",
     503: "The relay is restarting; ``Retry-After`` says when to try again.",
 }
+JS, CSS = "text/javascript", "text/css"
 RETRY_AFTER = {"Retry-After": {"schema": {"type": "string"}, "description": "Seconds to wait."}}
 
 
@@ -295,6 +296,48 @@ def _ops_paths() -> dict[str, Any]:
     }
 
 
+def _file_op(summary: str, types: tuple[str, ...], params: list[dict[str, Any]]) -> dict[str, Any]:
+    """A static file: 200 (gzip or br by ``Accept-Encoding``), 304 for a matching ETag."""
+    operation = _op(summary, 200, None, (404, 503), params=params, tags=("widget",))
+    text = {"type": "string"}
+    operation["responses"]["200"]["content"] = {kind: {"schema": text} for kind in types}
+    operation["responses"]["304"] = {"description": "Not modified (``If-None-Match``)."}
+    return operation
+
+
+def _widget_paths() -> dict[str, Any]:
+    version = _path("version", "The files' version (a content hash) the loader names.")
+    name = _path("name", "panel.js or panel.css.")
+    page = _op(
+        "The demo shop page with the widget embedded (``--demo-pages`` only).",
+        200,
+        {"type": "string"},
+        (503,),
+        params=[_path("widget_key", "A published widget's key.")],
+        tags=("widget",),
+        content_type="text/html",
+    )
+    page["responses"]["404"] = {
+        "description": "Demo pages are off, or the widget is not published.",
+        "content": {"text/html": {"schema": {"type": "string"}}},
+    }
+    asset = _path("name", "A file of the demo page (its stylesheet, images).")
+    return {
+        "/widget.js": {"get": _file_op("The widget's loader (short cache).", (JS,), [])},
+        "/widget/{version}/{name}": {
+            "get": _file_op(
+                "The panel's script or stylesheet (long cache).", (JS, CSS), [version, name]
+            )
+        },
+        "/demo/{widget_key}": {"get": page},
+        "/demo/assets/{name}": {
+            "get": _file_op(
+                "A file of the demo page (``--demo-pages`` only).", (CSS, "image/svg+xml"), [asset]
+            )
+        },
+    }
+
+
 def _header_scheme(name: str, description: str) -> dict[str, str]:
     return {"type": "apiKey", "in": "header", "name": name, "description": description}
 
@@ -308,7 +351,7 @@ def _document() -> dict[str, Any]:
             "version": __version__,
             "description": "The public widget API and the signed console API of the relay.",
         },
-        "paths": _public_paths() | _console_paths() | _ops_paths(),
+        "paths": _public_paths() | _console_paths() | _ops_paths() | _widget_paths(),
         "components": {
             "schemas": SCHEMAS,
             "securitySchemes": {

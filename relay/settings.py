@@ -67,7 +67,7 @@ class Settings:
     breaker_open: float = 30.0
     verify_tls: bool = True
     # misc
-    demo_pages: bool = False
+    demo_pages: bool = False  # serve /demo/{widget_key}, a shop page with the widget
     access_log: bool = False  # one JSON line per request
     stream_ping: float = 15.0
     shutdown_grace: float = 10.0
@@ -100,6 +100,8 @@ class Settings:
             values["port"] = int(args.port)
         if getattr(args, "access_log", False):
             values["access_log"] = True
+        if getattr(args, "demo_pages", False):
+            values["demo_pages"] = True
         trust = env.get(ENV_TRUST_PROXY, "").strip().lower()
         values["trust_forwarded"] = trust in ("1", "true", "yes", "on")
         return cls(data_dir=data_dir, relay_key=relay_key, database_url=database_url, **values)

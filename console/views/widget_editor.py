@@ -163,11 +163,11 @@ class WidgetEditor(QWidget):
         self.save_button = QPushButton("Save")
         self.save_button.setDefault(True)
         self.preview_button.clicked.connect(self._preview_clicked)
-        self.publish_button.clicked.connect(lambda: self.ctx.publish_requested.emit())
-        self.save_button.clicked.connect(lambda: self.save())
+        self.publish_button.clicked.connect(self._publish_clicked)
+        self.save_button.clicked.connect(self._save_clicked)
         shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shortcut.activated.connect(lambda: self.save())
+        shortcut.activated.connect(self._save_clicked)
         row = QHBoxLayout()
         row.addWidget(self.status, 1)
         for button in (self.preview_button, self.publish_button, self.save_button):
@@ -175,6 +175,12 @@ class WidgetEditor(QWidget):
         return row
 
     # loading and saving
+
+    def _publish_clicked(self) -> None:
+        self.ctx.publish_requested.emit()
+
+    def _save_clicked(self) -> None:
+        self.save()
 
     def load(self, entry: WidgetEntry | None) -> None:
         """Show ``entry`` (None: a new widget's defaults)."""

@@ -72,11 +72,11 @@ class WidgetsView(View):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
         self.new_button.clicked.connect(self.new_widget)
         self.remove_button.clicked.connect(self.remove_current)
-        self.knowledge_button.clicked.connect(lambda: ctx.navigate.emit("Knowledge base"))
-        self.publish_button.clicked.connect(lambda: ctx.publish_requested.emit())
-        self.editor.saved.connect(lambda entry: self.reload(select=entry.key))
-        ctx.widgets_changed.connect(lambda: self.reload())
-        ctx.knowledge_changed.connect(lambda _widget_id: self.reload())
+        self.knowledge_button.clicked.connect(self._open_knowledge)
+        self.publish_button.clicked.connect(self._publish_clicked)
+        self.editor.saved.connect(self._saved)
+        ctx.widgets_changed.connect(self._changed)
+        ctx.knowledge_changed.connect(self._changed)
         ctx.relay_changed.connect(self._relay_changed)
         self.reload()
 
@@ -154,6 +154,18 @@ class WidgetsView(View):
         entry = self.current()
         if entry is not None and (self.editor.entry is None or entry != self.editor.entry):
             self.editor.load(entry)
+
+    def _open_knowledge(self) -> None:
+        self.ctx.navigate.emit("Knowledge base")
+
+    def _publish_clicked(self) -> None:
+        self.ctx.publish_requested.emit()
+
+    def _saved(self, entry: WidgetEntry) -> None:
+        self.reload(select=entry.key)
+
+    def _changed(self, *_args: object) -> None:
+        self.reload()
 
     def _relay_changed(self) -> None:
         self.editor.refresh_install()

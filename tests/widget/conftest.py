@@ -1,0 +1,101 @@
+"""Browser tests: Playwright for Python driving Debian's Chromium (headless) against a real
+relay with the demo shop (see ``shop.py``). The relay and the browser start once per run;
+each test gets a fresh browser context (its own storage) on the demo storefront page.
+
+Skipped, saying why, where Chromium or Playwright is missing (``make test`` installs
+Chromium where it can)."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.widget.shop import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    NO_PLAYWRIGHT,
+    ROOT,
+    DemoShop,
+    open_demo_shop,
+)
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page
+
+    from tests.widget.page import Watcher
+
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+DESKTOP = {"width": 1280, "height": 800}
+
+
+def _why_not() -> str | None:
+    if not CHROMIUM.exists():
+        return (
+            f"Chromium is not installed at {CHROMIUM}; `make test` installs it "
+            "(apt-get install chromium) when run as root or with sudo."
+        )
+    if importlib.util.find_spec("playwright") is None:
+        return NO_PLAYWRIGHT
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    reason = _why_not()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=15_000)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="session")
+def shop(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoShop]:
+    demo = open_demo_shop(tmp_path_factory.mktemp("shop"))
+    try:
+        yield demo
+    finally:
+        demo.stop()
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context(viewport=DESKTOP, locale="en-GB")
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def watcher() -> Watcher:
+    from tests.widget.page import Watcher
+
+    return Watcher()
+
+
+@pytest.fixture
+def page(context: BrowserContext, shop: DemoShop, watcher: Watcher) -> Page:
+    """The demo storefront, loaded, with dialogs, page errors and CSP violations recorded."""
+    page = context.new_page()
+    watcher.attach(page)
+    page.goto(shop.page_url)
+    return page
+
+
+@pytest.fixture
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS

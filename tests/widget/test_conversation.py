@@ -1,0 +1,123 @@
+"""A shopper on the demo storefront: knowledge answers, a verified order with its tracking
+link, nothing for a wrong email, the lead form, an agent's live reply, and a conversation
+that survives a reload."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.widget.shop import NO_PLAYWRIGHT
+
+pytest.importorskip("playwright.sync_api", reason=NO_PLAYWRIGHT)
+
+from playwright.sync_api import Page, expect
+
+from tests.widget.page import Watcher, Widget
+from tests.widget.shop import DemoShop
+
+SHIPPING_QUESTION = "How long does shipping take?"
+SHIPPING_ANSWER = "leave our warehouse the same day"
+
+
+def test_a_knowledge_question_gets_its_answer(page: Page, watcher: Watcher) -> None:
+    widget = Widget(page).open()
+    widget.say(SHIPPING_QUESTION)
+    widget.reply_with("bot", SHIPPING_ANSWER)
+    assert watcher.errors == [] and watcher.violations() == []
+
+
+def test_the_owner_of_an_order_sees_its_card_and_tracking_link(page: Page, shop: DemoShop) -> None:
+    order = shop.order
+    widget = Widget(page).open()
+    widget.say(f"where is my order {order.number}")
+    widget.reply_with("bot", "email")
+    widget.say(order.email)
+    card = page.locator("[data-part=order-card]").last
+    expect(card).to_be_visible()
+    expect(card.locator("[data-part=order-number]")).to_contain_text(order.number)
+    expect(card.locator("[data-part=order-status]")).not_to_be_empty()
+    for name in order.item_names:
+        expect(card).to_contain_text(name)
+    link = card.locator("a[data-part=tracking]").first
+    expect(link).to_have_attribute("href", order.tracking_url)
+    expect(link).to_have_attribute("target", "_blank")
+    rel = (link.get_attribute("rel") or "").split()
+    assert "noopener" in rel and "noreferrer" in rel
+
+
+def test_a_wrong_email_reveals_nothing_about_the_order(page: Page, shop: DemoShop) -> None:
+    order = shop.order
+    widget = Widget(page).open()
+    widget.say(f"where is my order {order.number}")
+    widget.reply_with("bot", "email")
+    before = widget.messages("bot").count()
+    widget.say("mallory@example.com")
+    widget.wait_for_more("bot", before)
+    expect(page.locator("[data-part=order-card]")).to_have_count(0)
+    log = widget.log.inner_text()
+    for secret in (*order.item_names, order.tracking_url, "1Z"):
+        assert secret not in log
+
+
+def test_the_lead_form_shows_its_errors_then_takes_the_details(page: Page) -> None:
+    widget = Widget(page).open()
+    widget.say("Please contact me about a wholesale order")
+    form = page.locator("form[data-part=lead-form]").last
+    expect(form).to_be_visible()
+    form.locator("button[type=submit]").click()
+    errors = form.locator("[data-part=error]")
+    expect(errors.first).to_be_visible()
+    expect(form.locator("[data-part=error][data-for=name]")).to_be_visible()
+    for field in ("name", "email"):
+        labels = form.locator(f"[name={field}]").evaluate("input => input.labels.length")
+        assert labels >= 1, f"the {field} field has no <label>"
+    form.locator("[name=name]").fill("Ann Example")
+    form.locator("[name=email]").fill("not-an-email")
+    form.locator("button[type=submit]").click()
+    expect(form.locator("[data-part=error][data-for=email]")).to_be_visible()
+    form.locator("[name=email]").fill("ann@example.com")
+    message = form.locator("[name=message]")
+    if message.count():
+        message.fill("Twenty kettles for our café, please.")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("[data-part=form-done]").last).to_be_visible()
+
+
+def test_an_agent_reply_from_the_console_appears_live(page: Page, shop: DemoShop) -> None:
+    widget = Widget(page).open()
+    widget.say("I would like to talk to a person")
+    conversation = widget.conversation_id(shop.widget_key)
+    shop.reply(conversation, "Hi, Sam here: your kettle ships today!")
+    widget.reply_with("agent", "Sam here: your kettle ships today!")
+
+
+def test_the_conversation_survives_a_reload_and_a_new_one_starts_clean(
+    page: Page, shop: DemoShop
+) -> None:
+    widget = Widget(page).open()
+    widget.say(SHIPPING_QUESTION)
+    widget.reply_with("bot", SHIPPING_ANSWER)
+    before = widget.conversation_id(shop.widget_key)
+    page.reload()
+    widget.open()
+    widget.reply_with("shopper", SHIPPING_QUESTION)
+    widget.reply_with("bot", SHIPPING_ANSWER)
+    assert widget.conversation_id(shop.widget_key) == before
+    page.locator("button[data-part=new]").click()
+    expect(widget.messages("shopper")).to_have_count(0)
+    expect(widget.messages("bot").first).to_be_visible()
+
+
+def test_screenshots_of_the_open_panel(page: Page, shop: DemoShop, screenshots: Path) -> None:
+    widget = Widget(page).open()
+    widget.say(SHIPPING_QUESTION)
+    widget.reply_with("bot", SHIPPING_ANSWER)
+    page.screenshot(path=screenshots / "widget-desktop.png", animations="disabled")
+    page.set_viewport_size({"width": 375, "height": 740})
+    expect(widget.panel).to_be_visible()
+    box = widget.panel.bounding_box()
+    assert box is not None
+    assert box["width"] >= 370 and box["height"] >= 700, f"not full screen on a phone: {box}"
+    page.screenshot(path=screenshots / "widget-mobile.png", animations="disabled")
