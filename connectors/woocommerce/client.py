@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncGenerator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -73,7 +73,7 @@ class WooClient:
 
     async def pages(
         self, path: str, params: Mapping[str, oauth.ParamValue], per_page: int = MAX_PER_PAGE
-    ) -> AsyncIterator[Reply]:
+    ) -> AsyncGenerator[Reply, None]:
         """Every page of a collection, by page number, until ``X-WP-TotalPages``.
 
         Up to ``PAGES_AHEAD`` following pages are requested as soon as the total is known,
