@@ -49,6 +49,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.connectors
 	$(BIN)/python -m bench.relay
 	$(BIN)/python -m bench.widget
+	$(BIN)/python -m bench.console_start
+	$(BIN)/python -m bench.console_orders
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache artifacts
