@@ -10,7 +10,11 @@ def sentence_for(err: BaseException) -> str:
     if isinstance(err, (CliError, RelayError)):
         return _capital(str(err))
     if isinstance(err, Exception):
-        return _capital(exit_code_for(err)[1])
+        # the window has no --verbose: start it with `storedesk -v` to log the details
+        text = exit_code_for(err)[1].replace(
+            "run again with --verbose for details.", "start Storedesk with -v to log the details."
+        )
+        return _capital(text)
     return "Something went wrong; try again."
 
 

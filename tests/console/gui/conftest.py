@@ -5,7 +5,8 @@ Screenshots go to ``artifacts/screenshots/`` (kept by CI as test artefacts).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import gc
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,16 @@ from PySide6.QtWidgets import QWidget
 from console.context import ConsoleContext
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "artifacts" / "screenshots"
+
+
+@pytest.fixture(autouse=True)
+def _collect_qt_garbage_on_the_gui_thread() -> Iterator[None]:
+    """Python may collect a reference cycle on whichever thread allocates next: a live relay's
+    or a database worker thread. A cycle holding a Qt object would then destroy it off the GUI
+    thread while Qt runs its timers (a crash). Collect before and after each test, here."""
+    gc.collect()
+    yield
+    gc.collect()
 
 
 @pytest.fixture
