@@ -123,7 +123,7 @@ async def test_an_error_is_a_sentence_in_a_message_box(window: MainWindow) -> No
     assert window.error_box is not None
     assert window.error_box.text() == "Syncing demo did not work."
     assert "Traceback" not in window.error_box.informativeText()
-    assert window.error_box.informativeText().endswith("start Storedesk with -v to log the details.")
+    assert window.error_box.informativeText().endswith("with -v to log the details.")
     window.error_box.close()
 
 
