@@ -7,7 +7,6 @@ Chromium where it can)."""
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,10 +16,10 @@ import pytest
 from tests.widget.shop import (
     CHROMIUM,
     CHROMIUM_ARGS,
-    NO_PLAYWRIGHT,
     ROOT,
     DemoShop,
     open_demo_shop,
+    why_no_browser,
 )
 
 if TYPE_CHECKING:
@@ -32,20 +31,9 @@ SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
 
 
-def _why_not() -> str | None:
-    if not CHROMIUM.exists():
-        return (
-            f"Chromium is not installed at {CHROMIUM}; `make test` installs it "
-            "(apt-get install chromium) when run as root or with sudo."
-        )
-    if importlib.util.find_spec("playwright") is None:
-        return NO_PLAYWRIGHT
-    return None
-
-
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    reason = _why_not()
+    reason = why_no_browser()
     if reason:
         pytest.skip(reason)
     from playwright.sync_api import expect, sync_playwright

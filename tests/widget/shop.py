@@ -6,6 +6,7 @@ example knowledge base plus an answer made of HTML, and published."""
 from __future__ import annotations
 
 import base64
+import importlib.util
 import json
 import os
 import re
@@ -127,3 +128,15 @@ def open_demo_shop(folder: Path) -> DemoShop:
     except BaseException:
         relay.kill()
         raise
+
+
+def why_no_browser() -> str | None:
+    """Why the browser tests cannot run here (no Chromium, or no Playwright), or None."""
+    if not CHROMIUM.exists():
+        return (
+            f"Chromium is not installed at {CHROMIUM}; `make test` installs it "
+            "(apt-get install chromium) when run as root or with sudo."
+        )
+    if importlib.util.find_spec("playwright") is None:
+        return NO_PLAYWRIGHT
+    return None

@@ -11,7 +11,6 @@ Skipped, saying why, where Chromium or Playwright is missing."""
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -32,7 +31,7 @@ from console.views.widgets import WidgetsView
 from console.window import MainWindow
 from tests.console.gui.conftest import ARTIFACTS, wait_until
 from tests.emulators.woocommerce import DEFAULT_KEY
-from tests.widget.shop import CHROMIUM, CHROMIUM_ARGS, NO_PLAYWRIGHT
+from tests.widget.shop import CHROMIUM, CHROMIUM_ARGS, why_no_browser
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Locator, Page, ViewportSize
@@ -43,18 +42,6 @@ KNOWLEDGE_QUESTION = "How much does shipping cost?"  # core/demo/knowledge.csv
 KNOWLEDGE_ANSWER = "Standard shipping is €4.90"
 DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 NEW_TITLE = "Lumen Coffee — ask us anything"
-
-
-def why_no_browser() -> str | None:
-    """The browser tests' reasons (tests/widget): no Chromium, or no Playwright."""
-    if not CHROMIUM.exists():
-        return (
-            f"Chromium is not installed at {CHROMIUM}; `make test` installs it "
-            "(apt-get install chromium) when run as root or with sudo."
-        )
-    if importlib.util.find_spec("playwright") is None:
-        return NO_PLAYWRIGHT
-    return None
 
 
 @pytest.fixture
