@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import socket
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict
@@ -24,6 +23,9 @@ from console.runtime import (
 )
 
 if TYPE_CHECKING:
+    import httpx
+
+    from console.publish_flow import PublishPlan
     from console.relay_client import RelayClient, RelayError
     from console.session import CliSession
     from core.workspace.relay_link import RelayLinkEntry, RelayLinkRepository
@@ -86,22 +88,29 @@ def cli_error(err: RelayError) -> CliError:
     return CliError(str(err), code)
 
 
-def run_client(url: str, key: bytes, work: Callable[[RelayClient], Awaitable[T]]) -> T:
-    """Run ``work`` with a client for the relay; relay failures become one sentence."""
+def run_http(work: Callable[[httpx.AsyncClient], Awaitable[T]]) -> T:
+    """Run ``work`` with the console's HTTP client; relay failures become one sentence."""
     import httpx
 
-    from console.relay_client import RelayClient, RelayError
+    from console.relay_client import RelayError
 
     async def main() -> T:
         timeout = httpx.Timeout(30.0, connect=10.0)
         headers = {"User-Agent": "Storedesk-console/0.1"}
         async with httpx.AsyncClient(timeout=timeout, headers=headers) as http:
-            return await work(RelayClient(url, key, http, _now))
+            return await work(http)
 
     try:
         return asyncio.run(main())
     except RelayError as err:
         raise cli_error(err) from None
+
+
+def run_client(url: str, key: bytes, work: Callable[[RelayClient], Awaitable[T]]) -> T:
+    """Run ``work`` with a signed client for the relay; failures become one sentence."""
+    from console.relay_client import RelayClient
+
+    return run_http(lambda http: work(RelayClient(url, key, http, _now)))
 
 
 def links_of(session: CliSession) -> RelayLinkRepository:
@@ -119,57 +128,40 @@ def require_link(session: CliSession) -> tuple[RelayLinkEntry, bytes]:
 
 
 def cmd_pair(args: argparse.Namespace) -> int:
-    from console.relay_client import RelayError, check_relay_url
-    from core.signing import fingerprint, new_private_key, public_key_of
+    from console.pairing import pair
 
-    try:
-        url = check_relay_url(args.url)
-    except RelayError as err:
-        raise cli_error(err) from None
-    name = (args.name or socket.gethostname() or "Storedesk console").strip()[:80]
-    key = new_private_key()
     with open_session(args) as session:
-        previous = links_of(session).current()
-        paired = run_client(url, key, lambda client: client.pair(args.code, name))
-        mine = fingerprint(public_key_of(key))
-        links_of(session).save(
-            url=url, name=name, relay_id=paired.relay_id, fingerprint=mine, private_key=key
+        links = links_of(session)
+        done = run_http(lambda http: pair(links, http, args.url, args.code, name=args.name))
+    link = done.link
+    if done.mismatch is not None:
+        warn(
+            f"the relay reports this console's key as {done.mismatch}, expected {link.fingerprint}."
         )
-    if paired.fingerprint != mine:
-        warn(f"the relay reports this console's key as {paired.fingerprint}, expected {mine}.")
-    print(f"Paired with relay {paired.relay_id} at {url} (version {paired.version or '?'}).")
-    print(f"This console's key: {mine} (the relay lists it as {name!r}).")
-    if previous is not None and previous.url != url:
-        print(f"This replaces the pairing with {previous.url}.")
+    print(f"Paired with relay {link.relay_id} at {link.url} (version {done.version or '?'}).")
+    print(f"This console's key: {link.fingerprint} (the relay lists it as {link.name!r}).")
+    if done.previous_url is not None:
+        print(f"This replaces the pairing with {done.previous_url}.")
     print("Next: storedesk relay publish")
     return EXIT_OK
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    from console.commands.widget import widgets_of
-    from console.publishing import build_bundle, describe_changes
-    from console.relay_client import RelayError, require_secure
+    from console.publish_flow import plan_publish, publish
 
     with open_session(args) as session:
         link, key = require_link(session)
-        try:
-            require_secure(link.url, "publish")
-        except RelayError as err:
-            raise cli_error(err) from None
-        bundle = build_bundle(session)
-        changes = run_client(
-            link.url, key, lambda client: client.publish(bundle, dry_run=args.dry_run)
-        )
-        if not args.dry_run:
-            links_of(session).touch_publish(link)
-            widgets_of(session).mark_published([w["key"] for w in bundle["widgets"]], _now())
-    names = {w["key"]: w["name"] for w in bundle["widgets"]}
+
+        def work(client: RelayClient) -> Awaitable[PublishPlan]:
+            return plan_publish(session, client) if args.dry_run else publish(session, client, link)
+
+        plan = run_client(link.url, key, work)
     if args.dry_run:
         print(f"Dry run: nothing changed on {link.url}. Publishing would do this:")
     else:
         print(f"Published to {link.url}:")
-    for line in describe_changes(changes, names):
-        print(line)
+    for line in plan.lines:
+        print(f"  {line}")
     return EXIT_OK
 
 
