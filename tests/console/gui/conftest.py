@@ -13,6 +13,9 @@ import pytest
 from PySide6.QtWidgets import QWidget
 
 from console.context import ConsoleContext
+from relay.app import create_app
+from relay.settings import Settings
+from tests.relay.live import LiveRelay, live_relay
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "artifacts" / "screenshots"
 
@@ -35,6 +38,14 @@ async def ctx(tmp_path: Path, qapp: object) -> AsyncIterator[ConsoleContext]:
         yield context
     finally:
         await context.aclose()
+
+
+@pytest.fixture
+def relay(tmp_path: Path) -> Iterator[LiveRelay]:
+    """A real relay (SQLite, migrated) on a free port, on its own loop in a thread."""
+    settings = Settings(data_dir=tmp_path / "relay", relay_key=b"r" * 32)
+    with live_relay(create_app(settings)) as live:
+        yield live
 
 
 @pytest.fixture
@@ -62,15 +73,3 @@ def pytest_asyncio_loop_factories(config: object, item: object) -> dict[str, obj
     """Async GUI tests run on qasync's loop, as the console does: awaiting lets Qt paint
     and deliver events, and ``@asyncSlot`` handlers run as they would in the app."""
     return {"qasync": _qasync_loop}
-
-
-async def wait_until(predicate: Callable[[], object], timeout: float = 5.0) -> None:
-    """Await (letting Qt and asyncio both run) until ``predicate()`` is true."""
-    import asyncio
-
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {predicate!r}")
-        await asyncio.sleep(0.02)

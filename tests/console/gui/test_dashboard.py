@@ -3,29 +3,21 @@ stores and widgets with where they are installed, today's counts, and the demo b
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QWidget
 from sqlalchemy import insert
 
 from console.commands.store import connection_for_demo
 from console.context import ConsoleContext
-from console.pairing import pair
 from console.publish_flow import publish
 from console.views.dashboard import DashboardView
 from core.workspace.models import ConversationRow, LeadRow, MessageRow
-from relay.app import create_app
-from relay.keys import SETTINGS, STORE
-from relay.services.pairing import issue_code
-from relay.settings import Settings
-from tests.relay.live import LiveRelay, live_relay
-
-Shot = Callable[[QWidget, str], Path]
+from tests.console.gui.helpers import Shot, pair_with
+from tests.relay.live import LiveRelay
 
 
 @pytest.fixture
@@ -35,13 +27,6 @@ def view(ctx: ConsoleContext) -> Iterator[DashboardView]:
     screen.show()
     yield screen
     screen.close()
-
-
-@pytest.fixture
-def relay(tmp_path: Path) -> Iterator[LiveRelay]:
-    settings = Settings(data_dir=tmp_path / "relay", relay_key=b"d" * 32)
-    with live_relay(create_app(settings)) as live:
-        yield live
 
 
 class Browser(QObject):
@@ -67,12 +52,6 @@ def browser() -> Iterator[Browser]:
 def add_store(ctx: ConsoleContext) -> None:
     settings, secrets = connection_for_demo()
     ctx.session.stores.add("demo", "sql", settings, secrets)
-
-
-async def pair_with(ctx: ConsoleContext, relay: LiveRelay) -> None:
-    app = relay.app
-    code = relay.run(lambda: issue_code(app[STORE], app[SETTINGS].relay_key, app[SETTINGS].now()))
-    await pair(ctx.links, ctx.http, relay.base_url, code, name="Test console")
 
 
 def emitted(signal: object) -> list[object]:

@@ -3,22 +3,20 @@ tester on the real engine, usage counts once the relay reported them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
 
 from console.context import ConsoleContext
 from console.models.knowledge import USAGE_COLUMNS, KnowledgeModel
 from console.views.knowledge import NO_USAGE, KnowledgeView
 from core.workspace.inbox import InboxRepository
 from core.workspace.knowledge import KnowledgeItem
-from tests.console.gui.conftest import wait_until
+from tests.console.gui.helpers import Shot, wait_until
 
-Shot = Callable[[QWidget, str], Path]
 ANSWERS = [
     ("What is your return policy?", "Return unused items within 30 days.", "returns, refund"),
     ("How long does shipping take?", "2 to 4 working days in the EU.", "shipping, delivery"),

@@ -11,13 +11,13 @@ Skipped, saying why, where Chromium or Playwright is missing."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 import console.app
 from console.app import start, window_settings
@@ -29,14 +29,14 @@ from console.views.store_forms import WooCommerceForm
 from console.views.stores import StoresView
 from console.views.widgets import WidgetsView
 from console.window import MainWindow
-from tests.console.gui.conftest import ARTIFACTS, wait_until
+from tests.console.gui.conftest import ARTIFACTS
+from tests.console.gui.helpers import Shot, wait_until
 from tests.emulators.woocommerce import DEFAULT_KEY
 from tests.widget.shop import CHROMIUM, CHROMIUM_ARGS, why_no_browser
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Locator, Page, ViewportSize
 
-Shot = Callable[[QWidget, str], Path]
 WAIT_MS = 20_000  # a reply or a page, on a busy shared machine
 KNOWLEDGE_QUESTION = "How much does shipping cost?"  # core/demo/knowledge.csv
 KNOWLEDGE_ANSWER = "Standard shipping is €4.90"

@@ -3,22 +3,14 @@ a wrong code explained, relay health, the workspace folder and where the master 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
-from PySide6.QtWidgets import QWidget
 
 from console.context import ConsoleContext
 from console.views.settings import SettingsView, key_source_text
-from relay.app import create_app
-from relay.keys import SETTINGS, STORE
-from relay.services.pairing import issue_code
-from relay.settings import Settings
-from tests.console.gui.conftest import wait_until
-from tests.relay.live import LiveRelay, live_relay
-
-Shot = Callable[[QWidget, str], Path]
+from tests.console.gui.helpers import Shot, pairing_code, wait_until
+from tests.relay.live import LiveRelay
 
 
 @pytest.fixture
@@ -30,18 +22,6 @@ def view(ctx: ConsoleContext) -> Iterator[SettingsView]:
     screen.close()
 
 
-@pytest.fixture
-def relay(tmp_path: Path) -> Iterator[LiveRelay]:
-    settings = Settings(data_dir=tmp_path / "relay", relay_key=b"s" * 32)
-    with live_relay(create_app(settings)) as live:
-        yield live
-
-
-def code_of(relay: LiveRelay) -> str:
-    app = relay.app
-    return relay.run(lambda: issue_code(app[STORE], app[SETTINGS].relay_key, app[SETTINGS].now()))
-
-
 async def test_pairing_shows_this_consoles_key_and_the_relay_is_healthy(
     view: SettingsView, ctx: ConsoleContext, relay: LiveRelay, screenshot: Shot
 ) -> None:
@@ -50,7 +30,7 @@ async def test_pairing_shows_this_consoles_key_and_the_relay_is_healthy(
     assert not view.publish_button.isEnabled()
 
     view.url_edit.setText(relay.base_url)
-    view.code_edit.setText(code_of(relay))
+    view.code_edit.setText(pairing_code(relay))
     view.pair_button.click()
     await wait_until(lambda: view.pair_result.text().startswith("Paired with relay"))
 
@@ -95,7 +75,7 @@ async def test_publish_asks_the_window(
     asked: list[bool] = []
     ctx.publish_requested.connect(lambda: asked.append(True))
     view.url_edit.setText(relay.base_url)
-    view.code_edit.setText(code_of(relay))
+    view.code_edit.setText(pairing_code(relay))
     view.pair_button.click()
     await wait_until(view.publish_button.isEnabled)
     view.publish_button.click()

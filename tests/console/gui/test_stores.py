@@ -3,12 +3,11 @@ sync, disconnect a store, and browse what was synced."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
 from connectors.rest.mapping import load_mapping
@@ -18,11 +17,9 @@ from console.views.store_forms import RestForm, SqlForm, WooCommerceForm
 from console.views.stores import StoresView
 from core.workspace.models import StoreRow
 from tests.console.conftest import Served
-from tests.console.gui.conftest import wait_until
+from tests.console.gui.helpers import Shot, wait_until
 from tests.emulators import woocommerce
 from tests.emulators.woocommerce import DEFAULT_KEY
-
-Shot = Callable[[QWidget, str], Path]
 
 
 @pytest.fixture

@@ -3,28 +3,18 @@ snippet, preview, and an edit published to a real relay."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
-from pathlib import Path
+from collections.abc import Iterator
 
 import httpx
 import pytest
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QWidget
 
+from console import publish_flow
 from console.context import ConsoleContext
-from console.publishing import build_bundle
-from console.relay_client import RelayClient
 from console.views.widgets import WidgetsView
-from core.signing import fingerprint, new_private_key, public_key_of
-from relay.app import create_app
-from relay.keys import SETTINGS, STORE
-from relay.services.pairing import issue_code
-from relay.settings import Settings
-from tests.relay.live import LiveRelay, live_relay
-
-Shot = Callable[[QWidget, str], Path]
+from tests.console.gui.helpers import Shot, pair_with
+from tests.relay.live import LiveRelay
 
 
 @pytest.fixture
@@ -34,13 +24,6 @@ def view(ctx: ConsoleContext) -> Iterator[WidgetsView]:
     screen.show()
     yield screen
     screen.close()
-
-
-@pytest.fixture
-def relay(tmp_path: Path) -> Iterator[LiveRelay]:
-    settings = Settings(data_dir=tmp_path / "relay", relay_key=b"w" * 32)
-    with live_relay(create_app(settings)) as live:
-        yield live
 
 
 def create(view: WidgetsView, name: str = "Shop chat", **fields: str) -> None:
@@ -53,26 +36,15 @@ def create(view: WidgetsView, name: str = "Shop chat", **fields: str) -> None:
 
 
 async def pair(ctx: ConsoleContext, relay: LiveRelay) -> None:
-    app = relay.app
-    code = relay.run(lambda: issue_code(app[STORE], app[SETTINGS].relay_key, app[SETTINGS].now()))
-    key = new_private_key()
-    client = RelayClient(relay.base_url, key, ctx.http, lambda: datetime.now(UTC))
-    paired = await client.pair(code, "Test console")
-    mine = fingerprint(public_key_of(key))
-    ctx.links.save(
-        url=relay.base_url, name="Test console", relay_id=paired.relay_id, fingerprint=mine,
-        private_key=key,
-    )  # fmt: skip
+    await pair_with(ctx, relay)
     ctx.relay_changed.emit()
 
 
 async def publish(ctx: ConsoleContext) -> None:
     """What the window's publish flow does once the merchant confirms."""
-    bundle = build_bundle(ctx.session)
-    client = ctx.relay_client()
-    assert client is not None
-    await client.publish(bundle, dry_run=False)
-    ctx.widgets.mark_published([w["key"] for w in bundle["widgets"]], datetime.now(UTC))
+    client, link = ctx.relay_client(), ctx.relay_link()
+    assert client is not None and link is not None
+    await publish_flow.publish(ctx.session, client, link)
     ctx.widgets_changed.emit()
 
 

@@ -3,28 +3,21 @@ sentences, the About box, and the publish flow (summary, confirmation) against a
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator
 
 import pytest
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from console.app import run_demo, window_settings
 from console.commands.store import connection_for_demo
 from console.context import ConsoleContext
 from console.local_relay import LocalRelay, free_port
-from console.pairing import pair
 from console.window import MainWindow
 from core import __version__
-from relay.app import create_app
-from relay.keys import SETTINGS, STORE
-from relay.services.pairing import issue_code
-from relay.settings import Settings
-from tests.console.gui.conftest import wait_until
-from tests.relay.live import LiveRelay, live_relay
-
-Shot = Callable[[QWidget, str], Path]
+from relay.keys import STORE
+from tests.console.gui.helpers import Shot, pair_with, wait_until
+from tests.relay.live import LiveRelay
 
 
 @pytest.fixture
@@ -33,19 +26,6 @@ async def window(ctx: ConsoleContext, qtbot: object) -> AsyncIterator[MainWindow
     win.show()
     yield win
     win.close()
-
-
-@pytest.fixture
-def relay(tmp_path: Path) -> Iterator[LiveRelay]:
-    settings = Settings(data_dir=tmp_path / "relay", relay_key=b"w" * 32)
-    with live_relay(create_app(settings)) as live:
-        yield live
-
-
-async def pair_with(ctx: ConsoleContext, relay: LiveRelay) -> None:
-    app = relay.app
-    code = relay.run(lambda: issue_code(app[STORE], app[SETTINGS].relay_key, app[SETTINGS].now()))
-    await pair(ctx.links, ctx.http, relay.base_url, code, name="Test console")
 
 
 def question_box() -> QMessageBox | None:

@@ -1,0 +1,39 @@
+"""Helpers for the console's GUI tests: waiting on the qasync loop, and pairing a test's
+workspace with a live relay."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import QWidget
+
+from console.context import ConsoleContext
+from console.pairing import pair
+from relay.keys import SETTINGS, STORE
+from relay.services.pairing import issue_code
+from tests.relay.live import LiveRelay
+
+Shot = Callable[[QWidget, str], Path]
+
+
+async def wait_until(predicate: Callable[[], object], timeout: float = 5.0) -> None:
+    """Await (letting Qt and asyncio both run) until ``predicate()`` is true."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {predicate!r}")
+        await asyncio.sleep(0.02)
+
+
+def pairing_code(relay: LiveRelay) -> str:
+    """A one-time code from the live relay, as `storedesk-relay pairing-code` prints."""
+    app = relay.app
+    return relay.run(lambda: issue_code(app[STORE], app[SETTINGS].relay_key, app[SETTINGS].now()))
+
+
+async def pair_with(ctx: ConsoleContext, relay: LiveRelay) -> None:
+    """Pair the test's workspace with ``relay``, as the Settings screen does."""
+    await pair(ctx.links, ctx.http, relay.base_url, pairing_code(relay), name="Test console")
