@@ -15,9 +15,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
-from console.models.rows import ROW_ROLE
+from console.models.rows import ROW_ROLE, ColumnTable, alignment
 
 R = TypeVar("R")
 R_co = TypeVar("R_co", covariant=True)
@@ -51,7 +51,7 @@ class PagedColumn(Generic[R]):
     align_right: bool = False
 
 
-class PagedModel(QAbstractTableModel, Generic[R]):
+class PagedModel(ColumnTable, Generic[R]):
     def __init__(
         self,
         columns: Sequence[PagedColumn[R]],
@@ -143,33 +143,18 @@ class PagedModel(QAbstractTableModel, Generic[R]):
         self.endResetModel()
 
     # --- QAbstractTableModel ---------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self._count
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._columns)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._columns[section].header
-        return None
+    def row_total(self) -> int:
+        return self._count
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         column = self._columns[index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _alignment(column.align_right)
+            return alignment(column.align_right)
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, ROW_ROLE):
             return None
         record = self.record(index.row())
         if record is None:
             return None
         return record if role == ROW_ROLE else column.text(record)
-
-
-def _alignment(right: bool) -> int:
-    horizontal = Qt.AlignmentFlag.AlignRight if right else Qt.AlignmentFlag.AlignLeft
-    return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
