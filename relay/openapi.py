@@ -98,20 +98,22 @@ def _public_paths() -> dict[str, Any]:
     after = {"name": "after", "in": "query", "required": False, "schema": ID}
     return {
         "/v1/widgets/{key}/config": {
-            "get": _op(
-                "The widget's public settings.",
-                200,
-                ref("WidgetConfig"),
-                (403, 404, 429, 503),
-                params=[
-                    KEY,
-                    {
-                        "name": "language",
-                        "in": "query",
-                        "required": False,
-                        "schema": {"type": "string"},
-                    },
-                ],
+            "get": _not_modified(
+                _op(
+                    "The widget's public settings (``no-cache`` with an ETag: 304 when unchanged).",
+                    200,
+                    ref("WidgetConfig"),
+                    (403, 404, 429, 503),
+                    params=[
+                        KEY,
+                        {
+                            "name": "language",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "string"},
+                        },
+                    ],
+                )
             )
         },
         "/v1/widgets/{key}/conversations": {
@@ -296,13 +298,18 @@ def _ops_paths() -> dict[str, Any]:
     }
 
 
+def _not_modified(operation: dict[str, Any]) -> dict[str, Any]:
+    """The operation answers 304 to an ``If-None-Match`` naming its current ETag."""
+    operation["responses"]["304"] = {"description": "Not modified (``If-None-Match``)."}
+    return operation
+
+
 def _file_op(summary: str, types: tuple[str, ...], params: list[dict[str, Any]]) -> dict[str, Any]:
     """A static file: 200 (gzip or br by ``Accept-Encoding``), 304 for a matching ETag."""
     operation = _op(summary, 200, None, (404, 503), params=params, tags=("widget",))
     text = {"type": "string"}
     operation["responses"]["200"]["content"] = {kind: {"schema": text} for kind in types}
-    operation["responses"]["304"] = {"description": "Not modified (``If-None-Match``)."}
-    return operation
+    return _not_modified(operation)
 
 
 def _widget_paths() -> dict[str, Any]:

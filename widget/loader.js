@@ -66,7 +66,7 @@
   }
 
   function get(n) {
-    fetch(R + '/v1/widgets/' + K + '/config?language=' + navigator.language, {cache: 'no-cache'})
+    fetch(R + '/v1/widgets/' + K + '/config?language=' + navigator.language)
       .then(r => { if (!r.ok) throw 0; return r.json(); })
       .then(c => d.body ? show(c) : d.addEventListener('DOMContentLoaded', () => show(c)),
         () => n < 7 && setTimeout(get, 2000 << n, n + 1));

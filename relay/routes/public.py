@@ -6,6 +6,7 @@ Handlers only read the request and call ``ConversationService``; every refusal i
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from relay.assets import etag_matches
 from relay.keys import (
     BROKER,
     CONVERSATIONS,
@@ -69,9 +71,15 @@ def _language(request: web.Request) -> str | None:
 
 
 async def config(request: web.Request) -> web.Response:
+    """Revalidated on every page load (``no-cache``), so a publish shows at the next reload;
+    an unchanged config costs a 304."""
     service = request.app[CONVERSATIONS]
     body = service.config_body(request.match_info["key"], _language(request))
-    return web.Response(body=body, content_type=JSON, headers={"Cache-Control": "max-age=60"})
+    etag = f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
+    headers = {"Cache-Control": "no-cache", "ETag": etag}
+    if etag_matches(request.headers.get("If-None-Match", ""), etag):
+        return web.Response(status=304, headers=headers)
+    return web.Response(body=body, content_type=JSON, headers=headers)
 
 
 async def start(request: web.Request) -> web.Response:

@@ -48,6 +48,18 @@ async def test_config_is_public_and_holds_no_secrets(client: TestClient) -> None
     assert (await missing.json())["error"]["code"] == "not_found"
 
 
+async def test_config_is_revalidated_and_an_unchanged_one_is_a_304(client: TestClient) -> None:
+    url = f"/v1/widgets/{WIDGET_KEY}/config"
+    first = await client.get(url, headers={"Origin": ORIGIN})
+    assert first.headers["Cache-Control"] == "no-cache"  # a publish shows at the next load
+    etag = first.headers["ETag"]
+    again = await client.get(url, headers={"Origin": ORIGIN, "If-None-Match": etag})
+    assert again.status == 304 and await again.read() == b""
+    assert again.headers["ETag"] == etag
+    stale = await client.get(url, headers={"If-None-Match": '"an-older-config"'})
+    assert stale.status == 200 and (await stale.json())["key"] == WIDGET_KEY
+
+
 async def test_a_faq_is_answered_with_confidence(client: TestClient) -> None:
     chat = await start_chat(client)
     assert chat.greeting and chat.greeting[0]["role"] == "bot"
