@@ -31,11 +31,18 @@ SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def _skip_without_a_browser() -> None:
     reason = why_no_browser()
     if reason:
         pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """One Chromium per test module. Playwright's sync API runs an event loop on this thread
+    while it is open, so it is closed with each module: later async tests (the console's) can
+    run their own loop whatever the order."""
+    _skip_without_a_browser()
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=15_000)
@@ -50,7 +57,8 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="session")
-def shop(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoShop]:
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoShop]:
+    _skip_without_a_browser()  # no relay and shop set up for tests that cannot run
     demo = open_demo_shop(tmp_path_factory.mktemp("shop"))
     try:
         yield demo
