@@ -208,6 +208,11 @@ class WidgetEditor(QWidget):
         self.heading.setText(entry.name if entry else "New widget")
         self.preview_button.setEnabled(entry is not None)
         self.status.setText(_state(entry))
+        self._loaded = self.values()
+
+    def has_unsaved_changes(self) -> bool:
+        """Whether the form differs from what was last loaded or saved."""
+        return self.values() != self._loaded
 
     def refresh_install(self) -> None:
         link = self.ctx.relay_link()

@@ -53,6 +53,7 @@ class WidgetsView(View):
     def __init__(self, ctx: ConsoleContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.confirm: Callable[[str], bool] = lambda question: ask(self, question)
+        self._moving = False  # the selection is being moved back, not by the merchant
         self.model: RowsModel[WidgetEntry] = RowsModel(COLUMNS, self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -69,7 +70,7 @@ class WidgetsView(View):
         self.knowledge_button = QPushButton("Knowledge base")
         self.publish_button = QPushButton("Publish…")
         self._layout()
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.new_button.clicked.connect(self.new_widget)
         self.remove_button.clicked.connect(self.remove_current)
         self.knowledge_button.clicked.connect(self._open_knowledge)
@@ -129,6 +130,8 @@ class WidgetsView(View):
         return entry if isinstance(entry, WidgetEntry) else None
 
     def new_widget(self) -> None:
+        if not self._unsaved_settled():
+            return
         self.table.selectionModel().clearCurrentIndex()
         self.table.clearSelection()
         self.editor.load(None)
@@ -150,10 +153,50 @@ class WidgetsView(View):
         self.ctx.status.emit(f"Removed {entry.name}; Publish… to take it off the relay too.")
         self.ctx.widgets_changed.emit()
 
+    def _row_changed(self, *_: object) -> None:
+        if not self._moving:
+            self._show_current()
+
     def _show_current(self) -> None:
-        entry = self.current()
-        if entry is not None and (self.editor.entry is None or entry != self.editor.entry):
-            self.editor.load(entry)
+        entry, shown = self.current(), self.editor.entry
+        if entry is None or entry == shown:
+            return
+        if self.editor.has_unsaved_changes():
+            if shown is not None and entry.key == shown.key:
+                return  # the same widget, refreshed underneath: keep what is being typed
+            if not self._unsaved_settled():
+                self._select_key(shown.key if shown else None)
+                return
+            entry = self.ctx.widgets.get(entry.key) or entry  # a save reloaded the list
+            self._select_key(entry.key)
+        self.editor.load(entry)
+
+    def _unsaved_settled(self) -> bool:
+        """Ask about the editor's unsaved changes: True once they are saved or discarded;
+        False when saving failed (the editor shows why, and keeps them)."""
+        if not self.editor.has_unsaved_changes():
+            return True
+        shown = self.editor.entry
+        name = repr(shown.name) if shown else "the new widget"
+        question = f"Save your changes to {name} first? (No discards them.)"
+        return not self.confirm(question) or self.editor.save() is not None
+
+    def _select_key(self, key: str | None) -> None:
+        """Move the list's selection without loading the editor."""
+        rows = self.model.rows()
+        row = next((n for n, e in enumerate(rows) if e.key == key), None)
+        selection = self.table.selectionModel()
+        self._moving = True
+        try:
+            if row is None:
+                selection.clearCurrentIndex()
+                self.table.clearSelection()
+            else:
+                index = self.proxy.mapFromSource(self.model.index(row, 0))
+                flags = QItemSelectionModel.SelectionFlag
+                selection.setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
+        finally:
+            self._moving = False
 
     def _open_knowledge(self) -> None:
         self.ctx.navigate.emit("Knowledge base")

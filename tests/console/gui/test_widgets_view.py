@@ -232,3 +232,43 @@ async def test_preview_opens_the_demo_page_when_the_relay_serves_it(
             ctx.http = real
     assert [u.toString() for u in opened] == [f"{relay.base_url}/demo/{key}"]
     assert said.startswith("Opened")
+
+
+def edit_title_then_open(view: WidgetsView, title: str, other: str) -> None:
+    view.editor.title.setText(title)
+    row = next(n for n, e in enumerate(view.model.rows()) if e.name == other)
+    view.table.selectRow(view.proxy.mapFromSource(view.model.index(row, 0)).row())
+
+
+async def test_unsaved_edits_are_never_dropped_silently(view: WidgetsView) -> None:
+    create(view, "First")
+    create(view, "Second")
+    view.reload(select=view.ctx.widgets.get("First").key)  # type: ignore[union-attr]
+    asked: list[str] = []
+
+    view.confirm = lambda question: asked.append(question) is not None  # "No": discard
+    edit_title_then_open(view, "Discarded title", "Second")
+    assert "'First'" in asked[-1] and view.editor.entry.name == "Second"  # type: ignore[union-attr]
+    assert view.ctx.widgets.get("First").config.title == "Questions? Ask us"  # type: ignore[union-attr]
+
+    view.confirm = lambda question: True  # "Yes": save, then open the other widget
+    edit_title_then_open(view, "Saved title", "First")
+    assert view.editor.entry.name == "First"  # type: ignore[union-attr]
+    assert view.ctx.widgets.get("Second").config.title == "Saved title"  # type: ignore[union-attr]
+
+    view.editor.color.set_value("not a colour")  # saving fails: stay, keep the edit, say why
+    edit_title_then_open(view, "Kept title", "Second")
+    assert view.editor.entry.name == "First" and view.editor.title.text() == "Kept title"  # type: ignore[union-attr]
+    assert view.editor.error_text("color")
+    assert view.current().name == "First"  # type: ignore[union-attr]
+
+    view.confirm = lambda question: False
+    view.new_widget()
+    assert view.editor.entry is None and view.editor.title.text() != "Kept title"
+
+
+async def test_a_refresh_underneath_keeps_what_is_being_typed(view: WidgetsView) -> None:
+    create(view)
+    view.editor.title.setText("Half typed")
+    view.ctx.widgets_changed.emit()  # e.g. answers added in Knowledge base
+    assert view.editor.title.text() == "Half typed"
