@@ -46,6 +46,7 @@ class KnowledgeView(View):
     def __init__(self, ctx: ConsoleContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.confirm: Callable[[str], bool] = lambda question: ask(self, question)
+        self._moving = False  # the picker or selection is moved by the screen, not a click
         self.choose_import: Callable[[], str] = self._import_dialog
         self.choose_export: Callable[[], str] = self._export_dialog
         self.now: Callable[[], datetime] = lambda: datetime.now(UTC)
@@ -90,17 +91,17 @@ class KnowledgeView(View):
         layout.addWidget(self.message)
 
     def _connect(self) -> None:
-        self.picker.currentIndexChanged.connect(lambda _: self.reload_entries())
+        self.picker.currentIndexChanged.connect(self._picker_changed)
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.form.new_button.clicked.connect(self.new_entry)
-        self.form.save_button.clicked.connect(lambda: self.save_entry())
+        self.form.save_button.clicked.connect(self._save_clicked)
         save = QShortcut(QKeySequence.StandardKey.Save, self.form)
         save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        save.activated.connect(lambda: self.save_entry())
-        self.form.delete_button.clicked.connect(lambda: self.delete_entry())
-        self.import_button.clicked.connect(lambda: self.import_file())
-        self.export_button.clicked.connect(lambda: self.export_file())
+        save.activated.connect(self._save_clicked)
+        self.form.delete_button.clicked.connect(self._delete_clicked)
+        self.import_button.clicked.connect(self._import_clicked)
+        self.export_button.clicked.connect(self._export_clicked)
         self.tester.ask_button.clicked.connect(self._ask_clicked)
         self.tester.question.returnPressed.connect(self._ask_clicked)
         self.ctx.widgets_changed.connect(self.reload_widgets)
@@ -108,6 +109,18 @@ class KnowledgeView(View):
 
     async def refresh(self) -> None:
         self.reload_widgets()
+
+    def _save_clicked(self) -> None:
+        self.save_entry()
+
+    def _delete_clicked(self) -> None:
+        self.delete_entry()
+
+    def _import_clicked(self) -> None:
+        self.import_file()
+
+    def _export_clicked(self) -> None:
+        self.export_file()
 
     # the widget picker and the table
 
@@ -166,10 +179,74 @@ class KnowledgeView(View):
         self.table.selectionModel().setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
         self._show_current()
 
+    def _row_changed(self, *_: object) -> None:
+        if not self._moving:
+            self._show_current()
+
+    def _picker_changed(self, _index: int) -> None:
+        if self._moving:
+            return
+        if not self._unsaved_settled():
+            self._move(lambda: self._pick(self.form.widget_id))
+            return
+        self.reload_entries()
+        if self.current() is None:  # nothing of the other widget's is on show
+            widget = self.widget()
+            self.form.show_item(None, widget.id if widget else None)
+
     def _show_current(self) -> None:
-        item = self.current()
-        if item is not None:
-            self.form.show_item(item)
+        item, shown = self.current(), self.form.item
+        if item is None or item == shown:
+            return
+        if self.form.has_unsaved_changes():
+            if shown is not None and item.id == shown.id:
+                return  # the same answer, refreshed underneath: keep what is being typed
+            if not self._unsaved_settled():
+                self._move(lambda: self._select_id(shown.id if shown else None))
+                return
+            item = self.current() or item
+        widget = self.widget()
+        self.form.show_item(item, widget.id if widget else None)
+
+    def _unsaved_settled(self) -> bool:
+        """Ask about the form's unsaved changes: True once they are saved or discarded;
+        False when saving failed (the form shows why, and keeps them)."""
+        if not self.form.has_unsaved_changes():
+            return True
+        shown = self.form.item
+        what = f"the answer to {shown.question!r}" if shown else "the new answer"
+        if not self.confirm(f"Save your changes to {what} first? (No discards them.)"):
+            return True
+        target = self.current()
+        if self.save_entry() is None:
+            return False
+        if target is not None:  # saving reloaded the table: go where the merchant clicked
+            self._move(lambda: self._select_id(target.id))
+        return True
+
+    def _move(self, change: Callable[[], None]) -> None:
+        """Move the picker or the selection back or on, without the moves loading the form."""
+        self._moving = True
+        try:
+            change()
+        finally:
+            self._moving = False
+
+    def _pick(self, widget_id: int | None) -> None:
+        for n in range(self.picker.count()):
+            if self.picker.itemData(n).id == widget_id:
+                self.picker.setCurrentIndex(n)
+
+    def _select_id(self, entry_id: str | None) -> None:
+        row = self.model.row_of(entry_id) if entry_id else -1
+        selection = self.table.selectionModel()
+        if row < 0:
+            selection.clearCurrentIndex()
+            self.table.clearSelection()
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        flags = QItemSelectionModel.SelectionFlag
+        selection.setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
 
     def _knowledge_changed(self, widget_id: int) -> None:
         widget = self.widget()
@@ -179,14 +256,16 @@ class KnowledgeView(View):
     # editing
 
     def new_entry(self) -> None:
-        self.table.selectionModel().clearCurrentIndex()
-        self.table.clearSelection()
-        self.form.show_item(None)
+        if not self._unsaved_settled():
+            return
+        self._move(lambda: self._select_id(None))
+        widget = self.widget()
+        self.form.show_item(None, widget.id if widget else None)
 
     def save_entry(self) -> KnowledgeItem | None:
         """Save the form (a new entry, or the selected one); None and the reason shown when
         it cannot be saved."""
-        widget, current = self.widget(), self.current()
+        widget, current = self._form_widget(), self.form.item
         if widget is None:
             return None
         words = parse_keywords(self.form.keywords.text())
@@ -208,8 +287,17 @@ class KnowledgeView(View):
         except KnowledgeError as err:
             self.form.show_error(str(err))
             return None
+        self.form.show_item(item, widget.id)
         self._changed(widget, item.id, f"{note} Publish… to make it live.")
         return item
+
+    def _form_widget(self) -> WidgetEntry | None:
+        """The widget of the answer in the form (the picker may have moved on)."""
+        wanted = self.form.widget_id
+        shown = self.widget()
+        if wanted is None or (shown is not None and shown.id == wanted):
+            return shown
+        return next((w for w in self.ctx.widgets.list() if w.id == wanted), None)
 
     def delete_entry(self) -> bool:
         widget, item = self.widget(), self.current()

@@ -61,7 +61,9 @@ class EntryForm(QGroupBox):
         form.addRow(buttons)
         self.show_item(None)
 
-    def show_item(self, item: KnowledgeItem | None) -> None:
+    def show_item(self, item: KnowledgeItem | None, widget_id: int | None = None) -> None:
+        """Show ``item`` (None: a new answer) of the widget ``widget_id``."""
+        self.item, self.widget_id = item, widget_id
         self.setTitle("Edit answer" if item else "New answer")
         self.question.setText(item.question if item else "")
         self.answer.setPlainText(item.answer if item else "")
@@ -69,6 +71,19 @@ class EntryForm(QGroupBox):
         self.enabled.setChecked(item.enabled if item else True)
         self.delete_button.setEnabled(item is not None)
         self.show_error("")
+        self._shown = self.values()
+
+    def values(self) -> tuple[str, str, str, bool]:
+        return (
+            self.question.text(),
+            self.answer.toPlainText(),
+            self.keywords.text(),
+            self.enabled.isChecked(),
+        )
+
+    def has_unsaved_changes(self) -> bool:
+        """Whether the form differs from the answer it shows (or an empty new one)."""
+        return self.values() != self._shown
 
     def show_error(self, text: str) -> None:
         self.error.setText(text)

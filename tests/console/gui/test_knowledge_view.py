@@ -253,3 +253,48 @@ def test_the_knowledge_model_without_a_window() -> None:
     model.set_rows([quiet, used])
     assert model.usage_known() and model.row_of("k2") == 1 and model.row_of("k9") == -1
     assert [model.index(1, c).data() for c in USAGE_COLUMNS] == ["5", "3", "0"]
+
+
+def row_of(view: KnowledgeView, question: str) -> int:
+    row = next(n for n, item in enumerate(view.model.rows()) if item.question == question)
+    return view.proxy.mapFromSource(view.model.index(row, 0)).row()
+
+
+async def test_unsaved_edits_are_never_dropped_silently(view: KnowledgeView) -> None:
+    for question, answer, keywords in ANSWERS[:2]:
+        add(view, question, answer, keywords)
+    first, second = ANSWERS[0][0], ANSWERS[1][0]
+    view.table.selectRow(row_of(view, first))
+    asked: list[str] = []
+
+    view.form.answer.setPlainText("Discarded")
+    view.confirm = lambda question: asked.append(question) is not None  # "No": discard
+    view.table.selectRow(row_of(view, second))
+    assert first in asked[-1] and view.form.question.text() == second
+    assert stored(view)[0][1] == ANSWERS[0][1]
+
+    view.form.answer.setPlainText("Saved on the way")  # "Yes": saved, then the click is done
+    view.confirm = lambda question: True
+    view.table.selectRow(row_of(view, first))
+    assert view.form.question.text() == first
+    assert [s[1] for s in stored(view)] == [ANSWERS[0][1], "Saved on the way"]
+
+    view.form.question.setText("")  # cannot be saved: stay, keep the edit, say why
+    view.table.selectRow(row_of(view, second))
+    assert view.form.item is not None and view.form.item.question == first
+    assert view.form.question.text() == "" and view.form.error.text()
+
+    view.confirm = lambda question: False  # another widget: discard, then its (empty) list
+    view.select_widget("Outlet chat")
+    assert view.model.rowCount() == 0 and view.form.item is None
+    assert view.form.question.text() == "" and not view.form.has_unsaved_changes()
+
+
+async def test_a_refresh_underneath_keeps_the_answer_being_typed(view: KnowledgeView) -> None:
+    add(view, *ANSWERS[0])
+    view.table.selectRow(0)
+    view.form.answer.setPlainText("Half typed")
+    widget = view.widget()
+    assert widget is not None
+    view.ctx.knowledge_changed.emit(widget.id)  # e.g. usage counts after a pull
+    assert view.form.answer.toPlainText() == "Half typed"
