@@ -12,6 +12,7 @@ from typing import Any, Literal
 from sqlalchemy import func, select
 
 from console.session import CliSession
+from core.bot.intents import ORDER_QUESTIONS
 from core.workspace.models import ConversationRow, LeadRow, MessageRow
 from core.workspace.relay_link import RelayLinkEntry, RelayLinkRepository
 from core.workspace.stores import StoreEntry
@@ -49,21 +50,20 @@ def midnight(now: datetime) -> datetime:
     return moment.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def _is_order_card(card: Any) -> bool:
-    return isinstance(card, Mapping) and card.get("type") == "order"
-
-
 def today_in_workspace(session: CliSession, now: datetime) -> Today:
     """Counts since midnight UTC from what `pull` brought into the workspace."""
     start = midnight(now)
     with session.workspace.session() as db:
         started = db.scalar(select(func.count()).where(ConversationRow.started_at >= start))
         leads = db.scalar(select(func.count()).where(LeadRow.created_at >= start))
-        cards = db.scalars(
-            select(MessageRow.cards).where(MessageRow.created_at >= start, MessageRow.role == "bot")
-        ).all()
-    lookups = sum(1 for message in cards if any(_is_order_card(c) for c in message or ()))
-    return Today(int(started or 0), int(leads or 0), lookups, "workspace")
+        lookups = db.scalar(
+            select(func.count()).where(
+                MessageRow.created_at >= start,
+                MessageRow.role == "shopper",
+                MessageRow.intent.in_(sorted(ORDER_QUESTIONS)),
+            )
+        )
+    return Today(int(started or 0), int(leads or 0), int(lookups or 0), "workspace")
 
 
 def today_on_relay(status: Mapping[str, Any]) -> Today | None:

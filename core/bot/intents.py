@@ -27,6 +27,9 @@ Intent = Literal[
 LOOKUP_INTENTS: frozenset[str] = frozenset(
     {"order_status", "my_orders", "provide_email", "provide_postcode"}
 )
+#: A shopper's message that asks for an order lookup (the follow-up giving an email or a
+#: postcode is part of the same lookup): what "order lookups today" counts.
+ORDER_QUESTIONS: frozenset[str] = frozenset({"order_status", "my_orders"})
 
 
 def _any(*patterns: str) -> re.Pattern[str]:

@@ -10,6 +10,7 @@ from sqlalchemy import JSON, String, bindparam, func, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.bot.intents import ORDER_QUESTIONS
 from relay.storage.errors import StorageError
 from relay.storage.events import INSERT_EVENTS, SQLITE_INSERT_EVENTS, event_ops
 from relay.storage.models import conversations, knowledge_entries, leads, messages
@@ -357,11 +358,13 @@ async def count_open(connection: AsyncConnection) -> int:
 async def count_today(connection: AsyncConnection, now: datetime) -> dict[str, int]:
     start = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     counts = {"conversations": 0, "messages": 0, "leads": 0, "lookups": 0}
-    for name, table, column in (
+    asked = messages.c.role == "shopper", messages.c.intent.in_(sorted(ORDER_QUESTIONS))
+    for name, table, column, *more in (
         ("conversations", conversations, conversations.c.started_at),
         ("messages", messages, messages.c.created_at),
         ("leads", leads, leads.c.created_at),
+        ("lookups", messages, messages.c.created_at, *asked),
     ):
-        query = select(func.count()).select_from(table).where(column >= start)
+        query = select(func.count()).select_from(table).where(column >= start, *more)
         counts[name] = int((await connection.execute(query)).scalar_one())
     return counts

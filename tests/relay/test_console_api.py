@@ -216,3 +216,17 @@ async def test_only_a_paired_console_may_send_a_large_publish(app_client: TestCl
     too_big = {"widgets": [], "padding": "x" * (8 * 1024 * 1024)}
     status, body = await console.call("PUT", "/v1/console/publish", too_big)
     assert status == 413 and body["error"]["code"] == "too_large"
+
+
+async def test_status_counts_todays_order_lookups(app_client: TestClient) -> None:
+    from tests.relay.public_helpers import order_cards, publish_demo, start_chat
+
+    await publish_demo(app_client)
+    console = await paired_console(app_client)
+    chat = await start_chat(app_client)
+    await chat.bot_says("What is your return policy?")
+    await chat.bot_says("where is my order 1001")
+    assert order_cards(await chat.bot_says("alice@example.com"))  # one lookup, two messages
+    status, body = await console.call("GET", "/v1/console/status")
+    assert status == 200
+    assert body["today"]["lookups"] == 1 and body["today"]["conversations"] == 1

@@ -142,12 +142,19 @@ async def test_today_counts_what_was_pulled_today(view: DashboardView, ctx: Cons
         db.execute(
             insert(LeadRow).values(id="l1", kind="contact", conversation_id="c1", created_at=now)
         )
-        for mid, at, cards in (("m1", now, [card]), ("m2", now, []), ("m0", yesterday, [card])):
+        for mid, at, role, intent, cards in (
+            ("m1", now, "shopper", "order_status", []),  # an order asked about today
+            ("m2", now, "shopper", "provide_email", []),  # the same lookup's follow-up
+            ("m3", now, "bot", None, [card]),  # the answer: not counted again
+            ("m4", now, "shopper", "faq", []),
+            ("m0", yesterday, "shopper", "my_orders", []),
+        ):
             db.execute(
                 insert(MessageRow).values(
-                    id=mid, conversation_id="c1", role="bot", text="…", created_at=at, cards=cards
+                    id=mid, conversation_id="c1", role=role, text="…", created_at=at,
+                    cards=cards, intent=intent,
                 )
-            )
+            )  # fmt: skip
     await view.refresh()
     assert view.today_label.text() == (
         "Today: 2 conversation(s), 1 lead(s), 1 order lookup(s) (pulled into this workspace)."
