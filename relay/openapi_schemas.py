@@ -77,7 +77,7 @@ MESSAGE = obj(
         "text": {"type": "string"},
         "cards": {"type": "array", "items": {"oneOf": [ref("OrderCard"), ref("ProductCard")]}},
         "suggestions": {"type": "array", "items": {"type": "string"}},
-        "form": {"enum": [None, "lead", "appointment"]},
+        "form": {"enum": [None, "lead", "appointment", "rating"]},
         "confidence": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
         "created_at": TIME,
         "knowledge_entry_id": False,

@@ -74,7 +74,6 @@
   };
   var STATUSES = 'pending processing on_hold shipped partially_shipped delivered completed cancelled refunded failed'.split(' ');
   var STEP = {pending: 0, processing: 1, on_hold: 1, shipped: 2, partially_shipped: 2, delivered: 3, completed: 3};
-  var BYE = /\b(thanks|thank you|thx|ty|cheers|bye|goodbye|see you|gracias|adios|hasta luego|merci|au revoir|a bientot|danke|tschuss|auf wiedersehen)\b/;
   var ICON = {thumb: 'M7 11v10H3V11zm0 0 4-8c2 0 3 1 3 3v3h5a2 2 0 0 1 2 2l-2 8a2 2 0 0 1-2 2H7',
     send: 'M4 12 20 4l-6 16-2-7z', close: 'M6 6l12 12M18 6 6 18', plus: 'M12 5v14M5 12h14'};
 
@@ -270,7 +269,7 @@
       clearChips();
       log.insertBefore(box, typing.parentNode == log ? typing : null);
       if (m.suggestions && m.suggestions.length && role != 'shopper') log.append(chips(m.suggestions));
-      if (m.form && mode) log.append(form(m.form));
+      if (m.form && mode) m.form == 'rating' ? rating() : log.append(form(m.form));
       if (mode == 2 && !isOpen && role != 'shopper') x.n(++unread);
       scroll();
     }
@@ -429,10 +428,6 @@
     }
 
     // -- sending -----------------------------------------------------------------------------
-    function isBye(text) {
-      var folded = text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
-      return (folded.match(/\w+/g) || []).length <= 6 && BYE.test(folded);
-    }
     function setTyping(on) {
       if (on) log.append(typing); else typing.remove();
       scroll();
@@ -451,7 +446,6 @@
           setTyping(0);
           if (!chip && input.value.trim() == text) input.value = '';
           j.messages.forEach(function (m) { add(m, 1); });
-          if (isBye(text)) rating();
         }, function (e) {
           if (!e || !e.s) throw e;
           busy = 0;

@@ -149,7 +149,7 @@ def _simple(ctx: Ctx, state: BotState, intent: str) -> Outcome | None:
         hello = _hello(ctx, _first_name(state.identity_name))
         return Outcome((Reply(join(hello, ctx.say("how_help")), suggestions=ctx.chips()),), state)
     if intent == "thanks_bye":
-        return Outcome((Reply(ctx.say("thanks_bye")),), state)
+        return Outcome((Reply(ctx.say("thanks_bye"), form="rating"),), state)
     return None
 
 

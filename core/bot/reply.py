@@ -7,7 +7,9 @@ from typing import Any, Literal
 
 from core.bot.state import BotState
 
-Form = Literal["lead", "appointment"]
+#: What the widget shows under a bot message: the contact or appointment form, or (when the
+#: shopper says thanks or goodbye) the 1–5 rating of the conversation.
+Form = Literal["lead", "appointment", "rating"]
 Handoff = Literal["asked", "low_confidence", "store_unavailable"]
 
 

@@ -121,3 +121,16 @@ def test_screenshots_of_the_open_panel(page: Page, shop: DemoShop, screenshots: 
     assert box is not None
     assert box["width"] >= 370 and box["height"] >= 700, f"not full screen on a phone: {box}"
     page.screenshot(path=screenshots / "widget-mobile.png", animations="disabled")
+
+
+def test_saying_goodbye_brings_the_rating_and_a_rating_is_sent(page: Page) -> None:
+    widget = Widget(page).open()
+    widget.say(SHIPPING_QUESTION)
+    widget.reply_with("bot", SHIPPING_ANSWER)
+    expect(page.locator("[data-part=rating]")).to_have_count(0)  # not before the end
+    with page.expect_response(lambda r: r.url.endswith("/feedback")) as sent:
+        widget.say("thanks, bye")
+        rating = page.locator("[data-part=rating]")
+        expect(rating).to_be_visible()
+        rating.locator("button[data-value='5']").click()
+    assert sent.value.status == 200

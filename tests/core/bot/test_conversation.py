@@ -60,6 +60,7 @@ async def test_a_greeting_mid_conversation(chat: Chat, text: str, reply: str) ->
 async def test_thanks_and_goodbye(chat: Chat, text: str) -> None:
     turn = await chat.say(text)
     assert turn.intent == "thanks_bye" and turn.handoff is None
+    assert turn.replies[-1].form == "rating"  # the widget asks for the 1–5 rating
 
 
 @pytest.mark.parametrize(
