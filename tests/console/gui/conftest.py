@@ -5,12 +5,14 @@ Screenshots go to ``artifacts/screenshots/`` (kept by CI as test artefacts).
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication, QWidget
 
 from console.context import ConsoleContext
 from relay.app import create_app
@@ -28,6 +30,18 @@ def _collect_qt_garbage_on_the_gui_thread() -> Iterator[None]:
     gc.collect()
     yield
     gc.collect()
+
+
+@pytest.fixture(autouse=True)
+async def _no_window_outlives_its_test() -> AsyncIterator[None]:
+    """Close and delete what a test left open (a wizard, a view), on the test's own loop:
+    a timer of a window left behind would otherwise fire in a later test, outside any loop."""
+    yield
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    await asyncio.sleep(0)
 
 
 @pytest.fixture
@@ -63,9 +77,9 @@ def screenshot() -> Callable[[QWidget, str], Path]:
 
 def _qasync_loop() -> object:
     import qasync
-    from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
+    app.setQuitOnLastWindowClosed(False)  # closing a test's window must not end its loop
     return qasync.QEventLoop(app)
 
 
