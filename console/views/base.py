@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from PySide6.QtWidgets import QWidget
@@ -21,3 +22,12 @@ class View(QWidget):
 
     async def refresh(self) -> None:
         """Reload what the screen shows (from services; quick, or spawned)."""
+
+
+def unsaved_settled(confirm: Callable[[str], bool], what: str, save: Callable[[], object]) -> bool:
+    """Ask whether to save unsaved changes to ``what`` before the screen shows something
+    else: True once saved or discarded; False when saving failed (the screen shows why and
+    keeps them)."""
+    if not confirm(f"Save your changes to {what} first? (No discards them.)"):
+        return True
+    return save() is not None

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from console.context import ConsoleContext
 from console.models.knowledge import USAGE_COLUMNS, KnowledgeModel
 from console.models.rows import ROW_ROLE, SORT_ROLE
-from console.views.base import View
+from console.views.base import View, unsaved_settled
 from console.views.knowledge_parts import BotTester, EntryForm, ImportReportDialog
 from console.views.widgets import ask
 from core.bot.trial import Trial, try_question
@@ -215,14 +215,15 @@ class KnowledgeView(View):
             return True
         shown = self.form.item
         what = f"the answer to {shown.question!r}" if shown else "the new answer"
-        if not self.confirm(f"Save your changes to {what} first? (No discards them.)"):
-            return True
         target = self.current()
-        if self.save_entry() is None:
-            return False
-        if target is not None:  # saving reloaded the table: go where the merchant clicked
-            self._move(lambda: self._select_id(target.id))
-        return True
+
+        def save() -> KnowledgeItem | None:
+            saved = self.save_entry()
+            if saved is not None and target is not None:  # the table was reloaded: go on
+                self._move(lambda: self._select_id(target.id))
+            return saved
+
+        return unsaved_settled(self.confirm, what, save)
 
     def _move(self, change: Callable[[], None]) -> None:
         """Move the picker or the selection back or on, without the moves loading the form."""

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from console.context import ConsoleContext
 from console.models.rows import ROW_ROLE, SORT_ROLE, Column, RowsModel
-from console.views.base import View
+from console.views.base import View, unsaved_settled
 from console.views.widget_editor import WidgetEditor, changed_since_publish
 from core.workspace.widgets import WidgetEntry
 
@@ -177,9 +177,8 @@ class WidgetsView(View):
         if not self.editor.has_unsaved_changes():
             return True
         shown = self.editor.entry
-        name = repr(shown.name) if shown else "the new widget"
-        question = f"Save your changes to {name} first? (No discards them.)"
-        return not self.confirm(question) or self.editor.save() is not None
+        what = repr(shown.name) if shown else "the new widget"
+        return unsaved_settled(self.confirm, what, self.editor.save)
 
     def _select_key(self, key: str | None) -> None:
         """Move the list's selection without loading the editor."""
