@@ -174,8 +174,7 @@ class SettingsView(View):
             return
         self.pair_button.setEnabled(False)
         self.pair_result.setText(f"Pairing with {url}…")
-        task = self.ctx.spawn(self._pair(url, code), what="Pairing with the relay")
-        task.add_done_callback(lambda _: self.pair_button.setEnabled(True))
+        self.ctx.spawn(self._pair(url, code), what="Pairing with the relay")
 
     async def _pair(self, url: str, code: str) -> None:
         try:
@@ -183,6 +182,8 @@ class SettingsView(View):
         except RelayError as err:
             self.pair_result.setText(f"Not paired: {err}")
             return
+        finally:
+            self.pair_button.setEnabled(True)  # before the result shows: try again at once
         self.code_edit.clear()
         self.pair_result.setText(self._paired_text(result))
         self.ctx.relay_changed.emit()
