@@ -26,6 +26,7 @@ from relay.services.inputs import (
     parse_feedback,
     parse_lead,
 )
+from relay.services.verification import GatedLookup
 from relay.services.widgets import WidgetBots
 from relay.storage.records import Feedback, NewConversation, NewLead
 
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from relay.metrics import Metrics
     from relay.services.broker import Broker
     from relay.services.lookups import LookupPool
-    from relay.services.verification import FailedVerifications
+    from relay.services.verification import VerificationLimits
     from relay.storage import RelayStore
     from relay.storage.records import ConversationRecord, NewMessage, PublishedWidget
 
@@ -60,7 +61,7 @@ class ConversationService:
         *,
         lookups: LookupPool,
         broker: Broker,
-        verification: FailedVerifications,
+        verification: VerificationLimits,
         metrics: Metrics | None,
         now: Callable[[], datetime],
         text_limit: int = 2000,
@@ -186,22 +187,35 @@ class ConversationService:
             text = check_text(text, limit=self._text_limit)
             widget = self._widget_of(conversation)
             received = self._now()
-            allowed = not self._verification.locked(client)
-            turn = await self._bot(widget).respond(
-                text,
-                BotState.from_json(conversation.bot_state),
-                self._lookup(widget),
-                lookups_allowed=allowed,
-            )
-            if turn.verification_failed:
-                self._verification.record_failure(client)
+            turn, refused = await self._respond(widget, conversation, text, client)
             now = max(self._now(), received)
             shopper = shape.shopper_message(text, received, intent=turn.intent)
             stored = [shopper, *(shape.bot_message(r, turn.intent, now) for r in turn.replies)]
             published = await self._save_turn(conversation, turn, stored, now)
-        self._count(turn.intent, locked=not allowed)
+        self._count(turn.intent, locked=refused)
         self._broker.publish(conversation.id, published)
         return published
+
+    async def _respond(
+        self, widget: PublishedWidget, conversation: ConversationRecord, text: str, client: str
+    ) -> tuple[Turn, bool]:
+        """The bot's turn, its order lookups counted against the verification limits (one
+        attempt reserved before the first reaches the store, refunded unless the turn failed
+        verification). At a limit, the turn is answered as locked. ``(turn, refused)``."""
+        bot, state = self._bot(widget), BotState.from_json(conversation.bot_state)
+        lookup = self._lookup(widget)
+        if lookup is None:
+            return await bot.respond(text, state, None), False
+        gate = self._verification.gate(client, conversation.id)
+        failed = True  # an error mid-turn keeps the attempt counted
+        try:
+            turn = await bot.respond(text, state, GatedLookup(lookup, gate))
+            failed = turn.verification_failed
+        finally:
+            await gate.settle(failed=failed)
+        if gate.refused:
+            return await bot.respond(text, state, lookup, lookups_allowed=False), True
+        return turn, False
 
     async def _save_turn(
         self,
