@@ -102,8 +102,8 @@ def configure(level: int = logging.INFO, stream: IO[str] | None = None) -> None:
     clients' protocol errors (``ProtocolErrorFilter``)."""
     redact.install()
     server = logging.getLogger("aiohttp.server")
-    for old in [f for f in server.filters if isinstance(f, ProtocolErrorFilter)]:
-        server.removeFilter(old)
+    for quiet in [f for f in server.filters if isinstance(f, ProtocolErrorFilter)]:
+        server.removeFilter(quiet)
     server.addFilter(ProtocolErrorFilter())
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter())

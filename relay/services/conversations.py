@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from core.bot import Bot, BotState, StoreUnavailable
-from core.bot.identity import verify_identity
+from core.bot.identity import check_identity
 from core.ids import new_id, new_token
 from core.widgets import pick_language
 from relay.responses import ApiError
@@ -135,15 +135,23 @@ class ConversationService:
     async def _verified(
         self, widget: PublishedWidget, request: StartRequest
     ) -> tuple[str | None, str | None]:
-        """The signed identity's email and name; ``(None, None)`` when absent or not valid."""
+        """The signed identity's email and name; ``(None, None)`` when absent or not valid.
+        A name the signature does not cover is replaced by the store's name for the email."""
         identity, secret = request.identity, widget.identity_secret
         if identity is None or not secret:
             return None, None
-        if not verify_identity(
-            secret, identity.email, identity.ts, identity.signature, now=self._now()
-        ):
+        signed = check_identity(
+            secret,
+            identity.email,
+            identity.ts,
+            identity.signature,
+            name=identity.name,
+            now=self._now(),
+            max_age=widget.settings.identity_max_age,
+        )
+        if signed is None:
             return None, None
-        name = identity.name
+        name = signed.name
         lookup = self._lookup(widget)
         if name is None and lookup is not None:
             try:
@@ -151,7 +159,7 @@ class ConversationService:
             except StoreUnavailable:
                 customer = None
             name = customer.name if customer is not None else None
-        return identity.email, name
+        return signed.email, name
 
     async def authorize(self, conversation_id: str, token: str | None) -> ConversationRecord:
         """The conversation, if ``token`` is its bearer token; 404 unknown, 401 wrong token."""
