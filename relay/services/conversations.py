@@ -217,7 +217,8 @@ class ConversationService:
         gate = self._verification.gate(client, conversation.id)
         failed = True  # an error mid-turn keeps the attempt counted
         try:
-            turn = await bot.respond(text, state, GatedLookup(lookup, gate))
+            gated = GatedLookup(lookup, gate, verified=state.verified_orders)
+            turn = await bot.respond(text, state, gated)
             failed = turn.verification_failed
         finally:
             await gate.settle(failed=failed)

@@ -5,9 +5,10 @@ conversations: one address cannot enumerate orders by opening chat after chat) a
 conversation (``core.bot.verification.MAX_FAILURES`` per ``LOCK_TIME``; the bot also keeps
 that count in the conversation's state, which another relay could overwrite).
 
-An order lookup is the attempt. Before a turn's first order lookup reaches the store, one
-attempt is *reserved* against both limits in the relay database; a turn that did not end
-in a failed verification (the shopper proved the order, or the question needed no proof)
+Looking an order up by its number is the attempt (unless this conversation already proved
+that order; listing the orders of a proven email is never one). Before a turn's first such
+lookup reaches the store, one attempt is *reserved* against both limits in the relay
+database; a turn that did not end in a failed verification (the shopper proved the order)
 gets it refunded. So a burst of guesses sent at once, to one relay or several, reaches the
 store at most the limit's number of times, and a right guess made while the address is
 at its limit is refused like any other.
@@ -16,11 +17,13 @@ at its limit is refused like any other.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from core.bot.verification import LOCK_TIME, MAX_FAILURES
+from core.orders import number_key
 from relay.storage.attempts import AttemptLimit, Reservation
 
 if TYPE_CHECKING:
@@ -86,18 +89,21 @@ class TurnGate:
 
 
 class GatedLookup:
-    """The bot's ``Lookup`` for one turn: order lookups wait for the turn's reservation."""
+    """The bot's ``Lookup`` for one turn: a lookup by order number waits for the turn's
+    reservation, unless the conversation already proved that order (``verified``: number
+    keys). ``find_orders`` is not gated: the bot lists orders only for a proven email."""
 
-    def __init__(self, lookup: Lookup, gate: TurnGate) -> None:
+    def __init__(self, lookup: Lookup, gate: TurnGate, verified: Iterable[str] = ()) -> None:
         self._lookup = lookup
         self._gate = gate
+        self._verified = frozenset(verified)
 
     async def get_order(self, number: str) -> Order | None:
-        await self._gate.reserve()
+        if number_key(number) not in self._verified:
+            await self._gate.reserve()
         return await self._lookup.get_order(number)
 
     async def find_orders(self, *, email: str, limit: int = 5) -> list[Order]:
-        await self._gate.reserve()
         return await self._lookup.find_orders(email=email, limit=limit)
 
     async def get_customer(self, *, email: str) -> Customer | None:

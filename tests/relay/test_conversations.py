@@ -134,3 +134,18 @@ async def test_concurrent_messages_in_one_conversation_are_all_kept(client: Test
     assert sorted(shopper) == sorted(questions)
     ids = [m["id"] for m in history]
     assert ids == sorted(ids)
+
+
+async def test_shoppers_who_proved_their_order_are_not_held_back_by_the_limit(
+    client: TestClient,
+) -> None:
+    """Twelve verified shoppers behind one address ask at once: no attempt is counted for an
+    order a conversation already proved, so none of them is refused."""
+    chats = []
+    for _ in range(12):  # each right guess is refunded: the address never nears its limit
+        chat = await start_chat(client)
+        await chat.say("where is my order 1001")
+        assert order_cards(await chat.say("alice@example.com"))
+        chats.append(chat)
+    answers = await asyncio.gather(*(c.say("where is my order 1001") for c in chats))
+    assert all(order_cards(a) for a in answers)
