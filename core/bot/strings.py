@@ -222,12 +222,14 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
         "Derzeit nicht auf Lager.",
     ),
     "no_product": (
-        "I couldn't find that product in our shop. You can ask me about something else too.",
-        "No he encontrado ese producto en la tienda. También puedes preguntarme otra cosa.",
-        "Je n'ai pas trouvé ce produit dans la boutique. Vous pouvez aussi me poser une autre "
-        "question.",
-        "Ich konnte dieses Produkt in unserem Shop nicht finden. Sie können mich auch etwas "
-        "anderes fragen.",
+        "We don't sell “{query}”: I couldn't find it among our products. You can ask me about "
+        "something else too.",
+        "No vendemos «{query}»: no lo he encontrado entre nuestros productos. También puedes "
+        "preguntarme otra cosa.",
+        "Nous ne vendons pas « {query} » : je ne l'ai pas trouvé parmi nos produits. Vous "
+        "pouvez aussi me poser une autre question.",
+        "„{query}“ führen wir nicht: Ich habe es unter unseren Produkten nicht gefunden. Sie "
+        "können mich auch etwas anderes fragen.",
     ),
     "which_product": (
         "Which product do you mean? Tell me its name and I'll check the price and stock.",
