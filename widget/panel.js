@@ -262,7 +262,7 @@
       if (m.id > last) last = m.id;
       var role = /^(bot|agent|shopper)$/.test(m.role) ? m.role : 'system';
       var box = h('div', {p: 'message', 'data-role': role, 'data-form': m.form, class: 'm ' + role}, [
-        role == 'agent' && h('p', {class: 'who', text: t.team}),
+        role == 'agent' && h('p', {p: 'author', class: 'who', text: m.author || t.team}),
         h('div', {p: 'text', class: 'tx', text: m.text})]);
       (m.cards || []).forEach(function (c) { box.append(c.type == 'order' ? orderCard(c) : c.type == 'product' ? productCard(c) : null || ''); });
       if (role == 'bot' && !m.form && log.querySelector('[data-role=shopper]')) box.append(thumbs(m.id));
