@@ -130,6 +130,25 @@ def test_the_header_says_online_only_when_the_relay_says_so(page: Page, shop: De
     expect(status).to_have_text("Online · Replies in minutes")
 
 
+def test_opening_the_panel_later_asks_again_whether_the_team_is_there(page: Page) -> None:
+    online = {"now": False}
+
+    def fulfil(route) -> None:
+        response = route.fetch()
+        route.fulfill(response=response, json=response.json() | {"online": online["now"]})
+
+    page.route("**/v1/widgets/*/config*", fulfil)
+    page.reload()
+    widget = Widget(page).open()
+    status = page.locator("[data-part=status]")
+    expect(status).to_have_text("Away — we’ll reply by email")
+    online["now"] = True  # a console connected meanwhile
+    page.locator("button[data-part=close]").click()
+    page.evaluate("() => { const real = Date.now; Date.now = () => real() + 61000; }")
+    widget.open()
+    expect(status).to_have_text("Online")
+
+
 def test_the_conversation_survives_a_reload_and_a_new_one_starts_clean(
     page: Page, shop: DemoShop
 ) -> None:
