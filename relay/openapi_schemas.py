@@ -140,7 +140,11 @@ WIDGET_CONFIG = obj(
         "language": {"type": "string"},
         "lead_form": {"type": "boolean"},
         "appointment_form": {"type": "boolean"},
-        "online": {"type": "boolean"},
+        "online": {
+            "type": "boolean",
+            "description": "The shop's team can answer now: a console or agent is connected "
+            "to the relay, or it is within the business hours.",
+        },
         "business_hours": {"type": "array", "items": HOURS},
         "timezone": {"type": "string"},
         "suggestions": {"type": "array", "items": {"type": "string"}},
