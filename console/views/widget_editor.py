@@ -161,9 +161,10 @@ class WidgetEditor(QWidget):
             self._field(form, label, name, field)
         hint = QLabel(
             "Below this confidence the bot does not guess: it offers the contact form or a "
-            "person. No business hours set means the widget shows you as always online. A "
-            "shopper your storefront signed in is trusted for the sign-in time above, counted "
-            "from when the storefront signed the page (shorter is safer).",
+            "person. The widget shows you online while this console (or an agent) is "
+            "connected, or within business hours; otherwise shoppers read that you reply by "
+            "email. A shopper your storefront signed in is trusted for the sign-in time "
+            "above, counted from when the storefront signed the page (shorter is safer).",
             wordWrap=True,
         )
         form.addRow("", hint)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from core.bot import Bot, BotState, StoreUnavailable
 from core.bot.identity import check_identity
 from core.ids import new_id, new_token
-from core.widgets import pick_language
+from core.widgets import pick_language, team_available
 from relay.responses import ApiError
 from relay.services import messages as shape
 from relay.services.inputs import (
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from relay.metrics import Metrics
     from relay.services.broker import Broker
     from relay.services.lookups import LookupPool
+    from relay.services.presence import Presence
     from relay.services.verification import VerificationLimits
     from relay.storage import RelayStore
     from relay.storage.records import ConversationRecord, NewMessage, PublishedWidget
@@ -61,6 +62,7 @@ class ConversationService:
         *,
         lookups: LookupPool,
         broker: Broker,
+        presence: Presence,
         verification: VerificationLimits,
         metrics: Metrics | None,
         now: Callable[[], datetime],
@@ -69,12 +71,13 @@ class ConversationService:
         self._store = store
         self._lookups = lookups
         self._broker = broker
+        self._presence = presence
         self._verification = verification
         self._metrics = metrics
         self._intent_counters: dict[str, Any] = {}
         self._now = now
         self._text_limit = text_limit
-        self._widgets = WidgetBots(store, now)
+        self._widgets = WidgetBots(store, now, connected=presence.connected)
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     # -- widgets ---------------------------------------------------------------------------
@@ -195,7 +198,8 @@ class ConversationService:
             text = check_text(text, limit=self._text_limit)
             widget = self._widget_of(conversation)
             received = self._now()
-            turn, refused = await self._respond(widget, conversation, text, client)
+            team = team_available(widget.settings, received, connected=self._presence.connected())
+            turn, refused = await self._respond(widget, conversation, text, client, team=team)
             now = max(self._now(), received)
             shopper = shape.shopper_message(text, received, intent=turn.intent)
             stored = [shopper, *(shape.bot_message(r, turn.intent, now) for r in turn.replies)]
@@ -205,7 +209,13 @@ class ConversationService:
         return published
 
     async def _respond(
-        self, widget: PublishedWidget, conversation: ConversationRecord, text: str, client: str
+        self,
+        widget: PublishedWidget,
+        conversation: ConversationRecord,
+        text: str,
+        client: str,
+        *,
+        team: bool,
     ) -> tuple[Turn, bool]:
         """The bot's turn, its order lookups counted against the verification limits (one
         attempt reserved before the first reaches the store, refunded unless the turn failed
@@ -213,17 +223,20 @@ class ConversationService:
         bot, state = self._bot(widget), BotState.from_json(conversation.bot_state)
         lookup = self._lookup(widget)
         if lookup is None:
-            return await bot.respond(text, state, None), False
+            return await bot.respond(text, state, None, team_available=team), False
         gate = self._verification.gate(client, conversation.id)
         failed = True  # an error mid-turn keeps the attempt counted
         try:
             gated = GatedLookup(lookup, gate, verified=state.verified_orders)
-            turn = await bot.respond(text, state, gated)
+            turn = await bot.respond(text, state, gated, team_available=team)
             failed = turn.verification_failed
         finally:
             await gate.settle(failed=failed)
         if gate.refused:
-            return await bot.respond(text, state, lookup, lookups_allowed=False), True
+            locked = await bot.respond(
+                text, state, lookup, lookups_allowed=False, team_available=team
+            )
+            return locked, True
         return turn, False
 
     async def _save_turn(
@@ -330,7 +343,7 @@ class ConversationService:
             conversation = await self._store.conversation(conversation_id)
             if conversation is None:
                 raise NotFound("There is no such conversation.")
-            message = shape.agent_message(text, self._now())
+            message = shape.agent_message(text, self._now(), author)
             published = shape.public_json([message])
             events = shape.events_for(conversation, message.created_at)
             await self._store.add_turn(
@@ -338,7 +351,7 @@ class ConversationService:
                 [message],
                 bot_state=None,
                 status=None,
-                events=events.messages([message], published, extra={"author": author}),
+                events=events.messages([message], published),
             )
         self._broker.publish(conversation.id, published)
         return published[0]
