@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from console.display import no_display_reason
+from console.display import window_unavailable_reason
 from console.runtime import EXIT_OK, EXIT_UNAVAILABLE, CliError, data_dir_arg, open_session
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def register(commands: Any) -> None:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     if not args.no_window:
-        reason = no_display_reason()
+        reason = window_unavailable_reason()
         if reason is None:
             from console.app import run_console
 
