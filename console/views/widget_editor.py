@@ -73,6 +73,8 @@ class WidgetEditor(QWidget):
         self.errors: dict[str, QLabel] = {}
         self.heading = QLabel(textFormat=Qt.TextFormat.PlainText)
         self.heading.setStyleSheet("font-size: 16px; font-weight: 600;")
+        self.key_label = QLabel(textFormat=Qt.TextFormat.PlainText)
+        self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.tabs = QTabWidget()
         self.tabs.addTab(_scrolled(self._appearance()), "Appearance")
         self.tabs.addTab(_scrolled(self._behaviour()), "Behaviour")
@@ -84,6 +86,7 @@ class WidgetEditor(QWidget):
         self.status = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
+        layout.addWidget(self.key_label)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.general_error)
         layout.addLayout(self._buttons())
@@ -129,6 +132,7 @@ class WidgetEditor(QWidget):
         page = QWidget()
         form = QFormLayout(page)
         form.setContentsMargins(0, 0, 0, 0)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow: label above
         self.hours = HoursEditor()
         self.timezone = TimezoneField()
         self.threshold = QDoubleSpinBox(minimum=0.0, maximum=1.0, singleStep=0.05, decimals=2)
@@ -149,12 +153,12 @@ class WidgetEditor(QWidget):
             ("Suggestions", "suggestions", self.suggestions),
         ):
             self._field(form, label, name, field)
-        hint = QLabel(
+        self.behaviour_hint = QLabel(
             "Below this confidence the bot does not guess: it offers the contact form or a "
             "person. No business hours set means the widget shows you as always online.",
             wordWrap=True,
         )
-        form.addRow("", hint)
+        form.addRow("", self.behaviour_hint)
         return page
 
     def _buttons(self) -> QHBoxLayout:
@@ -206,6 +210,8 @@ class WidgetEditor(QWidget):
         self.clear_errors()
         self.refresh_install()
         self.heading.setText(entry.name if entry else "New widget")
+        self.key_label.setText(f"Widget key: {entry.key}" if entry else "")
+        self.key_label.setVisible(entry is not None)
         self.preview_button.setEnabled(entry is not None)
         self.status.setText(_state(entry))
         self._loaded = self.values()
@@ -330,13 +336,14 @@ def _state(entry: WidgetEntry | None) -> str:
 
 
 def _scrolled(page: QWidget) -> QScrollArea:
-    """``page`` (a form) at its natural height, scrolling when the window is short."""
+    """``page`` (a form) at its natural height, scrolling when the window is short (and
+    sideways only when it is narrower than the form can wrap to)."""
     holder = QWidget()
     column = QVBoxLayout(holder)
     column.addWidget(page)
     column.addStretch(1)
     area = QScrollArea()
     area.setWidgetResizable(True)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
     area.setWidget(holder)
     return area
