@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.context import ConsoleContext, utc_now
+from console.dialogs import Opener, open_or_offer_copy
 from console.models.rows import Column, RowsModel
 from console.overview import (
     NextStep,
@@ -100,6 +102,8 @@ class DashboardView(View):
         self.widgets = RowsModel(WIDGET_COLUMNS, self)
         self.step: NextStep | None = None
         self._task: asyncio.Task[Any] | None = None
+        self.open_url: Opener = QDesktopServices.openUrl
+        self.open_failed: QMessageBox | None = None  # the box shown when no browser opened
         self._build()
         for signal in (ctx.stores_changed, ctx.widgets_changed, ctx.relay_changed):
             signal.connect(self._changed)
@@ -232,5 +236,4 @@ class DashboardView(View):
         url = self.ctx.demo_url
         if url is None:
             return
-        if not QDesktopServices.openUrl(QUrl(url)):
-            self.ctx.status.emit(f"No browser could be opened here; visit {url} yourself.")
+        self.open_failed = open_or_offer_copy(self, QUrl(url), self.open_url)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.context import ConsoleContext
+from console.dialogs import tell_with_copy
 from console.views.widget_fields import (
     ColorField,
     HoursEditor,
@@ -320,7 +321,11 @@ class WidgetEditor(QWidget):
                 "started with --demo-pages (as `storedesk demo` does). Otherwise preview it on "
                 "a page of your shop where the snippet is installed."
             )
-        self.open_url(QUrl(url))
+        if self.open_url(QUrl(url)) is False:
+            tell_with_copy(
+                self, "No web browser could be opened here.", f"Open {url} yourself.", url
+            )
+            return f"No web browser could be opened here; open {url} yourself."
         stale = " It shows the last published version; Publish… to see your latest changes."
         return f"Opened {url} in your browser." + (stale if changed_since_publish(entry) else "")
 
