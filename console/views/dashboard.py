@@ -35,6 +35,7 @@ from console.overview import (
     today_on_relay,
     unpublished,
 )
+from console.plural import plural
 from console.publish_flow import plan_publish
 from console.relay_client import RelayError
 from console.ui import named
@@ -77,8 +78,8 @@ WIDGET_COLUMNS: list[Column[WidgetEntry]] = [
 def today_text(today: Today) -> str:
     where = "on the relay" if today.source == "relay" else "pulled into this workspace"
     return (
-        f"Today: {today.conversations} conversation(s), {today.leads} lead(s), "
-        f"{today.lookups} order lookup(s) ({where})."
+        f"Today: {plural(today.conversations, 'conversation')}, {plural(today.leads, 'lead')}, "
+        f"{plural(today.lookups, 'order lookup')} ({where})."
     )
 
 
@@ -204,8 +205,9 @@ class DashboardView(View):
         else:
             self.relay_label.setText(
                 f"<b>Online</b> · version {status.get('version', '?')} · {overview.link.url} · "
-                f"{status.get('widgets', 0)} widget(s) and {status.get('stores', 0)} store(s) "
-                f"published · {status.get('conversations_open', 0)} open conversation(s)"
+                f"{plural(status.get('widgets', 0), 'widget')} and "
+                f"{plural(status.get('stores', 0), 'store')} published · "
+                f"{plural(status.get('conversations_open', 0), 'open conversation')}"
             )
 
     async def _pending_publish(self) -> bool | None:

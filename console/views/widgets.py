@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from console.context import ConsoleContext
 from console.models.rows import ROW_ROLE, SORT_ROLE, Column, RowsModel
+from console.plural import plural
 from console.views.base import View, unsaved_settled
 from console.views.widget_editor import WidgetEditor, changed_since_publish
 from core.workspace.widgets import WidgetEntry
@@ -159,8 +160,8 @@ class WidgetsView(View):
         if entry is None:
             return
         question = (
-            f"Remove the widget {entry.name!r} and its {entry.knowledge} answers? Shops that "
-            "embed it stop showing it after your next publish."
+            f"Remove the widget {entry.name!r} and its {plural(entry.knowledge, 'answer')}? "
+            "Shops that embed it stop showing it after your next publish."
         )
         if not self.confirm(question):
             return
