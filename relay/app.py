@@ -17,6 +17,7 @@ from relay.routes.ops import setup_ops
 from relay.routes.public import setup_public
 from relay.routes.widget import setup_widget
 from relay.settings import Settings
+from relay.shared.setup import setup_shared
 from relay.state import RuntimeState
 from relay.storage import RelayStore
 
@@ -53,6 +54,7 @@ def create_app(settings: Settings, *, assets: WidgetAssets | None = None) -> web
     setup_public(app)
     setup_console(app)
     setup_ops(app)
+    setup_shared(app)
     assets = assets if assets is not None else packaged_assets()
     setup_widget(app, assets)
     setup_demo(app, assets)

@@ -69,6 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: $STOREDESK_RELAY_PUBLIC_URL, else the address it listens on)",
     )
     serve.add_argument(
+        "--redis-url",
+        metavar="URL",
+        help="Redis shared by several relays on one PostgreSQL database, e.g. "
+        "redis://127.0.0.1:6379/0: live replies reach a stream held by any relay, rate limits "
+        "and presence are shared (default: $STOREDESK_RELAY_REDIS_URL, else none)",
+    )
+    serve.add_argument(
         "--access-log",
         action="store_true",
         help="log one JSON line per request (off by default: /metrics counts requests)",

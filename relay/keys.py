@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from relay.services.lookups import LookupPool
     from relay.services.presence import Presence
     from relay.settings import Settings
+    from relay.shared.setup import SharedState
     from relay.state import RuntimeState
     from relay.storage import RelayStore
     from relay.storage.records import ConsoleRecord
@@ -28,6 +29,7 @@ BROKER: web.AppKey[Broker] = web.AppKey("broker")  # live fan-out to event strea
 LOOKUPS: web.AppKey[LookupPool] = web.AppKey("lookups")  # store connectors + caches
 CONVERSATIONS: web.AppKey[ConversationService] = web.AppKey("conversations")
 PRESENCE: web.AppKey[Presence] = web.AppKey("presence")  # is a console connected now
+SHARED: web.AppKey[SharedState] = web.AppKey("shared")  # what several relays share
 
 # per-request values set by the middleware (aiohttp wants typed keys for request storage)
 REQUEST_ID: web.RequestKey[str] = web.RequestKey("request_id", str)

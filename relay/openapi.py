@@ -273,13 +273,30 @@ def _console_paths() -> dict[str, Any]:
 def _ops_paths() -> dict[str, Any]:
     ops = ("ops",)
     status = obj(["status"], {"status": {"type": "string"}})
+    ready = obj(
+        ["status"],
+        {
+            "status": {"const": "ready"},
+            "redis": {
+                "enum": ["off", "connected", "unavailable"],
+                "description": "Redis shared with the other relays (--redis-url); while "
+                "unavailable this relay serves on its own view.",
+            },
+            "publishes": {
+                "enum": ["off", "listening", "reconnecting"],
+                "description": "On PostgreSQL: whether other relays' publishes reach it.",
+            },
+            "note": {"type": "string", "description": "Why it serves on its own view."},
+        },
+    )
     return {
         "/healthz": {"get": _op("The process is alive.", 200, status, (), tags=ops)},
         "/readyz": {
             "get": _op(
-                "Ready: the database answers and the relay is not draining.",
+                "Ready: the database answers and the relay is not draining (a relay whose "
+                "Redis is away stays ready, serving on its own view, and says so).",
                 200,
-                status,
+                ready,
                 (503,),
                 tags=ops,
             )

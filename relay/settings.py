@@ -19,6 +19,7 @@ ENV_HOME = "STOREDESK_RELAY_HOME"
 ENV_DATABASE_URL = "STOREDESK_RELAY_DATABASE_URL"
 ENV_TRUST_PROXY = "STOREDESK_RELAY_TRUST_PROXY"
 ENV_PUBLIC_URL = "STOREDESK_RELAY_PUBLIC_URL"
+ENV_REDIS_URL = "STOREDESK_RELAY_REDIS_URL"
 
 
 class SettingsError(Exception):
@@ -46,6 +47,7 @@ class Settings:
     port: int = 8080
     database_url: str | None = None
     public_url: str | None = None  # --public-url as given (checked); see ``public_address``
+    redis_url: str | None = field(default=None, repr=False)  # several relays share it
     now: Callable[[], datetime] = utc_now
     # rate limits (0 turns one off)
     ip_requests_per_minute: int = 600
@@ -120,6 +122,9 @@ class Settings:
         public_url = getattr(args, "public_url", None) or env.get(ENV_PUBLIC_URL) or None
         if public_url:
             values["public_url"] = check_public_url(public_url)
+        redis_url = getattr(args, "redis_url", None) or env.get(ENV_REDIS_URL) or None
+        if redis_url:
+            values["redis_url"] = check_redis_url(redis_url)
         trust = env.get(ENV_TRUST_PROXY, "").strip().lower()
         values["trust_forwarded"] = trust in ("1", "true", "yes", "on")
         return cls(data_dir=data_dir, relay_key=relay_key, database_url=database_url, **values)
@@ -144,6 +149,31 @@ def check_public_url(text: str) -> str:
     host = parts.hostname.lower()
     host = f"[{host}]" if ":" in host else host
     return f"{parts.scheme}://{host}{port}{parts.path.rstrip('/')}"
+
+
+def check_redis_url(text: str) -> str:
+    """``redis://``, ``rediss://`` (TLS) or ``unix://`` (a socket), as given."""
+    url = text.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("redis", "rediss", "unix") or not (parts.hostname or parts.path):
+        raise SettingsError(
+            f"The Redis URL {redact_url(url)!r} is not one; give --redis-url like "
+            "redis://127.0.0.1:6379/0 (rediss:// for TLS)."
+        )
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise SettingsError("The --redis-url has a port that is not a number.") from None
+    return url
+
+
+def redact_url(url: str) -> str:
+    """``url`` without its password, for messages and logs."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+    return parts._replace(netloc=netloc).geturl()
 
 
 def _prepare_data_dir(path: Path) -> None:

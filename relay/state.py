@@ -9,11 +9,15 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from relay.keys import CLIENT_IP, SETTINGS
 from relay.settings import Settings
+
+if TYPE_CHECKING:
+    from relay.shared.limits import SharedBuckets
 
 
 @dataclass(slots=True)
@@ -78,6 +82,8 @@ class RuntimeState:
             settings.conversation_messages_per_minute, settings.conversation_burst, clock=clock
         )
         self.conversation_widgets: OrderedDict[str, str] = OrderedDict()  # id → widget key
+        # (per address, per conversation) in Redis when several relays share their limits
+        self.shared_limits: tuple[SharedBuckets, SharedBuckets] | None = None
 
     def begin_draining(self) -> None:
         self.draining = True

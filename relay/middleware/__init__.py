@@ -16,6 +16,7 @@ import time
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from relay.keys import RUNTIME
 from relay.middleware import (
     body_size,
     content_type,
@@ -49,6 +50,8 @@ async def pipeline(request: web.Request, handler: Handler) -> web.StreamResponse
         try:
             refused = await cors.refusal(request) if cors.applies(request) else None
             refused, handled = _refusal(request, refused)
+            if refused is None and request.app[RUNTIME].shared_limits is not None:
+                refused = await rate_limit.shared_refusal(request)
             response = refused if refused is not None else await handler(handled)
         except Exception as exc:
             response = errors.response_for(request, exc)

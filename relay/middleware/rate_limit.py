@@ -1,6 +1,7 @@
-"""Token buckets in memory: every request spends one from its client address's bucket;
-a shopper's message also spends one from its conversation's bucket. Empty → 429 with
-``Retry-After``. Health checks and metrics are never limited."""
+"""Token buckets: every request spends one from its client address's bucket; a shopper's
+message also spends one from its conversation's bucket. Empty → 429 with ``Retry-After``.
+Health checks and metrics are never limited. The buckets are in memory, or in Redis when
+several relays share them (``relay.shared.limits``; then ``shared_refusal`` is used)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ def refusal(request: web.Request) -> web.Response | None:
     if request.path in _EXEMPT or request.method == "OPTIONS":
         return None
     runtime = request.app[RUNTIME]
+    if runtime.shared_limits is not None:
+        return None  # ``shared_refusal`` decides
     if runtime.ip_requests.enabled:
         wait = runtime.ip_requests.take(client_ip(request))
         if wait:
@@ -39,6 +42,29 @@ def refusal(request: web.Request) -> web.Response | None:
         match = _MESSAGES.match(request.path)
         if match:
             wait = runtime.conversation_messages.take(match.group(1))
+            if wait:
+                return _too_many(
+                    request, wait, "Too many messages in this conversation; wait a moment."
+                )
+    return None
+
+
+async def shared_refusal(request: web.Request) -> web.Response | None:
+    """``refusal`` with the buckets the relays share in Redis."""
+    if request.path in _EXEMPT or request.method == "OPTIONS":
+        return None
+    shared = request.app[RUNTIME].shared_limits
+    if shared is None:
+        return None
+    ip_requests, conversation_messages = shared
+    if ip_requests.enabled:
+        wait = await ip_requests.take(client_ip(request))
+        if wait:
+            return _too_many(request, wait, "Too many requests from this address; wait a moment.")
+    if request.method == "POST" and conversation_messages.enabled:
+        match = _MESSAGES.match(request.path)
+        if match:
+            wait = await conversation_messages.take(match.group(1))
             if wait:
                 return _too_many(
                     request, wait, "Too many messages in this conversation; wait a moment."

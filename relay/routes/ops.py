@@ -6,7 +6,7 @@ import logging
 
 from aiohttp import web
 
-from relay.keys import METRICS, RUNTIME, STORE
+from relay.keys import METRICS, RUNTIME, SHARED, STORE
 from relay.openapi import openapi_document
 from relay.responses import error_response, json_response
 
@@ -33,7 +33,8 @@ async def readyz(request: web.Request) -> web.Response:
             "The relay database is not answering.",
             headers={"Retry-After": "5"},
         )
-    return json_response({"status": "ready"})
+    shared = request.app.get(SHARED)
+    return json_response({"status": "ready", **(shared.status() if shared else {})})
 
 
 async def metrics(request: web.Request) -> web.Response:

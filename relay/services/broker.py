@@ -1,15 +1,18 @@
 """Live fan-out of new messages to the event streams watching a conversation.
 
-In-process only: each subscriber gets a bounded queue. A subscriber that falls too far behind
+Each subscriber gets a bounded queue. A subscriber that falls too far behind
 is dropped (its stream ends and the browser reconnects with ``Last-Event-ID``, reading the
 missed messages from storage), so a slow reader never holds memory hostage. ``close()`` ends
 every stream, which is how the relay shuts down cleanly.
+
+Several relays: ``forward`` (set by ``relay.shared``) also sends what is published here to
+the other relays, which ``deliver`` it to the streams they hold.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any
 
 _CLOSED = object()
@@ -77,6 +80,7 @@ class Broker:
         self.ping_interval = ping_interval  # how often streams send ": ping" when idle
         self._subscribers: dict[str, set[Subscription]] = {}
         self.closed = False
+        self.forward: Callable[[str, list[dict[str, Any]]], None] | None = None
 
     def subscribe(self, conversation_id: str) -> Subscription:
         subscription = Subscription(self, conversation_id, self._queue_size)
@@ -87,11 +91,18 @@ class Broker:
         return subscription
 
     def publish(self, conversation_id: str, messages: Iterable[dict[str, Any]]) -> int:
-        """Hand each message to every stream on the conversation; returns how many listened."""
+        """Hand each message to every stream on the conversation, here and (``forward``) on
+        the other relays; returns how many streams listened here."""
+        items = list(messages)
+        if self.forward is not None and items:
+            self.forward(conversation_id, items)
+        return self.deliver(conversation_id, items)
+
+    def deliver(self, conversation_id: str, items: list[dict[str, Any]]) -> int:
+        """Hand each message to the streams this relay holds on the conversation."""
         subscribers = self._subscribers.get(conversation_id)
         if not subscribers:
             return 0
-        items = list(messages)
         for subscription in list(subscribers):
             for item in items:
                 if not subscription._offer(item):
@@ -109,6 +120,13 @@ class Broker:
         subscribers.discard(subscription)
         if not subscribers:
             del self._subscribers[subscription.conversation_id]
+
+    def restart_streams(self) -> None:
+        """End every stream now (each browser reconnects and reads what it missed)."""
+        for subscribers in list(self._subscribers.values()):
+            for subscription in list(subscribers):
+                subscription._end()
+        self._subscribers.clear()
 
     def close(self) -> None:
         """End every stream; later subscriptions end at once."""

@@ -18,10 +18,12 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.ids import new_id
 from relay.storage import attempts as attempt_db
 from relay.storage import consoles as console_db
 from relay.storage import conversations as conversation_db
 from relay.storage import events as event_db
+from relay.storage import notify as notify_db
 from relay.storage.attempts import AttemptLimit, Reservation
 from relay.storage.bundle import read_bundle
 from relay.storage.cache import ConversationCache
@@ -74,6 +76,8 @@ class RelayStore:
         self._published = Published.empty()
         self._consoles: Mapping[str, ConsoleRecord] = {}
         self._relay_id: str | None = None
+        self.instance = new_id("ri")  # this process, among the relays sharing the database
+        self.url = engines.write.url.render_as_string(hide_password=False)
         self._publish_lock = asyncio.Lock()
         self._bucket_key = hmac.new(relay_key, b"attempt buckets", hashlib.sha256).digest()
         if cache_conversations is None:
@@ -173,12 +177,18 @@ class RelayStore:
         """Replace the published state with ``bundle``; the changes, as the console shows them.
         A bad bundle raises ``BundleError`` (a ``StorageError`` with ``.field``)."""
         spec = read_bundle(bundle, self._key)
-        async with self._publish_lock:
-            changes: dict[str, Any] = await self._writer.exclusive(
-                lambda connection: apply_publish(
-                    connection, spec, relay_key=self._key, now=self._now(), dry_run=dry_run
-                )
+        relay_id = await self.relay_id() if self.is_postgresql else ""
+
+        async def work(connection: AsyncConnection) -> dict[str, Any]:
+            found = await apply_publish(
+                connection, spec, relay_key=self._key, now=self._now(), dry_run=dry_run
             )
+            if relay_id and not dry_run and _changed(found):  # the other relays reload
+                await notify_db.notify(connection, relay_id, self.instance, "published")
+            return found
+
+        async with self._publish_lock:
+            changes: dict[str, Any] = await self._writer.exclusive(work)
             if not dry_run and _changed(changes):
                 await self._reload_published()
         return changes

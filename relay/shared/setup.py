@@ -1,0 +1,105 @@
+"""``setup_shared(app)``: what the relays behind one load balancer share, wired at start-up.
+
+On PostgreSQL a ``PublishListener`` keeps the published state current with every other
+relay's publishes. With ``--redis-url``, a ``RedisLink`` carries live messages to the relay
+holding a shopper's stream, presence, and the rate limits. ``SharedState.status()`` is what
+``/readyz`` reports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from relay.keys import BROKER, LOOKUPS, PRESENCE, RUNTIME, SETTINGS, SHARED, STORE
+from relay.shared.limits import SharedBuckets
+from relay.shared.link import RedisLink
+from relay.shared.presence import PresenceSharing
+from relay.shared.published import PublishListener
+
+log = logging.getLogger("relay.shared")
+
+
+@dataclass(slots=True)
+class SharedState:
+    link: RedisLink | None = None
+    listener: PublishListener | None = None
+    closers: list[Any] = field(default_factory=list)
+
+    def status(self) -> dict[str, Any]:
+        """``redis``: off | connected | unavailable; ``publishes``: off | listening | …"""
+        body: dict[str, Any] = {"redis": "off", "publishes": "off"}
+        if self.link is not None:
+            body["redis"] = "connected" if self.link.healthy else "unavailable"
+            if not self.link.healthy:
+                body["note"] = (
+                    f"{self.link.problem}; this relay serves on its own view (its own live "
+                    "streams, rate limits and presence) until Redis is back."
+                )
+        if self.listener is not None:
+            body["publishes"] = "listening" if self.listener.listening.is_set() else "reconnecting"
+        return body
+
+
+async def _shared_ctx(app: web.Application) -> AsyncIterator[None]:
+    settings, store = app[SETTINGS], app[STORE]
+    shared = app[SHARED] = SharedState()
+    if store.is_postgresql:
+        lookups = app[LOOKUPS]
+        shared.listener = PublishListener(store, lambda: lookups.retain(store.published.stores))
+        await shared.listener.start()
+        shared.closers.append(shared.listener.close)
+    if settings.redis_url:
+        relay_id = await store.relay_id()
+        link = shared.link = RedisLink(settings.redis_url, f"storedesk:{relay_id}:", store.instance)
+        _share_streams(app, link)
+        _share_limits(app, link)
+        sharing = PresenceSharing(app[PRESENCE], link, settings.now)
+        await link.start()
+        sharing.start()
+        shared.closers += [sharing.close, link.close]
+        log.info(
+            "Sharing live streams, rate limits and presence through Redis at %s (%s).",
+            link.url_shown,
+            "connected" if link.healthy else "not answering yet",
+        )
+    try:
+        yield
+    finally:
+        for close in shared.closers:
+            await close()
+
+
+def _share_streams(app: web.Application, link: RedisLink) -> None:
+    broker = app[BROKER]
+    broker.forward = lambda conversation, items: link.publish(
+        "conv", {"c": conversation, "m": items}
+    )
+
+    def deliver(sender: str, data: dict[str, Any]) -> None:
+        conversation, items = data.get("c"), data.get("m")
+        if isinstance(conversation, str) and isinstance(items, list):
+            broker.deliver(conversation, [m for m in items if isinstance(m, dict)])
+
+    link.on("conv", deliver)
+    link.on_reconnect(broker.restart_streams)  # streams reconnect and read what they missed
+
+
+def _share_limits(app: web.Application, link: RedisLink) -> None:
+    runtime = app[RUNTIME]
+    secret = hmac.new(app[SETTINGS].relay_key, b"shared rate limits", hashlib.sha256).digest()
+    runtime.shared_limits = (
+        SharedBuckets("ip", runtime.ip_requests, link, secret),
+        SharedBuckets("conversation", runtime.conversation_messages, link, secret),
+    )
+
+
+def setup_shared(app: web.Application) -> None:
+    """After ``setup_public`` (it makes the broker and presence this shares)."""
+    app.cleanup_ctx.append(_shared_ctx)
