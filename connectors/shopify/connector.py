@@ -63,7 +63,7 @@ class ShopifyConnector:
 
     def webhooks(self) -> ShopifyWebhooks:
         """The app's webhook subscriptions on this shop (GraphQL Admin API)."""
-        return ShopifyWebhooks(self.client)
+        return ShopifyWebhooks(self.client, self._settings.api_version)
 
     async def test(self) -> StoreInfo:
         result = await self.client.execute(queries.SHOP, cost=queries.SHOP_COST)

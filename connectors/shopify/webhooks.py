@@ -14,6 +14,7 @@ from connectors.shopify.client import ShopifyClient
 from connectors.shopify.errors import PLATFORM
 from connectors.webhooks import Registration, Subscription, missing
 
+URI_SINCE = "2025-10"
 TOPICS = (
     "orders/create",
     "orders/updated",
@@ -31,7 +32,7 @@ COMPLIANCE_TOPICS = ("customers/data_request", "customers/redact", "shop/redact"
 
 LIST = """query Webhooks($after: String) {
   webhookSubscriptions(first: 100, after: $after) {
-    nodes { id topic uri }
+    nodes { id topic ADDRESS }
     pageInfo { hasNextPage endCursor }
   }
 }"""
@@ -39,7 +40,7 @@ CREATE = """mutation Subscribe(
   $topic: WebhookSubscriptionTopic!, $webhookSubscription: WebhookSubscriptionInput!
 ) {
   webhookSubscriptionCreate(topic: $topic, webhookSubscription: $webhookSubscription) {
-    webhookSubscription { id topic uri }
+    webhookSubscription { id topic ADDRESS }
     userErrors { field message }
   }
 }"""
@@ -68,7 +69,7 @@ def _subscription(node: Any) -> Subscription | None:
     return Subscription(
         id=str(node["id"]),
         topic=rest_topic(str(node.get("topic") or "")),
-        address=str(node.get("uri") or ""),
+        address=str(node.get("uri") or node.get("callbackUrl") or ""),
     )
 
 
@@ -87,14 +88,18 @@ def _user_errors(payload: Any, what: str) -> None:
 class ShopifyWebhooks:
     topics = TOPICS
 
-    def __init__(self, client: ShopifyClient) -> None:
+    def __init__(self, client: ShopifyClient, api_version: str) -> None:
         self._client = client
+        # ``uri`` replaced ``callbackUrl`` in 2025-10 (the old field still works after)
+        self._address_field = "uri" if api_version >= URI_SINCE else "callbackUrl"
+        self._list = LIST.replace("ADDRESS", self._address_field)
+        self._create = CREATE.replace("ADDRESS", self._address_field)
 
     async def subscriptions(self) -> list[Subscription]:
         found: list[Subscription] = []
         after: str | None = None
         while True:
-            result = await self._client.execute(LIST, {"after": after}, cost=12)
+            result = await self._client.execute(self._list, {"after": after}, cost=12)
             page = result.data.get("webhookSubscriptions") or {}
             found += [s for s in map(_subscription, page.get("nodes") or []) if s is not None]
             info = page.get("pageInfo") or {}
@@ -109,9 +114,9 @@ class ShopifyWebhooks:
         for topic in missing(TOPICS, address, existing):
             variables = {
                 "topic": enum_topic(topic),
-                "webhookSubscription": {"uri": address, "format": "JSON"},
+                "webhookSubscription": {self._address_field: address, "format": "JSON"},
             }
-            result = await self._client.execute(CREATE, variables, cost=10)
+            result = await self._client.execute(self._create, variables, cost=10)
             payload = result.data.get("webhookSubscriptionCreate")
             _user_errors(payload, f"subscribe to {topic}")
             made = _subscription((payload or {}).get("webhookSubscription"))
