@@ -218,6 +218,8 @@ def cmd_pull(args: argparse.Namespace) -> int:
         f"{totals['leads']} leads stored."
     )
     extra = [f"{totals[k]} {k}" for k in ("feedback", "handoffs") if totals[k]]
+    if totals["store_changes"]:
+        extra.append(f"{totals['store_changes']} store change(s) from webhooks")
     if extra:
         print(f"Also: {', '.join(extra)}.")
     if totals["skipped"]:
