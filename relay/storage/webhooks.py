@@ -38,8 +38,9 @@ async def insert(connection: AsyncConnection, delivery: NewDelivery) -> bool:
         received_at=delivery.received_at,
         attempts=0,
     )
-    result = await connection.execute(statement.on_conflict_do_nothing())
-    return bool(result.rowcount)
+    # RETURNING, not rowcount: drivers differ in what rowcount says for ON CONFLICT
+    result = await connection.execute(statement.on_conflict_do_nothing().returning(inbox.c.seq))
+    return result.first() is not None
 
 
 async def due(connection: AsyncConnection, now: datetime, limit: int) -> list[Delivery]:
