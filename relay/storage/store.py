@@ -77,9 +77,10 @@ class RelayStore:
         if cache_conversations is None:
             cache_conversations = not engines.is_postgresql
         self._cache = ConversationCache() if cache_conversations else None
+        steps = conversation_db.STEPS if engines.is_postgresql else conversation_db.SQLITE_STEPS
         self._writer = GroupWriter(
             engines.write,
-            conversation_db.STEPS if engines.is_postgresql else conversation_db.SQLITE_STEPS,
+            [*steps, *webhook_db.steps(engines.is_postgresql)],
             before_batch=event_db.lock_for_events if engines.is_postgresql else None,
         )
 
@@ -289,13 +290,16 @@ class RelayStore:
     # -- store webhooks ----------------------------------------------------------------------
 
     async def add_delivery(self, delivery: NewDelivery) -> bool:
-        """Keep a verified delivery (durable on return); ``False`` for a duplicate."""
-        added: bool = await self._writer.exclusive(
-            lambda connection: webhook_db.insert(connection, delivery)
-        )
-        return added
+        """Keep a verified delivery (durable on return); ``False`` for a duplicate. Writes
+        arriving together share one commit; two copies of one delivery racing each other
+        may both read as new, but only one is kept (and processed)."""
+        async with self._engines.read.connect() as connection:
+            if await webhook_db.known(connection, delivery.dedupe_key):
+                return False
+        await self._writer.write([("webhook.insert", delivery)])
+        return True
 
-    async def due_deliveries(self, limit: int = 50) -> list[Delivery]:
+    async def due_deliveries(self, limit: int = 200) -> list[Delivery]:
         async with self._engines.read.connect() as connection:
             return await webhook_db.due(connection, self._now(), limit)
 
@@ -310,6 +314,14 @@ class RelayStore:
             )
         )
         return done
+
+    async def finish_deliveries(self, done: Sequence[tuple[int, str, Sequence[NewEvent]]]) -> int:
+        """``finish_delivery`` for several, in one transaction (one disk flush)."""
+        now, postgresql = self._now(), self.is_postgresql
+        finished: int = await self._writer.exclusive(
+            lambda connection: webhook_db.finish_many(connection, done, now, postgresql=postgresql)
+        )
+        return finished
 
     async def retry_delivery(self, seq: int, error: str, next_at: datetime | None) -> None:
         now = self._now()

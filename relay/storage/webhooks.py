@@ -18,12 +18,102 @@ from relay.storage.engine import dialect_insert
 from relay.storage.events import lock_for_events
 from relay.storage.models import conversations, events, webhook_inbox
 from relay.storage.records import Delivery, NewDelivery, NewEvent
+from relay.storage.writer import CoreStep, DriverStep, Step, sqlite_datetime
 
 KEEP = timedelta(days=7)
 """Processed deliveries are remembered (without their body) this long: a platform's retry
 inside that window is recognised as a duplicate."""
 
 inbox = webhook_inbox
+
+
+def _row(d: NewDelivery) -> dict[str, Any]:
+    return {
+        "dedupe_key": d.dedupe_key,
+        "platform": d.platform,
+        "store_id": d.store_id,
+        "topic": d.topic,
+        "delivery_id": d.delivery_id,
+        "body": d.body,
+        "received_at": d.received_at,
+        "attempts": 0,
+    }
+
+
+def _postgresql_insert() -> Any:
+    from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+    return postgresql_insert(inbox).on_conflict_do_nothing(index_elements=["dedupe_key"])
+
+
+SQLITE_INSERT = DriverStep(
+    "INSERT INTO webhook_inbox (dedupe_key, platform, store_id, topic, delivery_id, body, "
+    "received_at, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (dedupe_key) DO NOTHING",
+    lambda d: (
+        d.dedupe_key,
+        d.platform,
+        d.store_id,
+        d.topic,
+        d.delivery_id,
+        d.body,
+        sqlite_datetime(d.received_at),
+    ),
+)
+
+
+def steps(postgresql: bool) -> list[tuple[str, Step]]:
+    """``webhook.insert`` for the group writer: deliveries arriving together share one
+    commit (one disk flush); a second copy of a delivery is dropped by its dedupe key."""
+    if postgresql:
+        return [("webhook.insert", CoreStep(_postgresql_insert(), _row))]
+    return [("webhook.insert", SQLITE_INSERT)]
+
+
+async def known(connection: AsyncConnection, dedupe_key: str) -> bool:
+    found = await connection.execute(
+        select(inbox.c.seq).where(inbox.c.dedupe_key == dedupe_key).limit(1)
+    )
+    return found.first() is not None
+
+
+async def finish_many(
+    connection: AsyncConnection,
+    done: Sequence[tuple[int, str, Sequence[NewEvent]]],
+    now: datetime,
+    *,
+    postgresql: bool,
+) -> int:
+    """``finish`` for several deliveries in one transaction (a statement per outcome, one
+    for all the events); how many were finished now (not already done)."""
+    if postgresql:
+        await lock_for_events(connection, {"event.insert"})
+    by_outcome: dict[str, list[int]] = {}
+    for seq, outcome, _ in done:
+        by_outcome.setdefault(outcome, []).append(seq)
+    finished: set[int] = set()
+    for outcome, seqs in by_outcome.items():
+        rows = await connection.execute(
+            update(inbox)
+            .where(inbox.c.seq.in_(seqs), inbox.c.processed_at.is_(None))
+            .values(processed_at=now, outcome=outcome, body=None, error=None)
+            .returning(inbox.c.seq)
+        )
+        finished.update(rows.scalars())
+    new_events = [e for seq, _, evs in done if seq in finished for e in evs]
+    if new_events:
+        await connection.execute(events.insert(), [_event_row(e) for e in new_events])
+    return len(finished)
+
+
+def _event_row(e: NewEvent) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "type": e.type,
+        "conversation_id": e.conversation_id,
+        "widget_key": e.widget_key,
+        "at": e.at,
+        "data": e.data,
+    }
 
 
 async def insert(connection: AsyncConnection, delivery: NewDelivery) -> bool:
@@ -43,7 +133,7 @@ async def insert(connection: AsyncConnection, delivery: NewDelivery) -> bool:
     return result.first() is not None
 
 
-async def due(connection: AsyncConnection, now: datetime, limit: int) -> list[Delivery]:
+async def due(connection: AsyncConnection, now: datetime, limit: int = 200) -> list[Delivery]:
     """Deliveries not processed yet whose next attempt is due, oldest first."""
     rows = await connection.execute(
         select(
@@ -86,20 +176,7 @@ async def finish(
     if not done.rowcount:
         return False
     if new_events:
-        await connection.execute(
-            events.insert(),
-            [
-                {
-                    "id": e.id,
-                    "type": e.type,
-                    "conversation_id": e.conversation_id,
-                    "widget_key": e.widget_key,
-                    "at": e.at,
-                    "data": e.data,
-                }
-                for e in new_events
-            ],
-        )
+        await connection.execute(events.insert(), [_event_row(e) for e in new_events])
     return True
 
 
