@@ -68,6 +68,8 @@ def apply_change(
             _upsert(connection, store.id, str(kind), record)
         elif action == "delete":
             _delete(connection, store.id, str(kind), _text(ref.get("id")))
+        elif action == "refresh" and kind == "order":
+            _add_tracking(connection, store.id, _text(ref.get("id")), ref.get("tracking"))
         elif action == "redact" and kind == "customer":
             _redact_customer(connection, store.id, ref)
         elif action == "redact":
@@ -105,6 +107,29 @@ def _delete(connection: Connection, store_id: int, kind: str, external_id: str |
     connection.execute(
         delete(table).where(table.store_id == store_id, table.external_id == external_id)
     )
+
+
+def _add_tracking(
+    connection: Connection, store_id: int, external_id: str | None, tracking: Any
+) -> None:
+    """A shipment the store reported on its own (Shopify's ``fulfillments/*``): its
+    tracking numbers join the stored order's (the next sync brings the rest)."""
+    if external_id is None or not isinstance(tracking, list):
+        return
+    where = (OrderRow.store_id == store_id) & (OrderRow.external_id == external_id)
+    stored = connection.scalar(select(OrderRow.tracking).where(where))
+    if stored is None:
+        return
+    numbers = {t.get("number") for t in stored if isinstance(t, Mapping)}
+    added = [
+        {"number": t["number"], "carrier": t.get("carrier"), "url": t.get("url")}
+        for t in tracking
+        if isinstance(t, Mapping)
+        and isinstance(t.get("number"), str)
+        and t["number"] not in numbers
+    ]
+    if added:
+        connection.execute(update(OrderRow).where(where).values(tracking=[*stored, *added]))
 
 
 def _redact_customer(connection: Connection, store_id: int, ref: Mapping[str, Any]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -18,7 +19,9 @@ from typing import TYPE_CHECKING
 
 import orjson
 
+from core.bot import StoreUnavailable
 from core.ids import new_id
+from core.serialize import to_jsonable
 from relay.services.webhook_effects import Change, shopify_change, woocommerce_change
 from relay.storage.records import Delivery, NewEvent
 
@@ -146,6 +149,8 @@ class WebhookProcessor:
         payload = orjson.loads(delivery.body)
         change = self.change(delivery, payload)
         await self._effects(delivery, change)
+        if delivery.platform == "shopify" and change.kind == "order" and change.action == "upsert":
+            change = await self._as_the_store_has_it(delivery.store_id, change)
         event = NewEvent(
             id=new_id("ev"),
             type="store.changed",
@@ -182,6 +187,23 @@ class WebhookProcessor:
             keep=delivery.seq,
         )
         change.ref["conversations_erased"] = erased
+
+    async def _as_the_store_has_it(self, store_id: str, change: Change) -> Change:
+        """A Shopify order as the connector reads it (GraphQL: fulfillment holds, delivery
+        events, which the REST payload of a webhook does not carry), fetched fresh through
+        the store's lookup, so the next shopper asking gets it from the cache. The payload's
+        mapping stays when the store does not answer."""
+        published = self._store.store(store_id)
+        number = change.ref.get("number")
+        if published is None or not isinstance(number, str):
+            return change
+        try:
+            order = await self._lookups.lookup_for(published).get_order(number)
+        except StoreUnavailable:
+            return change
+        if order is None or order.id != change.ref.get("id"):
+            return change
+        return dataclasses.replace(change, record=to_jsonable(order))
 
     def _count(self, platform: str, result: str) -> None:
         if self._metrics is not None:

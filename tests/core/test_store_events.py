@@ -112,9 +112,14 @@ def test_upserts_and_deletes_land_once(workspace: Workspace) -> None:
         stored = session.scalars(select(OrderRow)).one()
         assert stored.status == "shipped" and stored.tracking[0]["number"] == "1Z999"
     assert count(workspace, CustomerRow) == count(workspace, ProductRow) == 1
+    shipment = {"number": "JJD0099", "carrier": "DHL", "url": None}
+    inbox.apply([change("order", "refresh", id="501001", tracking=[shipment])])
+    with workspace.session() as session:
+        numbers = [t["number"] for t in session.scalars(select(OrderRow.tracking)).one()]
+        assert numbers == ["1Z999", "JJD0099"]
     inbox.apply([change("order", "delete", id="501001"), change("product", "delete", id="900")])
     assert count(workspace, OrderRow) == count(workspace, ProductRow) == 0
-    assert count(workspace, WebhookEvent) == 6
+    assert count(workspace, WebhookEvent) == 7
 
 
 def _chat(workspace: Workspace, conversation: str, email: str) -> None:

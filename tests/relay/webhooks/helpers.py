@@ -19,7 +19,11 @@ WOO_WIDGET = "wk_woo_widget_0001"
 SHOPIFY_WIDGET = "wk_shopify_widget_0001"
 
 
-def bundle(woo_url: str = "http://127.0.0.1:9", shopify_base: str | None = None) -> dict:
+def bundle(
+    woo_url: str = "http://127.0.0.1:9",
+    shopify_base: str | None = None,
+    shopify_token: str = "shpat_" + "c" * 32,
+) -> dict:
     shopify_settings: dict[str, Any] = {"shop": SHOP, "api_version": "2026-01"}
     if shopify_base:
         shopify_settings["base_url"] = shopify_base
@@ -39,7 +43,7 @@ def bundle(woo_url: str = "http://127.0.0.1:9", shopify_base: str | None = None)
                 "id": "sh",
                 "platform": "shopify",
                 "settings": shopify_settings,
-                "secrets": {"token": "shpat_" + "c" * 32, "client_secret": CLIENT_SECRET},
+                "secrets": {"token": shopify_token, "client_secret": CLIENT_SECRET},
             },
         ],
         "widgets": [

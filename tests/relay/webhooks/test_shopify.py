@@ -198,3 +198,20 @@ async def test_the_shopify_connector_uses_callback_url_before_2025_10(
         assert len(made.created) == 11
     sent = [r["variables"] for r in state.requests if "webhookSubscriptionCreate" in r["query"]]
     assert "callbackUrl" in sent[0]["webhookSubscription"]
+
+
+async def test_an_order_is_sent_as_the_store_has_it_now(
+    app_client: TestClient, emulated: tuple[ShopState, str]
+) -> None:
+    state, url = emulated
+    console = await publish(app_client, shopify_base=url, shopify_token=TOKEN)
+    on_hold = next(o for o in state.orders if o["name"] == "#1008")
+    assert (await _post(app_client, "orders/updated", order_payload(on_hold), "wh-h1"))[0] == 200
+    await settled(app_client)
+    state.failures.extend([503] * 20)  # the store stops answering: the payload is used
+    assert (await _post(app_client, "orders/updated", order_payload(on_hold), "wh-h2"))[0] == 200
+    await settled(app_client)
+    fresh, fallback = await store_events(console)
+    # the REST payload cannot say "on hold"; the GraphQL order the connector reads does
+    assert fresh["data"]["record"]["status"] == "on_hold"
+    assert fallback["data"]["record"]["status"] == "processing"
