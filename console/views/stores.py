@@ -312,6 +312,8 @@ class StoreDetail(QWidget):
             self._clear_tabs()
             return
         hooked = " · webhooks on" if entry.settings.get("webhooks") else ""
+        if entry.settings.get("disconnected_at"):
+            hooked += " · <span style='color:#b3261e'>the app was uninstalled from the shop</span>"
         self.heading.setText(f"<b>{entry.name}</b> · {platform_name(entry.platform)}{hooked}")
         self.webhooks_button.setVisible(supports_webhooks(entry))
         text, failed = self._messages.get(entry.name, ("", False))

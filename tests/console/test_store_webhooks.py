@@ -105,6 +105,7 @@ def test_register_then_changes_arrive_without_a_sync(
 
     code, out, _ = cli("store", "webhooks", "woo")
     assert code == 0 and out.startswith("9 webhook(s) on the store.")
+    assert "(webhooks on)" in cli("store", "list")[1]
     code, out, _ = cli("store", "webhooks", "woo", "--remove")
     assert code == 0 and out.startswith("Removed 9 webhook(s)")
     assert woo.hooks.hooks == {}
