@@ -89,7 +89,8 @@ def prepare(session: CliSession, entry: StoreEntry, client_secret: str | None = 
     elif not secrets.get("client_secret"):
         raise WebhookSetupError(
             "Shopify signs webhooks with your app's client secret: give it with "
-            "--client-secret (Dev Dashboard → your app → Settings → Client secret).",
+            "--client-secret or STOREDESK_SHOPIFY_CLIENT_SECRET, or run on a terminal to be "
+            "asked (Dev Dashboard → your app → Settings → Client secret).",
             EXIT_USAGE,
         )
     return entry

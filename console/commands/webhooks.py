@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import os
+import sys
 from typing import Any
 
 from console.runtime import EXIT_OK, open_session
@@ -24,9 +26,16 @@ def register_webhooks(sub: Any) -> None:
     action.add_argument("--list", action="store_true", help="list the store's webhooks (default)")
     hooks.add_argument(
         "--client-secret",
-        help=f"Shopify: the app's client secret, which signs webhooks; or ${ENV_CLIENT_SECRET}",
+        help="Shopify: the app's client secret, which signs webhooks; or "
+        f"${ENV_CLIENT_SECRET}, or asked at a hidden prompt",
     )
     hooks.set_defaults(handler=cmd_webhooks)
+
+
+def _asks_for_client_secret(session: Any, entry: Any) -> bool:
+    """A Shopify store without the app's client secret, on a terminal: ask (hidden)."""
+    missing = not session.stores.secrets(entry).get("client_secret")
+    return entry.platform == "shopify" and missing and sys.stdin.isatty()
 
 
 def cmd_webhooks(args: argparse.Namespace) -> int:
@@ -38,6 +47,8 @@ def cmd_webhooks(args: argparse.Namespace) -> int:
         store_webhooks.check_platform(entry)
         if args.register:
             secret = args.client_secret or os.environ.get(ENV_CLIENT_SECRET) or None
+            if secret is None and _asks_for_client_secret(session, entry):
+                secret = getpass.getpass("Shopify app's client secret: ").strip() or None
             ready = store_webhooks.prepare(session, entry, secret)
             link, key = require_link(session)
             report = run_client(

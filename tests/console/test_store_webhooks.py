@@ -4,6 +4,7 @@ then reach the relay at once and this workspace at the next pull, without a sync
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -19,6 +20,7 @@ from relay.keys import WEBHOOKS
 from tests.console.conftest import Cli, Served
 from tests.console.test_relay_cli import Relay, running_relay
 from tests.emulators import woocommerce
+from tests.emulators.shopify_webhooks import order_payload
 from tests.emulators.woocommerce_seed import customer_json, order_json, tracking_item
 
 
@@ -123,3 +125,34 @@ def test_shopify_needs_the_apps_client_secret(cli: Cli, shopify_url: str) -> Non
     code, _, err = cli("store", "add", "sql", "--name", "demo", "--demo")
     code, _, err = cli("store", "webhooks", "demo", "--register")
     assert code == 2 and "webhooks are for Shopify and WooCommerce" in err
+
+
+def test_shopify_registers_with_the_apps_client_secret(
+    cli: Cli, relay: Relay, shop_state: Any, shopify_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shop_state.webhooks.allow_loopback_http = True  # the test relay is plain http
+    shop_state.webhooks.client_secret = "shpss_dev_dashboard_secret"
+    code, _, err = cli("store", "add", "shopify", "--name", "sh", "--shop",
+                       "storedesk-demo.myshopify.com", "--base-url", shopify_url,
+                       "--token", "shpat_emulator0000000000000000000000")  # fmt: skip
+    assert code == 0, err
+    assert cli("relay", "pair", relay.url, relay.pairing_code(), "--name", "pc")[0] == 0
+    monkeypatch.setenv("STOREDESK_SHOPIFY_CLIENT_SECRET", "shpss_dev_dashboard_secret")
+    code, out, err = cli("store", "webhooks", "sh", "--register")
+    assert code == 0, err
+    assert "11 created, 0 already there" in out
+    assert f"use {relay.url}/v1/webhooks/shopify for them" in out  # the compliance topics
+    monkeypatch.delenv("STOREDESK_SHOPIFY_CLIENT_SECRET")
+
+    order = next(o for o in shop_state.orders if o["name"] == "#1004")
+    order["displayFinancialStatus"] = "PAID"
+    order["updatedAt"] = "2026-12-06T10:00:00Z"
+    statuses = asyncio.run(
+        shop_state.webhooks.deliver(shop_state, "orders/paid", order_payload(order))
+    )
+    assert statuses == [200]
+    relay.served._call(relay.app[WEBHOOKS].settled())
+    code, out, err = cli("relay", "pull")
+    assert code == 0 and "1 store change(s)" in out, err
+    [stored] = _rows(cli, OrderRow, OrderRow.number == "1004")
+    assert (stored.status, stored.financial_status) == ("processing", "PAID")
