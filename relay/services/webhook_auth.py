@@ -92,7 +92,8 @@ def sign(secret: str | bytes, body: bytes) -> str:
 def signature_matches(secret: str | bytes | None, body: bytes, header: str | None) -> bool:
     if not secret or not header:
         return False
-    return hmac.compare_digest(sign(secret, body).encode(), header.strip().encode("latin-1"))
+    given = header.strip().encode("utf-8", "replace")  # never raises, even on odd bytes
+    return hmac.compare_digest(sign(secret, body).encode(), given)
 
 
 def _unauthorized(platform: str) -> ApiError:

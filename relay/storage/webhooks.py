@@ -228,6 +228,8 @@ async def erase_conversations(
     ids = list((await connection.execute(select(conversations.c.id).where(where))).scalars())
     if ids:
         await connection.execute(delete(conversations).where(conversations.c.id.in_(ids)))
+        # their messages and leads waiting in the console outbox go too
+        await connection.execute(delete(events).where(events.c.conversation_id.in_(ids)))
     return ids
 
 

@@ -16,7 +16,7 @@ from aiohttp.test_utils import TestClient
 from connectors.base import ConnectorContext
 from connectors.registry import build
 from relay.keys import STORE
-from relay.storage.records import NewConversation
+from relay.storage.records import NewConversation, NewEvent
 from tests.emulators.shopify import running
 from tests.emulators.shopify_seed import TOKEN, ShopState, seeded_shop
 from tests.emulators.shopify_webhooks import order_payload
@@ -112,14 +112,24 @@ async def test_duplicates_and_forgeries_change_nothing(app_client: TestClient) -
 
 
 async def _conversation(client: TestClient, widget: str, email: str, n: int) -> None:
+    conversation_id = f"c_{widget[-4:]}_{n}"
+    created = NewEvent(
+        id=f"ev_{conversation_id}",
+        type="conversation.created",
+        at=datetime.now(UTC),
+        data={"conversation": {"id": conversation_id, "customer_email": email}},
+        conversation_id=conversation_id,
+        widget_key=widget,
+    )
     await client.app[STORE].create_conversation(
         NewConversation(
-            id=f"c_{widget[-4:]}_{n}",
+            id=conversation_id,
             widget_key=widget,
             token_hash="x" * 64,
             started_at=datetime.now(UTC),
             customer_email=email,
-        )
+        ),
+        events=[created],
     )
 
 
@@ -145,6 +155,10 @@ async def test_customers_redact_erases_that_shoppers_conversations(app_client: T
     assert event["data"]["ref"]["email"] == "zoe.mueller@example.de"
     assert event["data"]["ref"]["orders"] == ["5001", "5002"]
     assert event["data"]["ref"]["conversations_erased"] == 1
+    _, pulled = await console.call("GET", "/v1/console/events")
+    waiting = {e["conversation_id"] for e in pulled["events"] if e["conversation_id"]}
+    # what the console had not pulled yet of the erased conversation went with it
+    assert waiting == {f"c_{SHOPIFY_WIDGET[-4:]}_2", f"c_{WOO_WIDGET[-4:]}_3"}
 
 
 async def test_shop_redact_erases_the_stores_conversations(app_client: TestClient) -> None:

@@ -13,6 +13,7 @@ from tests.relay.webhooks.helpers import WOO_HOOK, publish, settled, store_event
 from tests.woo_fixtures import DELIVERIES, WEBHOOK_SECRET, recorded_delivery
 
 PATH = f"/v1/webhooks/woocommerce/{WOO_HOOK}"
+SKIP = ("host", "content-length", "connection")
 
 
 async def replay(client: TestClient, name: str, path: str = PATH) -> tuple[int, dict]:
@@ -137,3 +138,14 @@ async def test_signed_but_malformed_deliveries_are_400_and_change_nothing(
     assert message in (await response.json())["error"]["message"]
     assert await store_events(console) == []
     assert await app_client.app[STORE].webhook_counts() == {}
+
+
+async def test_a_signature_header_with_odd_characters_is_just_wrong(
+    app_client: TestClient,
+) -> None:
+    await publish(app_client)
+    recorded = recorded_delivery("delivery_03_order_updated")
+    headers = {k: v for k, v in recorded.headers.items() if k.lower() not in SKIP}
+    headers["X-WC-Webhook-Signature"] = "ADQszJl5EskdzpuyabWHPXcE/knMBdBX7kYATiFJv0€="
+    response = await app_client.post(PATH, data=recorded.body, headers=headers)
+    assert response.status == 401
