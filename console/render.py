@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from console.plural import plural
 from core.records import Customer, Order
 from core.serialize import to_jsonable
 
@@ -84,10 +85,16 @@ def describe_store(entry: StoreEntry, *, as_json: bool = False) -> Any:
             "disconnected_at": entry.settings.get("disconnected_at") or None,
         }
     if last is None:
-        line = f"{entry.name:<20} {entry.platform:<12} never synced"
-    else:
-        counts = f"{entry.customers} customers, {entry.orders} orders, {entry.products} products"
-        line = f"{entry.name:<20} {entry.platform:<12} {counts}, synced {last:%Y-%m-%d %H:%M} UTC"
+        return f"{entry.name:<20} {entry.platform:<12} never synced" + _store_notes(entry)
+    counts = ", ".join(
+        plural(n, noun)
+        for n, noun in (
+            (entry.customers, "customer"),
+            (entry.orders, "order"),
+            (entry.products, "product"),
+        )
+    )
+    line = f"{entry.name:<20} {entry.platform:<12} {counts}, synced {last:%Y-%m-%d %H:%M} UTC"
     return line + _store_notes(entry)
 
 

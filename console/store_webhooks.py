@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from connectors.base import Connector
 from connectors.webhooks import Registration, Subscription, WebhookRegistry
+from console.plural import plural
 from console.publish_flow import publish
 from console.relay_client import RelayClient
 from console.runtime import EXIT_USAGE, CliError
@@ -45,13 +46,13 @@ class WebhookReport:
 
     def summary(self) -> str:
         if self.removed:
-            return f"Removed {len(self.removed)} webhook(s) pointing at {self.address}."
+            return f"Removed {plural(len(self.removed), 'webhook')} pointing at {self.address}."
         if self.created or self.kept:
             return (
                 f"Webhooks to {self.address}: {len(self.created)} created, "
                 f"{len(self.kept)} already there."
             )
-        return f"{len(self.listed)} webhook(s) on the store."
+        return f"{plural(len(self.listed), 'webhook')} on the store."
 
 
 def check_platform(entry: StoreEntry) -> None:
