@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from relay.services.conversations import ConversationService
     from relay.services.lookups import LookupPool
     from relay.services.presence import Presence
+    from relay.services.webhooks import WebhookProcessor
     from relay.settings import Settings
     from relay.shared.setup import SharedState
     from relay.state import RuntimeState
@@ -28,6 +29,7 @@ RUNTIME: web.AppKey[RuntimeState] = web.AppKey("runtime")  # draining flag, limi
 BROKER: web.AppKey[Broker] = web.AppKey("broker")  # live fan-out to event streams
 LOOKUPS: web.AppKey[LookupPool] = web.AppKey("lookups")  # store connectors + caches
 CONVERSATIONS: web.AppKey[ConversationService] = web.AppKey("conversations")
+WEBHOOKS: web.AppKey[WebhookProcessor] = web.AppKey("webhooks")  # the inbox's worker
 PRESENCE: web.AppKey[Presence] = web.AppKey("presence")  # is a console connected now
 SHARED: web.AppKey[SharedState] = web.AppKey("shared")  # what several relays share
 
