@@ -268,6 +268,8 @@ class LookupPool:
         # one quick retry fits the budget; longer backoff would only eat it
         self._retry = retry or RetryPolicy(attempts=2, base=0.1, cap=0.5)
         self._entries: dict[str, _Entry] = {}
+        # (store id, order numbers, emails, products) to the other relays
+        self.forward: Callable[[str, list[str], list[str], bool], None] | None = None
         self._closing: set[asyncio.Task[None]] = set()
 
     def lookup_for(self, store: PublishedStore) -> StoreLookup:
@@ -301,7 +303,21 @@ class LookupPool:
         emails: Iterable[str] = (),
         products: bool = False,
     ) -> int:
-        """``StoreLookup.forget`` for a published store (nothing cached: nothing to do)."""
+        """``StoreLookup.forget`` for a published store (nothing cached: nothing to do),
+        here and (``forward``, set when several relays share Redis) on the other relays."""
+        orders, emails = list(orders), list(emails)
+        if self.forward is not None:
+            self.forward(store_id, orders, emails, products)
+        return self.forget_here(store_id, orders=orders, emails=emails, products=products)
+
+    def forget_here(
+        self,
+        store_id: str,
+        *,
+        orders: Iterable[str] = (),
+        emails: Iterable[str] = (),
+        products: bool = False,
+    ) -> int:
         entry = self._entries.get(store_id)
         if entry is None:
             return 0

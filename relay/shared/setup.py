@@ -60,6 +60,7 @@ async def _shared_ctx(app: web.Application) -> AsyncIterator[None]:
         link = shared.link = RedisLink(settings.redis_url, f"storedesk:{relay_id}:", store.instance)
         _share_streams(app, link)
         _share_limits(app, link)
+        _share_lookups(app, link)
         sharing = PresenceSharing(app[PRESENCE], link, settings.now)
         await link.start()
         sharing.start()
@@ -89,6 +90,24 @@ def _share_streams(app: web.Application, link: RedisLink) -> None:
 
     link.on("conv", deliver)
     link.on_reconnect(broker.restart_streams)  # streams reconnect and read what they missed
+
+
+def _share_lookups(app: web.Application, link: RedisLink) -> None:
+    """A store change (a webhook) processed by one relay makes every relay's cached
+    lookups of it stale: they all forget them."""
+    lookups = app[LOOKUPS]
+
+    def forward(store: str, orders: list[str], emails: list[str], products: bool) -> None:
+        link.publish("forget", {"s": store, "o": orders, "e": emails, "p": products})
+
+    def forget(sender: str, data: dict[str, Any]) -> None:
+        store, orders, emails = data.get("s"), data.get("o"), data.get("e")
+        if isinstance(store, str) and isinstance(orders, list) and isinstance(emails, list):
+            text = [str(o) for o in orders], [str(e) for e in emails]
+            lookups.forget_here(store, orders=text[0], emails=text[1], products=bool(data.get("p")))
+
+    lookups.forward = forward
+    link.on("forget", forget)
 
 
 def _share_limits(app: web.Application, link: RedisLink) -> None:

@@ -315,8 +315,16 @@ class RelayStore:
         return True
 
     async def due_deliveries(self, limit: int = 200) -> list[Delivery]:
+        """Deliveries to process now. On PostgreSQL, where several relays may share the
+        inbox, each is claimed by one relay (``webhooks.claim``)."""
+        now = self._now()
+        if self.is_postgresql:
+            claimed: list[Delivery] = await self._writer.exclusive(
+                lambda connection: webhook_db.claim(connection, now, limit)
+            )
+            return claimed
         async with self._engines.read.connect() as connection:
-            return await webhook_db.due(connection, self._now(), limit)
+            return await webhook_db.due(connection, now, limit)
 
     async def finish_delivery(
         self, seq: int, outcome: str, events: Sequence[NewEvent] = ()

@@ -156,6 +156,43 @@ async def due(connection: AsyncConnection, now: datetime, limit: int = 200) -> l
     return [Delivery(**row) for row in rows.mappings()]
 
 
+LEASE = timedelta(minutes=2)
+"""How long a relay that claimed deliveries has them to itself (then they are due again)."""
+
+
+async def claim(connection: AsyncConnection, now: datetime, limit: int = 200) -> list[Delivery]:
+    """``due`` for several relays on PostgreSQL: the due deliveries no other relay holds,
+    leased to this one for ``LEASE`` (rows another relay is claiming are skipped, not
+    waited for), so each is processed by one relay; one that crashes leaves its lease to
+    run out and another takes the delivery over."""
+    picked = (
+        select(inbox.c.seq)
+        .where(
+            inbox.c.processed_at.is_(None),
+            or_(inbox.c.next_attempt_at.is_(None), inbox.c.next_attempt_at <= now),
+        )
+        .order_by(inbox.c.seq)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    rows = await connection.execute(
+        update(inbox)
+        .where(inbox.c.seq.in_(picked.scalar_subquery()))
+        .values(next_attempt_at=now + LEASE)
+        .returning(
+            inbox.c.seq,
+            inbox.c.platform,
+            inbox.c.store_id,
+            inbox.c.topic,
+            inbox.c.delivery_id,
+            inbox.c.body,
+            inbox.c.received_at,
+            inbox.c.attempts,
+        )
+    )
+    return sorted((Delivery(**row) for row in rows.mappings()), key=lambda d: d.seq)
+
+
 async def finish(
     connection: AsyncConnection,
     seq: int,

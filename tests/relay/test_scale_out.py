@@ -25,6 +25,9 @@ import pytest
 from tests.relay.conftest import PG_ADMIN, PG_SERVER
 from tests.relay.console_helpers import ORIGIN, WIDGET_KEY, Console, small_bundle
 from tests.relay.process import RelayProcess, pair_and_publish, relay_env, run_relay
+from tests.relay.webhooks.helpers import WOO_HOOK, WOO_WIDGET
+from tests.relay.webhooks.helpers import bundle as webhook_bundle
+from tests.woo_fixtures import recorded_delivery
 
 REDIS = ("127.0.0.1", 6379)
 
@@ -244,3 +247,47 @@ async def test_readyz_names_what_the_relays_share(
     printed = run_relay("serve", "--redis-url", "http://nowhere", env=relays[0].env)
     assert printed.returncode == 2
     assert "--redis-url like redis://" in printed.stderr
+
+
+async def test_a_store_webhook_delivered_to_several_relays_is_processed_once(
+    relays: list[RelayProcess], sessions: list[aiohttp.ClientSession]
+) -> None:
+    paired = await pair_and_publish(relays[0], webhook_bundle())
+    for session in sessions:
+        await _eventually(lambda s=session: _has_widget(s, WOO_WIDGET))
+    recorded = recorded_delivery("delivery_03_order_updated")
+    headers = {
+        k: v
+        for k, v in recorded.headers.items()
+        if k.lower() not in ("host", "content-length", "connection")
+    }
+    path = f"/v1/webhooks/woocommerce/{WOO_HOOK}"
+
+    async def deliver(session: aiohttp.ClientSession, delivery_id: str) -> int:
+        sent = headers | {"X-WC-Webhook-Delivery-ID": delivery_id}
+        async with session.post(path, data=recorded.body, headers=sent) as response:
+            return response.status
+
+    run = uuid.uuid4().hex[:8]
+    # the same delivery to every relay at once, then ten others spread over them
+    copies = [deliver(session, f"{run}-same") for session in sessions]
+    others = [deliver(sessions[n % 3], f"{run}-{n}") for n in range(10)]
+    assert set(await asyncio.gather(*copies, *others)) == {200}
+    console = _console_on(sessions[1], paired)
+
+    async def changes() -> list[str]:
+        status, body = await console.call("GET", "/v1/console/events?limit=1000")
+        assert status == 200, body
+        return [e["data"]["delivery"] for e in body["events"] if e["type"] == "store.changed"]
+
+    async def all_in() -> bool:
+        return len(await changes()) >= 11
+
+    await _eventually(all_in, within=10.0)
+    await asyncio.sleep(1.0)  # time for a second processing, were there one
+    delivered = await changes()
+    assert sorted(delivered) == sorted([f"{run}-same", *(f"{run}-{n}" for n in range(10))])
+
+
+async def _has_widget(session: aiohttp.ClientSession, key: str) -> bool:
+    return (await _config(session, key))[0] == 200
