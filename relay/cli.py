@@ -71,6 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="serve a demo shop page with each published widget at /demo/WIDGET_KEY",
     )
+    serve.add_argument(
+        "--public-url",
+        help="the address shops and Twilio reach the relay at, for their callbacks "
+        "(or $STOREDESK_RELAY_PUBLIC_URL; default: the address each request came to)",
+    )
     _common(serve)
     serve.set_defaults(handler=cmd_serve)
     migrate = commands.add_parser("migrate", help="create or upgrade the relay database")

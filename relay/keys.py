@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 
     from relay.metrics import Metrics
     from relay.services.broker import Broker
+    from relay.services.connect import ConnectService
     from relay.services.conversations import ConversationService
     from relay.services.lookups import LookupPool
     from relay.settings import Settings
@@ -26,6 +27,7 @@ RUNTIME: web.AppKey[RuntimeState] = web.AppKey("runtime")  # draining flag, limi
 BROKER: web.AppKey[Broker] = web.AppKey("broker")  # live fan-out to event streams
 LOOKUPS: web.AppKey[LookupPool] = web.AppKey("lookups")  # store connectors + caches
 CONVERSATIONS: web.AppKey[ConversationService] = web.AppKey("conversations")
+CONNECT: web.AppKey[ConnectService] = web.AppKey("connect")  # connect flows
 
 # per-request values set by the middleware (aiohttp wants typed keys for request storage)
 REQUEST_ID: web.RequestKey[str] = web.RequestKey("request_id", str)

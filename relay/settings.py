@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import platformdirs
 
@@ -17,6 +18,7 @@ from relay.storage import StorageError, database_url
 ENV_HOME = "STOREDESK_RELAY_HOME"
 ENV_DATABASE_URL = "STOREDESK_RELAY_DATABASE_URL"
 ENV_TRUST_PROXY = "STOREDESK_RELAY_TRUST_PROXY"
+ENV_PUBLIC_URL = "STOREDESK_RELAY_PUBLIC_URL"
 
 
 class SettingsError(Exception):
@@ -67,6 +69,7 @@ class Settings:
     breaker_open: float = 30.0
     verify_tls: bool = True
     # misc
+    public_url: str = ""  # how shops and Twilio reach the relay (callbacks); "" = as asked
     demo_pages: bool = False  # serve /demo/{widget_key}, a shop page with the widget
     access_log: bool = False  # one JSON line per request
     stream_ping: float = 15.0
@@ -102,6 +105,9 @@ class Settings:
             values["access_log"] = True
         if getattr(args, "demo_pages", False):
             values["demo_pages"] = True
+        public = getattr(args, "public_url", None) or env.get(ENV_PUBLIC_URL, "")
+        if public.strip():
+            values["public_url"] = _public_url(public)
         trust = env.get(ENV_TRUST_PROXY, "").strip().lower()
         values["trust_forwarded"] = trust in ("1", "true", "yes", "on")
         return cls(data_dir=data_dir, relay_key=relay_key, database_url=database_url, **values)
@@ -127,3 +133,14 @@ def _check_database_url(url: str | None) -> None:
         database_url(Path("."), url)
     except StorageError as exc:
         raise SettingsError(str(exc)) from None
+
+
+def _public_url(value: str) -> str:
+    text = value.strip().rstrip("/")
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+        raise SettingsError(
+            f"The public URL {value!r} is not an http:// or https:// address; set it to the "
+            "address shops reach the relay at, such as https://chat.shop.example."
+        )
+    return text

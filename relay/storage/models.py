@@ -191,3 +191,39 @@ console_cursors = Table(
     Column("console_id", ID, ForeignKey("consoles.id", ondelete="CASCADE"), primary_key=True),
     Column("acked_seq", Seq, nullable=False),
 )
+
+connect_sessions = Table(
+    "connect_sessions",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("console_id", ID, nullable=False),
+    Column("platform", String(32), nullable=False),
+    Column("state_hash", String(64), nullable=False, unique=True),
+    Column("settings", JSON, nullable=False),
+    Column("secret", LargeBinary, nullable=True),
+    Column("result", LargeBinary, nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("widget_key", ID, nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("prefix", String(32), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("scopes", JSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Column("last_used_at", UTCDateTime, nullable=True),
+)
+
+api_conversations = Table(
+    "api_conversations",
+    metadata,
+    Column("conversation_id", ID, primary_key=True),
+    Column("api_key_id", ID, nullable=False, index=True),
+)

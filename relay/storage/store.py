@@ -8,9 +8,9 @@ free. Every write goes through one group writer and is durable before its call r
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
@@ -49,6 +49,8 @@ from relay.storage.records import (
     WriterStats,
 )
 from relay.storage.writer import GroupWriter
+
+T = TypeVar("T")
 
 
 def _utc_now() -> datetime:
@@ -328,6 +330,17 @@ class RelayStore:
             )
         )
         return fresh
+
+    # -- anything else: one exclusive write, or one read ------------------------------------
+
+    async def write(self, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+        """Run ``work`` in the group writer's own transaction (durable when it returns)."""
+        result: T = await self._writer.exclusive(work)
+        return result
+
+    async def read(self, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+        async with self._engines.read.connect() as connection:
+            return await work(connection)
 
     async def relay_id(self) -> str:
         if self._relay_id is None:
