@@ -11,6 +11,7 @@ from relay.assets import WidgetAssets, packaged_assets
 from relay.keys import HTTP, METRICS, RUNTIME, SETTINGS, STORE
 from relay.metrics import Metrics
 from relay.middleware import setup_middlewares
+from relay.routes.api_channel import setup_api_channel
 from relay.routes.connect import setup_connect
 from relay.routes.console import setup_console
 from relay.routes.demo import setup_demo
@@ -54,6 +55,7 @@ def create_app(settings: Settings, *, assets: WidgetAssets | None = None) -> web
     setup_public(app)
     setup_console(app)
     setup_connect(app)
+    setup_api_channel(app)
     setup_ops(app)
     assets = assets if assets is not None else packaged_assets()
     setup_widget(app, assets)

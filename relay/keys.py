@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     import httpx
 
     from relay.metrics import Metrics
+    from relay.services.api_keys import ApiKeys
     from relay.services.broker import Broker
     from relay.services.connect import ConnectService
     from relay.services.conversations import ConversationService
@@ -28,6 +29,7 @@ BROKER: web.AppKey[Broker] = web.AppKey("broker")  # live fan-out to event strea
 LOOKUPS: web.AppKey[LookupPool] = web.AppKey("lookups")  # store connectors + caches
 CONVERSATIONS: web.AppKey[ConversationService] = web.AppKey("conversations")
 CONNECT: web.AppKey[ConnectService] = web.AppKey("connect")  # connect flows
+API_KEYS: web.AppKey[ApiKeys] = web.AppKey("api_keys")  # the API channel's keys
 
 # per-request values set by the middleware (aiohttp wants typed keys for request storage)
 REQUEST_ID: web.RequestKey[str] = web.RequestKey("request_id", str)
