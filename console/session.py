@@ -64,10 +64,12 @@ class CliSession:
         settings: Mapping[str, Any],
         secrets: Mapping[str, str],
         work: Callable[[Connector], Awaitable[T]],
+        saved: Callable[[dict[str, str]], None] | None = None,
     ) -> T:
         verify = settings.get("verify_ssl", True) is not False
         async with make_client(verify=verify) as http:
-            connector = registry.build(platform, settings, secrets, ConnectorContext(http=http))
+            context = ConnectorContext(http=http, secrets_changed=saved)
+            connector = registry.build(platform, settings, secrets, context)
             try:
                 return await work(connector)
             finally:
@@ -75,7 +77,11 @@ class CliSession:
 
     async def _with_store(self, entry: StoreEntry, work: Callable[[Connector], Awaitable[T]]) -> T:
         secrets = self.stores.secrets(entry)
-        return await self._with(entry.platform, entry.settings, secrets, work)
+
+        def saved(rotated: dict[str, str]) -> None:  # a refreshed token replaces the old one
+            self.stores.update_secrets(entry, rotated)
+
+        return await self._with(entry.platform, entry.settings, secrets, work, saved)
 
     async def test_connection(
         self, platform: str, settings: Mapping[str, Any], secrets: Mapping[str, str]

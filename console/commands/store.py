@@ -20,6 +20,10 @@ def register(commands: Any) -> None:
     sub = store.add_subparsers(dest="store_command", metavar="ACTION", required=True)
     _register_add(sub)
 
+    from console.commands import connect
+
+    connect.register(sub)
+
     listing = sub.add_parser("list", help="list connected stores")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=cmd_list)
@@ -132,8 +136,8 @@ def secret_arg(args: argparse.Namespace, name: str, label: str, *, ask: bool = T
         value = getpass.getpass(f"{label}: ")
     if not value.strip():
         raise CliError(
-            f"--{name.replace('_', '-')} is required: pass it, set {ENV_SECRETS[name]}, or run on a terminal "
-            "to be asked.",
+            f"--{name.replace('_', '-')} is required: pass it, set {ENV_SECRETS[name]}, "
+            "or run on a terminal to be asked.",
             EXIT_USAGE,
         )
     return value.strip()

@@ -55,6 +55,10 @@ def register(commands: Any) -> None:
     remove.add_argument("widget", metavar="WIDGET", help="its name or key")
     remove.set_defaults(handler=cmd_remove)
 
+    from console.commands import api_keys
+
+    api_keys.register(sub)
+
 
 def widgets_of(session: CliSession) -> WidgetRepository:
     from core.workspace.widgets import WidgetRepository

@@ -125,7 +125,7 @@ async def test_bad_keys_foreign_conversations_and_malformed_bodies_change_nothin
             response = await app_client.post("/v1/api/conversations", json=body, headers=_auth(key))
         assert response.status == expected, body
         await conforms(response)
-    status, live = await console.call("GET", "/v1/console/status")
+    _, live = await console.call("GET", "/v1/console/status")
     assert live["conversations_open"] == 0  # nothing was started by the refusals
 
     response = await app_client.post("/v1/api/conversations", json={}, headers=_auth(key))
