@@ -13,7 +13,7 @@ from sqlalchemy import select
 from connectors.rest.mapping import load_mapping
 from console.context import ConsoleContext
 from console.views.store_browsers import CustomersBrowser, OrdersBrowser
-from console.views.store_forms import RestForm, SqlForm, WooCommerceForm
+from console.views.store_forms import RestForm, ShopifyForm, SqlForm, WooCommerceForm
 from console.views.stores import StoresView
 from core.workspace.models import StoreRow
 from tests.console.conftest import Served
@@ -211,3 +211,29 @@ async def test_the_rest_wizard_edits_endpoints_beside_the_mapping(ctx: ConsoleCo
     mapping = load_mapping(settings["mapping_toml"])
     assert mapping.endpoints["order_by_number"] == "/v2/orders/{number}"
     assert secrets == {"key": "k-123"}
+
+
+async def test_the_shopify_wizard_connects_a_dev_dashboard_app_by_default(
+    ctx: ConsoleContext, shop_state: Any, shopify_url: str, screenshot: Shot
+) -> None:
+    view = _view(ctx)
+    wizard = view.open_wizard("shopify")
+    form = wizard.form
+    assert isinstance(form, ShopifyForm)
+    assert not form.uses_token() and "Dev Dashboard" in form.intro
+    assert form.client_secret.isVisible() and not form.token.isVisible()
+    form.way.setCurrentIndex(1)  # the legacy admin token is still offered
+    assert form.token.isVisible() and not form.client_id.isVisible()
+    form.way.setCurrentIndex(0)
+    wizard.name.setText("sh")
+    form.shop.setText(shop_state.domain)
+    form.base_url.setText(shopify_url)
+    form.client_id.setText(shop_state.oauth.client_id)
+    form.client_secret.setText(shop_state.oauth.client_secret)
+    screenshot(wizard, "store-wizard-shopify")
+    wizard.connect_button.click()
+    await wait_until(lambda: not wizard.isVisible(), timeout=15)
+    entry = ctx.session.stores.get("sh")
+    assert entry is not None and entry.settings["auth"] == "client_credentials"
+    assert ctx.session.stores.secrets(entry) == {"client_secret": shop_state.oauth.client_secret}
+    assert shop_state.oauth.grants == ["client_credentials"]
