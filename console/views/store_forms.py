@@ -159,7 +159,7 @@ class ShopifyForm(ConnectionForm):
         self._show_way()
 
     def uses_token(self) -> bool:
-        return self.way.currentData() == "token"
+        return bool(self.way.currentData() == "token")
 
     def _show_way(self) -> None:
         legacy = self.uses_token()
