@@ -96,7 +96,31 @@ WOO_KEYS = obj(
     },
 )
 
+WHATSAPP_SETTINGS = obj(
+    ["account_sid", "auth_token", "number"],
+    {
+        "account_sid": {"type": "string", "pattern": "^AC[0-9a-f]{32}$"},
+        "auth_token": {"type": "string", "description": "Sealed on the relay; never returned."},
+        "number": {"type": "string", "description": "The WhatsApp sender, +14155238886."},
+    },
+)
+WHATSAPP_SET = obj(
+    ["account_sid", "number", "webhook_url"],
+    {
+        "account_sid": TEXT,
+        "number": TEXT,
+        "webhook_url": {"type": "string", "description": "Set it in Twilio for incoming messages."},
+    },
+)
+TWILIO_FORM = {
+    "application/x-www-form-urlencoded": {
+        "schema": {"type": "object", "additionalProperties": {"type": "string"}}
+    }
+}
+
 CHANNEL_SCHEMAS: dict[str, Schema] = {
+    "WhatsAppSettings": WHATSAPP_SETTINGS,
+    "WhatsAppSet": WHATSAPP_SET,
     "ApiCustomer": API_CUSTOMER,
     "ApiStart": API_START,
     "ApiStarted": API_STARTED,
@@ -138,7 +162,50 @@ def channel_paths() -> dict[str, Any]:
     )
     shopify_callback["responses"]["400"] = {"description": "Refused.", "content": html}
     shopify_callback["responses"]["502"] = {"description": "Shopify refused.", "content": html}
+    inbound = _op(
+        "Twilio posts an incoming WhatsApp message (X-Twilio-Signature checked); answered "
+        "with empty TwiML, the bot's reply goes out through Twilio's Messages API.",
+        200,
+        TEXT,
+        (400, 401, 404, 429, 503),
+        params=[widget],
+        tags=("channels",),
+        content_type="text/xml",
+    )
+    inbound["requestBody"] = {"required": True, "content": TWILIO_FORM}
+    status_callback = _op(
+        "Twilio reports a sent message's status (X-Twilio-Signature checked).",
+        204,
+        None,
+        (400, 401, 404, 429, 503),
+        params=[widget],
+        tags=("channels",),
+    )
+    status_callback["requestBody"] = {"required": True, "content": TWILIO_FORM}
     return {
+        "/v1/channels/whatsapp/{key}": {"post": inbound},
+        "/v1/channels/whatsapp/{key}/status": {"post": status_callback},
+        "/v1/console/widgets/{key}/whatsapp": {
+            "put": _op(
+                "Set the widget's WhatsApp (Twilio) channel; the auth token is sealed.",
+                200,
+                ref("WhatsAppSet"),
+                (*signed, 404),
+                body=ref("WhatsAppSettings"),
+                params=[widget],
+                tags=console,
+                security=SIGNED,
+            ),
+            "delete": _op(
+                "Turn the widget's WhatsApp channel off.",
+                200,
+                ref("Ok"),
+                (*signed, 404),
+                params=[widget],
+                tags=console,
+                security=SIGNED,
+            ),
+        },
         "/v1/api/conversations": {
             "post": _op(
                 "Start a conversation for a shopper of your own systems (optionally with a "

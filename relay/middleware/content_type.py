@@ -21,8 +21,13 @@ def is_json(content_type: str) -> bool:
     )
 
 
+FORM_ROUTES = "/v1/channels/"  # Twilio posts its webhooks form-encoded
+
+
 def refusal(request: web.Request) -> web.Response | None:
-    """415 for a body that is not JSON."""
+    """415 for a body that is not JSON (form-encoded too on Twilio's webhooks)."""
+    if request.path.startswith(FORM_ROUTES):
+        return None
     if request.method in _WITH_BODY and _has_body(request) and not is_json(request.content_type):
         return error_response(
             request,

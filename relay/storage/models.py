@@ -227,3 +227,35 @@ api_conversations = Table(
     Column("conversation_id", ID, primary_key=True),
     Column("api_key_id", ID, nullable=False, index=True),
 )
+
+whatsapp_channels = Table(
+    "whatsapp_channels",
+    metadata,
+    Column("widget_key", ID, primary_key=True),
+    Column("account_sid", String(64), nullable=False),
+    Column("number", String(32), nullable=False),
+    Column("auth_token", LargeBinary, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+channel_threads = Table(
+    "channel_threads",
+    metadata,
+    Column("widget_key", ID, nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("conversation_id", ID, nullable=False),
+    PrimaryKeyConstraint("widget_key", "address"),
+)
+
+channel_messages = Table(
+    "channel_messages",
+    metadata,
+    Column("sid", String(64), primary_key=True),
+    Column("widget_key", ID, nullable=False),
+    Column("conversation_id", ID, nullable=True),
+    Column("direction", String(8), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("error_code", String(16), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False, index=True),
+    Column("updated_at", UTCDateTime, nullable=False),
+)

@@ -1,4 +1,4 @@
-"""Connect flows waiting for a platform's callback, and the API channel's keys.
+"""Channels: connect flows waiting for a callback, API keys, WhatsApp (Twilio).
 
 Revision ID: 0002
 Revises: 0001
@@ -65,8 +65,43 @@ def upgrade() -> None:
         unique=False,
     )
 
+    op.create_table(
+        "whatsapp_channels",
+        sa.Column("widget_key", sa.String(length=64), nullable=False),
+        sa.Column("account_sid", sa.String(length=64), nullable=False),
+        sa.Column("number", sa.String(length=32), nullable=False),
+        sa.Column("auth_token", sa.LargeBinary(), nullable=False),
+        sa.Column("updated_at", UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("widget_key", name=op.f("pk_whatsapp_channels")),
+    )
+    op.create_table(
+        "channel_threads",
+        sa.Column("widget_key", sa.String(length=64), nullable=False),
+        sa.Column("address", sa.String(length=64), nullable=False),
+        sa.Column("conversation_id", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("widget_key", "address", name=op.f("pk_channel_threads")),
+    )
+    op.create_table(
+        "channel_messages",
+        sa.Column("sid", sa.String(length=64), nullable=False),
+        sa.Column("widget_key", sa.String(length=64), nullable=False),
+        sa.Column("conversation_id", sa.String(length=64), nullable=True),
+        sa.Column("direction", sa.String(length=8), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("error_code", sa.String(length=16), nullable=True),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("updated_at", UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("sid", name=op.f("pk_channel_messages")),
+    )
+    op.create_index(
+        op.f("ix_channel_messages_created_at"), "channel_messages", ["created_at"], unique=False
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("channel_messages")
+    op.drop_table("channel_threads")
+    op.drop_table("whatsapp_channels")
     op.drop_table("api_conversations")
     op.drop_table("api_keys")
     op.drop_table("connect_sessions")
