@@ -13,6 +13,7 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
+from core.channels import WhatsAppSettings
 from core.signing import b64, public_key_of, sign_headers
 
 
@@ -138,6 +139,16 @@ class RelayClient:
     async def revoke_api_key(self, widget_key: str, key_id: str) -> None:
         path = f"{self._keys_path(widget_key)}/{quote(key_id, safe='')}"
         await self._request("DELETE", path)
+
+    # -- the WhatsApp channel ----------------------------------------------------------------
+
+    async def put_whatsapp(self, widget_key: str, settings: WhatsAppSettings) -> dict[str, Any]:
+        require_secure(self.url, "send the Twilio auth token")
+        path = f"/v1/console/widgets/{quote(widget_key, safe='')}/whatsapp"
+        return await self._request("PUT", path, settings.to_json())
+
+    async def remove_whatsapp(self, widget_key: str) -> None:
+        await self._request("DELETE", f"/v1/console/widgets/{quote(widget_key, safe='')}/whatsapp")
 
     # -- connect flows ---------------------------------------------------------------------
 

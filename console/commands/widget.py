@@ -55,9 +55,10 @@ def register(commands: Any) -> None:
     remove.add_argument("widget", metavar="WIDGET", help="its name or key")
     remove.set_defaults(handler=cmd_remove)
 
-    from console.commands import api_keys
+    from console.commands import api_keys, whatsapp
 
     api_keys.register(sub)
+    whatsapp.register(sub)
 
 
 def widgets_of(session: CliSession) -> WidgetRepository:

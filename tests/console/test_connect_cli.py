@@ -122,3 +122,28 @@ async def test_waiting_gives_up_after_the_time_and_cancels_on_the_relay() -> Non
         )
     assert shown == ["https://shop.example/approve"]
     assert client.cancelled == ["cs_1"]
+
+
+def test_whatsapp_from_the_command_line(paired: Cli, relay: Relay) -> None:  # noqa: F811
+    from relay.keys import WHATSAPP
+
+    key = widget_key(paired)
+    assert paired("relay", "publish")[0] == 0
+    token = "a" * 32
+    args = ["widget", "whatsapp", key, "--account-sid", "AC" + "0" * 32]
+    code, _, err = paired(*args, "--number", "0800", "--auth-token", token)
+    assert code == 2 and "international form" in err
+    code, out, err = paired(*args, "--number", "+1 415 523 8886", "--auth-token", token)
+    assert code == 0, err
+    assert f"{relay.url}/v1/channels/whatsapp/{key}" in out and token not in out
+    channel = relay.served._call(relay.app[WHATSAPP].settings(key))
+    assert channel is not None and channel.number == "+14155238886"
+    assert token.encode() not in (paired.data_dir / "workspace.sqlite").read_bytes()
+
+    relay.served._call(relay.app[WHATSAPP].remove(key))  # the relay lost it: publish restores
+    assert paired("relay", "publish")[0] == 0
+    assert relay.served._call(relay.app[WHATSAPP].settings(key)) is not None
+
+    code, out, _ = paired("widget", "whatsapp", key, "--off")
+    assert code == 0 and "off" in out
+    assert relay.served._call(relay.app[WHATSAPP].settings(key)) is None
