@@ -14,13 +14,13 @@ import webbrowser
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from console import connect_flow
 from console.runtime import EXIT_AUTH, EXIT_OK, EXIT_USAGE, CliError, open_session
 
 if TYPE_CHECKING:
     from console.relay_client import RelayClient
 
-POLL_SECONDS = 2.0
-WAIT_SECONDS = 15 * 60
+WAIT_SECONDS = connect_flow.WAIT_SECONDS
 
 
 def register(store_sub: Any) -> None:
@@ -95,31 +95,17 @@ async def wait_for_credentials(
     sleep: Callable[[float], Any] = asyncio.sleep,
     wait: float = WAIT_SECONDS,
 ) -> dict[str, Any]:
-    """Start the flow, ``show`` the address, and wait for the credentials (cancelled on
-    Ctrl-C or timeout: the relay forgets the flow)."""
-    started = await client.start_connect(platform, body)
-    session_id = str(started["session_id"])
-    show(str(started["authorize_url"]))
-    waited = 0.0
+    """``connect_flow.wait_for_credentials``; not approved in time is a CLI error."""
     try:
-        while waited < wait:
-            state = await client.connect_state(session_id)
-            if state.get("status") == "done":
-                credentials: dict[str, Any] = state["credentials"]
-                return credentials
-            if state.get("status") == "expired":
-                break
-            await sleep(POLL_SECONDS)
-            waited += POLL_SECONDS
-    except BaseException:
-        await asyncio.shield(client.cancel_connect(session_id))
-        raise
-    await client.cancel_connect(session_id)
-    raise CliError(
-        "the store was not approved in time; run the command again and approve it in the "
-        "browser within 15 minutes.",
-        EXIT_AUTH,
-    )
+        return await connect_flow.wait_for_credentials(
+            client, platform, body, show=show, sleep=sleep, wait=wait
+        )
+    except connect_flow.NotApproved:
+        raise CliError(
+            "the store was not approved in time; run the command again and approve it in "
+            "the browser within 15 minutes.",
+            EXIT_AUTH,
+        ) from None
 
 
 def cmd_connect(args: argparse.Namespace) -> int:

@@ -91,10 +91,11 @@ class ConnectionForm(QWidget):
 class WooCommerceForm(ConnectionForm):
     label = "WooCommerce"
     intro = (
-        "In WordPress, open <b>WooCommerce → Settings → Advanced → REST API</b> and choose "
-        "<b>Add key</b> with <b>Read</b> permission. Paste the consumer key (ck_…) and "
-        "consumer secret (cs_…) it shows once. Use the shop's home address "
-        "(https://shop.example), not the /wp-json one."
+        "Enter the shop's home address (https://shop.example, not the /wp-json one) and "
+        "choose <b>Connect with WooCommerce</b>: approve Storedesk in the page that opens and "
+        "the keys arrive by themselves (through your relay). Or, in WordPress, open "
+        "<b>WooCommerce → Settings → Advanced → REST API</b>, choose <b>Add key</b> with "
+        "<b>Read</b> permission and paste the consumer key (ck_…) and secret (cs_…)."
     )
 
     def __init__(self, parent: QWidget | None = None) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
@@ -17,9 +18,10 @@ from console.views.store_forms import RestForm, ShopifyForm, SqlForm, WooCommerc
 from console.views.stores import StoresView
 from core.workspace.models import StoreRow
 from tests.console.conftest import Served
-from tests.console.gui.helpers import Shot, wait_until
+from tests.console.gui.helpers import Shot, pair_with, wait_until
 from tests.emulators import woocommerce
 from tests.emulators.woocommerce import DEFAULT_KEY
+from tests.relay.live import LiveRelay
 
 
 @pytest.fixture
@@ -237,3 +239,53 @@ async def test_the_shopify_wizard_connects_a_dev_dashboard_app_by_default(
     assert entry is not None and entry.settings["auth"] == "client_credentials"
     assert ctx.session.stores.secrets(entry) == {"client_secret": shop_state.oauth.client_secret}
     assert shop_state.oauth.grants == ["client_credentials"]
+
+
+async def test_connect_with_woocommerce_needs_no_keys_copied(
+    ctx: ConsoleContext, woo: Any, relay: LiveRelay, screenshot: Shot
+) -> None:
+    woo.state.insecure_callbacks = True  # the test relay is on plain http
+    view = _view(ctx)
+    wizard = view.open_wizard("woocommerce")
+    panel = wizard.woo_connect
+    panel.connect_button.click()
+    assert "Enter the shop's address" in panel.state.text()
+    wizard.form.url.setText(woo.url)
+    panel.connect_button.click()
+    assert "Pair with your relay first" in panel.state.text()
+
+    await pair_with(ctx, relay)
+    opened: list[str] = []
+
+    def approve(url: str) -> None:  # the merchant's browser, approving at once
+        opened.append(url)
+        httpx.get(url, follow_redirects=True, timeout=30)
+
+    panel.open_url = approve
+    wizard.name.setText("woo")
+    panel.connect_button.click()
+    await wait_until(lambda: not wizard.isVisible(), timeout=20)
+    assert "/wc-auth/v1/authorize?" in opened[0]
+    entry = ctx.session.stores.get("woo")
+    assert entry is not None
+    key = ctx.session.stores.secrets(entry)["key"]
+    assert woo.state.keys[key].permissions == "read"
+
+
+async def test_waiting_for_woocommerce_can_be_cancelled(
+    ctx: ConsoleContext, woo: Any, relay: LiveRelay
+) -> None:
+    await pair_with(ctx, relay)
+    view = _view(ctx)
+    wizard = view.open_wizard("woocommerce")
+    panel = wizard.woo_connect
+    panel.open_url = lambda url: None  # the merchant never approves
+    wizard.form.url.setText(woo.url)
+    panel.connect_button.click()
+    await wait_until(lambda: "Approve Storedesk" in panel.state.text())
+    assert panel.cancel_button.isVisible()
+    panel.cancel_button.click()
+    await wait_until(lambda: panel.state.text() == "Cancelled.")
+    assert panel.connect_button.isEnabled() and not panel.cancel_button.isVisible()
+    assert ctx.session.stores.list() == []
+    wizard.reject()
