@@ -140,6 +140,13 @@ class RelayClient:
         path = f"{self._keys_path(widget_key)}/{quote(key_id, safe='')}"
         await self._request("DELETE", path)
 
+    async def store_token(self, store_name: str) -> str:
+        """A current access token of a store the relay renews (Shopify by authorization)."""
+        require_secure(self.url, "receive store credentials")
+        path = f"/v1/console/stores/{quote(store_name, safe='')}/access-token"
+        data = await self._request("POST", path)
+        return str(data["token"])
+
     # -- the WhatsApp channel ----------------------------------------------------------------
 
     async def put_whatsapp(self, widget_key: str, settings: WhatsAppSettings) -> dict[str, Any]:

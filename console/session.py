@@ -11,6 +11,7 @@ from connectors import registry
 from connectors.base import Connector, ConnectorContext, StoreInfo
 from connectors.http import make_client
 from connectors.sync import SyncEngine, SyncResult
+from console.borrowed_token import borrowed, borrows
 from console.runtime import EXIT_NOT_FOUND, CliError, data_dir_arg, warn
 from core.contacts import same_email
 from core.orders import clean_order_number
@@ -77,11 +78,16 @@ class CliSession:
 
     async def _with_store(self, entry: StoreEntry, work: Callable[[Connector], Awaitable[T]]) -> T:
         secrets = self.stores.secrets(entry)
+        settings: Mapping[str, Any] = entry.settings
+        if borrows(entry.platform, settings):  # the relay alone renews this store's token
+            settings, secrets = await borrowed(
+                self.workspace, self.vault, entry.name, settings, secrets
+            )
 
         def saved(rotated: dict[str, str]) -> None:  # a refreshed token replaces the old one
             self.stores.update_secrets(entry, rotated)
 
-        return await self._with(entry.platform, entry.settings, secrets, work, saved)
+        return await self._with(entry.platform, settings, secrets, work, saved)
 
     async def test_connection(
         self, platform: str, settings: Mapping[str, Any], secrets: Mapping[str, str]

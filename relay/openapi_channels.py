@@ -182,7 +182,22 @@ def channel_paths() -> dict[str, Any]:
         tags=("channels",),
     )
     status_callback["requestBody"] = {"required": True, "content": TWILIO_FORM}
+    token = _op(
+        "A current access token of a Shopify store connected by authorization (the relay "
+        "alone renews it).",
+        200,
+        obj(["token"], {"token": TEXT}),
+        (*signed, 404),
+        params=[_path("id", "The store's name as published.")],
+        tags=console,
+        security=SIGNED,
+    )
+    token["responses"]["502"] = {
+        "description": "Shopify refused to renew the token.",
+        "content": {"application/json": {"schema": ref("Error")}},
+    }
     return {
+        "/v1/console/stores/{id}/access-token": {"post": token},
         "/v1/channels/whatsapp/{key}": {"post": inbound},
         "/v1/channels/whatsapp/{key}/status": {"post": status_callback},
         "/v1/console/widgets/{key}/whatsapp": {

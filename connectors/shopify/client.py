@@ -99,6 +99,10 @@ class ShopifyClient:
     def __repr__(self) -> str:
         return f"ShopifyClient(endpoint={self.endpoint!r}, token=<hidden>)"
 
+    async def access_token(self) -> str:
+        """The access token requests use now (renewed first if it is about to expire)."""
+        return await self._tokens.token()
+
     async def execute(
         self, query: str, variables: Mapping[str, Any] | None = None, *, cost: int | None = None
     ) -> Result:

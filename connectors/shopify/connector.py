@@ -61,6 +61,10 @@ class ShopifyConnector:
     def __repr__(self) -> str:
         return f"ShopifyConnector(shop={self._settings.shop!r})"
 
+    async def access_token(self) -> str:
+        """A valid Admin API access token (for a console that borrows the relay's)."""
+        return await self.client.access_token()
+
     async def test(self) -> StoreInfo:
         result = await self.client.execute(queries.SHOP, cost=queries.SHOP_COST)
         shop = result.data.get("shop") or {}

@@ -13,7 +13,9 @@ from html import escape
 
 from aiohttp import web
 
-from relay.keys import CONNECT, CONSOLE, HTTP, SETTINGS, STORE
+from connectors.errors import IntegrationError
+from connectors.shopify import ShopifyConnector
+from relay.keys import CONNECT, CONSOLE, HTTP, LOOKUPS, SETTINGS, STORE
 from relay.responses import ApiError, json_response, read_json
 from relay.routes.console import signed
 from relay.services.connect import ConnectService
@@ -58,6 +60,28 @@ async def pick_up(request: web.Request) -> web.Response:
 async def cancel(request: web.Request) -> web.Response:
     await request.app[CONNECT].cancel(request[CONSOLE].id, request.match_info["id"])
     return json_response({"ok": True})
+
+
+@signed
+async def access_token(request: web.Request) -> web.Response:
+    """A current access token of a Shopify store connected with the authorization code: the
+    relay alone renews it (Shopify rotates the refresh token on each use), the console
+    borrows it for its own syncs and lookups."""
+    store = request.app[STORE].store(request.match_info["id"])
+    if store is None:
+        raise ApiError(404, "not_found", "This store is not published to the relay.")
+    if store.platform != "shopify" or store.settings.get("auth") != "authorization_code":
+        raise ApiError(
+            422, "invalid", "Only Shopify stores connected by authorization have their token here."
+        )
+    connector = request.app[LOOKUPS].lookup_for(store).connector()
+    if not isinstance(connector, ShopifyConnector):
+        raise ApiError(422, "invalid", "This store's connector has no access token.")
+    try:
+        token = await connector.access_token()
+    except IntegrationError as exc:
+        raise ApiError(502, "store_refused", str(exc)) from None
+    return json_response({"token": token})
 
 
 async def woocommerce_callback(request: web.Request) -> web.Response:
@@ -111,6 +135,9 @@ def setup_connect(app: web.Application) -> None:
     router.add_post("/v1/console/connect/shopify", start_shopify, name="connect.shopify")
     router.add_get("/v1/console/connect/{id}", pick_up, name="connect.pick_up")
     router.add_delete("/v1/console/connect/{id}", cancel, name="connect.cancel")
+    router.add_post(
+        "/v1/console/stores/{id}/access-token", access_token, name="connect.access_token"
+    )
     router.add_post("/v1/connect/woocommerce/{state}", woocommerce_callback, name="connect.woo_cb")
     router.add_get("/v1/connect/shopify/callback", shopify_callback, name="connect.shopify_cb")
     router.add_get("/v1/connect/done", done_handler, name="connect.done")

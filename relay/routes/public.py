@@ -134,7 +134,11 @@ async def _services(app: web.Application) -> AsyncIterator[None]:
             counter.inc()
 
     lookups = LookupPool(
-        LookupSettings.from_settings(settings), http=app.get(HTTP), now=settings.now, record=record
+        LookupSettings.from_settings(settings),
+        http=app.get(HTTP),
+        now=settings.now,
+        record=record,
+        save=app[STORE].save_store_secrets,
     )
     broker = Broker(ping_interval=settings.stream_ping)
     verification = FailedVerifications(now=settings.now, limit=settings.ip_verification_failures)

@@ -60,7 +60,40 @@ def test_connect_shopify_with_the_authorization_code_grant(
     assert "/admin/oauth/authorize?" in out
     assert shop_state.oauth.grants == ["authorization_code"]
     code, out, _ = paired("store", "lookup", "sh", "--order", "1001", "--json")
-    assert code == 0 and json.loads(out)["number"] == "1001"
+    assert code == 0 and json.loads(out)["number"] == "1001"  # its own, fresh token
+
+    _expire_local_token(paired)
+    code, _, err = paired("store", "lookup", "sh", "--order", "1001")
+    assert code == 4 and "renewed by your relay" in err  # not published: nobody may renew
+    assert paired("widget", "create", "--name", "Shopify chat", "--store", "sh")[0] == 0
+    assert paired("relay", "publish")[0] == 0
+    code, out, err = paired("store", "lookup", "sh", "--order", "1001", "--json")
+    assert code == 0, err  # the relay's token, borrowed
+    assert json.loads(out)["number"] == "1001"
+    # the published token had expired: the relay renewed it (once), the console never does
+    assert shop_state.oauth.grants == ["authorization_code", "refresh_token"]
+    assert paired("store", "lookup", "sh", "--order", "1001")[0] == 0
+    assert paired("relay", "publish")[0] == 0  # the console's stale pair changes nothing
+    assert paired("store", "lookup", "sh", "--order", "1001")[0] == 0
+    assert shop_state.oauth.grants == ["authorization_code", "refresh_token"]
+
+
+def _expire_local_token(cli: Cli) -> None:
+    from core.vault import Vault
+    from core.workspace import Workspace
+    from core.workspace.stores import StoreRepository
+
+    workspace = Workspace.open(cli.data_dir)
+    try:
+        stores = StoreRepository(workspace, Vault.open(cli.data_dir))
+        entry = stores.get("sh")
+        assert entry is not None
+        secrets = stores.secrets(entry)
+        stores.update_secrets(
+            entry, {**secrets, "token": "shpat_gone", "token_expires_at": "2020-01-01T00:00:00Z"}
+        )
+    finally:
+        workspace.close()
 
 
 def test_api_keys_from_the_command_line(paired: Cli, relay: Relay) -> None:  # noqa: F811

@@ -205,3 +205,55 @@ async def test_a_shopify_callback_with_a_bad_hmac_state_or_shop_is_refused(
     replay = await app_client.get("/v1/connect/shopify/callback", params=callback)
     assert replay.status == 400
     assert (await console.call("GET", session))[1]["status"] == "done"
+
+
+async def test_the_relay_alone_renews_an_expiring_token_and_keeps_the_new_pair(
+    console: Console, shopify: tuple[ShopifyState, str], app_client: TestClient
+) -> None:
+    from relay.keys import SETTINGS, STORE
+    from relay.storage.published import load_published
+
+    state, url = shopify
+    started = await _start_shopify(console, state, url)
+    await _browse(started["authorize_url"])
+    credentials = (await console.call("GET", f"/v1/console/connect/{started['session_id']}"))[1][
+        "credentials"
+    ]
+    store = {
+        "id": "sh",
+        "platform": "shopify",
+        "settings": {
+            "shop": state.domain,
+            "base_url": url,
+            "auth": "authorization_code",
+            "client_id": state.oauth.client_id,
+        },
+        "secrets": {
+            "client_secret": state.oauth.client_secret,
+            "token": credentials["token"],
+            "refresh_token": credentials["refresh_token"],
+            "token_expires_at": "2020-01-01T00:00:00Z",  # due: renewed at first use
+        },
+    }
+    widget = {"key": "wk_shopify_chat_01", "name": "Chat", "store": "sh", "config": {}}
+    status, _ = await console.call(
+        "PUT", "/v1/console/publish", {"stores": [store], "widgets": [widget]}
+    )
+    assert status == 200
+
+    status, body = await console.call("POST", "/v1/console/stores/sh/access-token")
+    assert status == 200, body
+    assert state.oauth.grants[-1] == "refresh_token"
+    assert state.oauth.valid(body["token"], state.clock())
+    again = (await console.call("POST", "/v1/console/stores/sh/access-token"))[1]
+    assert again["token"] == body["token"] and state.oauth.grants.count("refresh_token") == 1
+
+    relay_key = app_client.app[SETTINGS].relay_key
+    fresh = await app_client.app[STORE].read(lambda c: load_published(c, relay_key))
+    kept = fresh.stores.get("sh")  # what a restarted relay reads back
+    assert kept is not None and kept.secrets["token"] == body["token"]
+    assert kept.secrets["refresh_token"] in state.oauth.refresh_tokens  # the rotated one
+    assert credentials["refresh_token"] not in state.oauth.refresh_tokens
+
+    status, _ = await console.call("POST", "/v1/console/stores/nope/access-token")
+    assert status == 404
