@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from relay.services.connect import ConnectService
     from relay.services.conversations import ConversationService
     from relay.services.lookups import LookupPool
+    from relay.services.presence import Presence
     from relay.services.whatsapp import WhatsAppChannel
     from relay.settings import Settings
     from relay.state import RuntimeState
@@ -29,6 +30,7 @@ RUNTIME: web.AppKey[RuntimeState] = web.AppKey("runtime")  # draining flag, limi
 BROKER: web.AppKey[Broker] = web.AppKey("broker")  # live fan-out to event streams
 LOOKUPS: web.AppKey[LookupPool] = web.AppKey("lookups")  # store connectors + caches
 CONVERSATIONS: web.AppKey[ConversationService] = web.AppKey("conversations")
+PRESENCE: web.AppKey[Presence] = web.AppKey("presence")  # is a console connected now
 CONNECT: web.AppKey[ConnectService] = web.AppKey("connect")  # connect flows
 API_KEYS: web.AppKey[ApiKeys] = web.AppKey("api_keys")  # the API channel's keys
 WHATSAPP: web.AppKey[WhatsAppChannel] = web.AppKey("whatsapp")  # the Twilio channel
