@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import re
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
@@ -39,6 +40,15 @@ WOO_SCOPES = ("read", "read_write")
 SHOPIFY_SCOPES = "read_orders,read_customers,read_products"
 MAX_CALLBACK_AGE = timedelta(hours=1)
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
+
+
+def _loopback(host: str | None) -> bool:
+    if host in ("localhost", None):
+        return host == "localhost"
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def state_hash(state: str) -> str:
@@ -89,6 +99,13 @@ class ConnectService:
         self, console_id: str, body: Mapping[str, Any], relay_url: str
     ) -> dict[str, Any]:
         shop = _http_url(body.get("url"), "url", "The shop's address")
+        relay = urlsplit(relay_url)
+        if relay.scheme != "https" and not _loopback(relay.hostname):
+            raise invalid(
+                "url",
+                "WooCommerce sends the keys only to an https:// address: put the relay behind "
+                "TLS and set its public URL (storedesk-relay serve --public-url https://…).",
+            )
         scope = body.get("scope", "read")
         if scope not in WOO_SCOPES:
             raise invalid("scope", "scope must be read or read_write.")

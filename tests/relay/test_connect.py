@@ -132,6 +132,26 @@ async def test_only_the_console_that_started_it_can_pick_it_up_or_cancel(
     assert len(woo.state.keys) == 3  # the seeded keys only: the new one was deleted again
 
 
+async def test_woocommerce_connect_needs_a_relay_the_shop_reaches_over_https(
+    aiohttp_client: Any, relay_settings: Any
+) -> None:
+    from relay.app import create_app
+
+    for public, status in (("http://chat.shop.example", 422), ("https://chat.shop.example", 201)):
+        client = await aiohttp_client(create_app(relay_settings(public_url=public)))
+        console = Console(client)
+        await console.pair(await new_code(client))
+        code, body = await console.call(
+            "POST", "/v1/console/connect/woocommerce", {"url": "https://shop.example"}
+        )
+        assert code == status, body
+        if status == 201:
+            callback = dict(parse_qsl(urlsplit(body["authorize_url"]).query))["callback_url"]
+            assert callback.startswith("https://chat.shop.example/v1/connect/woocommerce/")
+        else:
+            assert "https://" in body["error"]["message"]
+
+
 async def test_woocommerce_connect_refuses_bad_input(console: Console) -> None:
     status, body = await console.call(
         "POST", "/v1/console/connect/woocommerce", {"url": "ftp://shop", "scope": "read"}
