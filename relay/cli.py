@@ -63,6 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8080, help="port to listen on")
     serve.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address browsers, shops and Twilio reach this relay at, e.g. "
+        "https://chat.example.com (default: $STOREDESK_RELAY_PUBLIC_URL, else the address "
+        "it listens on; callbacks then use the address each request came to)",
+    )
+    serve.add_argument(
         "--access-log",
         action="store_true",
         help="log one JSON line per request (off by default: /metrics counts requests)",
@@ -71,11 +78,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--demo-pages",
         action="store_true",
         help="serve a demo shop page with each published widget at /demo/WIDGET_KEY",
-    )
-    serve.add_argument(
-        "--public-url",
-        help="the address shops and Twilio reach the relay at, for their callbacks "
-        "(or $STOREDESK_RELAY_PUBLIC_URL; default: the address each request came to)",
     )
     serve.add_argument(
         "--parent-pid",
@@ -195,7 +197,7 @@ async def serve(
         address = f"http://{settings.host}:{settings.port}"
         log.info("Relay %s listening on %s (data in %s)", __version__, address, settings.data_dir)
         if settings.demo_pages:
-            log.info("Demo shop pages are on: %s/demo/WIDGET_KEY", address)
+            log.info("Demo shop pages are on: %s/demo/WIDGET_KEY", settings.public_address)
         if ready is not None:
             ready(address)
         await stop.wait()

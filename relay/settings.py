@@ -45,6 +45,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     database_url: str | None = None
+    public_url: str | None = None  # --public-url as given (checked); see ``public_address``
     now: Callable[[], datetime] = utc_now
     # rate limits (0 turns one off)
     ip_requests_per_minute: int = 600
@@ -70,11 +71,22 @@ class Settings:
     verify_tls: bool = True
     # misc
     twilio_api_url: str = "https://api.twilio.com"  # Twilio's REST API (an emulator in tests)
-    public_url: str = ""  # how shops and Twilio reach the relay (callbacks); "" = as asked
     demo_pages: bool = False  # serve /demo/{widget_key}, a shop page with the widget
     access_log: bool = False  # one JSON line per request
     stream_ping: float = 15.0
     shutdown_grace: float = 10.0
+
+    @property
+    def public_address(self) -> str:
+        """The address shoppers' browsers reach this relay at, without a trailing slash:
+        ``--public-url`` / ``$STOREDESK_RELAY_PUBLIC_URL``, else the bound address (a
+        wildcard address reads as the loopback one). Pages never take it from a request."""
+        if self.public_url:
+            return self.public_url
+        host = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}.get(self.host, self.host)
+        if ":" in host and not host.startswith("["):
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
 
     @property
     def store_url(self) -> str:
@@ -106,12 +118,33 @@ class Settings:
             values["access_log"] = True
         if getattr(args, "demo_pages", False):
             values["demo_pages"] = True
-        public = getattr(args, "public_url", None) or env.get(ENV_PUBLIC_URL, "")
-        if public.strip():
-            values["public_url"] = _public_url(public)
+        public_url = getattr(args, "public_url", None) or env.get(ENV_PUBLIC_URL) or None
+        if public_url:
+            values["public_url"] = check_public_url(public_url)
         trust = env.get(ENV_TRUST_PROXY, "").strip().lower()
         values["trust_forwarded"] = trust in ("1", "true", "yes", "on")
         return cls(data_dir=data_dir, relay_key=relay_key, database_url=database_url, **values)
+
+
+def check_public_url(text: str) -> str:
+    """``https://Chat.Example.com/`` → ``https://chat.example.com``; a path is kept."""
+    parts = urlsplit(text.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(
+            f"The public URL {text.strip()!r} is not a web address; give --public-url like "
+            "https://chat.example.com."
+        )
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise SettingsError(
+            "The --public-url must be just the relay's address (no ?, #, user or password)."
+        )
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        raise SettingsError("The --public-url has a port that is not a number.") from None
+    host = parts.hostname.lower()
+    host = f"[{host}]" if ":" in host else host
+    return f"{parts.scheme}://{host}{port}{parts.path.rstrip('/')}"
 
 
 def _prepare_data_dir(path: Path) -> None:
@@ -135,13 +168,3 @@ def _check_database_url(url: str | None) -> None:
     except StorageError as exc:
         raise SettingsError(str(exc)) from None
 
-
-def _public_url(value: str) -> str:
-    text = value.strip().rstrip("/")
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
-        raise SettingsError(
-            f"The public URL {value!r} is not an http:// or https:// address; set it to the "
-            "address shops reach the relay at, such as https://chat.shop.example."
-        )
-    return text
