@@ -167,4 +167,3 @@ def _check_database_url(url: str | None) -> None:
         database_url(Path("."), url)
     except StorageError as exc:
         raise SettingsError(str(exc)) from None
-
