@@ -17,6 +17,7 @@ from relay.routes.console import setup_console
 from relay.routes.demo import setup_demo
 from relay.routes.ops import setup_ops
 from relay.routes.public import setup_public
+from relay.routes.webhooks import setup_webhooks
 from relay.routes.whatsapp import setup_whatsapp
 from relay.routes.widget import setup_widget
 from relay.settings import Settings
@@ -58,6 +59,7 @@ def create_app(settings: Settings, *, assets: WidgetAssets | None = None) -> web
     setup_connect(app)
     setup_api_channel(app)
     setup_whatsapp(app)
+    setup_webhooks(app)
     setup_ops(app)
     assets = assets if assets is not None else packaged_assets()
     setup_widget(app, assets)

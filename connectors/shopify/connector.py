@@ -24,6 +24,7 @@ from connectors.shopify.mapping import (
     product_from_node,
 )
 from connectors.shopify.settings import ShopifySettings
+from connectors.shopify.webhooks import ShopifyWebhooks
 from core.contacts import phone_digits, same_email, same_phone
 from core.orders import clean_order_number, order_number_digits, pick_order
 from core.records import Customer, Order, Product
@@ -64,6 +65,10 @@ class ShopifyConnector:
     async def access_token(self) -> str:
         """A valid Admin API access token (for a console that borrows the relay's)."""
         return await self.client.access_token()
+
+    def webhooks(self) -> ShopifyWebhooks:
+        """The app's webhook subscriptions on this shop (GraphQL Admin API)."""
+        return ShopifyWebhooks(self.client, self._settings.api_version)
 
     async def test(self) -> StoreInfo:
         result = await self.client.execute(queries.SHOP, cost=queries.SHOP_COST)

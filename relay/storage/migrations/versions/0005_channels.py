@@ -1,7 +1,7 @@
 """Channels: connect flows waiting for a callback, API keys, WhatsApp (Twilio).
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-06 20:10:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from core.workspace.coltypes import UTCDateTime
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
