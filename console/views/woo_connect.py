@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from console import connect_flow
 from console.errors import sentence_for
@@ -43,6 +50,9 @@ class WooConnectPanel(QWidget):
         self._task: asyncio.Task[Any] | None = None
         self.connect_button = QPushButton("Connect with WooCommerce", self)
         self.cancel_button = QPushButton("Cancel", self)
+        self.read_write = QCheckBox(
+            "Ask for a Read/Write key (needed for Storedesk to create the shop's webhooks)", self
+        )
         self.state = QLabel(self)
         self.state.setWordWrap(True)
         row = QHBoxLayout()
@@ -52,6 +62,7 @@ class WooConnectPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
+        layout.addWidget(self.read_write)
         layout.addWidget(self.state)
         self.cancel_button.hide()
         self.connect_button.clicked.connect(self.start)
@@ -88,9 +99,10 @@ class WooConnectPanel(QWidget):
             )
             self.open_url(address)
 
+        scope = "read_write" if self.read_write.isChecked() else "read"
         try:
             credentials = await connect_flow.wait_for_credentials(
-                client, "woocommerce", {"url": url, "scope": "read"}, show=show
+                client, "woocommerce", {"url": url, "scope": scope}, show=show
             )
         except connect_flow.NotApproved:
             self.state.setText("WooCommerce did not approve in time; try again.")

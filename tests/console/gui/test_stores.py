@@ -263,13 +263,14 @@ async def test_connect_with_woocommerce_needs_no_keys_copied(
 
     panel.open_url = approve
     wizard.name.setText("woo")
+    panel.read_write.setChecked(True)  # the shop's webhooks will be created with this key
     panel.connect_button.click()
     await wait_until(lambda: not wizard.isVisible(), timeout=20)
-    assert "/wc-auth/v1/authorize?" in opened[0]
+    assert "/wc-auth/v1/authorize?" in opened[0] and "scope=read_write" in opened[0]
     entry = ctx.session.stores.get("woo")
     assert entry is not None
     key = ctx.session.stores.secrets(entry)["key"]
-    assert woo.state.keys[key].permissions == "read"
+    assert woo.state.keys[key].permissions == "read_write"
 
 
 async def test_waiting_for_woocommerce_can_be_cancelled(
