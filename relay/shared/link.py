@@ -33,6 +33,8 @@ Handler = Callable[[str, dict[str, Any]], None]  # (sender instance, data)
 RETRY = 2.0
 """Seconds between two attempts to reach Redis again."""
 TIMEOUT = 2.0
+POOL = 64
+"""Connections to Redis a relay opens at most for its commands (rate limits)."""
 """Seconds a Redis command may take before Redis counts as not answering."""
 
 
@@ -75,11 +77,17 @@ class RedisLink:
     async def start(self, *, wait: float = 3.0) -> None:
         """Connect and subscribe (waiting up to ``wait`` seconds; a Redis that is not there
         yet is retried in the background)."""
-        from redis.asyncio import Redis
+        from redis.asyncio import BlockingConnectionPool, Redis
 
-        self._client = Redis.from_url(
-            self.url, socket_timeout=TIMEOUT, socket_connect_timeout=TIMEOUT
+        # a burst of requests waits for one of the pool's connections rather than failing
+        pool = BlockingConnectionPool.from_url(
+            self.url,
+            max_connections=POOL,
+            timeout=TIMEOUT,
+            socket_timeout=TIMEOUT,
+            socket_connect_timeout=TIMEOUT,
         )
+        self._client = Redis.from_pool(pool)
         self._tasks = [asyncio.create_task(self._listen()), asyncio.create_task(self._send())]
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._tried.wait(), wait)
@@ -136,11 +144,14 @@ class RedisLink:
                 await pubsub.subscribe(self.channel)
                 await self._up()
                 while True:
-                    message = await pubsub.get_message(timeout=5.0)
+                    message = await pubsub.get_message(timeout=min(5.0, self._retry))
                     if message is None:
                         await pubsub.ping()  # an idle link still notices Redis going away
                     elif message.get("type") == "message":
                         self._dispatch(message.get("data"))
+                    if not self.healthy:  # a command failed while the channel stayed up
+                        await self.client.ping()
+                        await self._up()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # redis.RedisError, OSError, timeouts: Redis is away
