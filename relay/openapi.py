@@ -345,6 +345,36 @@ def _widget_paths() -> dict[str, Any]:
     }
 
 
+def _storefront_paths() -> dict[str, Any]:
+    query = [
+        {"name": name, "in": "query", "required": required, "schema": {"type": "string"}}
+        for name, required in (
+            ("shop", True),
+            ("path_prefix", True),
+            ("timestamp", True),
+            ("signature", True),
+            ("logged_in_customer_id", False),
+        )
+    ]
+    signed = obj(["email", "ts", "signature"], {
+        "email": {"type": "string"}, "ts": {"type": "integer"}, "signature": {"type": "string"},
+    })  # fmt: skip
+    answer = obj(["identity"], {"identity": {"anyOf": [signed, {"type": "null"}]}})
+    return {
+        "/v1/shopify/proxy/{key}/identity": {
+            "get": _op(
+                "Shopify app proxy: the signed identity of the shop's signed-in customer "
+                "(null for a guest); Shopify's signature is checked first.",
+                200,
+                answer,
+                (400, 401, 404, 429, 503),
+                params=[KEY, *query],
+                tags=("storefront",),
+            )
+        }
+    }
+
+
 def _header_scheme(name: str, description: str) -> dict[str, str]:
     return {"type": "apiKey", "in": "header", "name": name, "description": description}
 
@@ -358,7 +388,11 @@ def _document() -> dict[str, Any]:
             "version": __version__,
             "description": "The public widget API and the signed console API of the relay.",
         },
-        "paths": _public_paths() | _console_paths() | _ops_paths() | _widget_paths(),
+        "paths": _public_paths()
+        | _console_paths()
+        | _ops_paths()
+        | _widget_paths()
+        | _storefront_paths(),
         "components": {
             "schemas": SCHEMAS,
             "securitySchemes": {
