@@ -1,7 +1,6 @@
 <?php
 /**
  * Plugin Name:       Storedesk
- * Plugin URI:        https://github.com/storedesk/storedesk
  * Description:       The Storedesk support chat on your shop: the widget on the pages you choose, shoppers who are signed in recognised without typing their email, and your WooCommerce store connected to Storedesk in one click.
  * Version:           0.1.0
  * Requires at least: 6.5

@@ -95,7 +95,6 @@ class WordPress:
             archive.extractall(self.root)
         shutil.rmtree(self.root / "wp-content" / "database", ignore_errors=True)
         (self.root / "wp-content" / "db.php").unlink(missing_ok=True)
-        shutil.copytree(PLUGIN, self.root / "wp-content" / "plugins" / "storedesk")
         salts = "\n".join(f"define( '{n}', '{secrets.token_hex(16)}' );" for n in _SALTS)
         (self.root / "wp-config.php").write_text(
             _CONFIG.format(
