@@ -3,16 +3,18 @@ translation template, the signature the relay checks, and the zip WordPress inst
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from core.bot.identity import sign_identity
+from core.bot.identity import SignedIdentity, check_identity, sign_identity
 from tests.plugin.wordpress import PLUGIN, ROOT, WordPress
 
 BUILD = PLUGIN / "tools" / "build.py"
@@ -41,12 +43,22 @@ def test_phpunit_on_the_real_wordpress(wordpress: WordPress) -> None:
 
 
 def test_the_php_signature_is_the_one_the_relay_checks(wordpress: WordPress) -> None:
-    out = wordpress.wp(
-        f"require_once '{PLUGIN}/storedesk.php';"
-        " echo storedesk_identity_attributes( 's3cret-s3cret-s3cret', ' Alice@Example.com ',"
-        " '', 1767225600 )['data-customer-signature'];"
-    )
-    assert out == sign_identity(b"s3cret-s3cret-s3cret", "alice@example.com", 1767225600)
+    secret, ts = "s3cret-s3cret-s3cret", 1767225600
+    for name, signed_name in (("", None), (" Alice Martin ", "Alice Martin")):
+        out = wordpress.wp(
+            f"require_once '{PLUGIN}/storedesk.php'; echo wp_json_encode("
+            f" storedesk_identity_attributes( '{secret}', ' Alice@Example.com ', '{name}', {ts} )"
+            " );"
+        )
+        attributes = json.loads(out)
+        expected = sign_identity(secret.encode(), "alice@example.com", ts, signed_name)
+        assert attributes["data-customer-signature"] == expected
+        assert attributes.get("data-customer-name") == signed_name
+        assert check_identity(
+            secret.encode(), attributes["data-customer-email"], attributes["data-customer-ts"],
+            attributes["data-customer-signature"], name=attributes.get("data-customer-name"),
+            now=datetime.fromtimestamp(ts + 60, UTC),
+        ) == SignedIdentity("alice@example.com", signed_name)  # fmt: skip
 
 
 def test_phpcs_finds_nothing_and_its_rules_do_fire(tmp_path: Path) -> None:
