@@ -4,8 +4,8 @@
  * (/wc-auth/v1/authorize) for the connection the Storedesk console started, so the keys go
  * straight to the relay (callback_url) and the console picks them up there.
  *
- * The console (Stores → Add → WooCommerce → Connect, or `storedesk store connect woocommerce`)
- * shows the connection link; the merchant pastes it here. The link is checked against this
+ * The console (Connect with WooCommerce in its WooCommerce wizard, or `storedesk store connect
+ * woocommerce`) shows the connection link; the merchant pastes it here. The link is checked against this
  * site and the saved relay, and rebuilt from its known parameters only.
  *
  * @package Storedesk

@@ -188,7 +188,7 @@ function storedesk_render_notice() {
 /** The "Connect with Storedesk" form. */
 function storedesk_render_connect() {
 	echo '<h2>' . esc_html__( 'Connect your WooCommerce store', 'storedesk' ) . '</h2>';
-	echo '<p>' . esc_html__( 'So the chat can answer order questions, Storedesk reads your orders through WooCommerce\'s REST API. In the Storedesk console choose Stores → Add → WooCommerce → Connect with this site\'s address, paste the connection link it shows, and approve on the next page: the keys go to your relay, never through this page.', 'storedesk' ) . '</p>';
+	echo '<p>' . esc_html__( 'So the chat can answer order questions, Storedesk reads your orders through WooCommerce\'s REST API. Start the connection in the Storedesk console (Connect with WooCommerce in the WooCommerce wizard, or storedesk store connect woocommerce --url with this site\'s address), paste the link it shows here, and approve on the next page: the keys go to your relay, never through this page.', 'storedesk' ) . '</p>';
 	printf( '<form method="post" action="%s">', esc_url( admin_url( 'admin-post.php' ) ) );
 	printf( '<input type="hidden" name="action" value="%s" />', esc_attr( STOREDESK_CONNECT_ACTION ) );
 	wp_nonce_field( STOREDESK_CONNECT_ACTION );
