@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.plugin.conftest import Relay
 from tests.plugin.wordpress import ADMIN, ADMIN_PASSWORD, PLUGIN, WordPress
+from tests.widget.storefront import Relay
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page

@@ -3,19 +3,15 @@ rendered with a Liquid engine for a guest and for a signed-in customer."""
 
 from __future__ import annotations
 
-import json
 import re
 import tomllib
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-EXTENSION = ROOT / "widget" / "shopify" / "extensions" / "storedesk-chat"
-BLOCK = EXTENSION / "blocks" / "storedesk.liquid"
-_SCHEMA = re.compile(r"\{%-?\s*schema\s*-?%\}(.*?)\{%-?\s*endschema\s*-?%\}", re.S)
+from tests.widget.shopify_block import BLOCK, EXTENSION, render_block, schema
+
 RELAY, KEY = "https://relay.example.com", "wk_shopify_widget_01"
 
 
@@ -29,29 +25,13 @@ class Scripts(HTMLParser):
         self.found.append(dict(attrs))
 
 
-def schema() -> dict[str, Any]:
-    match = _SCHEMA.search(BLOCK.read_text())
-    assert match, "the block has no {% schema %}"
-    data: dict[str, Any] = json.loads(match.group(1))
-    return data
-
-
 def render(
     customer: dict[str, Any] | None, *, routes: dict[str, str] | None = None, **settings: Any
 ) -> list[dict[str, str | None]]:
-    """The block as Shopify renders it (``{% schema %}`` is Shopify's own tag: left out)."""
-    liquid = pytest.importorskip("liquid", reason="python-liquid is a dev dependency (.[dev])")
-    env = liquid.Environment()
-    env.filters["asset_url"] = lambda name: f"//cdn.shopify.test/extensions/x/assets/{name}"
-    defaults = {s["id"]: s.get("default", "") for s in schema()["settings"]}
-    template = env.from_string(_SCHEMA.sub("", BLOCK.read_text()))
-    html = template.render(
-        block={"settings": defaults | settings},
-        customer=customer,
-        routes=routes or {"root_url": "/"},
-    )
+    pytest.importorskip("liquid", reason="python-liquid is a dev dependency (.[dev])")
+    root_url = (routes or {"root_url": "/"})["root_url"]
     parser = Scripts()
-    parser.feed(html)
+    parser.feed(render_block(customer, root_url=root_url, **settings))
     return parser.found
 
 
