@@ -10,6 +10,7 @@ import secrets
 import shutil
 import subprocess
 import tarfile
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -79,6 +80,45 @@ def wordpress_zip() -> Path:
     return WP_ZIP
 
 
+DEBIAN = CACHE / "debian"
+_STATIC = {".css", ".woff", ".woff2", ".ttf", ".eot", ".svg", ".png", ".gif"}
+
+
+def debian_static_files() -> Path | None:
+    """WordPress's stylesheets, fonts and images from Debian's ``wordpress`` package (downloaded
+    with apt-get, not installed). The npm build leaves them out (Playground loads them from
+    elsewhere); they only make wp-admin look as it should in screenshots. None if unavailable."""
+    root = DEBIAN / "usr" / "share" / "wordpress"
+    if root.is_dir():
+        return root
+    if shutil.which("apt-get") is None or shutil.which("dpkg-deb") is None:
+        return None
+    with tempfile.TemporaryDirectory() as folder:
+        got = subprocess.run(
+            ["apt-get", "download", "wordpress"],
+            cwd=folder, capture_output=True, timeout=300, check=False,
+        )  # fmt: skip
+        debs = sorted(Path(folder).glob("wordpress_*.deb"))
+        if got.returncode != 0 or not debs:
+            return None
+        subprocess.run(["dpkg-deb", "-x", str(debs[0]), str(DEBIAN)], check=True)
+    return root if root.is_dir() else None
+
+
+def fill_static_files(site: Path) -> None:
+    """Copy the static files the site lacks (never PHP or scripts, never over a file)."""
+    source = debian_static_files()
+    if source is None:
+        return
+    for path in source.rglob("*"):
+        if path.suffix not in _STATIC or path.is_symlink() or not path.is_file():
+            continue
+        target = site / path.relative_to(source)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+
+
 class WordPress:
     """One WordPress site: its files, its database and its ``php -S`` server."""
 
@@ -94,6 +134,7 @@ class WordPress:
         with zipfile.ZipFile(wordpress_zip()) as archive:
             archive.extractall(self.root)
         shutil.rmtree(self.root / "wp-content" / "database", ignore_errors=True)
+        fill_static_files(self.root)
         (self.root / "wp-content" / "db.php").unlink(missing_ok=True)
         salts = "\n".join(f"define( '{n}', '{secrets.token_hex(16)}' );" for n in _SALTS)
         (self.root / "wp-config.php").write_text(
