@@ -16,6 +16,7 @@ from relay.routes.demo import setup_demo
 from relay.routes.ops import setup_ops
 from relay.routes.public import setup_public
 from relay.routes.shopify_proxy import setup_shopify_proxy
+from relay.routes.webhooks import setup_webhooks
 from relay.routes.widget import setup_widget
 from relay.settings import Settings
 from relay.state import RuntimeState
@@ -53,6 +54,7 @@ def create_app(settings: Settings, *, assets: WidgetAssets | None = None) -> web
     app.cleanup_ctx.append(_http_ctx)
     setup_public(app)
     setup_console(app)
+    setup_webhooks(app)
     setup_ops(app)
     setup_shopify_proxy(app)
     assets = assets if assets is not None else packaged_assets()
