@@ -1,8 +1,9 @@
 """The Shopify app proxy: a storefront's app embed asks ``/apps/storedesk/identity`` on the
 shop's own domain; Shopify forwards it here as ``GET /v1/shopify/proxy/{widget_key}/identity``
 with its signature and the signed-in customer's id. The relay checks the signature with the
-app's client secret (``STOREDESK_RELAY_SHOPIFY_PROXY_SECRET``), looks the customer up in the
-widget's store, and answers the signed identity the widget passes on (``core.bot.identity``):
+app's client secret (the one published with the widget's Shopify store for its webhooks, else
+``STOREDESK_RELAY_SHOPIFY_PROXY_SECRET``), looks the customer up in the widget's store, and
+answers the signed identity the widget passes on (``core.bot.identity``):
 ``{"identity": {"email", "ts", "signature"}}``, or ``{"identity": null}`` for a guest.
 """
 
@@ -15,25 +16,35 @@ from core.bot import StoreUnavailable
 from core.bot.identity import sign_identity
 from relay.keys import LOOKUPS, SETTINGS, STORE
 from relay.responses import ApiError, json_response
+from relay.storage.records import PublishedStore
 
 PRIVATE = {"Cache-Control": "no-store, private"}
 _GUEST = {"identity": None}
 
 
+def proxy_secret(store: PublishedStore | None, fallback: bytes | None) -> bytes | None:
+    """The Shopify app's client secret: the widget's Shopify store's, else the relay's own."""
+    if store is not None and store.platform == "shopify":
+        published = store.secrets.get("client_secret")
+        if isinstance(published, str) and published:
+            return published.encode()
+    return fallback
+
+
 async def identity(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
-    if settings.shopify_proxy_secret is None:
-        raise ApiError(404, "not_found", "This relay has no Shopify app proxy set up.")
-    pairs = list(request.query.items())
-    if not verify_proxy(settings.shopify_proxy_secret, pairs, now=settings.now()):
-        raise ApiError(401, "bad_signature", "This request was not signed by Shopify.")
     widget = request.app[STORE].widget(request.match_info["key"])
     if widget is None:
         raise ApiError(404, "not_found", "There is no chat widget with this key.")
+    store = request.app[STORE].store(widget.store_id) if widget.store_id else None
+    secret = proxy_secret(store, settings.shopify_proxy_secret)
+    if secret is None:
+        raise ApiError(404, "not_found", "This relay has no Shopify app proxy set up.")
+    if not verify_proxy(secret, list(request.query.items()), now=settings.now()):
+        raise ApiError(401, "bad_signature", "This request was not signed by Shopify.")
     customer_id = request.query.get("logged_in_customer_id", "").strip()
     if customer_id and not (customer_id.isascii() and customer_id.isdigit()):
         raise ApiError(400, "invalid", "logged_in_customer_id is not a Shopify customer id.")
-    store = request.app[STORE].store(widget.store_id) if widget.store_id else None
     if not customer_id or len(customer_id) > 20 or not widget.identity_secret or store is None:
         return json_response(_GUEST, headers=PRIVATE)
     try:

@@ -11,6 +11,8 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from connectors.shopify.app_proxy import proxy_message, sign_proxy, verify_proxy
+from relay.routes.shopify_proxy import proxy_secret
+from relay.storage.records import PublishedStore
 from tests.relay.conftest import SettingsFactory
 from tests.relay.public_helpers import WIDGET_KEY, publish_demo, start_chat
 
@@ -107,3 +109,11 @@ def test_a_repeated_signature_or_timestamp_is_not_trusted() -> None:
     assert not verify_proxy(APP_SECRET, [*pairs, ("signature", "0" * 64)], now=moment)
     assert not verify_proxy(APP_SECRET, [*pairs, ("timestamp", "1")], now=moment)
     assert not verify_proxy(None, pairs, now=moment)
+
+
+def test_a_shopify_stores_published_client_secret_comes_first() -> None:
+    shopify = PublishedStore("s", "shopify", {}, {"client_secret": "from-the-store"})
+    sql = PublishedStore("d", "sql", {}, {"client_secret": "not-a-shopify-app"})
+    assert proxy_secret(shopify, b"relay-wide") == b"from-the-store"
+    assert proxy_secret(sql, b"relay-wide") == b"relay-wide"
+    assert proxy_secret(PublishedStore("e", "shopify", {}, {}), None) is None
