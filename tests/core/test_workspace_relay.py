@@ -90,7 +90,7 @@ def test_a_0001_workspace_upgrades_in_place_and_keeps_its_data(tmp_path: Path) -
         )
     with ws.engine.connect() as connection:
         version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        assert version == "0002"
+        assert version == HEAD_REVISION
     ws.close()
 
 
