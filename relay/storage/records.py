@@ -11,7 +11,15 @@ from core.records import KnowledgeEntry, WidgetConfig
 from core.serialize import utc_iso
 
 Role = Literal["shopper", "bot", "agent", "system"]
-EventType = Literal["conversation.created", "message", "lead", "feedback", "handoff.requested"]
+EventType = Literal[
+    "conversation.created",
+    "message",
+    "lead",
+    "feedback",
+    "handoff.requested",
+    "conversation.status",
+    "conversation.assigned",
+]
 
 
 @dataclass(frozen=True, slots=True)
