@@ -78,10 +78,16 @@ class ProfileLookup:
                     select(StoreRow.name).where(StoreRow.id == customer.store_id)
                 )
                 return Profile(
-                    customer.id, customer.name, customer.email, customer.phone,
-                    customer.total_orders, customer.lifetime_value, customer.currency, store,
+                    customer.id,
+                    customer.name,
+                    customer.email,
+                    customer.phone,
+                    customer.total_orders,
+                    customer.lifetime_value,
+                    customer.currency,
+                    store,
                     orders,
-                )  # fmt: skip
+                )
             key = email_key(email)
             if key is None:
                 return None
