@@ -191,7 +191,6 @@ class _Batch:
         )
         self.counts["handoffs"] += 1
 
-
     def status(self, event: Mapping[str, Any], data: Mapping[str, Any], at: datetime) -> None:
         status = data.get("status")
         if status not in ("open", "waiting", "closed"):

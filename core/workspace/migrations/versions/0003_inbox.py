@@ -54,9 +54,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_pending_replies")),
     )
-    op.create_index(
-        "ix_pending_replies_conversation_id", "pending_replies", ["conversation_id"]
-    )
+    op.create_index("ix_pending_replies_conversation_id", "pending_replies", ["conversation_id"])
 
 
 def downgrade() -> None:
