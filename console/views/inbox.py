@@ -212,7 +212,12 @@ class InboxView(View):
     def _lookup_for(self, conversation_id: str) -> None:
         line = self.reader.conversation(conversation_id)
         email = self.profiles.shopper_email(line.customer_email if line else None, conversation_id)
-        self.panel.show_profile(self.profiles.find(email=email) if email else None)
+        profile = self.profiles.find(email=email) if email else None
+        if line is not None and line.customer_email is None and profile is not None:
+            # verified through an order the bot showed them: name the conversation after them
+            self.reader.set_state(conversation_id, customer_email=email, customer_name=profile.name)
+            self.reload()
+        self.panel.show_profile(profile)
 
     def _lookup(self, text: str) -> None:
         text = text.strip()
