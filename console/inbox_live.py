@@ -6,6 +6,7 @@ reply in the workspace until the relay confirms it (retrying with backoff while 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable, Sequence
@@ -40,13 +41,18 @@ class LiveInbox(QObject):
     shopper_typing = Signal(str)  # conversation id
     connection = Signal(bool, str)  # live?, a sentence when not
 
-    def __init__(self, ctx: ConsoleContext, *, sleep: Sleep = asyncio.sleep) -> None:
-        super().__init__()
+    def __init__(
+        self, ctx: ConsoleContext, *, sleep: Sleep = asyncio.sleep, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
         self._ctx = ctx
         self._sleep = sleep
         self._inbox = InboxRepository(ctx.session.workspace)
         self._tasks: list[asyncio.Task[Any]] = []
         self._wake = asyncio.Event()
+        self._busy = 0  # connections being opened or pulls running: not cancelled midway
+        self._idle = asyncio.Event()
+        self._idle.set()
         self.live = False
 
     def start(self) -> None:
@@ -64,6 +70,25 @@ class LiveInbox(QObject):
         self._tasks = []
         self.live = False
 
+    async def aclose(self, timeout: float = 5.0) -> None:
+        """Stop once a pull or connection under way has finished; wait until all is closed."""
+        tasks, self._tasks = self._tasks, []
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self.live = False
+
+    def _begin(self) -> None:
+        self._busy += 1
+        self._idle.clear()
+
+    def _end(self) -> None:
+        self._busy -= 1
+        if not self._busy:
+            self._idle.set()
+
     async def _puller(self) -> None:
         """Pull whenever the stream says events wait. (Apart from the stream's reading, so
         the stream is only ever left while it waits for the network, never half-read.)"""
@@ -72,7 +97,11 @@ class LiveInbox(QObject):
             self._wake.clear()
             client = self._ctx.relay_client()
             if client is not None:
-                await self._pull_quietly(client)
+                self._begin()
+                try:
+                    await self._pull_quietly(client)
+                finally:
+                    self._end()
 
     async def _follow(self) -> None:
         attempt = 0
@@ -80,9 +109,14 @@ class LiveInbox(QObject):
             client = self._ctx.relay_client()
             if client is None:
                 return
+            connecting = True  # until the relay's first notice; then the stream only reads
+            self._begin()
             try:
                 async with aclosing(client.stream()) as notices:
                     async for event, data in notices:
+                        if connecting:
+                            connecting = False
+                            self._end()
                         if not self.live:
                             self.live, attempt = True, 0
                             self.connection.emit(True, "")
@@ -97,6 +131,9 @@ class LiveInbox(QObject):
                 reason = str(err)
                 if err.status == 404:  # a relay without the live stream: pull now and then
                     self._wake.set()
+            finally:
+                if connecting:
+                    self._end()
             delay = backoff(attempt)
             attempt += 1
             self.live = False
@@ -133,11 +170,14 @@ class ReplySender(QObject):
     changed = Signal(str)  # a conversation whose pending replies changed
     problem = Signal(str)  # one sentence about a reply that could not be sent (yet)
 
-    def __init__(self, ctx: ConsoleContext, *, sleep: Sleep = asyncio.sleep) -> None:
-        super().__init__()
+    def __init__(
+        self, ctx: ConsoleContext, *, sleep: Sleep = asyncio.sleep, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
         self._ctx = ctx
         self._sleep = sleep
         self.queue = ReplyQueue(ctx.session.workspace)
+        self._sending = asyncio.Lock()
         self._retrying: asyncio.Task[Any] | None = None
 
     @staticmethod
@@ -156,14 +196,24 @@ class ReplySender(QObject):
         self, conversation_id: str, text: str, author: str, cards: list[Any] | None = None
     ) -> bool:
         """Keep the reply, then try to deliver it; True once the relay has it."""
+        earlier = self.queue.waiting()
         reply = self.queue.add(conversation_id, text.strip(), author, cards)
         self.changed.emit(conversation_id)
+        if earlier:  # replies go out in the order they were written
+            self.retry_soon()
+            return False
         delivered = await self._deliver(reply)
         if not delivered:
             self.retry_soon()
         return delivered
 
     async def _deliver(self, reply: Pending) -> bool:
+        async with self._sending:  # one at a time, in order
+            return await self._deliver_now(reply)
+
+    async def _deliver_now(self, reply: Pending) -> bool:
+        if reply.id not in {r.id for r in self.queue.waiting()}:
+            return True  # sent meanwhile
         client = self._ctx.relay_client()
         if client is None:
             self._failed(
@@ -211,6 +261,11 @@ class ReplySender(QObject):
         self.queue.attempted(reply, sentence, final=final)
         self.changed.emit(reply.conversation_id)
         self.problem.emit(sentence)
+
+    async def aclose(self) -> None:
+        if self._retrying is not None:
+            self._retrying.cancel()
+            await asyncio.gather(self._retrying, return_exceptions=True)
 
     def retry_soon(self) -> None:
         """Retry every waiting reply, with backoff, until none is left (one task at a time)."""

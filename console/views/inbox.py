@@ -10,6 +10,7 @@ relay is away.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import time
 from typing import Any
@@ -57,11 +58,12 @@ class InboxView(View):
         self.reader = InboxReader(workspace)
         self.profiles = ProfileLookup(workspace)
         self.canned = CannedReplies(workspace)
-        self.live = LiveInbox(ctx)
-        self.replies = ReplySender(ctx)
+        self.live = LiveInbox(ctx, parent=self)
+        self.replies = ReplySender(ctx, parent=self)
         self.filter = InboxFilter()
-        self.model = ConversationsModel(self.reader.browser(self.filter), self)
+        self.model = ConversationsModel(self.reader.browser(self.filter))
         self._typed_at = 0.0
+        self._courtesies: set[asyncio.Task[Any]] = set()  # "typing" notices under way
         self._build()
         self._connect()
         self.live.start()
@@ -87,6 +89,7 @@ class InboxView(View):
         self.agent_name.setMaximumWidth(140)
         self.agent_name.setText(str(self.ctx.preferences().value(AGENT_NAME, "Support")))
         self.table = named(lazy_table(self.model), "conversations")
+        self.model.setParent(self.table)  # deleted after the table that shows it
         self.table.setSortingEnabled(False)  # always newest activity first
         self.count = named(QLabel(""), "inboxCount")
         self.connection = named(QLabel(""), "inboxConnection")
@@ -136,7 +139,7 @@ class InboxView(View):
         self.panel.card_requested.connect(self._send_card)
         self.panel.canned_button.clicked.connect(self.edit_canned)
         self.panel.reply.typing.connect(self._agent_typing)
-        self.ctx.relay_changed.connect(self.live.start)
+        self.ctx.relay_changed.connect(self._relay_changed)
         self.ctx.widgets_changed.connect(self._fill_filters)
 
     def _fill_filters(self) -> None:
@@ -165,9 +168,11 @@ class InboxView(View):
             widget_id=self.widget_filter.currentData(),
             channel=self.channel_filter.currentData(),
         )
-        self.model = ConversationsModel(self.reader.browser(self.filter), self)
+        old = self.model
+        self.model = ConversationsModel(self.reader.browser(self.filter), self.table)
         self.model.set_search(self.search.text())
         self.table.setModel(self.model)
+        old.deleteLater()
         selection = self.table.selectionModel()
         assert selection is not None
         selection.currentRowChanged.connect(self._row_chosen)
@@ -246,6 +251,9 @@ class InboxView(View):
         self._fill_filters()
         self.reload()
         self.ctx.inbox_changed.emit()
+
+    def _relay_changed(self) -> None:
+        self.live.start()
 
     def _shopper_typing(self, conversation_id: str) -> None:
         if self.panel.conversation is not None and self.panel.conversation.id == conversation_id:
@@ -339,7 +347,9 @@ class InboxView(View):
         if line is None or client is None or now - self._typed_at < TYPING_EVERY:
             return
         self._typed_at = now
-        self.ctx.spawn(self._typing(client, line.id), what="Telling the shopper you are typing")
+        task = self.ctx.spawn(self._typing(client, line.id), what="Telling the shopper you type")
+        self._courtesies.add(task)
+        task.add_done_callback(self._courtesies.discard)
 
     async def _typing(self, client: Any, conversation_id: str) -> None:
         with contextlib.suppress(RelayError):  # a courtesy: the reply is what must arrive
@@ -349,6 +359,12 @@ class InboxView(View):
         dialog = CannedDialog(self.canned, self)
         dialog.open()
         return dialog
+
+    async def aclose(self) -> None:
+        """Stop following the relay and retrying (the console is closing)."""
+        await asyncio.gather(*self._courtesies, return_exceptions=True)  # short: let them end
+        await self.live.aclose()
+        await self.replies.aclose()
 
     def unread(self) -> int:
         return self.reader.unread()

@@ -83,8 +83,8 @@ class ReplyBox(QPlainTextEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        if enter and self._popup_visible():
-            event.ignore()  # the completer's popup takes it
+        if enter and self._popup_visible():  # take the highlighted canned reply
+            self.expand(self.completer.currentCompletion() or None)
             return
         if enter and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
             if not self.expand():

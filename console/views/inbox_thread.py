@@ -7,6 +7,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -48,8 +49,8 @@ class ThreadPanel(QWidget):
         self.close_button = named(QPushButton("Close"), "closeButton")
         self.reopen = named(QPushButton("Reopen"), "reopenButton")
         self.assign.clicked.connect(self.assign_requested.emit)
-        self.close_button.clicked.connect(lambda: self.status_requested.emit("closed"))
-        self.reopen.clicked.connect(lambda: self.status_requested.emit("open"))
+        self.close_button.clicked.connect(self._close_clicked)
+        self.reopen.clicked.connect(self._reopen_clicked)
         self.transcript = named(QTextBrowser(), "thread")
         self.transcript.setOpenExternalLinks(False)
         self.typing = named(QLabel(""), "shopperTyping")
@@ -64,6 +65,7 @@ class ThreadPanel(QWidget):
         self.canned_button = named(QPushButton("Canned replies…"), "cannedButton")
         self.card_button = named(QPushButton("Order card"), "orderCardButton")
         self.card_menu = QMenu(self)
+        self.card_menu.triggered.connect(self._card_chosen)
         self.card_button.setMenu(self.card_menu)
         self.send = named(QPushButton("Send"), "sendButton")
         self.send.clicked.connect(self.send_requested.emit)
@@ -73,9 +75,21 @@ class ThreadPanel(QWidget):
         self.lookup = named(
             QLineEdit(placeholderText="Find a customer: email, phone or id"), "lookup"
         )
-        self.lookup.returnPressed.connect(lambda: self.lookup_requested.emit(self.lookup.text()))
+        self.lookup.returnPressed.connect(self._lookup_entered)
         self._layout()
         self.show_conversation(None, [], [])
+
+    def _close_clicked(self) -> None:
+        self.status_requested.emit("closed")
+
+    def _reopen_clicked(self) -> None:
+        self.status_requested.emit("open")
+
+    def _lookup_entered(self) -> None:
+        self.lookup_requested.emit(self.lookup.text())
+
+    def _card_chosen(self, action: QAction) -> None:
+        self.card_requested.emit(int(action.data()))
 
     def _layout(self) -> None:
         top = QHBoxLayout()
@@ -173,7 +187,7 @@ class ThreadPanel(QWidget):
                 f"{money(order.total, order.currency)} · {local_time(order.created_at)[:10]}"
             )
             action = self.card_menu.addAction(f"Send order #{order.number} ({order.status})")
-            action.triggered.connect(lambda _=False, oid=order.id: self.card_requested.emit(oid))
+            action.setData(order.id)
         if not profile.orders:
             lines.append("<span style='color: gray'>None synced.</span>")
         self.profile.setText("<br>".join(lines))

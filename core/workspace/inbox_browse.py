@@ -193,9 +193,17 @@ class InboxReader:
             )
 
     def channels(self) -> list[str]:
-        query = select(CONVERSATIONS.c.channel).distinct().order_by(CONVERSATIONS.c.channel)
+        """The channels conversations came through: one index lookup per channel (a skip
+        scan), not a pass over every conversation."""
+        found: list[str] = []
+        column = CONVERSATIONS.c.channel
         with self._workspace.engine.connect() as connection:
-            return list(connection.scalars(query))
+            while True:
+                after = column > found[-1] if found else column.is_not(None)
+                channel = connection.scalar(select(func.min(column)).where(after))
+                if channel is None:
+                    return found
+                found.append(channel)
 
 
 def statuses() -> Sequence[str]:

@@ -107,7 +107,7 @@ class ConversationRow(Base):
     )
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     widget_id: Mapped[int | None] = mapped_column(ForeignKey("widgets.id", ondelete="SET NULL"))
-    channel: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(32), index=True)
     status: Mapped[str] = mapped_column(String(32), default="open")
     started_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime]

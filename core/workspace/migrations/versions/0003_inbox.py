@@ -25,6 +25,7 @@ def upgrade() -> None:
         batch.create_index("ix_conversations_updated_at", ["updated_at"])
         batch.create_index("ix_conversations_status_updated_at", ["status", "updated_at"])
         batch.create_index("ix_conversations_unread", ["unread"])
+        batch.create_index("ix_conversations_channel", ["channel"])
     op.create_table(
         "canned_replies",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -62,6 +63,7 @@ def downgrade() -> None:
     op.drop_table("pending_replies")
     op.drop_table("canned_replies")
     with op.batch_alter_table("conversations") as batch:
+        batch.drop_index("ix_conversations_channel")
         batch.drop_index("ix_conversations_unread")
         batch.drop_index("ix_conversations_status_updated_at")
         batch.drop_index("ix_conversations_updated_at")
