@@ -17,10 +17,12 @@ import httpx
 
 from console.commands.store import connection_for_demo
 from console.pairing import pair
+from console.plural import plural
 from console.publish_flow import publish
 from console.relay_client import RelayClient, RelayError, is_loopback
 from console.runtime import EXIT_USAGE, CliError
 from core.demo import demo_mapping_path
+from core.demo.data import BRAND
 from core.widgets import normalise_origin
 from core.workspace.knowledge import KnowledgeRepository
 from core.workspace.relay_link import RelayLinkRepository
@@ -35,7 +37,7 @@ DEMO_STORE = "demo"
 DEMO_WIDGET = "Demo shop"
 KNOWLEDGE_FILE = demo_mapping_path().with_name("knowledge.csv")  # shipped with the package
 WIDGET_SETTINGS = {
-    "title": "Demo Coffee & Tea",
+    "title": BRAND,  # the storefront's own name
     "greeting": "Hi! Ask me about shipping, returns or brewing — or where your order is.",
     "color": "#0f766e",
     "launcher_text": "Questions?",
@@ -122,7 +124,7 @@ def ensure_widget(session: CliSession, relay_url: str, say: Say) -> WidgetEntry:
         settings = {**WIDGET_SETTINGS, "allowed_origins": [origin]}
         entry = widgets.create(DEMO_WIDGET, store=DEMO_STORE, settings=settings)
         report = KnowledgeRepository(session.workspace).import_file(entry.id, KNOWLEDGE_FILE)
-        say(f"Created the widget {DEMO_WIDGET!r} with {report.added} answers.")
+        say(f"Created the widget {DEMO_WIDGET!r} with {plural(report.added, 'answer')}.")
         return entry
     if origin in entry.config.allowed_origins:
         return entry

@@ -27,6 +27,7 @@ from core.workspace.models import (
     RelayEvent,
     Widget,
 )
+from core.workspace.store_events import BadChange, apply_change
 
 log = logging.getLogger(__name__)
 ROLES = ("shopper", "bot", "agent", "system")
@@ -44,6 +45,7 @@ class InboxReport:
     leads: int = 0
     feedback: int = 0
     handoffs: int = 0
+    store_changes: int = 0
     duplicates: int = 0
     skipped: int = 0
 
@@ -84,6 +86,7 @@ class _Batch:
             "lead": self.lead,
             "feedback": self.feedback,
             "handoff.requested": self.handoff,
+            "store.changed": self.store_change,
             "conversation.status": self.status,
             "conversation.assigned": self.assigned,
         }.get(str(event.get("type")))
@@ -92,6 +95,12 @@ class _Batch:
             self.counts["skipped"] += 1
             return
         handler(event, data, _moment(event.get("at"), self.now))
+
+    def store_change(self, event: Mapping[str, Any], data: Mapping[str, Any], at: datetime) -> None:
+        try:
+            self.counts[apply_change(self.c, event, data, at)] += 1
+        except BadChange as exc:
+            raise MalformedEvent(str(exc)) from None
 
     def ensure_conversation(self, conversation_id: str, widget_key: Any, at: datetime) -> None:
         """A placeholder row for a conversation whose ``conversation.created`` event has

@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from core import __version__
-from relay.keys import CONSOLE, CONVERSATIONS, FEED, LOOKUPS, RUNTIME, SETTINGS, STORE
+from relay.keys import CONSOLE, CONVERSATIONS, FEED, LOOKUPS, PRESENCE, SETTINGS, STORE
 from relay.responses import invalid, json_response, read_json
 from relay.routes.console_stream import console_stream
 from relay.services import console_auth, pairing, publishing
@@ -21,7 +21,8 @@ MAX_EVENTS = 1000
 
 
 def signed(handler: SignedHandler) -> SignedHandler:
-    """Refuse (401) unless a paired console signed the request; ``request[CONSOLE]``."""
+    """Refuse (401) unless a paired console signed the request; ``request[CONSOLE]``.
+    A signed request also tells the relay that the shop's team is connected (presence)."""
 
     @wraps(handler)
     async def check(request: web.Request) -> web.StreamResponse:
@@ -36,20 +37,25 @@ def signed(handler: SignedHandler) -> SignedHandler:
             body=await request.read(),
             now=now,
         )
+        presence = request.app.get(PRESENCE)
+        if presence is not None:
+            presence.seen()
         return await handler(request)
 
     return check
 
 
 async def pair(request: web.Request) -> web.Response:
-    app = request.app
+    app, settings = request.app, request.app[SETTINGS]
+    limit = pairing.pairing_limit(
+        client_ip(request), settings.pairing_attempts, settings.pairing_window
+    )
     console = await pairing.pair(
         app[STORE],
-        relay_key=app[SETTINGS].relay_key,
-        failures=app[RUNTIME].pairing_failures,
-        address=client_ip(request),
+        relay_key=settings.relay_key,
+        limit=limit,
         body=await read_json(request),
-        now=app[SETTINGS].now(),
+        now=settings.now(),
     )
     relay_id = await app[STORE].relay_id()
     body = {"relay_id": relay_id, "fingerprint": console.fingerprint, "version": __version__}

@@ -26,8 +26,12 @@ def shopper_message(text: str, at: datetime, *, intent: str | None = None) -> Ne
     return NewMessage(id=new_id("m"), role="shopper", text=text, created_at=at, intent=intent)
 
 
-def agent_message(text: str, at: datetime, *, cards: Sequence[dict[str, Any]] = ()) -> NewMessage:
-    return NewMessage(id=new_id("m"), role="agent", text=text, created_at=at, cards=tuple(cards))
+def agent_message(
+    text: str, at: datetime, author: str, *, cards: Sequence[dict[str, Any]] = ()
+) -> NewMessage:
+    return NewMessage(
+        id=new_id("m"), role="agent", text=text, created_at=at, author=author, cards=tuple(cards)
+    )
 
 
 def system_message(text: str, at: datetime, *, form: str | None = None) -> NewMessage:

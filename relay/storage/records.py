@@ -17,6 +17,7 @@ EventType = Literal[
     "lead",
     "feedback",
     "handoff.requested",
+    "store.changed",
     "conversation.status",
     "conversation.assigned",
 ]
@@ -66,6 +67,8 @@ class NewMessage:
     confidence: float | None = None
     knowledge_entry_id: str | None = None
     intent: str | None = None
+    author: str | None = None
+    """The name of the person who wrote an agent's reply (shown to the shopper)."""
 
     def public_json(self) -> dict[str, Any]:
         """The Message JSON a browser sees (no knowledge entry, no intent)."""
@@ -86,6 +89,7 @@ class StoredMessage:
     intent: str | None
     helpful: bool | None
     created_at: datetime
+    author: str | None = None
 
     @classmethod
     def from_new(cls, conversation_id: str, message: NewMessage) -> StoredMessage:
@@ -102,6 +106,7 @@ class StoredMessage:
             intent=message.intent,
             helpful=None,
             created_at=message.created_at,
+            author=message.author,
         )
 
     def public_json(self) -> dict[str, Any]:
@@ -127,6 +132,7 @@ def _public(message: NewMessage | StoredMessage) -> dict[str, Any]:
         "form": message.form,
         "confidence": message.confidence,
         "created_at": utc_iso(message.created_at),
+        "author": message.author,
     }
 
 
@@ -245,3 +251,28 @@ class Published:
 class WriterStats:
     transactions: int
     jobs: int
+
+
+@dataclass(frozen=True, slots=True)
+class NewDelivery:
+    """A verified store webhook delivery, as the inbox keeps it."""
+
+    dedupe_key: str
+    platform: str
+    store_id: str
+    topic: str
+    delivery_id: str
+    body: bytes = field(repr=False)
+    received_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    seq: int
+    platform: str
+    store_id: str
+    topic: str
+    delivery_id: str
+    body: bytes = field(repr=False)
+    received_at: datetime
+    attempts: int

@@ -7,7 +7,7 @@ import pytest
 from core.widgets import (
     WidgetError,
     contrast_ratio,
-    is_online,
+    in_business_hours,
     new_widget_key,
     normalise_origin,
     origin_allowed,
@@ -33,8 +33,10 @@ def test_round_trip_keeps_every_field() -> None:
             languages=["en", "fr", "en"],
             suggestions=["Track my order"],
             appointment_form=True,
+            identity_max_age=900,
         )
     )
+    assert config.identity_max_age == 900
     assert config.allowed_origins == ("https://shop.example.com", "http://localhost:8080")
     assert config.languages == ("en", "fr")
     assert widget_from_json(widget_to_json(config)) == config
@@ -58,6 +60,9 @@ def test_round_trip_keeps_every_field() -> None:
         ({"greeting": "  "}, "greeting"),
         ({"key": "short"}, "key"),
         ({"lead_form": "yes"}, "lead_form"),
+        ({"identity_max_age": 59}, "identity_max_age"),
+        ({"identity_max_age": 86401}, "identity_max_age"),
+        ({"identity_max_age": "1h"}, "identity_max_age"),
     ],
 )
 def test_bad_settings_name_their_field(changes: dict[str, object], field: str) -> None:
@@ -93,15 +98,30 @@ def test_business_hours_in_the_widgets_time_zone() -> None:
         )
     )
     monday_0830_utc = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)  # 09:30 in Paris
-    assert is_online(config, monday_0830_utc)
-    assert not is_online(config, datetime(2026, 11, 23, 16, 30, tzinfo=UTC))  # 17:30 Paris
-    assert is_online(widget_from_json(_widget()), monday_0830_utc)
+    assert in_business_hours(config, monday_0830_utc)
+    assert not in_business_hours(config, datetime(2026, 11, 23, 16, 30, tzinfo=UTC))  # 17:30
+    assert not in_business_hours(widget_from_json(_widget()), monday_0830_utc)
+
+
+def test_online_only_while_someone_is_connected_or_within_hours() -> None:
+    no_hours = widget_from_json(_widget())
+    hours = widget_from_json(
+        _widget(timezone="UTC", business_hours=[{"day": 0, "opens": "09:00", "closes": "17:00"}])
+    )
+    monday_10, monday_20 = (datetime(2026, 11, 23, h, tzinfo=UTC) for h in (10, 20))
+    shown = public_config(no_hours, now=monday_10, language=None)
+    assert shown["online"] is False  # no hours set and nobody connected: not "Online"
+    assert public_config(no_hours, now=monday_10, language=None, connected=True)["online"]
+    assert public_config(hours, now=monday_10, language=None)["online"] is True
+    assert public_config(hours, now=monday_20, language=None)["online"] is False
+    assert public_config(hours, now=monday_20, language=None, connected=True)["online"]
 
 
 def test_public_config_hides_origins_store_and_secret() -> None:
     config = widget_from_json(_widget(store="demo", allowed_origins=["https://a.example"]))
     shown = public_config(config, now=datetime(2026, 1, 1, tzinfo=UTC), language="fr-CA")
     assert "allowed_origins" not in shown and "store" not in shown
+    assert "identity_max_age" not in shown
     assert shown["language"] == "en" and shown["text_color"] == "#ffffff"
     assert pick_language(updated(config, {"languages": ["de", "fr"]}), "fr-CA") == "fr"
 
