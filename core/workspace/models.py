@@ -102,8 +102,8 @@ class KnowledgeEntryRow(Base):
 class ConversationRow(Base):
     __tablename__ = "conversations"
     __table_args__ = (
-        Index("ix_conversations_updated_at", "updated_at"),
-        Index("ix_conversations_status_updated_at", "status", "updated_at"),
+        Index("ix_conversations_updated_at", "updated_at", "id"),
+        Index("ix_conversations_status_updated_at", "status", "updated_at", "id"),
     )
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     widget_id: Mapped[int | None] = mapped_column(ForeignKey("widgets.id", ondelete="SET NULL"))

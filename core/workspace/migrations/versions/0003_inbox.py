@@ -22,8 +22,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("unread", sa.Integer(), nullable=False, server_default="0"))
         batch.add_column(sa.Column("assignee", sa.String(length=80), nullable=True))
         batch.add_column(sa.Column("preview", sa.String(length=255), nullable=True))
-        batch.create_index("ix_conversations_updated_at", ["updated_at"])
-        batch.create_index("ix_conversations_status_updated_at", ["status", "updated_at"])
+        batch.create_index("ix_conversations_updated_at", ["updated_at", "id"])
+        batch.create_index("ix_conversations_status_updated_at", ["status", "updated_at", "id"])
         batch.create_index("ix_conversations_unread", ["unread"])
         batch.create_index("ix_conversations_channel", ["channel"])
     op.create_table(
