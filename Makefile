@@ -102,6 +102,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.widget
 	$(BIN)/python -m bench.console_start
 	$(BIN)/python -m bench.console_orders
+	$(BIN)/python -m bench.console_inbox
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache artifacts

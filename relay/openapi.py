@@ -149,7 +149,8 @@ def _public_paths() -> dict[str, Any]:
         },
         "/v1/conversations/{id}/stream": {
             "get": _op(
-                "New messages as server-sent events (``event: message``, ``id`` = message id).",
+                "New messages as server-sent events (``event: message``, ``id`` = message id); "
+                "``event: typing`` while an agent types.",
                 200,
                 {"type": "string"},
                 (401, 403, 404, 422, 429, 503),
@@ -173,6 +174,16 @@ def _public_paths() -> dict[str, Any]:
                 ref("LeadCreated"),
                 (400, 401, 403, 404, 422, *_COMMON),
                 body=ref("LeadRequest"),
+                params=[CONVERSATION],
+                security=BEARER,
+            )
+        },
+        "/v1/conversations/{id}/typing": {
+            "post": _op(
+                "The shopper is typing: the console shows it (nothing is stored).",
+                200,
+                ref("Ok"),
+                (401, 403, 404, 429, 503),
                 params=[CONVERSATION],
                 security=BEARER,
             )
@@ -256,13 +267,62 @@ def _console_paths() -> dict[str, Any]:
                 security=SIGNED,
             )
         },
+        "/v1/console/stream": {
+            "get": _op(
+                "Live notices as server-sent events: ``event: events`` (pull the outbox now), "
+                "``event: typing`` (a shopper is typing; ``data.conversation_id``).",
+                200,
+                {"type": "string"},
+                (401, 429, 503),
+                tags=console,
+                security=SIGNED,
+                content_type="text/event-stream",
+            )
+        },
         "/v1/console/conversations/{id}/reply": {
             "post": _op(
-                "Post an agent's reply; the shopper sees it.",
+                "Post an agent's reply (optionally with order cards); the shopper sees it live. "
+                "Sending the same ``ref`` again returns the reply already posted.",
                 201,
                 ref("Reply"),
                 (*signed_errors, 404),
                 body=ref("ReplyRequest"),
+                params=[CONVERSATION],
+                tags=console,
+                security=SIGNED,
+            )
+        },
+        "/v1/console/conversations/{id}/status": {
+            "post": _op(
+                "Close or reopen a conversation; closing asks the shopper for a rating.",
+                200,
+                ref("Reply"),
+                (*signed_errors, 404),
+                body=ref("StatusRequest"),
+                params=[CONVERSATION],
+                tags=console,
+                security=SIGNED,
+            )
+        },
+        "/v1/console/conversations/{id}/assign": {
+            "post": _op(
+                "Assign an agent; the shopper sees that they joined.",
+                200,
+                ref("Reply"),
+                (*signed_errors, 404),
+                body=ref("AssignRequest"),
+                params=[CONVERSATION],
+                tags=console,
+                security=SIGNED,
+            )
+        },
+        "/v1/console/conversations/{id}/typing": {
+            "post": _op(
+                "The agent is typing: the shopper's chat shows it (nothing is stored).",
+                200,
+                ref("Ok"),
+                (*signed_errors, 404),
+                body=ref("TypingRequest"),
                 params=[CONVERSATION],
                 tags=console,
                 security=SIGNED,

@@ -53,11 +53,12 @@ def sidebar_titles(win: MainWindow) -> list[str]:
     return [win.sidebar.item(i).text() for i in range(win.sidebar.count())]
 
 
-async def test_the_sidebar_has_the_five_screens_and_shortcuts_switch_them(
+async def test_the_sidebar_has_the_six_screens_and_shortcuts_switch_them(
     window: MainWindow, screenshot: Shot
 ) -> None:
     assert sidebar_titles(window) == [
         "Dashboard",
+        "Inbox",
         "Widgets",
         "Knowledge base",
         "Stores",
@@ -65,7 +66,7 @@ async def test_the_sidebar_has_the_five_screens_and_shortcuts_switch_them(
     ]
     assert window.current_view().title == "Dashboard"
     shortcuts = {a.shortcut().toString(): a for a in window.actions()}
-    shortcuts["Ctrl+4"].trigger()
+    shortcuts["Ctrl+5"].trigger()
     assert window.current_view().title == "Stores"
     shortcuts["Ctrl+,"].trigger()
     assert window.current_view().title == "Settings"
@@ -149,6 +150,7 @@ async def test_publish_shows_what_will_change_and_asks_first(
     await wait_until(lambda: published_at(ctx) is not None)
     assert relay.app[STORE].widget_count() == 1
 
+    await wait_until(lambda: not window._publishing)  # the publish has finished, not just saved
     ctx.publish_requested.emit()  # again: the relay already has it, so nothing is asked
     await wait_until(lambda: "Nothing to publish" in window.statusBar().currentMessage())
     assert question_box() is None
