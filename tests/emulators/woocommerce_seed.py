@@ -539,8 +539,11 @@ _STATUSES = ("completed", "completed", "processing", "completed", "on-hold", "ca
 _PROVIDERS = ("usps", "ups", "fedex", "dhl", "royal-mail", "canada-post", "australia-post")
 
 
-def synthetic_orders(count: int, *, start_id: int = 5000) -> list[OrderSpec]:
-    """``count`` plausible orders with ascending ids, created and modified times."""
+def synthetic_orders(
+    count: int, *, start_id: int = 5000, modified: datetime | None = None
+) -> list[OrderSpec]:
+    """``count`` plausible orders with ascending ids, created and modified times; with
+    ``modified``, all were last saved in that one second (an import, a bulk edit)."""
     start = BASE_TIME + timedelta(days=1)
     customers = ((2, ALICE), (3, BOB), (4, ZOE))
     out: list[OrderSpec] = []
@@ -555,7 +558,8 @@ def synthetic_orders(count: int, *, start_id: int = 5000) -> list[OrderSpec]:
         refunds = (Refund(start_id + count + i, "4.00", "Refund", created),) if status == (
             "refunded") else ()  # fmt: skip
         out.append(OrderSpec(
-            start_id + i, str(start_id + i), status, created, created + timedelta(seconds=30),
+            start_id + i, str(start_id + i), status, created,
+            modified or created + timedelta(seconds=30),
             customer_id, billing, (Line(11 + i % 4, 1 + i % 3),),
             paid=created if status in ("completed", "processing", "refunded") else None,
             completed=created if status == "completed" else None, tracking=tracking,

@@ -120,8 +120,8 @@ async def test_full_and_incremental_order_streams_page_by_page(make: Make, shop:
     connector = make(per_page=5)
     pages = [page async for page in connector.changed_orders(None)]
     orders = [o for page in pages for o in page.records]
-    assert len(pages) == 4 and pages[0].total == 18
-    assert len({o.id for o in orders}) == 18
+    assert all(page.total == 18 for page in pages)
+    assert sorted(o.id for o in orders) == sorted(str(o.id) for o in shop.state.orders)
     assert [o.updated_at for o in orders] == sorted(o.updated_at for o in orders)
     cursor = max(o.updated_at for o in orders)
     again = [o for p in [p async for p in connector.changed_orders(cursor)] for o in p.records]
