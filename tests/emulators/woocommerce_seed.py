@@ -101,11 +101,17 @@ class ProductSpec:
         return "-".join("".join(c if c.isalnum() else " " for c in self.name.lower()).split())
 
 
+def wp_title(name: str) -> str:
+    """A title as WordPress saves it: ``&`` HTML-escaped (kses), even inside ``&amp;``."""
+    return name.replace("&", "&amp;")
+
+
 def product_json(p: ProductSpec, home: str) -> Json:
     created = BASE_TIME - timedelta(seconds=2)
     sale = p.price if p.price != p.regular_price else ""
     return {
-        "id": p.id, "name": p.name, "slug": p.slug, "permalink": f"{home}/product/{p.slug}/",
+        "id": p.id, "name": wp_title(p.name), "slug": p.slug,
+        "permalink": f"{home}/product/{p.slug}/",
         "date_created": wc_date(created), "date_created_gmt": wc_date(created),
         "date_modified": wc_date(p.modified), "date_modified_gmt": wc_date(p.modified),
         "type": p.type, "status": "publish", "featured": False, "catalog_visibility": "visible",
@@ -261,13 +267,14 @@ def _line_items(o: OrderSpec, catalog: Catalog) -> tuple[list[Json], int]:
         subtotal += amount
         price = _cents(product.price) / 100
         items.append({
-            "id": o.id * 10 + index, "name": f"{parent.name} - {product.name}" if parent
-            else product.name, "product_id": line.product_id,
+            "id": o.id * 10 + index, "name": wp_title(f"{parent.name} - {product.name}" if parent
+            else product.name), "product_id": line.product_id,
             "variation_id": line.variation_id, "quantity": line.quantity, "tax_class": "",
             "subtotal": _money(amount), "subtotal_tax": "0.00", "total": _money(amount),
             "total_tax": "0.00", "taxes": [], "meta_data": [], "sku": product.sku,
             "price": int(price) if price.is_integer() else price,
-            "image": {"id": "", "src": ""}, "parent_name": parent.name if parent else None,
+            "image": {"id": "", "src": ""},
+            "parent_name": wp_title(parent.name) if parent else None,
         })  # fmt: skip
     return items, subtotal
 
@@ -391,7 +398,7 @@ def seed_catalog() -> Catalog:
         ProductSpec(11, "Basic T-Shirt", "TSHIRT-BASIC", "19.99", "19.99", 96),
         ProductSpec(12, "Coffee Mug", "MUG-001", "9.99", "12.50", 36),
         ProductSpec(13, "Hoodie with Logo", "HOODIE-LOGO", "45.00", "45.00", 0, "outofstock"),
-        ProductSpec(14, "Sticker Pack", "STICKERS", "4.00", "4.00", None),
+        ProductSpec(14, "Stickers & Badges", "STICKERS", "4.00", "4.00", None),
         ProductSpec(
             15,
             "Beanie — Variable",
