@@ -5,11 +5,14 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import shutil
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.conftest import ROOT
 from tests.console.conftest import Cli
 from tests.emulators.woocommerce import DEFAULT_KEY
 
@@ -262,3 +265,29 @@ def test_a_self_signed_shop_is_refused_unless_the_merchant_accepts_it(
     code, out, _ = cli("store", "lookup", "woo", "--order", "1001", "--json")
     assert code == 0
     assert json.loads(out)["number"] == "1001"
+
+
+def test_sync_warns_when_the_store_holds_more_than_was_stored(cli: Cli, tmp_path: Path) -> None:
+    shop = tmp_path / "shop.sqlite"
+    shutil.copy(ROOT / "core" / "demo" / "shop.sqlite", shop)
+    db = sqlite3.connect(shop)
+    db.execute("update orders set grand_total = 'lots' where id = (select min(id) from orders)")
+    db.commit()
+    db.close()
+    mapping = str(ROOT / "core" / "demo" / "mapping.toml")
+    code, out, _ = cli("store", "add", "sql", "--name", "shop", "--url", f"sqlite:///{shop}",
+                       "--mapping", mapping)  # fmt: skip
+    assert code == 0, out
+
+    code, out, err = cli("sync", "shop")
+
+    assert code == 0
+    assert "119 of the store's 120 stored" in out
+    assert "40 of the store's 40 stored" in out
+    assert (
+        "storedesk: shop: The store reports 120 orders but this sync stored 119 (1 could not "
+        "be read): sync again; if the numbers still differ, check the skipped records."
+    ) in err
+    code, out, err = cli("sync", "shop", "--full", "--json")
+    assert json.loads(out)["totals"]["orders"] == {"store": 120, "stored": 119, "unreadable": 1}
+    assert "The store reports 120 orders" in err

@@ -393,6 +393,28 @@ def seed_customers() -> list[CustomerSpec]:
     ]
 
 
+def synthetic_customers(count: int, *, start_id: int = 100) -> list[CustomerSpec]:
+    """``count`` registered customers, ids ascending, all saved in the same second."""
+    made = _ago(10)
+    return [
+        CustomerSpec(start_id + i, f"shopper{i}@example.test", "Shopper", f"N{i:04d}",
+                     "customer", address("Shopper", f"N{i:04d}", f"{i} High St", "Leeds", "",
+                                         "LS1 1AA", "GB", f"shopper{i}@example.test"),
+                     made, made, f"shopper{i}")
+        for i in range(count)
+    ]  # fmt: skip
+
+
+def synthetic_products(count: int, *, start_id: int = 2000) -> list[ProductSpec]:
+    """``count`` simple products all saved in the same second (a CSV import)."""
+    moment = BASE_TIME + timedelta(hours=1)
+    return [
+        ProductSpec(start_id + i, f"Print & Frame {i}", f"PRINT-{i}", "25.00", "25.00", 5,
+                    modified=moment)
+        for i in range(count)
+    ]  # fmt: skip
+
+
 def seed_catalog() -> Catalog:
     products = [
         ProductSpec(11, "Basic T-Shirt", "TSHIRT-BASIC", "19.99", "19.99", 96),

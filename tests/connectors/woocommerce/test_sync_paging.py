@@ -1,6 +1,7 @@
-"""Syncing a real-sized WooCommerce store whose orders share modified times (imports and bulk
-edits save hundreds in one second): every record is stored exactly once, whatever order
-MySQL gives tied rows on each request, and a second sync changes nothing."""
+"""Syncing a real-sized WooCommerce store whose records share modified times (imports and
+bulk edits save hundreds in one second): every record is stored exactly once, whatever
+order MySQL gives tied rows on each request, even when records are deleted meanwhile; the
+second sync changes nothing; what was stored is checked against ``X-WP-Total``."""
 
 from __future__ import annotations
 
@@ -11,20 +12,21 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select, text
 
 from connectors.base import ConnectorContext
-from connectors.sync import SyncEngine, SyncResult
-from connectors.woocommerce import create
-from core.vault import Vault
+from connectors.woocommerce import WooCommerceConnector, create
 from core.workspace import Workspace
-from core.workspace.models import OrderRow
-from core.workspace.stores import StoreEntry, StoreRepository
+from core.workspace.stores import StoreEntry
+from tests.connectors.sync_helpers import new_store, stored_ids, sync_twice
 from tests.emulators.woocommerce import DEFAULT_KEY, Running, ShopState, running
-from tests.emulators.woocommerce_seed import BASE_TIME, synthetic_orders
+from tests.emulators.woocommerce_seed import (
+    BASE_TIME,
+    synthetic_customers,
+    synthetic_orders,
+    synthetic_products,
+)
 
 BULK_EDIT = BASE_TIME + timedelta(days=2)
-TABLES = ("customers", "orders", "order_items", "products")
 
 
 @pytest.fixture
@@ -36,54 +38,82 @@ def workspace(tmp_path: Path) -> Iterator[Workspace]:
 
 @pytest.fixture
 def store(workspace: Workspace) -> StoreEntry:
-    repo = StoreRepository(workspace, Vault.open(workspace.data_dir))
-    return repo.add("Shop", "woocommerce", {"url": "http://shop.invalid"}, {"key": "k"})
+    return new_store(workspace, "woocommerce")
 
 
 @pytest.fixture
 async def tied_shop() -> AsyncIterator[Running]:
     state = ShopState.seeded()
     state.add_orders(synthetic_orders(300, modified=BULK_EDIT))
+    state.customers += synthetic_customers(120)
+    state.catalog.products.update({p.id: p for p in synthetic_products(130)})
     async with running(state) as served:
         yield served
 
 
-async def sync(workspace: Workspace, store: StoreEntry, shop: Running, **kw: Any) -> SyncResult:
-    async with httpx.AsyncClient(timeout=10.0) as http:
-        settings = {"url": shop.url, "per_page": 50}
+@pytest.fixture
+async def http() -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(timeout=10.0) as client:
+        yield client
+
+
+def builder(shop: Running, http: httpx.AsyncClient, per_page: int = 50) -> Any:
+    def build() -> WooCommerceConnector:
         keys = {"key": DEFAULT_KEY.key, "secret": DEFAULT_KEY.secret}
-        connector = create(settings, keys, ConnectorContext(http=http))
-        return await SyncEngine(workspace, store, connector).run(**kw)
+        return create({"url": shop.url, "per_page": per_page}, keys, ConnectorContext(http=http))
+
+    return build
 
 
-def stored_orders(workspace: Workspace, store: StoreEntry) -> list[str]:
-    with workspace.session() as session:
-        query = select(OrderRow.external_id).where(OrderRow.store_id == store.id)
-        return sorted(session.scalars(query).all())
-
-
-def dump(workspace: Workspace) -> dict[str, list[tuple[Any, ...]]]:
-    with workspace.engine.connect() as connection:
-        return {
-            table: [tuple(r) for r in connection.execute(text(f"SELECT * FROM {table}"))]
-            for table in TABLES
-        }
+def ids_in_store(shop: Running) -> dict[str, list[str]]:
+    state = shop.state
+    return {
+        "orders": sorted(str(o.id) for o in state.orders),
+        "customers": sorted(str(c.id) for c in state.customers),
+        "products": sorted(str(p.id) for p in state.catalog.products.values() if not p.parent_id),
+    }
 
 
 async def test_three_hundred_orders_saved_in_one_second_are_each_stored_once(
-    workspace: Workspace, store: StoreEntry, tied_shop: Running
+    workspace: Workspace, store: StoreEntry, tied_shop: Running, http: httpx.AsyncClient
 ) -> None:
-    expected = sorted(str(o.id) for o in tied_shop.state.orders)
-    assert len(expected) == 318
+    expected = ids_in_store(tied_shop)
+    assert len(expected["orders"]) == 318
 
-    first = await sync(workspace, store, tied_shop)
+    first, _ = await sync_twice(workspace, store, builder(tied_shop, http))
 
-    assert stored_orders(workspace, store) == expected
-    assert first.counts["orders"].created == 318
-    assert first.counts["orders"].unchanged == 0  # nothing was read twice
-    before = dump(workspace)
+    for stream, ids in expected.items():
+        assert stored_ids(workspace, store, stream) == ids
+        assert first.counts[stream].created == len(ids)
+        assert first.counts[stream].unchanged == 0  # nothing was read twice
+        assert (first.totals[stream].store, first.totals[stream].stored) == (len(ids), len(ids))
+    assert first.warnings == ()
 
-    second = await sync(workspace, store, tied_shop)
 
-    assert (second.created, second.updated) == (0, 0)
-    assert dump(workspace) == before
+@pytest.mark.parametrize("stream", ["orders", "customers"])
+async def test_records_deleted_during_the_walk_make_no_one_else_skipped(
+    tied_shop: Running, http: httpx.AsyncClient, stream: str
+) -> None:
+    connector = builder(tied_shop, http, per_page=25)()
+    state = tied_shop.state
+    pages = (
+        connector.changed_orders(None) if stream == "orders" else connector.changed_customers(None)
+    )
+    seen: set[str] = set()
+    async for number, page in aenumerate(pages):
+        if number == 1:  # inside the walk by id, twenty rows already read are deleted
+            early = {int(r.id) for r in page.records}
+            if stream == "orders":
+                for order_id in sorted(early)[:20]:
+                    state.remove_order(order_id)
+            else:
+                state.customers = [c for c in state.customers if c.id not in early]
+        seen.update(r.id for r in page.records)
+    assert set(ids_in_store(tied_shop)[stream]) <= seen
+
+
+async def aenumerate(items: AsyncIterator[Any]) -> AsyncIterator[tuple[int, Any]]:
+    number = 0
+    async for item in items:
+        yield number, item
+        number += 1
