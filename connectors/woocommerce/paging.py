@@ -30,6 +30,7 @@ from core.serialize import parse_datetime, utc_iso
 
 OVERLAP = 5  # rows each id page reads again (up to a fifth of a page)
 SECOND = timedelta(seconds=1)
+SEND_STEPS = 10  # loop turns for a request to be written out (httpx, TLS) before yielding
 
 
 def modified_of(raw: Any) -> datetime | None:
@@ -67,8 +68,11 @@ class _Ahead:
         self._path = path
         self._task: asyncio.Task[Reply] | None = None
 
-    def ask(self, params: Mapping[str, Any]) -> None:
+    async def ask(self, params: Mapping[str, Any]) -> None:
+        """Send the request now, so the store prepares it while the caller stores a page."""
         self._task = asyncio.ensure_future(self._client.get(self._path, dict(params)))
+        for _ in range(SEND_STEPS):  # let it go out before the caller gets busy
+            await asyncio.sleep(0)
 
     async def answer(self) -> Reply:
         assert self._task is not None
@@ -95,7 +99,7 @@ async def by_modified(
     lower = since.replace(microsecond=0) if since is not None else None
     ahead, total = _Ahead(client, path), None
     try:
-        ahead.ask({**base, **window(lower)})
+        await ahead.ask({**base, **window(lower)})
         while True:
             reply = await ahead.answer()
             rows = list(reply.data or [])
@@ -112,14 +116,14 @@ async def by_modified(
             older = [r for r in rows if (m := modified_of(r)) is None or m < newest]
             if older:
                 lower = newest  # that second again: its rows may continue on the next page
-                ahead.ask({**base, **window(lower)})
+                await ahead.ask({**base, **window(lower)})
                 yield Reply(older, total, None)
                 continue
             second = {**params, **window(newest, newest + SECOND)}
             async for part in by_id(client, path, second, per_page):
                 yield Reply(part.data, total, None)
             lower = newest + SECOND
-            ahead.ask({**base, **window(lower)})
+            await ahead.ask({**base, **window(lower)})
     finally:
         await ahead.drop()
 
@@ -133,7 +137,7 @@ async def by_id(
     ahead, total = _Ahead(client, path), None
     start, last_id = 0, None
     try:
-        ahead.ask({**base, "offset": start})
+        await ahead.ask({**base, "offset": start})
         while True:
             reply = await ahead.answer()
             rows = list(reply.data or [])
@@ -141,14 +145,14 @@ async def by_id(
             ids = [i for i in map(_id_of, rows) if i is not None]
             if overlap and start > 0 and last_id is not None and _passed(rows, ids, last_id):
                 start = max(0, start - per_page)  # rows before the page went away: go back
-                ahead.ask({**base, "offset": start})
+                await ahead.ask({**base, "offset": start})
                 continue
             fresh = [r for r in rows if last_id is None or (_id_of(r) or last_id + 1) > last_id]
             if ids:
                 last_id = max(ids) if last_id is None else max(last_id, *ids)
             if len(rows) >= per_page:
                 start += len(rows) - overlap
-                ahead.ask({**base, "offset": start})
+                await ahead.ask({**base, "offset": start})
                 yield Reply(fresh, total, None)
                 continue
             yield Reply(fresh, total, None)

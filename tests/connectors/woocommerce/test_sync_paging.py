@@ -5,6 +5,7 @@ second sync changes nothing; what was stored is checked against ``X-WP-Total``."
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -18,6 +19,7 @@ from connectors.woocommerce import WooCommerceConnector, create
 from core.workspace import Workspace
 from core.workspace.stores import StoreEntry
 from tests.connectors.sync_helpers import new_store, stored_ids, sync_twice
+from tests.connectors.woocommerce.recorded import body
 from tests.emulators.woocommerce import DEFAULT_KEY, Running, ShopState, running
 from tests.emulators.woocommerce_seed import (
     BASE_TIME,
@@ -117,3 +119,26 @@ async def aenumerate(items: AsyncIterator[Any]) -> AsyncIterator[tuple[int, Any]
     async for item in items:
         yield number, item
         number += 1
+
+
+def test_the_recorded_store_saves_many_orders_in_the_same_second(woo_fixtures: Path) -> None:
+    recorded = body(woo_fixtures, "06_orders_all")
+    seconds = Counter(o["date_modified_gmt"] for o in recorded)
+    assert max(seconds.values()) >= 4 and len(seconds) < len(recorded) / 2
+    emulated = Counter(o.modified for o in ShopState.seeded().orders)
+    assert max(emulated.values()) >= 4  # the emulator's shop is as crowded
+
+
+async def test_tied_rows_come_back_in_a_new_order_unless_the_sort_is_unique(
+    tied_shop: Running, http: httpx.AsyncClient
+) -> None:
+    client = builder(tied_shop, http)()._client
+
+    async def ids(**params: Any) -> list[int]:
+        reply = await client.get("orders", {"per_page": 100, "order": "asc", **params})
+        return [o["id"] for o in reply.data]
+
+    by_modified = [await ids(orderby="modified", page=2) for _ in range(3)]
+    assert len({tuple(i) for i in by_modified}) > 1  # MySQL's order of ties: not repeatable
+    for unique in ("date", "id"):
+        assert len({tuple(await ids(orderby=unique, page=2)) for _ in range(3)}) == 1
