@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from connectors.shopify import ShopifyConnector, queries
 from core.workspace import Workspace
 from core.workspace.stores import StoreEntry
 from tests.connectors.shopify.conftest import MakeConnector
@@ -51,3 +52,27 @@ async def test_orders_sharing_one_updated_at_are_each_stored_once(
     full, _ = await sync_twice(workspace, store, build, full=True)
     assert full.totals["orders"].store == len(expected) and full.warnings == ()
     assert full.counts["orders"].unchanged == len(expected)
+
+
+async def test_shopify_orders_ties_by_id_so_pages_repeat_exactly(
+    shop: ShopState, connector: ShopifyConnector
+) -> None:
+    shop.orders += bulk_orders(shop.domain, 60, "2026-02-10T08:00:00Z")
+
+    async def walk() -> list[str]:
+        ids: list[str] = []
+        after = None
+        while True:
+            variables = {"first": 10, "after": after, "query": None, "sortKey": "UPDATED_AT"}
+            cost = queries.connection_cost("orders", 10)
+            result = await connector.client.execute(queries.ORDERS, variables, cost=cost)
+            page = result.data["orders"]
+            ids += [node["id"] for node in page["nodes"]]
+            after = page["pageInfo"]["endCursor"]
+            if not page["pageInfo"]["hasNextPage"]:
+                return ids
+
+    first, second = await walk(), await walk()
+    assert first == second and len(set(first)) == len(shop.orders)
+    tied = [i for i in first if int(i.rsplit("/", 1)[-1]) >= 9000]
+    assert tied == sorted(tied, key=lambda i: int(i.rsplit("/", 1)[-1]))
