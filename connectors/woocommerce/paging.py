@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncGenerator, Mapping
+from contextlib import aclosing
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -107,8 +108,10 @@ async def by_modified(
             moments = [m for m in map(modified_of, rows) if m is not None]
             if len(rows) < per_page or not moments:  # the rest, or nothing to page by
                 if rows and not moments:
-                    async for part in by_id(client, path, {**params, **window(lower)}, per_page):
-                        yield Reply(part.data, total, None)
+                    rest = by_id(client, path, {**params, **window(lower)}, per_page)
+                    async with aclosing(rest) as parts:
+                        async for part in parts:
+                            yield Reply(part.data, total, None)
                     return
                 yield Reply(rows, total, None)
                 return
@@ -120,8 +123,9 @@ async def by_modified(
                 yield Reply(older, total, None)
                 continue
             second = {**params, **window(newest, newest + SECOND)}
-            async for part in by_id(client, path, second, per_page):
-                yield Reply(part.data, total, None)
+            async with aclosing(by_id(client, path, second, per_page)) as parts:
+                async for part in parts:
+                    yield Reply(part.data, total, None)
             lower = newest + SECOND
             await ahead.ask({**base, **window(lower)})
     finally:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, text
@@ -25,10 +24,6 @@ Build = Callable[[], Connector]
 def new_store(workspace: Workspace, platform: str) -> StoreEntry:
     repo = StoreRepository(workspace, Vault.open(workspace.data_dir))
     return repo.add("Shop", platform, {"url": "https://shop.invalid"}, {"key": "k"})
-
-
-def open_workspace(tmp_path: Path) -> Workspace:
-    return Workspace.open(tmp_path / "ws")
 
 
 async def sync(workspace: Workspace, store: StoreEntry, build: Build, **kw: Any) -> SyncResult:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -383,13 +383,6 @@ def test_the_documented_example_mapping_is_valid_and_matches_the_tested_one() ->
 
 
 # --- syncing ---------------------------------------------------------------------------
-@pytest.fixture
-def workspace(tmp_path: Path) -> Iterator[Workspace]:
-    ws = Workspace.open(tmp_path / "ws")
-    yield ws
-    ws.close()
-
-
 @pytest.fixture
 def store(workspace: Workspace) -> StoreEntry:
     return new_store(workspace, "rest")

@@ -4,8 +4,6 @@ passing over it, and what was stored is checked against ``ordersCount``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,13 +14,6 @@ from core.workspace.stores import StoreEntry
 from tests.connectors.shopify.conftest import MakeConnector
 from tests.connectors.sync_helpers import new_store, run_until, stored_ids, sync_twice
 from tests.emulators.shopify_seed import ShopState, bulk_orders
-
-
-@pytest.fixture
-def workspace(tmp_path: Path) -> Iterator[Workspace]:
-    ws = Workspace.open(tmp_path / "ws")
-    yield ws
-    ws.close()
 
 
 @pytest.fixture

@@ -4,10 +4,8 @@ without passing over the rest of the tie, and the store's COUNT(*) is checked.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,13 +18,6 @@ from tests.connectors.sql.conftest import T0, Shop, quick_context
 from tests.connectors.sync_helpers import new_store, run_until, stored_ids, sync, sync_twice
 
 BATCH = T0 + timedelta(hours=9)
-
-
-@pytest.fixture
-def workspace(tmp_path: Path) -> Iterator[Workspace]:
-    ws = Workspace.open(tmp_path / "ws")
-    yield ws
-    ws.close()
 
 
 @pytest.fixture

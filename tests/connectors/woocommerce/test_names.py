@@ -3,9 +3,7 @@ exactly once: in the workspace after a sync, in the relay's order lookups and bo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -23,13 +21,6 @@ from tests.connectors.sync_helpers import new_store, sync_twice
 from tests.emulators.woocommerce import DEFAULT_KEY, Running
 
 NAME = "Stickers & Badges"  # saved by WordPress as "Stickers &amp; Badges"
-
-
-@pytest.fixture
-def workspace(tmp_path: Path) -> Iterator[Workspace]:
-    ws = Workspace.open(tmp_path / "ws")
-    yield ws
-    ws.close()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ second sync changes nothing; what was stored is checked against ``X-WP-Total``."
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -29,13 +29,6 @@ from tests.emulators.woocommerce_seed import (
 )
 
 BULK_EDIT = BASE_TIME + timedelta(days=2)
-
-
-@pytest.fixture
-def workspace(tmp_path: Path) -> Iterator[Workspace]:
-    ws = Workspace.open(tmp_path / "ws")
-    yield ws
-    ws.close()
 
 
 @pytest.fixture
