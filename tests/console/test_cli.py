@@ -5,15 +5,14 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import shutil
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT
 from tests.console.conftest import Cli
+from tests.console.shops import DEMO_MAPPING, demo_shop_with_an_unreadable_order
 from tests.emulators.woocommerce import DEFAULT_KEY
 
 
@@ -268,13 +267,8 @@ def test_a_self_signed_shop_is_refused_unless_the_merchant_accepts_it(
 
 
 def test_sync_warns_when_the_store_holds_more_than_was_stored(cli: Cli, tmp_path: Path) -> None:
-    shop = tmp_path / "shop.sqlite"
-    shutil.copy(ROOT / "core" / "demo" / "shop.sqlite", shop)
-    db = sqlite3.connect(shop)
-    db.execute("update orders set grand_total = 'lots' where id = (select min(id) from orders)")
-    db.commit()
-    db.close()
-    mapping = str(ROOT / "core" / "demo" / "mapping.toml")
+    shop = demo_shop_with_an_unreadable_order(tmp_path)
+    mapping = str(DEMO_MAPPING)
     code, out, _ = cli("store", "add", "sql", "--name", "shop", "--url", f"sqlite:///{shop}",
                        "--mapping", mapping)  # fmt: skip
     assert code == 0, out

@@ -3,8 +3,6 @@ says so after the sync and in the history, beside each run's totals."""
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -12,8 +10,8 @@ from PySide6.QtCore import Qt
 from console.context import ConsoleContext
 from console.views.store_history import SyncHistory
 from console.views.stores import StoresView
-from tests.conftest import ROOT
 from tests.console.gui.helpers import Shot, wait_until
+from tests.console.shops import DEMO_MAPPING, demo_shop_with_an_unreadable_order
 
 WARNING = (
     "The store reports 120 orders but this sync stored 119 (1 could not be read): sync "
@@ -21,22 +19,11 @@ WARNING = (
 )
 
 
-def _shop(tmp_path: Path) -> Path:
-    """The demo shop's database with one order whose total cannot be read."""
-    shop = tmp_path / "shop.sqlite"
-    shutil.copy(ROOT / "core" / "demo" / "shop.sqlite", shop)
-    db = sqlite3.connect(shop)
-    db.execute("update orders set grand_total = 'lots' where id = (select min(id) from orders)")
-    db.commit()
-    db.close()
-    return shop
-
-
 async def test_a_sync_that_stored_less_than_the_store_holds_says_so(
     ctx: ConsoleContext, tmp_path: Path, screenshot: Shot
 ) -> None:
-    mapping = (ROOT / "core" / "demo" / "mapping.toml").read_text()
-    url = f"sqlite:///{_shop(tmp_path)}"
+    mapping = DEMO_MAPPING.read_text()
+    url = f"sqlite:///{demo_shop_with_an_unreadable_order(tmp_path)}"
     ctx.session.stores.add("shop", "sql", {"mapping_toml": mapping}, {"url": url})
     view = StoresView(ctx)
     view.resize(1300, 700)
