@@ -117,8 +117,9 @@ def total_warning(stream: str, total: StreamTotal | Mapping[str, Any]) -> str | 
     if store == stored:
         return None
     why = f" ({unreadable:,} could not be read)" if unreadable else ""
+    noun = stream[:-1] if store == 1 and stream.endswith("s") else stream  # 1 order
     return (
-        f"The store reports {store:,} {stream} but this sync stored {stored:,}{why}: "
+        f"The store reports {store:,} {noun} but this sync stored {stored:,}{why}: "
         "sync again; if the numbers still differ, check the skipped records."
     )
 
