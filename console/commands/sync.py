@@ -26,10 +26,10 @@ def register(commands: Any) -> None:
 class ProgressBar:
     """One line redrawn in place on a terminal; silent elsewhere."""
 
-    def __init__(self, stream: TextIO = sys.stderr, width: int = 28) -> None:
-        self.stream = stream
+    def __init__(self, stream: TextIO | None = None, width: int = 28) -> None:
+        self.stream = stream or sys.stderr  # the one in use now, not at import time
         self.width = width
-        self.enabled = stream.isatty()
+        self.enabled = self.stream.isatty()
 
     def __call__(self, phase: str, done: int, total: int | None) -> None:
         if not self.enabled:

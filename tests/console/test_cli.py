@@ -72,8 +72,8 @@ def test_customer_with_orders(cli: Cli) -> None:
 
 def test_sync_twice_changes_nothing_the_second_time(cli: Cli) -> None:
     _add_demo(cli)
-    code, out, _ = cli("sync", "demo", "--json")
-    assert code == 0
+    code, out, err = cli("sync", "demo", "--json")
+    assert code == 0, err
     first = json.loads(out)
     assert first["counts"]["orders"]["created"] == 120
     code, out, _ = cli("sync", "demo", "--full", "--json")
