@@ -59,6 +59,7 @@ class Settings:
     # sizes
     body_limit: int = 16384  # public widget API
     console_body_limit: int = 8 * 1024 * 1024  # a publish carries every knowledge base
+    webhook_body_limit: int = 2 * 1024 * 1024  # a store webhook: an order with many lines
     text_limit: int = 2000
     # store lookups
     lookup_timeout: float = 3.0

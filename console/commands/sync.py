@@ -27,7 +27,8 @@ class ProgressBar:
     """One line redrawn in place on a terminal; silent elsewhere."""
 
     def __init__(self, stream: TextIO | None = None, width: int = 28) -> None:
-        self.stream = stream or sys.stderr  # the one in use now, not at import time
+        # sys.stderr as it is now (a default argument would keep the one of import time)
+        self.stream = stream if stream is not None else sys.stderr
         self.width = width
         self.enabled = self.stream.isatty()
 

@@ -206,3 +206,25 @@ console_cursors = Table(
     Column("console_id", ID, ForeignKey("consoles.id", ondelete="CASCADE"), primary_key=True),
     Column("acked_seq", Seq, nullable=False),
 )
+
+webhook_inbox = Table(
+    "webhook_inbox",
+    metadata,
+    Column("seq", Seq, primary_key=True, autoincrement=True),
+    Column("dedupe_key", String(128), nullable=False, unique=True),
+    Column("platform", String(16), nullable=False),
+    Column("store_id", String(255), nullable=False),
+    Column("topic", String(64), nullable=False),
+    Column("delivery_id", String(128), nullable=False),
+    Column("body", LargeBinary, nullable=True),
+    Column("received_at", UTCDateTime, nullable=False, index=True),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", UTCDateTime, nullable=True),
+    Column("processed_at", UTCDateTime, nullable=True, index=True),
+    Column("outcome", String(32), nullable=True),
+    Column("error", Text, nullable=True),
+    sqlite_autoincrement=True,
+)
+"""Store webhook deliveries, verified and committed before the 200 goes out; processed
+in the background (``body`` is cleared once processed). ``dedupe_key`` refuses a second
+copy of one delivery."""

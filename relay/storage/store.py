@@ -22,6 +22,7 @@ from relay.storage import attempts as attempt_db
 from relay.storage import consoles as console_db
 from relay.storage import conversations as conversation_db
 from relay.storage import events as event_db
+from relay.storage import webhooks as webhook_db
 from relay.storage.attempts import AttemptLimit, Reservation
 from relay.storage.bundle import read_bundle
 from relay.storage.cache import ConversationCache
@@ -40,9 +41,11 @@ from relay.storage.published import load_published
 from relay.storage.records import (
     ConsoleRecord,
     ConversationRecord,
+    Delivery,
     Event,
     Feedback,
     NewConversation,
+    NewDelivery,
     NewEvent,
     NewLead,
     NewMessage,
@@ -79,9 +82,10 @@ class RelayStore:
         if cache_conversations is None:
             cache_conversations = not engines.is_postgresql
         self._cache = ConversationCache() if cache_conversations else None
+        steps = conversation_db.STEPS if engines.is_postgresql else conversation_db.SQLITE_STEPS
         self._writer = GroupWriter(
             engines.write,
-            conversation_db.STEPS if engines.is_postgresql else conversation_db.SQLITE_STEPS,
+            [*steps, *webhook_db.steps(engines.is_postgresql)],
             before_batch=event_db.lock_for_events if engines.is_postgresql else None,
         )
 
@@ -287,6 +291,83 @@ class RelayStore:
     async def pending_events(self, console_id: str) -> int:
         async with self._engines.read.connect() as connection:
             return await event_db.pending(connection, console_id)
+
+    # -- store webhooks ----------------------------------------------------------------------
+
+    async def add_delivery(self, delivery: NewDelivery) -> bool:
+        """Keep a verified delivery (durable on return); ``False`` for a duplicate. Writes
+        arriving together share one commit; two copies of one delivery racing each other
+        may both read as new, but only one is kept (and processed)."""
+        async with self._engines.read.connect() as connection:
+            if await webhook_db.known(connection, delivery.dedupe_key):
+                return False
+        await self._writer.write([("webhook.insert", delivery)])
+        return True
+
+    async def due_deliveries(self, limit: int = 200) -> list[Delivery]:
+        async with self._engines.read.connect() as connection:
+            return await webhook_db.due(connection, self._now(), limit)
+
+    async def finish_delivery(
+        self, seq: int, outcome: str, events: Sequence[NewEvent] = ()
+    ) -> bool:
+        """Mark processed and add its console events, together and once."""
+        now, postgresql = self._now(), self.is_postgresql
+        done: bool = await self._writer.exclusive(
+            lambda connection: webhook_db.finish(
+                connection, seq, now, outcome, events, postgresql=postgresql
+            )
+        )
+        return done
+
+    async def finish_deliveries(self, done: Sequence[tuple[int, str, Sequence[NewEvent]]]) -> int:
+        """``finish_delivery`` for several, in one transaction (one disk flush)."""
+        now, postgresql = self._now(), self.is_postgresql
+        finished: int = await self._writer.exclusive(
+            lambda connection: webhook_db.finish_many(connection, done, now, postgresql=postgresql)
+        )
+        return finished
+
+    async def retry_delivery(self, seq: int, error: str, next_at: datetime | None) -> None:
+        now = self._now()
+        await self._writer.exclusive(
+            lambda connection: webhook_db.retry_later(connection, seq, error, next_at, now)
+        )
+
+    async def prune_deliveries(self) -> int:
+        now = self._now()
+        pruned: int = await self._writer.exclusive(
+            lambda connection: webhook_db.prune(connection, now)
+        )
+        return pruned
+
+    async def webhook_counts(self) -> dict[str, int]:
+        async with self._engines.read.connect() as connection:
+            return await webhook_db.counts(connection)
+
+    async def erase_conversations(
+        self,
+        widget_keys: Sequence[str],
+        email: str | None = None,
+        *,
+        store_id: str | None = None,
+        keep: int | None = None,
+    ) -> int:
+        """Delete the conversations of these widgets (only ``email``'s, when given); with
+        ``store_id``, also drop that store's deliveries still waiting (but ``keep``). How
+        many conversations went."""
+        now = self._now()
+
+        async def erase(connection: AsyncConnection) -> list[str]:
+            if store_id is not None:
+                await webhook_db.forget_store(connection, store_id, now, keep)
+            return await webhook_db.erase_conversations(connection, widget_keys, email)
+
+        ids: list[str] = await self._writer.exclusive(erase)
+        if self._cache is not None:
+            for conversation_id in ids:
+                self._cache.evict(conversation_id)
+        return len(ids)
 
     # -- pairing, consoles, nonces ---------------------------------------------------------
 
