@@ -15,8 +15,8 @@ from sqlalchemy import create_engine, select, text
 
 from core.vault import Vault
 from core.widgets import WidgetError
-from core.workspace import Workspace
-from core.workspace.database import HEAD_REVISION, _create_engine, alembic_config
+from core.workspace import HEAD_REVISION, Workspace
+from core.workspace.database import _create_engine, alembic_config
 from core.workspace.inbox import InboxRepository
 from core.workspace.knowledge import KnowledgeError, KnowledgeRepository
 from core.workspace.models import ConversationRow, KnowledgeEntryRow, LeadRow, MessageRow
