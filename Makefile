@@ -52,5 +52,11 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.console_start
 	$(BIN)/python -m bench.console_orders
 
+# The installers: the console and the relay in one folder (PyInstaller) and, on Linux, a .deb,
+# then the smoke test of what was built (packaging/build.py; docs/deploy.md for the relay).
+.PHONY: package
+package: $(STAMP)
+	$(BIN)/python packaging/build.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache artifacts

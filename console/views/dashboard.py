@@ -4,6 +4,7 @@ are installed, today's activity, and the next step for a merchant still setting 
 from __future__ import annotations
 
 import asyncio
+import html
 from datetime import datetime
 from typing import Any
 
@@ -37,6 +38,8 @@ from console.publish_flow import plan_publish
 from console.relay_client import RelayError
 from console.ui import named
 from console.views.base import View
+from core import __version__
+from core.versions import relay_update_note
 from core.workspace.stores import StoreEntry
 from core.workspace.widgets import WidgetEntry
 
@@ -202,6 +205,7 @@ class DashboardView(View):
                 f"<b>Online</b> · version {status.get('version', '?')} · {overview.link.url} · "
                 f"{status.get('widgets', 0)} widget(s) and {status.get('stores', 0)} store(s) "
                 f"published · {status.get('conversations_open', 0)} open conversation(s)"
+                + _update_line(status)
             )
 
     async def _pending_publish(self) -> bool | None:
@@ -234,3 +238,8 @@ class DashboardView(View):
             return
         if not QDesktopServices.openUrl(QUrl(url)):
             self.ctx.status.emit(f"No browser could be opened here; visit {url} yourself.")
+
+
+def _update_line(status: dict[str, Any]) -> str:
+    note = relay_update_note(str(status.get("version") or ""), __version__)
+    return "" if note is None else f"<br><b>Update your relay.</b> {html.escape(note)}"
