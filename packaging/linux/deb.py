@@ -109,7 +109,7 @@ def build(bundle: Path, out: Path) -> Path:
     target = out / f"storedesk_{version}_{arch}.deb"
     target.unlink(missing_ok=True)
     subprocess.run(
-        ["dpkg-deb", "--root-owner-group", "-Zxz", "--build", str(root), str(target)],
+        ["dpkg-deb", "--root-owner-group", "-Zgzip", "--build", str(root), str(target)],
         check=True,
     )
     shutil.rmtree(root)
