@@ -75,7 +75,8 @@ def control(version: str, arch: str, size_kib: int) -> str:
 
 
 def tree_size_kib(folder: Path) -> int:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) // 1024 + 1
+    files = (p for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+    return sum(p.stat().st_size for p in files) // 1024 + 1
 
 
 def stage(bundle: Path, root: Path) -> None:

@@ -111,6 +111,50 @@ def test_the_deb_installs_both_programs_a_menu_entry_and_the_icon(
     assert "Exec=storedesk\n" in entry and "Icon=storedesk\n" in entry
 
 
+@pytest.mark.skipif(shutil.which("dpkg") is None, reason="dpkg is not installed")
+def test_dpkg_installs_and_removes_the_deb(bundle: Path, tmp_path: Path) -> None:
+    """Into a root of its own (not this machine's): dpkg's database, the files, removal."""
+    (deb,) = (BUILD / "deb").glob(f"storedesk_{__version__}_*.deb")
+    root = tmp_path / "root"
+    (root / "var/lib/dpkg/info").mkdir(parents=True)
+    (root / "var/lib/dpkg/updates").mkdir()
+    (root / "var/lib/dpkg/status").touch()
+    dpkg = ["dpkg", f"--root={root}", "--force-script-chrootless"]
+    # the Qt system libraries are not in this empty root: their absence is all it reports
+    install = subprocess.run(
+        [*dpkg, "--force-depends", "-i", str(deb)], capture_output=True, text=True
+    )
+    assert install.returncode == 0, install.stderr
+    status = subprocess.run([*dpkg, "-s", "storedesk"], capture_output=True, text=True)
+    assert "Status: install ok installed" in status.stdout
+    assert (root / "usr/bin/storedesk").is_symlink()
+    done = subprocess.run(
+        [str(root / "opt/storedesk/storedesk-relay"), "--version"], capture_output=True, text=True
+    )
+    assert done.stdout.strip() == f"storedesk-relay {__version__}"
+    remove = subprocess.run([*dpkg, "-r", "storedesk"], capture_output=True, text=True)
+    assert remove.returncode == 0, remove.stderr
+    assert not (root / "opt" / "storedesk").exists() and not (root / "usr/bin/storedesk").exists()
+
+
+@pytest.mark.skipif(shutil.which("apt-cache") is None, reason="apt-cache is not installed")
+def test_the_deb_depends_only_on_packages_debian_has(bundle: Path) -> None:
+    (deb,) = (BUILD / "deb").glob(f"storedesk_{__version__}_*.deb")
+    depends = subprocess.run(
+        ["dpkg-deb", "--field", str(deb), "Depends"], capture_output=True, text=True, check=True
+    ).stdout
+    names = [part.split()[0] for part in depends.split(",")]
+    assert len(names) > 10
+
+    def known(name: str) -> bool:
+        show = ["apt-cache", "show", "--no-all-versions", name]
+        return subprocess.run(show, capture_output=True).returncode == 0
+
+    if not known("libc6"):
+        pytest.skip("apt has no package lists here (apt-get update)")
+    assert [name for name in names if not known(name)] == []
+
+
 def test_the_icons_hold_every_size_the_installers_need(bundle: Path) -> None:
     icons = BUILD / "icons"
     png = (icons / "storedesk.png").read_bytes()
