@@ -24,12 +24,14 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from console.context import ConsoleContext
+from console.dialogs import tell_with_copy
 from console.views.widget_fields import (
     ColorField,
     HoursEditor,
@@ -53,6 +55,7 @@ _FIELD_TAB = {"allowed_origins": 2} | dict.fromkeys(
         "appointment_form",
         "languages",
         "suggestions",
+        "identity_max_age",
     ),
     1,
 )
@@ -73,6 +76,8 @@ class WidgetEditor(QWidget):
         self.errors: dict[str, QLabel] = {}
         self.heading = QLabel(textFormat=Qt.TextFormat.PlainText)
         self.heading.setStyleSheet("font-size: 16px; font-weight: 600;")
+        self.key_label = QLabel(textFormat=Qt.TextFormat.PlainText)
+        self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.tabs = QTabWidget()
         self.tabs.addTab(_scrolled(self._appearance()), "Appearance")
         self.tabs.addTab(_scrolled(self._behaviour()), "Behaviour")
@@ -84,6 +89,7 @@ class WidgetEditor(QWidget):
         self.status = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
+        layout.addWidget(self.key_label)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.general_error)
         layout.addLayout(self._buttons())
@@ -129,6 +135,7 @@ class WidgetEditor(QWidget):
         page = QWidget()
         form = QFormLayout(page)
         form.setContentsMargins(0, 0, 0, 0)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow: label above
         self.hours = HoursEditor()
         self.timezone = TimezoneField()
         self.threshold = QDoubleSpinBox(minimum=0.0, maximum=1.0, singleStep=0.05, decimals=2)
@@ -139,6 +146,13 @@ class WidgetEditor(QWidget):
         self.languages = LanguagesField()
         self.suggestions = QPlainTextEdit(placeholderText="One per line, up to six")
         self.suggestions.setFixedHeight(84)
+        # minutes in the form, seconds in the settings (1 minute to 24 hours)
+        self.identity_max_age = QSpinBox(minimum=1, maximum=1440, suffix=" min")
+        self.identity_max_age.setMaximumWidth(120)
+        self.identity_max_age.setToolTip(
+            "How long a signed-in shopper's signature from your storefront is accepted "
+            "(at most 24 hours = 1440 min)"
+        )
         for label, name, field in (
             ("Business hours", "business_hours", self.hours),
             ("Time zone", "timezone", self.timezone),
@@ -147,16 +161,18 @@ class WidgetEditor(QWidget):
             ("Appointments", "appointment_form", self.appointment_form),
             ("Languages", "languages", self.languages),
             ("Suggestions", "suggestions", self.suggestions),
+            ("Sign-in valid for", "identity_max_age", self.identity_max_age),
         ):
             self._field(form, label, name, field)
-        hint = QLabel(
+        self.behaviour_hint = QLabel(
             "Below this confidence the bot does not guess: it offers the contact form or a "
             "person. The widget shows you online while this console (or an agent) is "
             "connected, or within business hours; otherwise shoppers read that you reply by "
-            "email.",
+            "email. A shopper your storefront signed in is trusted for the sign-in time "
+            "above, counted from when the storefront signed the page (shorter is safer).",
             wordWrap=True,
         )
-        form.addRow("", hint)
+        form.addRow("", self.behaviour_hint)
         return page
 
     def _buttons(self) -> QHBoxLayout:
@@ -204,10 +220,13 @@ class WidgetEditor(QWidget):
         self.appointment_form.setChecked(config.appointment_form)
         self.languages.set_value(config.languages)
         self.suggestions.setPlainText("\n".join(config.suggestions))
+        self.identity_max_age.setValue(max(1, config.identity_max_age // 60))
         self.install.origins.set_value(config.allowed_origins)
         self.clear_errors()
         self.refresh_install()
         self.heading.setText(entry.name if entry else "New widget")
+        self.key_label.setText(f"Widget key: {entry.key}" if entry else "")
+        self.key_label.setVisible(entry is not None)
         self.preview_button.setEnabled(entry is not None)
         self.status.setText(_state(entry))
         self._loaded = self.values()
@@ -240,6 +259,7 @@ class WidgetEditor(QWidget):
             "appointment_form": self.appointment_form.isChecked(),
             "languages": self.languages.value(),
             "suggestions": [line.strip() for line in lines if line.strip()],
+            "identity_max_age": self.identity_max_age.value() * 60,
             "allowed_origins": self.install.origins.value(),
         }
 
@@ -316,7 +336,11 @@ class WidgetEditor(QWidget):
                 "started with --demo-pages (as `storedesk demo` does). Otherwise preview it on "
                 "a page of your shop where the snippet is installed."
             )
-        self.open_url(QUrl(url))
+        if self.open_url(QUrl(url)) is False:
+            tell_with_copy(
+                self, "No web browser could be opened here.", f"Open {url} yourself.", url
+            )
+            return f"No web browser could be opened here; open {url} yourself."
         stale = " It shows the last published version; Publish… to see your latest changes."
         return f"Opened {url} in your browser." + (stale if changed_since_publish(entry) else "")
 
@@ -332,13 +356,14 @@ def _state(entry: WidgetEntry | None) -> str:
 
 
 def _scrolled(page: QWidget) -> QScrollArea:
-    """``page`` (a form) at its natural height, scrolling when the window is short."""
+    """``page`` (a form) at its natural height, scrolling when the window is short (and
+    sideways only when it is narrower than the form can wrap to)."""
     holder = QWidget()
     column = QVBoxLayout(holder)
     column.addWidget(page)
     column.addStretch(1)
     area = QScrollArea()
     area.setWidgetResizable(True)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
     area.setWidget(holder)
     return area

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Column,
     Double,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -72,6 +73,19 @@ console_nonces = Table(
     Column("expires_at", UTCDateTime, nullable=False, index=True),
     PrimaryKeyConstraint("fingerprint", "nonce"),
 )
+
+attempts = Table(
+    "attempts",
+    metadata,
+    Column("id", Seq, primary_key=True, autoincrement=True),
+    Column("bucket", String(64), nullable=False),  # HMAC of "<limit>:<address or id>"
+    Column("at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),
+    Index(None, "bucket", "at"),
+)
+"""Attempts counted against a limit (wrong pairing codes, shopper verifications), shared by
+every relay on the database; a row is reserved before the attempt and refunded after it
+when it turns out not to count."""
 
 stores = Table(
     "stores",

@@ -8,6 +8,8 @@ free. Every write goes through one group writer and is durable before its call r
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -16,9 +18,11 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from relay.storage import attempts as attempt_db
 from relay.storage import consoles as console_db
 from relay.storage import conversations as conversation_db
 from relay.storage import events as event_db
+from relay.storage.attempts import AttemptLimit, Reservation
 from relay.storage.bundle import read_bundle
 from relay.storage.cache import ConversationCache
 from relay.storage.engine import (
@@ -71,6 +75,7 @@ class RelayStore:
         self._consoles: Mapping[str, ConsoleRecord] = {}
         self._relay_id: str | None = None
         self._publish_lock = asyncio.Lock()
+        self._bucket_key = hmac.new(relay_key, b"attempt buckets", hashlib.sha256).digest()
         if cache_conversations is None:
             cache_conversations = not engines.is_postgresql
         self._cache = ConversationCache() if cache_conversations else None
@@ -304,6 +309,29 @@ class RelayStore:
         )
         self._consoles = {**self._consoles, record.fingerprint: record}
         return record
+
+    # -- attempts counted against limits (shared by every relay on the database) -----------
+
+    async def reserve_attempt(self, *limits: AttemptLimit) -> Reservation:
+        """Count one attempt against every limit before it is made, or refuse it (with the
+        seconds to wait) when any is reached. Addresses are kept only as keyed hashes."""
+        buckets = [(self._bucket(limit), limit) for limit in limits]
+        now = self._now()
+        reservation: Reservation = await self._writer.exclusive(
+            lambda connection: attempt_db.reserve(connection, buckets, now)
+        )
+        return reservation
+
+    async def refund_attempt(self, reservation: Reservation) -> None:
+        """Take back a reserved attempt that turned out not to count."""
+        if reservation.ids:
+            await self._writer.exclusive(
+                lambda connection: attempt_db.refund(connection, reservation.ids)
+            )
+
+    def _bucket(self, limit: AttemptLimit) -> str:
+        message = f"{limit.name}:{limit.key}".encode()
+        return hmac.new(self._bucket_key, message, hashlib.sha256).hexdigest()
 
     def console(self, fingerprint: str) -> ConsoleRecord | None:
         return self._consoles.get(fingerprint)
