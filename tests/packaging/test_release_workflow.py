@@ -112,3 +112,14 @@ def test_the_inno_setup_script_installs_the_bundle_under_its_version() -> None:
     assert 'Filename: "{app}\\storedesk.exe"' in text
     spec = (ROOT / "packaging" / "storedesk.spec").read_text()
     assert 'name="storedesk"' in spec and '"storedesk-relay"' in spec
+
+
+def test_the_package_and_the_programs_share_one_version() -> None:
+    """The tag check, the installers and `--version` read core.__version__; pip reads
+    pyproject.toml: the two must agree."""
+    import tomllib
+
+    from core import __version__
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["version"] == __version__
