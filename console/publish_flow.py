@@ -78,8 +78,22 @@ async def publish(
     plan, bundle = await _send(session, client, dry_run=False)
     RelayLinkRepository(session.workspace, session.vault).touch_publish(link)
     widgets = WidgetRepository(session.workspace, session.vault)
+    await _publish_channels(session, client, widgets)
     widgets.mark_published([w["key"] for w in bundle["widgets"]], now())
     return plan
+
+
+async def _publish_channels(
+    session: CliSession, client: RelayClient, widgets: WidgetRepository
+) -> None:
+    """Each widget's WhatsApp settings (sent apart from the bundle: the token is sealed)."""
+    from core.workspace.channels import ChannelRepository
+
+    channels = ChannelRepository(session.workspace, session.vault)
+    for entry in widgets.list():
+        settings = channels.whatsapp(entry)
+        if settings is not None:
+            await client.put_whatsapp(entry.key, settings)
 
 
 def _client(ctx: ConsoleContext) -> tuple[RelayClient, RelayLinkEntry]:

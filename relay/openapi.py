@@ -12,6 +12,7 @@ from typing import Any
 
 from core import __version__
 from relay.openapi_schemas import ID, SCHEMAS, Schema, obj, ref
+from relay.openapi_webhooks import webhook_paths
 
 ERROR_TEXT = {
     400: "The body is not valid JSON, or not a JSON object.",
@@ -351,17 +352,26 @@ def _header_scheme(name: str, description: str) -> dict[str, str]:
 
 @cache
 def _document() -> dict[str, Any]:
+    from relay.openapi_channels import API_KEY_SCHEME, CHANNEL_SCHEMAS, channel_paths
+
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Storedesk relay",
             "version": __version__,
-            "description": "The public widget API and the signed console API of the relay.",
+            "description": "The public widget API, the signed console API and the store "
+            "webhooks of the relay.",
         },
-        "paths": _public_paths() | _console_paths() | _ops_paths() | _widget_paths(),
+        "paths": _public_paths()
+        | _console_paths()
+        | _ops_paths()
+        | _widget_paths()
+        | channel_paths()
+        | webhook_paths(),
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": SCHEMAS | CHANNEL_SCHEMAS,
             "securitySchemes": {
+                "apiKey": API_KEY_SCHEME,
                 "conversationToken": {
                     "type": "http",
                     "scheme": "bearer",

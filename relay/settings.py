@@ -59,6 +59,7 @@ class Settings:
     # sizes
     body_limit: int = 16384  # public widget API
     console_body_limit: int = 8 * 1024 * 1024  # a publish carries every knowledge base
+    webhook_body_limit: int = 2 * 1024 * 1024  # a store webhook: an order with many lines
     text_limit: int = 2000
     # store lookups
     lookup_timeout: float = 3.0
@@ -70,6 +71,7 @@ class Settings:
     breaker_open: float = 30.0
     verify_tls: bool = True
     # misc
+    twilio_api_url: str = "https://api.twilio.com"  # Twilio's REST API (an emulator in tests)
     demo_pages: bool = False  # serve /demo/{widget_key}, a shop page with the widget
     access_log: bool = False  # one JSON line per request
     stream_ping: float = 15.0

@@ -92,6 +92,7 @@ class StoreLookup:
         self._products = TTLCache(settings.products_ttl, size, now)
         self.breaker = CircuitBreaker(settings.breaker_threshold, settings.breaker_cooldown, now)
         self._inflight: dict[Hashable, asyncio.Task[Any]] = {}
+        self._generation = 0  # bumped by forget(): an answer fetched before is not cached
 
     async def get_order(self, number: str) -> Order | None:
         key = ("order", number_key(number))
@@ -136,6 +137,32 @@ class StoreLookup:
         result: T = await asyncio.shield(task)
         return result
 
+    def forget(
+        self,
+        *,
+        orders: Iterable[str] = (),
+        emails: Iterable[str] = (),
+        products: bool = False,
+    ) -> int:
+        """Drop what a store change made stale, at once: the orders with these numbers
+        (``"*"``: every order), everything cached for these emails (their customer and
+        order lists), the product searches. How many entries went."""
+        numbers = {number_key(n) for n in orders if n != "*"}
+        every_order = "*" in orders
+        mails = {k for k in (email_key(e) for e in emails) if k}
+        gone = 0
+        if every_order or numbers:
+            gone += self._order.discard_where(lambda k: every_order or _part(k, 1) in numbers)
+        if every_order or mails:
+            gone += self._orders.discard_where(lambda k: every_order or _part(k, 1) in mails)
+        if mails:
+            gone += self._customer.discard_where(lambda k: _part(k, 1) in mails)
+        if products:
+            gone += self._products.discard_where(lambda k: True)
+        self._generation += 1
+        self._inflight.clear()  # the next caller asks the store again
+        return gone
+
     def _settled(self, key: Hashable, task: asyncio.Task[Any]) -> None:
         if self._inflight.get(key) is task:
             del self._inflight[key]
@@ -149,6 +176,7 @@ class StoreLookup:
         call: Callable[[Connector], Awaitable[T]],
         missing: T,
     ) -> T:
+        generation = self._generation
         if not self.breaker.allow():
             self._record("unavailable")
             raise StoreUnavailable("The store is not answering; trying again shortly.")
@@ -171,8 +199,13 @@ class StoreLookup:
             raise StoreUnavailable("The store could not be reached.") from None
         self.breaker.succeeded()
         self._record("miss")
-        cache.put(key, value)
+        if generation == self._generation:
+            cache.put(key, value)
         return value
+
+    def connector(self) -> Connector:
+        """The store's connector (made on first use)."""
+        return self._connect()
 
     def _connect(self) -> Connector:
         if self._connector is None:
@@ -193,6 +226,10 @@ class StoreLookup:
                 await connector.aclose()
             except Exception as err:  # closing must never stop the relay from shutting down
                 log.warning("Closing a store connection failed: %s", type(err).__name__)
+
+
+def _part(key: Hashable, index: int) -> Any:
+    return key[index] if isinstance(key, tuple) and len(key) > index else None
 
 
 def store_digest(store: PublishedStore) -> str:
@@ -226,8 +263,10 @@ class LookupPool:
         record: Record | None = None,
         build: Callable[..., Connector] = registry.build,
         retry: RetryPolicy | None = None,
+        save: Callable[[str, dict[str, str]], Awaitable[None]] | None = None,
     ) -> None:
         self._settings = settings
+        self._save = save  # keeps a store's rotated credentials (a refreshed token)
         self._http = http
         self._now = now
         self._record = record
@@ -251,14 +290,39 @@ class LookupPool:
         # gets a client of its own, made by its connector; the shared one always checks.
         verify = store.settings.get("verify_ssl", True) is not False
         http = self._http if verify else None
-        context = ConnectorContext(http=http, now=self._now, retry=self._retry)
+        secrets = dict(store.secrets)  # the newest: a connector may rotate them (a refresh)
+        save = self._save
+
+        async def rotated(new: dict[str, str]) -> None:
+            secrets.clear()
+            secrets.update(new)
+            if save is not None:
+                await save(store.id, dict(new))
+
+        context = ConnectorContext(
+            http=http, now=self._now, retry=self._retry, secrets_changed=rotated
+        )
 
         def build() -> Connector:
-            return self._build(store.platform, store.settings, store.secrets, context)
+            return self._build(store.platform, store.settings, dict(secrets), context)
 
         lookup = StoreLookup(build, self._settings, self._now, self._record)
         self._entries[store.id] = _Entry(store, digest, lookup)
         return lookup
+
+    def forget(
+        self,
+        store_id: str,
+        *,
+        orders: Iterable[str] = (),
+        emails: Iterable[str] = (),
+        products: bool = False,
+    ) -> int:
+        """``StoreLookup.forget`` for a published store (nothing cached: nothing to do)."""
+        entry = self._entries.get(store_id)
+        if entry is None:
+            return 0
+        return entry.lookup.forget(orders=orders, emails=emails, products=products)
 
     def retain(self, store_ids: Iterable[str]) -> None:
         """Forget (and close) the stores no longer published."""

@@ -40,6 +40,13 @@ class TTLCache:
     def __len__(self) -> int:
         return len(self._items)
 
+    def discard_where(self, matches: Callable[[Hashable], bool]) -> int:
+        """Forget every entry whose key ``matches``; how many went."""
+        gone = [key for key in self._items if matches(key)]
+        for key in gone:
+            del self._items[key]
+        return len(gone)
+
 
 class CircuitBreaker:
     """closed → (threshold consecutive failures) → open → (cooldown) → half-open: one probe."""

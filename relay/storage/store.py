@@ -10,18 +10,22 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import select, text
+import orjson
+from sqlalchemy import select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from relay.crypto import seal
 from relay.storage import attempts as attempt_db
 from relay.storage import consoles as console_db
 from relay.storage import conversations as conversation_db
 from relay.storage import events as event_db
+from relay.storage import webhooks as webhook_db
 from relay.storage.attempts import AttemptLimit, Reservation
 from relay.storage.bundle import read_bundle
 from relay.storage.cache import ConversationCache
@@ -34,15 +38,17 @@ from relay.storage.engine import (
     schema_revision,
 )
 from relay.storage.errors import StorageError
-from relay.storage.models import relay_meta
+from relay.storage.models import relay_meta, stores
 from relay.storage.publish import apply_publish
-from relay.storage.published import load_published
+from relay.storage.published import load_published, store_ad
 from relay.storage.records import (
     ConsoleRecord,
     ConversationRecord,
+    Delivery,
     Event,
     Feedback,
     NewConversation,
+    NewDelivery,
     NewEvent,
     NewLead,
     NewMessage,
@@ -53,6 +59,8 @@ from relay.storage.records import (
     WriterStats,
 )
 from relay.storage.writer import GroupWriter
+
+T = TypeVar("T")
 
 
 def _utc_now() -> datetime:
@@ -79,9 +87,10 @@ class RelayStore:
         if cache_conversations is None:
             cache_conversations = not engines.is_postgresql
         self._cache = ConversationCache() if cache_conversations else None
+        steps = conversation_db.STEPS if engines.is_postgresql else conversation_db.SQLITE_STEPS
         self._writer = GroupWriter(
             engines.write,
-            conversation_db.STEPS if engines.is_postgresql else conversation_db.SQLITE_STEPS,
+            [*steps, *webhook_db.steps(engines.is_postgresql)],
             before_batch=event_db.lock_for_events if engines.is_postgresql else None,
         )
 
@@ -182,6 +191,21 @@ class RelayStore:
             if not dry_run and _changed(changes):
                 await self._reload_published()
         return changes
+
+    async def save_store_secrets(self, store_id: str, secrets: Mapping[str, Any]) -> None:
+        """Keep credentials a connector rotated (a refreshed Shopify token): sealed in the
+        database and in memory, without changing what the console published (its digest)."""
+        sealed = seal(self._key, store_ad(store_id), orjson.dumps(dict(secrets)))
+        await self._writer.exclusive(
+            lambda connection: connection.execute(
+                update(stores).where(stores.c.id == store_id).values(secrets=sealed)
+            )
+        )
+        published = self._published
+        current = published.stores.get(store_id)
+        if current is not None:
+            changed = replace(current, secrets=dict(secrets))
+            self._published = replace(published, stores={**published.stores, store_id: changed})
 
     # -- conversations ---------------------------------------------------------------------
 
@@ -288,6 +312,83 @@ class RelayStore:
         async with self._engines.read.connect() as connection:
             return await event_db.pending(connection, console_id)
 
+    # -- store webhooks ----------------------------------------------------------------------
+
+    async def add_delivery(self, delivery: NewDelivery) -> bool:
+        """Keep a verified delivery (durable on return); ``False`` for a duplicate. Writes
+        arriving together share one commit; two copies of one delivery racing each other
+        may both read as new, but only one is kept (and processed)."""
+        async with self._engines.read.connect() as connection:
+            if await webhook_db.known(connection, delivery.dedupe_key):
+                return False
+        await self._writer.write([("webhook.insert", delivery)])
+        return True
+
+    async def due_deliveries(self, limit: int = 200) -> list[Delivery]:
+        async with self._engines.read.connect() as connection:
+            return await webhook_db.due(connection, self._now(), limit)
+
+    async def finish_delivery(
+        self, seq: int, outcome: str, events: Sequence[NewEvent] = ()
+    ) -> bool:
+        """Mark processed and add its console events, together and once."""
+        now, postgresql = self._now(), self.is_postgresql
+        done: bool = await self._writer.exclusive(
+            lambda connection: webhook_db.finish(
+                connection, seq, now, outcome, events, postgresql=postgresql
+            )
+        )
+        return done
+
+    async def finish_deliveries(self, done: Sequence[tuple[int, str, Sequence[NewEvent]]]) -> int:
+        """``finish_delivery`` for several, in one transaction (one disk flush)."""
+        now, postgresql = self._now(), self.is_postgresql
+        finished: int = await self._writer.exclusive(
+            lambda connection: webhook_db.finish_many(connection, done, now, postgresql=postgresql)
+        )
+        return finished
+
+    async def retry_delivery(self, seq: int, error: str, next_at: datetime | None) -> None:
+        now = self._now()
+        await self._writer.exclusive(
+            lambda connection: webhook_db.retry_later(connection, seq, error, next_at, now)
+        )
+
+    async def prune_deliveries(self) -> int:
+        now = self._now()
+        pruned: int = await self._writer.exclusive(
+            lambda connection: webhook_db.prune(connection, now)
+        )
+        return pruned
+
+    async def webhook_counts(self) -> dict[str, int]:
+        async with self._engines.read.connect() as connection:
+            return await webhook_db.counts(connection)
+
+    async def erase_conversations(
+        self,
+        widget_keys: Sequence[str],
+        email: str | None = None,
+        *,
+        store_id: str | None = None,
+        keep: int | None = None,
+    ) -> int:
+        """Delete the conversations of these widgets (only ``email``'s, when given); with
+        ``store_id``, also drop that store's deliveries still waiting (but ``keep``). How
+        many conversations went."""
+        now = self._now()
+
+        async def erase(connection: AsyncConnection) -> list[str]:
+            if store_id is not None:
+                await webhook_db.forget_store(connection, store_id, now, keep)
+            return await webhook_db.erase_conversations(connection, widget_keys, email)
+
+        ids: list[str] = await self._writer.exclusive(erase)
+        if self._cache is not None:
+            for conversation_id in ids:
+                self._cache.evict(conversation_id)
+        return len(ids)
+
     # -- pairing, consoles, nonces ---------------------------------------------------------
 
     async def add_pairing_code(self, code_hash: str, expires_at: datetime) -> None:
@@ -356,6 +457,17 @@ class RelayStore:
             )
         )
         return fresh
+
+    # -- anything else: one exclusive write, or one read ------------------------------------
+
+    async def write(self, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+        """Run ``work`` in the group writer's own transaction (durable when it returns)."""
+        result: T = await self._writer.exclusive(work)
+        return result
+
+    async def read(self, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+        async with self._engines.read.connect() as connection:
+            return await work(connection)
 
     async def relay_id(self) -> str:
         if self._relay_id is None:

@@ -25,6 +25,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from tests.emulators import shopify_search as search
+from tests.emulators import shopify_webhooks as webhooks
 from tests.emulators.shopify_graphql import (
     Denied,
     Field,
@@ -35,6 +36,7 @@ from tests.emulators.shopify_graphql import (
     project,
     requested_cost,
 )
+from tests.emulators.shopify_oauth import OAuthApp, authorize_handler, token_handler
 from tests.emulators.shopify_seed import INVALID_TOKEN, VERSIONS, ShopState, seeded_shop
 
 STATE = web.AppKey("shopify_state", ShopState)
@@ -55,6 +57,8 @@ def build_app(state: ShopState) -> web.Application:
     app = web.Application()
     app[STATE] = state
     app.router.add_post("/admin/api/{version}/graphql.json", _graphql)
+    app.router.add_post("/admin/oauth/access_token", token_handler(_app, _clock))
+    app.router.add_get("/admin/oauth/authorize", authorize_handler(_app, _domain))
     return app
 
 
@@ -69,13 +73,26 @@ async def running(state: ShopState) -> AsyncIterator[str]:
         await server.close()
 
 
+def _app(request: web.Request) -> OAuthApp:
+    return request.app[STATE].oauth
+
+
+def _clock(request: web.Request) -> float:
+    return request.app[STATE].clock()
+
+
+def _domain(request: web.Request) -> str:
+    return request.app[STATE].domain
+
+
 async def _graphql(request: web.Request) -> web.StreamResponse:
     state = request.app[STATE]
     if state.delay:
         await asyncio.sleep(state.delay)
     if request.match_info["version"] not in VERSIONS:
         return web.json_response({"errors": "Not Found"}, status=404)
-    if request.headers.get("X-Shopify-Access-Token") != state.token:
+    given = request.headers.get("X-Shopify-Access-Token")
+    if given != state.token and not state.oauth.valid(given, state.clock()):
         return web.json_response({"errors": INVALID_TOKEN}, status=401)
     if state.failures:
         return _failure(state.failures.popleft())
@@ -89,12 +106,14 @@ async def _graphql(request: web.Request) -> web.StreamResponse:
             {"errors": {"query": "Required parameter missing or invalid"}}, status=400
         )
     state.requests.append({"query": query, "variables": variables})
-    response = _execute(state, query, variables)
+    response = _execute(state, query, variables, request.match_info["version"])
     response.headers["X-Shopify-API-Version"] = request.match_info["version"]
     return response
 
 
-def _execute(state: ShopState, query: str, variables: Node) -> web.Response:
+def _execute(
+    state: ShopState, query: str, variables: Node, version: str = "2026-01"
+) -> web.Response:
     try:
         fields = parse(query, variables)
     except GraphQLSyntaxError as exc:
@@ -108,7 +127,7 @@ def _execute(state: ShopState, query: str, variables: Node) -> web.Response:
     if not state.spend(cost):
         return _throttled(state, cost, status=state.throttled_status)
     try:
-        data, errors = _resolve(state, fields)
+        data, errors = _resolve(state, fields, version)
     except (QueryError, UnknownField) as exc:
         state.refund(cost)
         return _errors([_query_error(exc)], cost=_cost(state, cost, 0))
@@ -120,10 +139,17 @@ def _execute(state: ShopState, query: str, variables: Node) -> web.Response:
     return web.json_response(body)
 
 
-def _resolve(state: ShopState, fields: list[Field]) -> tuple[Node, list[Node]]:
+def _resolve(state: ShopState, fields: list[Field], version: str) -> tuple[Node, list[Node]]:
     data: Node = {}
     errors: list[Node] = []
     for root in fields:
+        if root.name == "webhookSubscriptionCreate":
+            try:
+                created = webhooks.create_subscription(state, root.args, version)
+            except ValueError as exc:
+                raise QueryError(str(exc), "argumentNotAccepted") from None
+            data[root.name] = project(created, root, [root.name], errors)
+            continue
         resolver = RESOLVERS.get(root.name)
         if resolver is None:
             raise UnknownField(root.name, "QueryRoot")
@@ -305,6 +331,8 @@ RESOLVERS: dict[str, Callable[[ShopState, Node], Any]] = {
     "ordersCount": _count("orders"),
     "customersCount": _count("customers"),
     "productsCount": _count("products"),
+    "webhookSubscriptions": webhooks.list_subscriptions,
+    "webhookSubscriptionDelete": webhooks.delete_subscription,
 }
 
 
@@ -389,7 +417,9 @@ def main(argv: list[str] | None = None) -> None:
     state = seeded_shop()
     print(f"shop domain:  {state.domain}")
     print(f"base URL:     http://{args.host}:{args.port}")
-    print(f"access token: {state.token}")
+    print(f"access token: {state.token}   (a legacy admin token)")
+    print(f"client ID:    {state.oauth.client_id}   (a Dev Dashboard app)")
+    print(f"client secret: {state.oauth.client_secret}")
     print(f"API versions: {', '.join(sorted(VERSIONS))}", flush=True)
     web.run_app(build_app(state), host=args.host, port=args.port, print=None)
 
