@@ -104,5 +104,11 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.console_orders
 	$(BIN)/python -m bench.console_inbox
 
+# The installers: the console and the relay in one folder (PyInstaller) and, on Linux, a .deb,
+# then the smoke test of what was built (packaging/build.py; docs/deploy.md for the relay).
+.PHONY: package
+package: $(STAMP)
+	$(BIN)/python packaging/build.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache artifacts

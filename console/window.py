@@ -26,6 +26,7 @@ from console.dialogs import Opener, tell
 from console.theme import app_icon
 from console.ui import named
 from core import __version__
+from core.versions import relay_update_note
 
 if TYPE_CHECKING:
     from console.context import ConsoleContext
@@ -247,8 +248,12 @@ class MainWindow(QMainWindow):
         except RelayError as err:
             self._set_relay_state("Relay: offline", str(err))
             return
-        version = status.get("version") or "?"
-        self._set_relay_state(f"Relay: online · {version}", f"{client.url} answers.")
+        version = str(status.get("version") or "?")
+        note = relay_update_note(version, __version__)
+        if note is None:
+            self._set_relay_state(f"Relay: online · {version}", f"{client.url} answers.")
+        else:
+            self._set_relay_state(f"Relay: online · {version} · update it", note)
 
     def _set_relay_state(self, text: str, tip: str) -> None:
         self.relay_state.setText(text)

@@ -156,6 +156,16 @@ async def test_publish_shows_what_will_change_and_asks_first(
     assert question_box() is None
 
 
+async def test_the_status_bar_says_when_the_relay_is_older_than_the_console(
+    window: MainWindow, relay: LiveRelay, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("relay.routes.console.__version__", "0.0.9")  # a relay not yet updated
+    await pair_with(window.ctx, relay)
+    window.ctx.relay_changed.emit()
+    await wait_until(lambda: window.relay_state.text() == "Relay: online · 0.0.9 · update it")
+    assert "Your relay runs Storedesk 0.0.9, older than" in window.relay_state.toolTip()
+
+
 async def test_the_demo_opens_on_the_dashboard_with_the_storefront_button(
     ctx: ConsoleContext, qtbot: object, screenshot: Shot, capsys: pytest.CaptureFixture[str]
 ) -> None:
