@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from console.publishing import build_bundle, describe_changes, has_changes
 from console.relay_client import RelayClient, require_secure
 from console.runtime import CliError
+from core.workspace.activity import record as record_activity
 from core.workspace.relay_link import RelayLinkEntry, RelayLinkRepository
 from core.workspace.widgets import WidgetRepository
 
@@ -78,6 +79,10 @@ async def publish(
     RelayLinkRepository(session.workspace, session.vault).touch_publish(link)
     widgets = WidgetRepository(session.workspace, session.vault)
     widgets.mark_published([w["key"] for w in bundle["widgets"]], now())
+    if plan.changed:
+        record_activity(
+            session.workspace, "published", plan.relay_url, {"changes": list(plan.lines)}
+        )
     return plan
 
 

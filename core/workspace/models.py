@@ -6,14 +6,13 @@ that these models and the migrations agree.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
-    Date,
     Float,
     ForeignKey,
     Index,
@@ -101,6 +100,10 @@ class KnowledgeEntryRow(Base):
 
 class ConversationRow(Base):
     __tablename__ = "conversations"
+    __table_args__ = (
+        Index("ix_conversations_widget_started", "widget_id", "started_at"),
+        Index("ix_conversations_customer_email", "customer_email"),
+    )
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     widget_id: Mapped[int | None] = mapped_column(ForeignKey("widgets.id", ondelete="SET NULL"))
     channel: Mapped[str] = mapped_column(String(32))
@@ -117,6 +120,10 @@ class ConversationRow(Base):
 
 class MessageRow(Base):
     __tablename__ = "messages"
+    __table_args__ = (
+        Index("ix_messages_created_at", "created_at"),
+        Index("ix_messages_conversation_role", "conversation_id", "role"),
+    )
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     conversation_id: Mapped[str] = mapped_column(
         ForeignKey("conversations.id", ondelete="CASCADE"), index=True
@@ -137,6 +144,11 @@ class MessageRow(Base):
 
 class LeadRow(Base):
     __tablename__ = "leads"
+    __table_args__ = (
+        Index("ix_leads_email", "email"),
+        Index("ix_leads_phone", "phone"),
+        Index("ix_leads_conversation_id", "conversation_id"),
+    )
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
     conversation_id: Mapped[str | None] = mapped_column(
@@ -149,6 +161,8 @@ class LeadRow(Base):
     requested_time: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(String(16), default="new")
     created_at: Mapped[datetime] = mapped_column(index=True)
+    notes: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime | None]
 
 
 class CustomerRow(Base):
@@ -285,22 +299,17 @@ class SpamRule(Base):
     created_at: Mapped[datetime]
 
 
-class DailyAnalytics(Base):
-    __tablename__ = "daily_analytics"
-    __table_args__ = (UniqueConstraint("day", "widget_id"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    day: Mapped[date] = mapped_column(Date)
-    widget_id: Mapped[int | None] = mapped_column(ForeignKey("widgets.id", ondelete="CASCADE"))
-    conversations: Mapped[int] = mapped_column(Integer, default=0)
-    messages: Mapped[int] = mapped_column(Integer, default=0)
-    leads: Mapped[int] = mapped_column(Integer, default=0)
-    handoffs: Mapped[int] = mapped_column(Integer, default=0)
-    answered: Mapped[int] = mapped_column(Integer, default=0)
-    unanswered: Mapped[int] = mapped_column(Integer, default=0)
+class WorkspaceSetting(Base):
+    """Workspace-wide settings by key (e.g. ``retention_days``)."""
+
+    __tablename__ = "workspace_settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
 
 
 class ActivityLog(Base):
     __tablename__ = "activity_log"
+    __table_args__ = (Index("ix_activity_log_action", "action"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(index=True)
     actor: Mapped[str] = mapped_column(String(64))

@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, select, text
 
 from core.vault import Vault
 from core.widgets import WidgetError
-from core.workspace import Workspace
+from core.workspace import HEAD_REVISION, Workspace
 from core.workspace.database import _create_engine, alembic_config
 from core.workspace.inbox import InboxRepository
 from core.workspace.knowledge import KnowledgeError, KnowledgeRepository
@@ -90,7 +90,7 @@ def test_a_0001_workspace_upgrades_in_place_and_keeps_its_data(tmp_path: Path) -
         )
     with ws.engine.connect() as connection:
         version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        assert version == "0002"
+        assert version == HEAD_REVISION
     ws.close()
 
 
