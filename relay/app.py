@@ -14,6 +14,7 @@ from relay.middleware import setup_middlewares
 from relay.routes.console import setup_console
 from relay.routes.demo import setup_demo
 from relay.routes.ops import setup_ops
+from relay.routes.privacy import setup_privacy
 from relay.routes.public import setup_public
 from relay.routes.widget import setup_widget
 from relay.settings import Settings
@@ -52,6 +53,7 @@ def create_app(settings: Settings, *, assets: WidgetAssets | None = None) -> web
     app.cleanup_ctx.append(_http_ctx)
     setup_public(app)
     setup_console(app)
+    setup_privacy(app)
     setup_ops(app)
     assets = assets if assets is not None else packaged_assets()
     setup_widget(app, assets)

@@ -294,6 +294,36 @@ REPLY_REQUEST = obj(
 )
 REPLY = obj(["message"], {"message": ref("Message")})
 
+_NULLABLE_TEXT = {"type": ["string", "null"], "maxLength": 320}
+PRIVACY_REQUEST = obj([], {"email": _NULLABLE_TEXT, "phone": _NULLABLE_TEXT})
+_ROWS = {"type": "array", "items": {"type": "object"}}
+SHOPPER_DATA = obj(
+    ["shopper", "counts", "conversations", "messages", "leads"],
+    {
+        "shopper": {"type": "object"},
+        "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "conversations": _ROWS,
+        "messages": _ROWS,
+        "leads": _ROWS,
+    },
+)
+ERASED = obj(
+    ["erased"],
+    {
+        "erased": obj(
+            ["conversations", "messages", "leads", "events", "cached_lookups"],
+            {
+                name: {"type": "integer", "minimum": 0}
+                for name in ("conversations", "messages", "leads", "events", "cached_lookups")
+            },
+        )
+    },
+)
+_DAYS = {"type": ["integer", "null"], "minimum": 1, "maximum": 3650}
+RETENTION = obj(["days"], {"days": _DAYS, "deleted": {"type": "object"}})
+RETENTION_REQUEST = obj(["days"], {"days": _DAYS})
+
+
 SCHEMAS: dict[str, Schema] = {
     "Error": ERROR,
     "Message": MESSAGE,
@@ -308,6 +338,11 @@ SCHEMAS: dict[str, Schema] = {
     "LeadCreated": LEAD_CREATED,
     "FeedbackRequest": FEEDBACK_REQUEST,
     "Ok": OK,
+    "PrivacyRequest": PRIVACY_REQUEST,
+    "ShopperData": SHOPPER_DATA,
+    "Erased": ERASED,
+    "Retention": RETENTION,
+    "RetentionRequest": RETENTION_REQUEST,
     "PairRequest": PAIR_REQUEST,
     "Paired": PAIRED,
     "Status": STATUS,

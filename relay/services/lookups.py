@@ -93,6 +93,11 @@ class StoreLookup:
         self.breaker = CircuitBreaker(settings.breaker_threshold, settings.breaker_cooldown, now)
         self._inflight: dict[Hashable, asyncio.Task[Any]] = {}
 
+    def forget(self) -> int:
+        """Drop every cached answer (a shopper's data was erased); how many there were."""
+        caches = (self._orders, self._order, self._customer, self._products)
+        return sum(cache.clear() for cache in caches)
+
     async def get_order(self, number: str) -> Order | None:
         key = ("order", number_key(number))
         return await self._cached(self._order, key, lambda c: c.get_order(number), None)
@@ -259,6 +264,10 @@ class LookupPool:
         lookup = StoreLookup(build, self._settings, self._now, self._record)
         self._entries[store.id] = _Entry(store, digest, lookup)
         return lookup
+
+    def forget_cached(self) -> int:
+        """Drop every store's cached lookups; how many answers were cached."""
+        return sum(entry.lookup.forget() for entry in self._entries.values())
 
     def retain(self, store_ids: Iterable[str]) -> None:
         """Forget (and close) the stores no longer published."""

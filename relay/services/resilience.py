@@ -40,6 +40,12 @@ class TTLCache:
     def __len__(self) -> int:
         return len(self._items)
 
+    def clear(self) -> int:
+        """Forget every entry; how many there were."""
+        count = len(self._items)
+        self._items.clear()
+        return count
+
 
 class CircuitBreaker:
     """closed → (threshold consecutive failures) → open → (cooldown) → half-open: one probe."""
