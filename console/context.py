@@ -42,6 +42,7 @@ class ConsoleContext(QObject):
     failed = Signal(str, str)  # what was being done, the sentence (shown by the window)
     publish_requested = Signal()  # any screen may ask; the window runs the publish flow
     navigate = Signal(str)  # a screen's title: the window switches to it
+    add_knowledge = Signal(int, str)  # widget id (-1: any), a question to answer in the KB
 
     def __init__(self, session: CliSession, http: httpx.AsyncClient) -> None:
         super().__init__()
