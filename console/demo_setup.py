@@ -22,6 +22,7 @@ from console.relay_client import RelayClient, RelayError, is_loopback
 from console.runtime import EXIT_USAGE, CliError
 from core.demo import demo_mapping_path
 from core.widgets import normalise_origin
+from core.workspace.demo_month import add_demo_month
 from core.workspace.knowledge import KnowledgeRepository
 from core.workspace.relay_link import RelayLinkRepository
 from core.workspace.stores import StoreEntry
@@ -80,6 +81,9 @@ async def set_up_demo(
     say("Starting the local relay…")
     url = await relay.start(http)
     widget = ensure_widget(session, url, say)
+    added = add_demo_month(session.workspace, widget.id, store.id)
+    if added:
+        say(f"Added a month of demo conversations ({added}) for the Inbox and Analytics.")
     client = await ensure_paired(links, http, relay, url, say)
     link = links.current()
     assert link is not None
