@@ -10,6 +10,7 @@ stays responsive on a large workspace.
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -49,10 +50,18 @@ CHARTS: tuple[tuple[str, tuple[str, ...], float | None], ...] = (
     ("Conversations", ("conversations", "handoffs", "leads"), None),
     ("Messages and order lookups", ("messages", "lookups", "verified_lookups"), None),
     ("Answered by the bot (%)", ("bot_answered",), 100.0),
-    ("Satisfaction (average rating)", ("satisfaction",), 5.0),
+    ("Satisfaction (average rating, 1–5)", ("satisfaction",), 5.0),
     ("Ratings", ("ratings",), None),
     ("First agent reply (minutes)", ("first_response",), None),
 )
+LEGEND = {
+    "conversations": "Conversations",
+    "handoffs": "Handoffs",
+    "leads": "Leads",
+    "messages": "Messages",
+    "lookups": "Order lookups",
+    "verified_lookups": "Verified",
+}
 CLUSTER_COLUMNS: list[Column[Cluster]] = [
     Column("Question", lambda c: c.question),
     Column("Asked", lambda c: str(c.count), sort=lambda c: c.count, align_right=True),
@@ -78,6 +87,15 @@ def _msecs(day: date) -> float:
     return float(datetime.combine(day, time(12), UTC).timestamp() * 1000)
 
 
+def _nice_step(top: float) -> float:
+    """A tick interval of 1, 2 or 5 × 10ⁿ giving about four ticks up to ``top``."""
+    if top <= 5:
+        return 1.0
+    rough = top / 4
+    power = 10 ** math.floor(math.log10(rough))
+    return float(next(m * power for m in (1, 2, 5, 10) if m * power >= rough))
+
+
 class MetricChart(QChartView):
     def __init__(self, title: str, metrics: tuple[str, ...], top: float | None) -> None:
         self.chart_ = QChart()
@@ -90,14 +108,16 @@ class MetricChart(QChartView):
         self.x_axis = QDateTimeAxis()
         self.x_axis.setFormat("d MMM")
         self.y_axis = QValueAxis()
-        self.y_axis.setLabelFormat("%.0f" if top != 5.0 else "%.1f")
+        self.y_axis.setLabelFormat("%.0f")
+        self.y_axis.setTickType(QValueAxis.TickType.TicksDynamic)
+        self.y_axis.setTickAnchor(0.0)
         self.top = top
         self.chart_.addAxis(self.x_axis, Qt.AlignmentFlag.AlignBottom)
         self.chart_.addAxis(self.y_axis, Qt.AlignmentFlag.AlignLeft)
         self.series: dict[str, QLineSeries] = {}
         for metric in metrics:
             line = QLineSeries()
-            line.setName(METRICS[metric])
+            line.setName(LEGEND.get(metric, METRICS[metric]))
             line.setPointsVisible(True)
             self.chart_.addSeries(line)
             line.attachAxis(self.x_axis)
@@ -115,12 +135,13 @@ class MetricChart(QChartView):
         first, last = data.days[0], data.days[-1]
         self.x_axis.setRange(
             QDateTime.fromMSecsSinceEpoch(int(_msecs(first)) - 43_200_000),
-            QDateTime.fromMSecsSinceEpoch(int(_msecs(last)) + 43_200_000),
+            QDateTime.fromMSecsSinceEpoch(int(_msecs(last)) + 43_199_000),
         )
-        self.x_axis.setTickCount(min(8, len(data.days)))
-        self.y_axis.setRange(0.0, self.top or max(1.0, highest * 1.15))
-        if self.top is None:
-            self.y_axis.applyNiceNumbers()
+        self.x_axis.setTickCount(min(7, len(data.days)))
+        top = self.top or highest
+        step = self.top / 4 if self.top and self.top > 5 else _nice_step(top)
+        self.y_axis.setTickInterval(step)
+        self.y_axis.setRange(0.0, self.top or max(step, math.ceil(highest / step) * step))
 
 
 class AnalyticsView(View):
@@ -173,6 +194,7 @@ class AnalyticsView(View):
         splitter.addWidget(unanswered)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
+        self.table.setMinimumHeight(150)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.totals)

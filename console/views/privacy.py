@@ -47,24 +47,30 @@ COLUMNS: list[Column[Row]] = [
 ]
 
 
+def _when(value: Any) -> str:
+    return str(value or "")[:16].replace("T", " ")
+
+
 def _rows(findings: Findings) -> list[Row]:
     rows: list[Row] = []
 
     def add(where: str, data: dict[str, Any]) -> None:
         for c in data.get("conversations") or []:
-            rows.append((where, "conversation", str(c.get("started_at") or ""), str(c["id"])))
+            rows.append((where, "conversation", _when(c.get("started_at")), str(c["id"])))
         for m in data.get("messages") or []:
             text = " ".join(str(m.get("text") or "").split())
-            rows.append((where, f"message ({m.get('role')})", str(m.get("created_at")), text))
+            rows.append((where, f"message ({m.get('role')})", _when(m.get("created_at")), text))
         for lead in data.get("leads") or []:
             who = ", ".join(str(lead.get(k)) for k in ("name", "email", "phone") if lead.get(k))
-            rows.append((where, f"{lead.get('kind')} lead", str(lead.get("created_at")), who))
+            rows.append((where, f"{lead.get('kind')} lead", _when(lead.get("created_at")), who))
 
     add("this workspace", findings.local.as_json())
     for customer in findings.local.customers:
         rows.append((f"store {customer['store']}", "customer", "", str(customer.get("email"))))
     for order in findings.local.orders:
-        rows.append((f"store {order['store']}", "order", str(order["created_at"]), order["number"]))
+        rows.append(
+            (f"store {order['store']}", "order", _when(order["created_at"]), order["number"])
+        )
     if findings.relay is not None:
         add("relay", findings.relay)
     return rows

@@ -50,8 +50,18 @@ class Activity:
         return ACTIONS.get(self.action, self.action)
 
     def summary(self) -> str:
-        """The details as one short line ("orders=12, customers=3")."""
-        return ", ".join(f"{k}={v}" for k, v in self.details.items() if v not in (None, "", []))
+        """The details as one short line ("created=12, errors=0; relay: conversations=1")."""
+        return ", ".join(
+            f"{k}={_short(v)}" for k, v in self.details.items() if v not in (None, "", [], {})
+        )
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, dict):
+        return "(" + ", ".join(f"{k} {v}" for k, v in value.items()) + ")"
+    if isinstance(value, list):
+        return "; ".join(" ".join(str(v).split()) for v in value)
+    return str(value)
 
 
 def who() -> str:
