@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.exc import OperationalError
 
 from console.context import ConsoleContext
 from console.models.rows import Column, RowsModel
@@ -76,10 +77,17 @@ def _local_offset_minutes() -> int:
 
 
 def compute(workspace: Workspace, period: Period) -> tuple[DailySeries, list[Cluster]]:
-    """Both parts of the screen, off the GUI thread."""
-    with workspace.engine.connect() as connection:
-        series = daily_series(connection, period)
-        questions = unanswered_questions(connection, period)
+    """Both parts of the screen, off the GUI thread. The rollup's new hours are saved; when
+    the inbox wrote meanwhile (the database is busy), it is tried once more."""
+    for attempt in (1, 2):
+        try:
+            with workspace.engine.begin() as connection:
+                series = daily_series(connection, period)
+                questions = unanswered_questions(connection, period)
+            break
+        except OperationalError:
+            if attempt == 2:
+                raise
     return series, cluster_questions(questions)
 
 

@@ -1,8 +1,10 @@
-"""Daily series for the Analytics screen, aggregated in SQL over the workspace tables.
+"""Daily series for the Analytics screen, from the workspace tables.
 
-Each metric is one ``GROUP BY day`` query over an indexed time range (never a Python loop
-over rows), so 90 days of a million messages stays quick. Days are the merchant's local
-days: ``offset_minutes`` is their UTC offset.
+The sums are aggregated in SQL into an hourly rollup (``core.analytics.rollup``, kept true
+by triggers) and a period adds up its hours, so 90 days of a million messages is about two
+thousand rows once computed. Days are the merchant's local days: ``offset_minutes`` is
+their UTC offset (whole hours exactly; a half-hour zone's hour straddling midnight counts
+for the day it starts in).
 """
 
 from __future__ import annotations
@@ -14,12 +16,12 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from core.analytics import rollup
 from core.analytics.unanswered import Question
-from core.bot.intents import ORDER_QUESTIONS
 
 PERIODS = (7, 30, 90)
 LOW_CONFIDENCE = 0.5
-MAX_QUESTIONS = 5000
+MAX_QUESTIONS = 2000
 
 METRICS: Mapping[str, str] = {
     "conversations": "Conversations",
@@ -49,11 +51,16 @@ class Period:
     def first(self) -> date:
         return self.end - timedelta(days=self.days - 1)
 
-    def bounds(self) -> tuple[str, str]:
-        """The period in stored UTC text, [start, end)."""
+    def moments(self) -> tuple[datetime, datetime]:
+        """The period in UTC, [start, stop)."""
         shift = timedelta(minutes=self.offset_minutes)
         start = datetime.combine(self.first, time(), UTC) - shift
         stop = datetime.combine(self.end + timedelta(days=1), time(), UTC) - shift
+        return start, stop
+
+    def bounds(self) -> tuple[str, str]:
+        """The period in stored UTC text, [start, stop)."""
+        start, stop = self.moments()
         return _stored(start), _stored(stop)
 
     def params(self) -> dict[str, Any]:
@@ -83,77 +90,21 @@ class DailySeries:
         return [(day, value) for day, value in pairs if value is not None]
 
 
-_WIDGET = "AND (:widget IS NULL OR c.widget_id = :widget)"
-
-CONVERSATIONS_SQL = f"""
-SELECT date(c.started_at, :shift) AS day,
-       count(*) AS conversations,
-       sum(c.handoff_reason IS NOT NULL) AS handoffs,
-       sum(c.handoff_reason IS NULL AND NOT EXISTS (
-           SELECT 1 FROM messages a WHERE a.conversation_id = c.id AND a.role = 'agent'
-       )) AS bot_only,
-       count(c.rating) AS ratings,
-       sum(c.rating) AS rating_sum
-FROM conversations c
-WHERE c.started_at >= :start AND c.started_at < :stop {_WIDGET}
-GROUP BY day
-"""
-
-_ORDER_INTENTS = ", ".join(f"'{i}'" for i in sorted(ORDER_QUESTIONS))
-MESSAGES_SQL = f"""
-SELECT date(m.created_at, :shift) AS day,
-       count(*) AS messages,
-       sum(m.role = 'shopper' AND m.intent IN ({_ORDER_INTENTS})) AS lookups,
-       sum(m.role = 'bot' AND m.cards != '[]' AND (
-           m.cards LIKE '%"type": "order"%' OR m.cards LIKE '%"type":"order"%'
-       )) AS verified_lookups
-FROM messages m JOIN conversations c ON c.id = m.conversation_id
-WHERE m.created_at >= :start AND m.created_at < :stop {_WIDGET}
-GROUP BY day
-"""
-
-LEADS_SQL = f"""
-SELECT date(l.created_at, :shift) AS day, count(*) AS leads
-FROM leads l LEFT JOIN conversations c ON c.id = l.conversation_id
-WHERE l.created_at >= :start AND l.created_at < :stop {_WIDGET}
-GROUP BY day
-"""
-
-FIRST_RESPONSE_SQL = f"""
-WITH first_agent AS (
-    SELECT m.conversation_id AS cid, min(m.created_at) AS at
-    FROM messages m JOIN conversations c ON c.id = m.conversation_id
-    WHERE m.created_at >= :start AND m.created_at < :stop AND m.role = 'agent' {_WIDGET}
-    GROUP BY m.conversation_id
-), waits AS (
-    SELECT f.at AS at, (julianday(f.at) - julianday((
-        SELECT max(s.created_at) FROM messages s
-        WHERE s.conversation_id = f.cid AND s.role = 'shopper' AND s.created_at <= f.at
-    ))) * 1440.0 AS minutes
-    FROM first_agent f
-)
-SELECT date(at, :shift) AS day, avg(minutes) AS first_response
-FROM waits WHERE minutes IS NOT NULL
-GROUP BY day
-"""
-
-
 def daily_series(connection: Connection, period: Period) -> DailySeries:
-    """Every metric of ``METRICS`` for each day of ``period`` (SQLite workspace)."""
-    params = period.params()
-    rows: dict[str, dict[str, float | None]] = {}
-
-    def gather(sql: str) -> None:
-        for row in connection.execute(text(sql), params).mappings():
-            day = rows.setdefault(row["day"], {})
-            day.update({k: v for k, v in row.items() if k != "day"})
-
-    for sql in (CONVERSATIONS_SQL, MESSAGES_SQL, LEADS_SQL, FIRST_RESPONSE_SQL):
-        gather(sql)
+    """Every metric of ``METRICS`` for each day of ``period``, summed from the hourly rollup
+    (``core.analytics.rollup``), which is brought up to date first: call it in a
+    transaction (``engine.begin()``) so the computed hours are kept."""
+    start, stop = period.moments()
+    rollup.ensure(connection, start, stop)
+    sums = rollup.read_days(connection, start, stop, period.widget_id, period.offset_minutes)
     days = tuple(period.first + timedelta(days=i) for i in range(period.days))
-    per_day = [_metrics(rows.get(d.isoformat(), {})) for d in days]
+    per_day = [_metrics(sums.get(d.isoformat(), {})) for d in days]
     values = {name: tuple(day[name] for day in per_day) for name in METRICS}
-    return DailySeries(period, days, values, _totals(rows.values()))
+    total = dict.fromkeys(rollup.SUMS, 0.0)
+    for day_sums in sums.values():
+        for name, value in day_sums.items():
+            total[name] += value
+    return DailySeries(period, days, values, _metrics(total))
 
 
 def _number(row: Mapping[str, float | None], name: str) -> float:
@@ -164,12 +115,14 @@ def _number(row: Mapping[str, float | None], name: str) -> float:
 def _metrics(row: Mapping[str, float | None]) -> dict[str, float | None]:
     conversations = _number(row, "conversations")
     ratings = _number(row, "ratings")
-    first = row.get("first_response")
+    waits = _number(row, "waits")
     return {
         "conversations": conversations,
         "messages": _number(row, "messages"),
         "bot_answered": (
-            round(100.0 * _number(row, "bot_only") / conversations, 1) if conversations else None
+            round(100.0 * (conversations - _number(row, "handoffs")) / conversations, 1)
+            if conversations
+            else None
         ),
         "handoffs": _number(row, "handoffs"),
         "leads": _number(row, "leads"),
@@ -177,39 +130,23 @@ def _metrics(row: Mapping[str, float | None]) -> dict[str, float | None]:
         "verified_lookups": _number(row, "verified_lookups"),
         "satisfaction": round(_number(row, "rating_sum") / ratings, 2) if ratings else None,
         "ratings": ratings,
-        "first_response": None if first is None else round(float(first), 1),
+        "first_response": round(_number(row, "wait_minutes") / waits, 1) if waits else None,
     }
 
 
-def _totals(days: Any) -> dict[str, float | None]:
-    """The whole period: sums, and the averages weighted as they should be."""
-    total: dict[str, float] = {}
-    waits: list[float] = []
-    for row in days:
-        for name, value in row.items():
-            if name == "first_response":
-                if value is not None:
-                    waits.append(float(value))
-            elif value is not None:
-                total[name] = total.get(name, 0.0) + float(value)
-    summary = _metrics(total)
-    summary["first_response"] = round(sum(waits) / len(waits), 1) if waits else None
-    return summary
-
-
-UNANSWERED_SQL = f"""
+UNANSWERED_SQL = """
 SELECT (
     SELECT s.text FROM messages s
     WHERE s.conversation_id = m.conversation_id AND s.role = 'shopper'
       AND s.created_at <= m.created_at
     ORDER BY s.created_at DESC LIMIT 1
-) AS question, m.created_at AS at, m.conversation_id AS cid, c.widget_id AS widget_id
-FROM messages m JOIN conversations c ON c.id = m.conversation_id
+) AS question, m.created_at AS at, m.conversation_id AS cid,
+  (SELECT c.widget_id FROM conversations c WHERE c.id = m.conversation_id) AS widget_id
+FROM messages m
 WHERE m.created_at >= :start AND m.created_at < :stop AND m.role = 'bot'
   AND m.knowledge_entry_id IS NULL
-  AND (m.intent = 'fallback' OR (m.confidence IS NOT NULL AND m.confidence < :low)) {_WIDGET}
+  AND (m.intent = 'fallback' OR (m.confidence IS NOT NULL AND m.confidence < :low))
 ORDER BY m.created_at DESC
-LIMIT :limit
 """
 
 
@@ -218,10 +155,14 @@ def unanswered_questions(
 ) -> list[Question]:
     """What shoppers asked when the bot found no answer it trusted (low confidence or no
     intent), newest first, at most ``MAX_QUESTIONS``."""
-    params = {**period.params(), "low": low, "limit": MAX_QUESTIONS}
+    params = {**period.params(), "low": low}
     found: list[Question] = []
     for row in connection.execute(text(UNANSWERED_SQL), params).mappings():
-        if not row["question"]:
+        if len(found) >= MAX_QUESTIONS:
+            break
+        if not row["question"] or (
+            period.widget_id is not None and row["widget_id"] != period.widget_id
+        ):
             continue
         at = datetime.fromisoformat(row["at"]).replace(tzinfo=UTC)
         found.append(Question(row["question"], at, row["cid"], row["widget_id"]))

@@ -121,8 +121,8 @@ class ConversationRow(Base):
 class MessageRow(Base):
     __tablename__ = "messages"
     __table_args__ = (
-        Index("ix_messages_created_at", "created_at"),
-        Index("ix_messages_conversation_role", "conversation_id", "role"),
+        Index("ix_messages_created_role", "created_at", "role", "intent", "conversation_id"),
+        Index("ix_messages_conversation_role", "conversation_id", "role", "created_at"),
     )
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     conversation_id: Mapped[str] = mapped_column(
@@ -305,6 +305,31 @@ class WorkspaceSetting(Base):
     __tablename__ = "workspace_settings"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
+
+
+class AnalyticsHour(Base):
+    """The analytics rollup: one UTC hour's sums for one widget (0: none)."""
+
+    __tablename__ = "analytics_hours"
+    hour: Mapped[str] = mapped_column(String(13), primary_key=True)
+    widget_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversations: Mapped[int] = mapped_column(Integer)
+    handoffs: Mapped[int] = mapped_column(Integer)
+    ratings: Mapped[int] = mapped_column(Integer)
+    messages: Mapped[int] = mapped_column(Integer)
+    lookups: Mapped[int] = mapped_column(Integer)
+    verified_lookups: Mapped[int] = mapped_column(Integer)
+    leads: Mapped[int] = mapped_column(Integer)
+    waits: Mapped[int] = mapped_column(Integer)
+    rating_sum: Mapped[int] = mapped_column(Integer)
+    wait_minutes: Mapped[float] = mapped_column(Float)
+
+
+class AnalyticsHourDone(Base):
+    """The hours ``analytics_hours`` holds; triggers delete an hour whose data changed."""
+
+    __tablename__ = "analytics_hours_done"
+    hour: Mapped[str] = mapped_column(String(13), primary_key=True)
 
 
 class ActivityLog(Base):

@@ -43,7 +43,7 @@ def test_added_once_and_every_chart_has_data(workspace: Workspace, write: Writer
     added = add_demo_month(workspace, widget, None, now=lambda: END)
     assert added > 300
     assert add_demo_month(workspace, widget, None, now=lambda: END) == 0
-    with workspace.engine.connect() as connection:
+    with workspace.engine.begin() as connection:
         assert connection.scalar(select(func.count()).select_from(ConversationRow)) == added
         period = Period(30, date(2026, 11, 30), widget_id=widget)
         series = daily_series(connection, period)

@@ -13,7 +13,7 @@ ORDER_CARD = [{"type": "order", "number": "1001"}]
 
 def series(workspace: Workspace, **kw: object):  # type: ignore[no-untyped-def]
     period = Period(days=int(kw.pop("days", 7)), end=date(2026, 11, 7), **kw)  # type: ignore[arg-type]
-    with workspace.engine.connect() as connection:
+    with workspace.engine.begin() as connection:
         return daily_series(connection, period)
 
 
@@ -23,7 +23,9 @@ def test_a_day_of_bot_answers_handoffs_ratings_and_lookups(
     shop = write.widget("shop")
     bot_only = write.conversation(at(5), widget_id=shop, rating=5)
     write.message(bot_only, "shopper", at(5), "where is my order 1001", intent="order_status")
-    write.message(bot_only, "bot", at(5, 10, 1), "Shipped", cards=ORDER_CARD)
+    write.message(
+        bot_only, "bot", at(5, 10, 1), "Shipped", cards=ORDER_CARD, intent="provide_email"
+    )
     human = write.conversation(at(5, 11), widget_id=shop, handoff_reason="asked", rating=3)
     write.message(human, "shopper", at(5, 11), "a person please", intent="human")
     write.message(human, "agent", at(5, 11, 6), "Hi, Sam here")
@@ -77,3 +79,32 @@ def test_questions_the_bot_could_not_answer(workspace: Workspace, write: Writer)
     with workspace.engine.connect() as connection:
         found = unanswered_questions(connection, Period(7, date(2026, 11, 7)))
     assert [q.text for q in found] == ["blorp", "Do you ship to Norway?"]
+
+
+def test_the_rollup_follows_every_change(workspace: Workspace, write: Writer) -> None:
+    from sqlalchemy import delete, func, select, update
+
+    from core.workspace.models import AnalyticsHourDone, ConversationRow, MessageRow
+
+    shop, other = write.widget("shop"), write.widget("other")
+    c = write.conversation(at(5), widget_id=shop, rating=4)
+    write.message(c, "shopper", at(5), "hi")
+    assert series(workspace).totals["messages"] == 1
+    with workspace.engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(AnalyticsHourDone)) == 7 * 24
+
+    write.message(c, "agent", at(5, 10, 30), "hello")  # the same, computed hour
+    assert series(workspace).totals["messages"] == 2
+    assert series(workspace).totals["first_response"] == 30.0
+    with workspace.engine.begin() as db:
+        db.execute(update(ConversationRow).values(rating=2))
+    assert series(workspace).totals["satisfaction"] == 2.0
+    with workspace.engine.begin() as db:
+        db.execute(update(ConversationRow).values(widget_id=other))
+    assert series(workspace, widget_id=shop).totals["messages"] == 0
+    assert series(workspace, widget_id=other).totals["messages"] == 2
+    with workspace.engine.begin() as db:
+        db.execute(delete(MessageRow))
+        db.execute(delete(ConversationRow))
+    assert series(workspace).totals["conversations"] == 0
+    assert series(workspace).totals["messages"] == 0

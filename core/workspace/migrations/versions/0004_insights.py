@@ -17,6 +17,39 @@ branch_labels = None
 depends_on = None
 
 
+# The triggers that keep the analytics rollup (core.analytics.rollup) true.
+TRIGGERS = (
+    """CREATE TRIGGER analytics_message_added AFTER INSERT ON messages BEGIN
+    DELETE FROM analytics_hours_done WHERE hour = substr(NEW.created_at, 1, 13); END""",
+    """CREATE TRIGGER analytics_message_deleted AFTER DELETE ON messages BEGIN
+    DELETE FROM analytics_hours_done WHERE hour = substr(OLD.created_at, 1, 13); END""",
+    """CREATE TRIGGER analytics_message_changed
+    AFTER UPDATE OF role, intent, cards, created_at, conversation_id ON messages BEGIN
+    DELETE FROM analytics_hours_done
+    WHERE hour IN (substr(OLD.created_at, 1, 13), substr(NEW.created_at, 1, 13)); END""",
+    """CREATE TRIGGER analytics_conversation_added AFTER INSERT ON conversations BEGIN
+    DELETE FROM analytics_hours_done WHERE hour = substr(NEW.started_at, 1, 13); END""",
+    """CREATE TRIGGER analytics_conversation_deleted AFTER DELETE ON conversations BEGIN
+    DELETE FROM analytics_hours_done WHERE hour = substr(OLD.started_at, 1, 13); END""",
+    """CREATE TRIGGER analytics_conversation_changed
+    AFTER UPDATE OF started_at, rating, handoff_reason, widget_id ON conversations BEGIN
+    DELETE FROM analytics_hours_done
+    WHERE hour IN (substr(OLD.started_at, 1, 13), substr(NEW.started_at, 1, 13));
+    DELETE FROM analytics_hours_done
+    WHERE OLD.widget_id IS NOT NEW.widget_id AND hour IN (
+        SELECT substr(created_at, 1, 13) FROM messages WHERE conversation_id = NEW.id
+        UNION SELECT substr(created_at, 1, 13) FROM leads WHERE conversation_id = NEW.id); END""",
+    """CREATE TRIGGER analytics_lead_added AFTER INSERT ON leads BEGIN
+    DELETE FROM analytics_hours_done WHERE hour = substr(NEW.created_at, 1, 13); END""",
+    """CREATE TRIGGER analytics_lead_deleted AFTER DELETE ON leads BEGIN
+    DELETE FROM analytics_hours_done WHERE hour = substr(OLD.created_at, 1, 13); END""",
+    """CREATE TRIGGER analytics_lead_changed
+    AFTER UPDATE OF created_at, conversation_id ON leads BEGIN
+    DELETE FROM analytics_hours_done
+    WHERE hour IN (substr(OLD.created_at, 1, 13), substr(NEW.created_at, 1, 13)); END""",
+)
+
+
 def upgrade() -> None:
     with op.batch_alter_table("leads") as batch:
         batch.add_column(sa.Column("notes", sa.Text(), nullable=True))
@@ -27,8 +60,12 @@ def upgrade() -> None:
         sa.Column("value", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_workspace_settings")),
     )
-    op.create_index("ix_messages_created_at", "messages", ["created_at"])
-    op.create_index("ix_messages_conversation_role", "messages", ["conversation_id", "role"])
+    op.create_index(
+        "ix_messages_created_role", "messages", ["created_at", "role", "intent", "conversation_id"]
+    )
+    op.create_index(
+        "ix_messages_conversation_role", "messages", ["conversation_id", "role", "created_at"]
+    )
     op.create_index("ix_conversations_widget_started", "conversations", ["widget_id", "started_at"])
     op.create_index("ix_conversations_customer_email", "conversations", ["customer_email"])
     op.create_index("ix_leads_email", "leads", ["email"])
@@ -36,9 +73,37 @@ def upgrade() -> None:
     op.create_index("ix_leads_conversation_id", "leads", ["conversation_id"])
     op.create_index("ix_activity_log_action", "activity_log", ["action"])
     op.drop_table("daily_analytics")
+    _rollup_tables()
+    for trigger in TRIGGERS:
+        op.execute(trigger)
+
+
+def _rollup_tables() -> None:
+    sums = [
+        "conversations", "handoffs", "ratings", "messages", "lookups", "verified_lookups",
+        "leads", "waits",
+    ]  # fmt: skip
+    op.create_table(
+        "analytics_hours",
+        sa.Column("hour", sa.String(length=13), nullable=False),
+        sa.Column("widget_id", sa.Integer(), nullable=False),
+        *(sa.Column(name, sa.Integer(), nullable=False) for name in sums),
+        sa.Column("rating_sum", sa.Integer(), nullable=False),
+        sa.Column("wait_minutes", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint("hour", "widget_id", name=op.f("pk_analytics_hours")),
+    )
+    op.create_table(
+        "analytics_hours_done",
+        sa.Column("hour", sa.String(length=13), nullable=False),
+        sa.PrimaryKeyConstraint("hour", name=op.f("pk_analytics_hours_done")),
+    )
 
 
 def downgrade() -> None:
+    for trigger in TRIGGERS:
+        op.execute(f"DROP TRIGGER IF EXISTS {trigger.split()[2]}")
+    op.drop_table("analytics_hours_done")
+    op.drop_table("analytics_hours")
     op.create_table(
         "daily_analytics",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -67,7 +132,7 @@ def downgrade() -> None:
         "ix_conversations_customer_email",
         "ix_conversations_widget_started",
         "ix_messages_conversation_role",
-        "ix_messages_created_at",
+        "ix_messages_created_role",
     ):
         op.drop_index(name)
     op.drop_table("workspace_settings")
