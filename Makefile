@@ -51,6 +51,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.widget
 	$(BIN)/python -m bench.console_start
 	$(BIN)/python -m bench.console_orders
+	$(BIN)/python -m bench.console_analytics
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache artifacts

@@ -115,6 +115,12 @@ async def erase_everywhere(
     return Erased(local, relay)
 
 
+def apply_local_retention(workspace: Workspace) -> dict[str, int]:
+    """Apply the workspace's retention period now (the console does it on start)."""
+    days = WorkspaceSettings(workspace).retention_days
+    return PrivacyRepository(workspace).apply_retention(days) if days else {}
+
+
 async def set_retention(workspace: Workspace, client: RelayClient | None, days: int | None) -> str:
     """Save the period here, apply it here, then on the relay; one sentence of what happened."""
     WorkspaceSettings(workspace).set(RETENTION_KEY, days)

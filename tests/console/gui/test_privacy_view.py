@@ -121,3 +121,14 @@ async def test_retention_and_bad_input(
     assert WorkspaceSettings(ctx.session.workspace).retention_days == 90
     await view.refresh()
     assert view.retention.text() == "90" and view.retention_note.text() == "Kept 90 days."
+
+
+async def test_publishing_tells_a_newly_paired_relay_the_retention(
+    ctx: ConsoleContext, relay: LiveRelay
+) -> None:
+    from relay.keys import STORE
+
+    WorkspaceSettings(ctx.session.workspace).set("retention_days", 45)
+    await publish_to(ctx, relay)
+    app = relay.app
+    assert relay.run(lambda: app[STORE].retention_days()) == 45
