@@ -14,7 +14,7 @@ from core.workspace.activity import Activity, ActivityRepository
 
 KINDS = (
     ("Everything", ""),
-    ("Widgets and settings", "widget."),
+    ("Widgets and settings", "widget.|knowledge.|settings."),
     ("Publishing", "published"),
     ("Relay pairing", "relay."),
     ("Stores connected or removed", "store.connected|store.disconnected"),

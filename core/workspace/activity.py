@@ -22,6 +22,7 @@ ACTIONS = {
     "widget.created": "Created a widget",
     "widget.changed": "Changed a widget",
     "widget.deleted": "Deleted a widget",
+    "knowledge.changed": "Changed the knowledge base",
     "relay.paired": "Paired with a relay",
     "published": "Published",
     "store.connected": "Connected a store",
