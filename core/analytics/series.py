@@ -21,6 +21,12 @@ from core.analytics.unanswered import Question
 
 PERIODS = (7, 30, 90)
 LOW_CONFIDENCE = 0.5
+UNANSWERED_WHERE = (
+    "m.role = 'bot' AND m.knowledge_entry_id IS NULL "
+    f"AND (m.intent = 'fallback' OR m.confidence < {LOW_CONFIDENCE})"
+)
+"""A bot answer without a trusted knowledge entry; the partial index
+``ix_messages_unanswered`` holds exactly these (the query must spell them the same)."""
 MAX_QUESTIONS = 2000
 
 METRICS: Mapping[str, str] = {
@@ -134,7 +140,7 @@ def _metrics(row: Mapping[str, float | None]) -> dict[str, float | None]:
     }
 
 
-UNANSWERED_SQL = """
+UNANSWERED_SQL = f"""
 SELECT (
     SELECT s.text FROM messages s
     WHERE s.conversation_id = m.conversation_id AND s.role = 'shopper'
@@ -143,19 +149,16 @@ SELECT (
 ) AS question, m.created_at AS at, m.conversation_id AS cid,
   (SELECT c.widget_id FROM conversations c WHERE c.id = m.conversation_id) AS widget_id
 FROM messages m
-WHERE m.created_at >= :start AND m.created_at < :stop AND m.role = 'bot'
-  AND m.knowledge_entry_id IS NULL
-  AND (m.intent = 'fallback' OR (m.confidence IS NOT NULL AND m.confidence < :low))
+WHERE m.created_at >= :start AND m.created_at < :stop
+  AND {UNANSWERED_WHERE}
 ORDER BY m.created_at DESC
 """
 
 
-def unanswered_questions(
-    connection: Connection, period: Period, *, low: float = LOW_CONFIDENCE
-) -> list[Question]:
+def unanswered_questions(connection: Connection, period: Period) -> list[Question]:
     """What shoppers asked when the bot found no answer it trusted (low confidence or no
     intent), newest first, at most ``MAX_QUESTIONS``."""
-    params = {**period.params(), "low": low}
+    params = period.params()
     found: list[Question] = []
     for row in connection.execute(text(UNANSWERED_SQL), params).mappings():
         if len(found) >= MAX_QUESTIONS:

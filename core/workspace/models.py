@@ -22,10 +22,16 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from core.workspace.coltypes import DecimalText, UTCDateTime
+
+UNANSWERED_WHERE_PLAIN = (
+    "role = 'bot' AND knowledge_entry_id IS NULL AND (intent = 'fallback' OR confidence < 0.5)"
+)
+"""Bot answers without a trusted knowledge entry (``core.analytics.series``)."""
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -123,6 +129,11 @@ class MessageRow(Base):
     __table_args__ = (
         Index("ix_messages_created_role", "created_at", "role", "intent", "conversation_id"),
         Index("ix_messages_conversation_role", "conversation_id", "role", "created_at"),
+        Index(
+            "ix_messages_unanswered",
+            "created_at",
+            sqlite_where=text(UNANSWERED_WHERE_PLAIN),
+        ),
     )
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     conversation_id: Mapped[str] = mapped_column(

@@ -66,6 +66,15 @@ def upgrade() -> None:
     op.create_index(
         "ix_messages_conversation_role", "messages", ["conversation_id", "role", "created_at"]
     )
+    op.create_index(
+        "ix_messages_unanswered",
+        "messages",
+        ["created_at"],
+        sqlite_where=sa.text(
+            "role = 'bot' AND knowledge_entry_id IS NULL "
+            "AND (intent = 'fallback' OR confidence < 0.5)"
+        ),
+    )
     op.create_index("ix_conversations_widget_started", "conversations", ["widget_id", "started_at"])
     op.create_index("ix_conversations_customer_email", "conversations", ["customer_email"])
     op.create_index("ix_leads_email", "leads", ["email"])
@@ -133,6 +142,7 @@ def downgrade() -> None:
         "ix_conversations_widget_started",
         "ix_messages_conversation_role",
         "ix_messages_created_role",
+        "ix_messages_unanswered",
     ):
         op.drop_index(name)
     op.drop_table("workspace_settings")
