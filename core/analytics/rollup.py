@@ -36,11 +36,16 @@ FROM conversations c WHERE c.started_at >= :start AND c.started_at < :stop
 GROUP BY hour, widget""",
     f"""SELECT substr(m.created_at, 1, 13) AS hour, {_WIDGET} AS widget,
        count(*) AS messages,
-       sum(m.role = 'shopper' AND m.intent IN ({_ORDER})) AS lookups,
-       sum(m.role = 'bot' AND m.intent IN ({_LOOKUP}) AND (
-           m.cards LIKE '%"type": "order"%' OR m.cards LIKE '%"type":"order"%')) AS verified_lookups
+       sum(m.role = 'shopper' AND m.intent IN ({_ORDER})) AS lookups
 FROM messages m LEFT JOIN conversations c ON c.id = m.conversation_id
 WHERE m.created_at >= :start AND m.created_at < :stop
+GROUP BY hour, widget""",
+    f"""SELECT substr(m.created_at, 1, 13) AS hour, {_WIDGET} AS widget,
+       count(*) AS verified_lookups
+FROM messages m LEFT JOIN conversations c ON c.id = m.conversation_id
+WHERE m.created_at >= :start AND m.created_at < :stop
+  AND m.role = 'bot' AND m.intent IN ({_LOOKUP})
+  AND (m.cards LIKE '%"type": "order"%' OR m.cards LIKE '%"type":"order"%')
 GROUP BY hour, widget""",
     f"""SELECT substr(l.created_at, 1, 13) AS hour, {_WIDGET} AS widget, count(*) AS leads
 FROM leads l LEFT JOIN conversations c ON c.id = l.conversation_id

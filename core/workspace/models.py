@@ -109,6 +109,7 @@ class ConversationRow(Base):
     __table_args__ = (
         Index("ix_conversations_widget_started", "widget_id", "started_at"),
         Index("ix_conversations_customer_email", "customer_email"),
+        Index("ix_conversations_id_widget", "id", "widget_id"),
     )
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     widget_id: Mapped[int | None] = mapped_column(ForeignKey("widgets.id", ondelete="SET NULL"))

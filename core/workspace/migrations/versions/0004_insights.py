@@ -77,6 +77,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_conversations_widget_started", "conversations", ["widget_id", "started_at"])
     op.create_index("ix_conversations_customer_email", "conversations", ["customer_email"])
+    op.create_index("ix_conversations_id_widget", "conversations", ["id", "widget_id"])
     op.create_index("ix_leads_email", "leads", ["email"])
     op.create_index("ix_leads_phone", "leads", ["phone"])
     op.create_index("ix_leads_conversation_id", "leads", ["conversation_id"])
@@ -139,6 +140,7 @@ def downgrade() -> None:
         "ix_leads_phone",
         "ix_leads_email",
         "ix_conversations_customer_email",
+        "ix_conversations_id_widget",
         "ix_conversations_widget_started",
         "ix_messages_conversation_role",
         "ix_messages_created_role",
