@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from console.relay_client import RelayClient, RelayError
 from core.workspace.activity import record
 from core.workspace.database import Workspace
@@ -111,7 +113,14 @@ async def erase_everywhere(
                 f"Nothing was erased: the relay did not confirm ({err}). Try again when it "
                 "answers; this workspace still holds the shopper's data."
             ) from None
-    local = PrivacyRepository(workspace).erase(shopper, relay=relay)
+    try:
+        local = PrivacyRepository(workspace).erase(shopper, relay=relay)
+    except SQLAlchemyError as err:
+        there = ", ".join(f"{n} {name}" for name, n in (relay or {}).items())
+        raise PrivacyFlowError(
+            f"The relay erased the shopper ({there}) but this workspace could not "
+            f"({err.__class__.__name__}); erase again to finish here."
+        ) from None
     return Erased(local, relay)
 
 

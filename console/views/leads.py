@@ -189,9 +189,12 @@ class LeadsView(View):
         item = part.current()
         if item is None:
             return None
+        saved = item
         try:
-            self.leads.set_notes(item.id, part.notes.toPlainText())
-            saved = self.leads.set_status(item.id, part.status.currentText())
+            if part.notes.toPlainText().strip() != (item.notes or ""):
+                saved = self.leads.set_notes(item.id, part.notes.toPlainText())
+            if part.status.currentText() != item.status:
+                saved = self.leads.set_status(item.id, part.status.currentText())
         except LeadError as err:
             self.message.setText(str(err))
             return None
