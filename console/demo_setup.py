@@ -21,6 +21,7 @@ from console.publish_flow import publish
 from console.relay_client import RelayClient, RelayError, is_loopback
 from console.runtime import EXIT_USAGE, CliError
 from core.demo import demo_mapping_path
+from core.demo.data import BRAND
 from core.widgets import normalise_origin
 from core.workspace.demo_month import add_demo_month
 from core.workspace.knowledge import KnowledgeRepository
@@ -36,7 +37,7 @@ DEMO_STORE = "demo"
 DEMO_WIDGET = "Demo shop"
 KNOWLEDGE_FILE = demo_mapping_path().with_name("knowledge.csv")  # shipped with the package
 WIDGET_SETTINGS = {
-    "title": "Demo Coffee & Tea",
+    "title": BRAND,  # the storefront's own name
     "greeting": "Hi! Ask me about shipping, returns or brewing — or where your order is.",
     "color": "#0f766e",
     "launcher_text": "Questions?",

@@ -268,10 +268,10 @@ def text_color_for(background: str) -> str:
     return "#000000"
 
 
-def is_online(config: WidgetConfig, now: datetime) -> bool:
-    """Within business hours in the widget's time zone; no hours set means always online."""
+def in_business_hours(config: WidgetConfig, now: datetime) -> bool:
+    """Within the widget's business hours, in its time zone (never when none are set)."""
     if not config.business_hours:
-        return True
+        return False
     local = now.astimezone(ZoneInfo(config.timezone))
     clock = local.strftime("%H:%M")
     return any(
@@ -288,8 +288,17 @@ def pick_language(config: WidgetConfig, wanted: str | None) -> str:
     return config.languages[0]
 
 
-def public_config(config: WidgetConfig, *, now: datetime, language: str | None) -> dict[str, Any]:
-    """What ``GET /v1/widgets/{key}/config`` shows a browser: no origins, no store, no secret."""
+def team_available(config: WidgetConfig, now: datetime, *, connected: bool) -> bool:
+    """Whether the shop's team can answer a shopper now: someone is connected (a console or
+    an agent), or it is within the business hours the shop promises to answer in."""
+    return connected or in_business_hours(config, now)
+
+
+def public_config(
+    config: WidgetConfig, *, now: datetime, language: str | None, connected: bool = False
+) -> dict[str, Any]:
+    """What ``GET /v1/widgets/{key}/config`` shows a browser: no origins, no store, no secret.
+    ``online`` is true only while the team is available (see ``team_available``)."""
     return {
         "key": config.key,
         "name": config.name,
@@ -305,7 +314,7 @@ def public_config(config: WidgetConfig, *, now: datetime, language: str | None) 
         "language": pick_language(config, language),
         "lead_form": config.lead_form,
         "appointment_form": config.appointment_form,
-        "online": is_online(config, now),
+        "online": team_available(config, now, connected=connected),
         "business_hours": [
             {"day": h.day, "opens": h.opens, "closes": h.closes} for h in config.business_hours
         ],

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from relay.services.broker import Broker
     from relay.services.conversations import ConversationService
     from relay.services.lookups import LookupPool
+    from relay.services.presence import Presence
     from relay.settings import Settings
     from relay.state import RuntimeState
     from relay.storage import RelayStore
@@ -26,6 +27,7 @@ RUNTIME: web.AppKey[RuntimeState] = web.AppKey("runtime")  # draining flag, limi
 BROKER: web.AppKey[Broker] = web.AppKey("broker")  # live fan-out to event streams
 LOOKUPS: web.AppKey[LookupPool] = web.AppKey("lookups")  # store connectors + caches
 CONVERSATIONS: web.AppKey[ConversationService] = web.AppKey("conversations")
+PRESENCE: web.AppKey[Presence] = web.AppKey("presence")  # is a console connected now
 
 # per-request values set by the middleware (aiohttp wants typed keys for request storage)
 REQUEST_ID: web.RequestKey[str] = web.RequestKey("request_id", str)

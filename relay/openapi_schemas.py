@@ -44,7 +44,12 @@ ORDER_CARD = obj(
                     "name": {"type": "string"},
                     "quantity": {"type": "integer"},
                     "sku": NULLABLE_TEXT,
-                    "price": NULLABLE_TEXT,
+                    "price": {**NULLABLE_TEXT, "description": "The unit price (as unit_price)."},
+                    "unit_price": {**NULLABLE_TEXT, "description": "The price of one."},
+                    "line_total": {
+                        **NULLABLE_TEXT,
+                        "description": "unit_price × quantity, before discounts and tax.",
+                    },
                 },
             ),
         },
@@ -80,6 +85,11 @@ MESSAGE = obj(
         "form": {"enum": [None, "lead", "appointment", "rating"]},
         "confidence": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
         "created_at": TIME,
+        "author": {
+            "type": ["string", "null"],
+            "maxLength": 80,
+            "description": "Who wrote an agent's reply (shown to the shopper); null otherwise.",
+        },
         "knowledge_entry_id": False,
         "intent": False,
     },
@@ -130,7 +140,11 @@ WIDGET_CONFIG = obj(
         "language": {"type": "string"},
         "lead_form": {"type": "boolean"},
         "appointment_form": {"type": "boolean"},
-        "online": {"type": "boolean"},
+        "online": {
+            "type": "boolean",
+            "description": "The shop's team can answer now: a console or agent is connected "
+            "to the relay, or it is within the business hours.",
+        },
         "business_hours": {"type": "array", "items": HOURS},
         "timezone": {"type": "string"},
         "suggestions": {"type": "array", "items": {"type": "string"}},

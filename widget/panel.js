@@ -9,9 +9,9 @@
   var KEYS = ('open close new online away off offT typing send input yes no thanks rate star rated ' +
     'order items total track status_link steps statuses lead appointment name email phone ' +
     'requested_time message submit done eName eEmail ePhone eReach eTime eFuture eGone team ' +
-    'stock nostock view').split(' ');
+    'stock nostock view each').split(' ');
   var L10N = {
-    en: ['Open chat', 'Close chat', 'New conversation', 'Online', 'Away — leave a message',
+    en: ['Open chat', 'Close chat', 'New conversation', 'Online', 'Away — we’ll reply by email',
       'We can’t reach the chat right now. Your message is kept and we’ll keep trying.',
       'Still connecting…', 'Typing…', 'Send', 'Message', 'Helpful', 'Not helpful',
       'Thanks for the feedback.', 'How was this chat?', '%s out of 5', 'Thanks for rating this chat.',
@@ -24,8 +24,8 @@
       'Enter an email address or a phone number so we can reach you.',
       'Choose a date and time for the appointment.', 'Choose a date and time in the future.',
       'This conversation has ended; a new one has started.', 'Support team', 'In stock',
-      'Out of stock', 'View product'],
-    es: ['Abrir chat', 'Cerrar chat', 'Nueva conversación', 'En línea', 'Ausentes — deja un mensaje',
+      'Out of stock', 'View product', '%s each'],
+    es: ['Abrir chat', 'Cerrar chat', 'Nueva conversación', 'En línea', 'Ausentes — te responderemos por correo',
       'No podemos conectar con el chat ahora. Guardamos tu mensaje y seguimos intentándolo.',
       'Conectando…', 'Escribiendo…', 'Enviar', 'Mensaje', 'Útil', 'No útil',
       'Gracias por tu opinión.', '¿Qué tal ha ido este chat?', '%s de 5', 'Gracias por tu valoración.',
@@ -39,9 +39,9 @@
       'Escribe un correo electrónico o un teléfono para poder contactarte.',
       'Elige la fecha y la hora de la cita.', 'Elige una fecha y hora futuras.',
       'Esta conversación ha terminado; empezamos una nueva.', 'Equipo de atención', 'Disponible',
-      'Agotado', 'Ver producto'],
+      'Agotado', 'Ver producto', '%s cada uno'],
     fr: ['Ouvrir le chat', 'Fermer le chat', 'Nouvelle conversation', 'En ligne',
-      'Absents — laissez un message',
+      'Absents — nous répondrons par e-mail',
       'Le chat est injoignable pour le moment. Votre message est conservé, nous réessayons.',
       'Connexion…', 'Écrit…', 'Envoyer', 'Message', 'Utile', 'Pas utile',
       'Merci pour votre avis.', 'Comment s’est passé ce chat ?', '%s sur 5', 'Merci pour votre note.',
@@ -55,8 +55,8 @@
       'Indiquez un e-mail ou un téléphone pour que nous puissions vous répondre.',
       'Choisissez la date et l’heure du rendez-vous.', 'Choisissez une date et une heure à venir.',
       'Cette conversation est terminée ; une nouvelle commence.', 'Équipe support', 'En stock',
-      'En rupture', 'Voir le produit'],
-    de: ['Chat öffnen', 'Chat schließen', 'Neues Gespräch', 'Online', 'Abwesend – hinterlassen Sie eine Nachricht',
+      'En rupture', 'Voir le produit', '%s l’unité'],
+    de: ['Chat öffnen', 'Chat schließen', 'Neues Gespräch', 'Online', 'Abwesend – wir antworten per E-Mail',
       'Der Chat ist gerade nicht erreichbar. Ihre Nachricht bleibt erhalten, wir versuchen es weiter.',
       'Verbinde…', 'Schreibt…', 'Senden', 'Nachricht', 'Hilfreich', 'Nicht hilfreich',
       'Danke für Ihr Feedback.', 'Wie war dieser Chat?', '%s von 5', 'Danke für Ihre Bewertung.',
@@ -70,7 +70,7 @@
       'Bitte geben Sie eine E-Mail-Adresse oder Telefonnummer an, damit wir Sie erreichen.',
       'Bitte wählen Sie Datum und Uhrzeit des Termins.', 'Bitte wählen Sie einen Zeitpunkt in der Zukunft.',
       'Dieses Gespräch ist beendet; ein neues beginnt.', 'Support-Team', 'Auf Lager',
-      'Ausverkauft', 'Produkt ansehen']
+      'Ausverkauft', 'Produkt ansehen', 'je %s']
   };
   var STATUSES = 'pending processing on_hold shipped partially_shipped delivered completed cancelled refunded failed'.split(' ');
   var STEP = {pending: 0, processing: 1, on_hold: 1, shipped: 2, partially_shipped: 2, delivered: 3, completed: 3};
@@ -129,7 +129,18 @@
     if (avatarUrl) avatar.append(h('img', {src: avatarUrl, alt: '', onerror: function () { avatar.textContent = initial(); }}));
     else avatar.textContent = initial();
     function initial() { return (C.title || '?').trim().charAt(0).toUpperCase(); }
-    var status = (C.online ? t.online : t.away) + (C.reply_time ? ' · ' + C.reply_time : '');
+    var status = h('p', {p: 'status'}), checked = Date.now();
+    function presence(c) { // "Online" only while the team can answer; the reply time only then
+      status.className = c.online ? 'on' : 'away';
+      status.textContent = (c.online ? t.online : t.away) + (c.online && c.reply_time ? ' · ' + c.reply_time : '');
+    }
+    function recheck() { // a page open for long: ask again on opening, at most once a minute
+      if (Date.now() - checked < 6e4) return;
+      checked = Date.now();
+      fetch(R + '/v1/widgets/' + K + '/config?language=' + C.language).then(function (r) { return r.ok && r.json(); })
+        .then(function (c) { if (c) presence(c); }, function () { /* offline is shown elsewhere */ });
+    }
+    presence(C);
     var log = h('div', {p: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': C.title, class: 'lg'});
     var offline = h('p', {p: 'offline', role: 'status', class: 'of', hidden: true});
     var typing = h('div', {p: 'typing', class: 'ty', role: 'status', 'aria-label': t.typing}, [h('span'), h('span'), h('span')]);
@@ -138,7 +149,7 @@
     var send = button({p: 'send', class: 'ib sn', 'aria-label': t.send, onclick: function () { sendText(); }}, [icon('send')]);
     var panel = h('div', {p: 'panel', role: 'dialog', 'aria-label': C.title, class: 'pn', hidden: true, onkeydown: onPanelKey}, [
       h('div', {class: 'hd'}, [avatar, h('div', {class: 'ht'}, [h('h2', {p: 'title', text: C.title}),
-        h('p', {p: 'status', class: C.online ? 'on' : 'away', text: status})]),
+        status]),
       button({p: 'new', class: 'ib', 'aria-label': t.new, title: t.new, onclick: restart}, [icon('plus')]),
       button({p: 'close', class: 'ib', 'aria-label': t.close, title: t.close, onclick: function () { show(0); x.b.focus(); }}, [icon('close')])]),
       offline, log,
@@ -262,7 +273,7 @@
       if (m.id > last) last = m.id;
       var role = /^(bot|agent|shopper)$/.test(m.role) ? m.role : 'system';
       var box = h('div', {p: 'message', 'data-role': role, 'data-form': m.form, class: 'm ' + role}, [
-        role == 'agent' && h('p', {class: 'who', text: t.team}),
+        role == 'agent' && h('p', {p: 'author', class: 'who', text: m.author || t.team}),
         h('div', {p: 'text', class: 'tx', text: m.text})]);
       (m.cards || []).forEach(function (c) { box.append(c.type == 'order' ? orderCard(c) : c.type == 'product' ? productCard(c) : null || ''); });
       if (role == 'bot' && !m.form && log.querySelector('[data-role=shopper]')) box.append(thumbs(m.id));
@@ -315,7 +326,10 @@
         })));
       }
       card.append(h('ul', {class: 'it', 'aria-label': t.items}, (c.items || []).map(function (it) {
-        return h('li', {}, [h('span', {text: it.quantity + ' × ' + it.name}), h('span', {text: money(it.price, c.currency)})]);
+        var unit = it.unit_price != null ? it.unit_price : it.price, line = it.line_total != null ? it.line_total : unit != null ? unit * it.quantity : null;
+        return h('li', {p: 'order-item'}, [h('span', {text: it.quantity + ' × ' + it.name}),
+          h('span', {class: 'am'}, [h('span', {p: 'line-total', text: money(line, c.currency)}),
+            it.quantity > 1 && unit != null && h('small', {p: 'unit-price', text: fmt(t.each, money(unit, c.currency))})])]);
       })));
       if (c.total != null) card.append(h('p', {class: 'tot'}, [h('span', {text: t.total}), h('strong', {text: money(c.total, c.currency)})]));
       (c.tracking || []).forEach(function (tr) {
@@ -381,7 +395,8 @@
         submit.disabled = true;
         retry(function () {
           return ensure().then(function () { return api(convPath('/lead'), v); }).then(function (j) {
-            f.replaceWith(h('p', {p: 'form-done', class: 'done', role: 'status', text: t.done}));
+            // the relay's answer confirms it; a note of our own only when it says nothing
+            if (j.messages.length) f.remove(); else f.replaceWith(h('p', {p: 'form-done', class: 'done', role: 'status', text: t.done}));
             input.focus();
             j.messages.forEach(function (m) { add(m, 1); });
           }, function (err) {
@@ -483,6 +498,7 @@
       if (!open) return;
       unread = 0;
       x.n(0);
+      recheck();
       if (!st.id) { greet(); retry(ensure); }
       if (es == null && st.id) listen();
       scroll();

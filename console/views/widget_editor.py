@@ -151,7 +151,9 @@ class WidgetEditor(QWidget):
             self._field(form, label, name, field)
         hint = QLabel(
             "Below this confidence the bot does not guess: it offers the contact form or a "
-            "person. No business hours set means the widget shows you as always online.",
+            "person. The widget shows you online while this console (or an agent) is "
+            "connected, or within business hours; otherwise shoppers read that you reply by "
+            "email.",
             wordWrap=True,
         )
         form.addRow("", hint)

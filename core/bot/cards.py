@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from core.records import STATUS_LABELS, Order, Product
+from core.records import STATUS_LABELS, Order, OrderItem, Product
 from core.serialize import utc_iso
 
 
@@ -31,14 +31,26 @@ def order_card(order: Order) -> dict[str, Any]:
         "currency": order.currency,
         "created_at": _time(order.created_at),
         "shipped_at": _time(order.shipped_at),
-        "items": [
-            {"name": i.name, "quantity": i.quantity, "sku": i.sku, "price": _money(i.price)}
-            for i in order.items
-        ],
+        "items": [_item(i) for i in order.items],
         "tracking": [
             {"carrier": t.carrier, "number": t.number, "url": t.url} for t in order.tracking
         ],
         "status_url": order.status_url,
+    }
+
+
+def _item(item: OrderItem) -> dict[str, Any]:
+    """``price`` is the unit price (kept for older widgets); ``unit_price`` says so, and
+    ``line_total`` is the unit price times the quantity."""
+    total = None if item.price is None else item.price * item.quantity
+    unit = _money(item.price)
+    return {
+        "name": item.name,
+        "quantity": item.quantity,
+        "sku": item.sku,
+        "price": unit,
+        "unit_price": unit,
+        "line_total": _money(total),
     }
 
 

@@ -17,6 +17,9 @@ class Ctx:
     lang: str
     now: datetime
     zone: tzinfo
+    team: bool = False
+    """Someone from the shop's team can answer now (connected, or within business hours):
+    only then does the bot say the team knows or will reply here soon."""
 
     def say(self, key: str, **fields: object) -> str:
         return say(self.lang, key, **fields)
@@ -25,6 +28,10 @@ class Ctx:
         """Suggestion chips: track an order (when a store is connected), talk to a person."""
         track = (self.say("chip_track"),) if self.widget.store else ()
         return (*track, self.say("chip_human"))
+
+    def team_reply(self) -> str:
+        """When the team will answer in the chat: soon, or once they are back."""
+        return self.say("offer_team" if self.team else "offer_later")
 
     def form(self, wanted: Form = "lead") -> Form | None:
         """The form to offer: an appointment when asked and enabled, else the lead form."""
@@ -53,7 +60,7 @@ def offer(
     """``text`` plus a way to reach a person: the lead form, or (when a person is already
     asked for, or the widget has no form) the promise that the team replies here."""
     form = None if state.handoff else ctx.form()
-    follow = ctx.say("offer_lead") if form else ctx.say("offer_team")
+    follow = ctx.say("offer_lead") if form else ctx.team_reply()
     return Reply(join(text, follow), form=form, suggestions=suggestions, confidence=confidence)
 
 

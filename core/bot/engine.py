@@ -65,11 +65,13 @@ class Bot:
         lookup: Lookup | None,
         *,
         lookups_allowed: bool = True,
+        team_available: bool = False,
     ) -> Turn:
-        """Answer one message. Never raises for any text, state or store trouble."""
+        """Answer one message. Never raises for any text, state or store trouble.
+        ``team_available``: someone from the shop can answer now (see ``Ctx.team``)."""
         cleaned = clean_input(text if isinstance(text, str) else "")
         lang = detect_language(cleaned, self.widget.languages, state.language)
-        ctx = self._ctx(lang)
+        ctx = self._ctx(lang, team=team_available)
         state = expire_lock(state.update(language=lang), ctx.now)
         reading = classify(cleaned, awaiting_verification=state.pending_order is not None)
         counted = CountedLookup(lookup) if lookup is not None else None
@@ -93,9 +95,9 @@ class Bot:
         outcome = with_handoff(state, Reply(ctx.say(key)), "asked")
         return Turn(outcome.replies, outcome.state, kind, handoff=outcome.handoff)
 
-    def _ctx(self, language: str | None) -> Ctx:
+    def _ctx(self, language: str | None, *, team: bool = False) -> Ctx:
         lang = normalize_language(language) or default_language(self.widget.languages)
-        return Ctx(self.widget, lang, self._now(), self._zone)
+        return Ctx(self.widget, lang, self._now(), self._zone, team)
 
     async def _dispatch(
         self,
@@ -135,12 +137,14 @@ def _simple(ctx: Ctx, state: BotState, intent: str) -> Outcome | None:
     """Intents answered from the widget alone: people, forms, greetings, thanks."""
     if intent == "human":
         if state.handoff:
-            text = join(ctx.say("handoff_already"), ctx.say("offer_team"))
-            return Outcome((Reply(text),), state)
+            already = "handoff_already" if ctx.team else "handoff_passed"
+            return Outcome((Reply(join(ctx.say(already), ctx.team_reply())),), state)
         form = ctx.form()
-        follow = ctx.say("offer_lead") if form else ctx.say("offer_team")
-        reply = Reply(join(ctx.say("handoff_asked"), follow), form=form)
-        return with_handoff(state, reply, "asked")
+        if ctx.team:
+            text = join(ctx.say("handoff_asked"), ctx.say("offer_lead" if form else "offer_team"))
+        else:  # nobody is told now: say so, and how the answer will come
+            text = join(ctx.say("handoff_away"), ctx.say("offer_email" if form else "offer_later"))
+        return with_handoff(state, Reply(text, form=form), "asked")
     if intent in ("contact", "appointment"):
         form = ctx.form("appointment" if intent == "appointment" else "lead")
         key = "appointment" if form == "appointment" else "contact" if form else "offer_team"

@@ -113,6 +113,21 @@ _PRODUCT = _any(
     r"\bauf lager\b",
     r"\b(habt ihr|haben sie|gibt es)\b",
 )
+# A question about the shop as a place (a branch, a showroom, visiting, the address): not a
+# product search, even when it asks "do you have …".
+_PLACE = _any(
+    r"\b(shops?|stores?|branch(es)?|showrooms?|outlets?|premises|warehouse)\b"
+    r"( \w+)?( \w+)? (in|near|around|close to|at)\b",
+    r"\b(physical|real|bricks and mortar|local) (shop|store)",
+    r"\b(visit|come to|come by|pop in|drop by|find) (you|your (shop|store|showroom))",
+    r"\b(where are you|your address|located|location|opening (hours|times))\b",
+    r"\b(tiendas?|locales?|sucursal(es)?) (fisicas?|en|cerca)\b",
+    r"\b(donde estais|donde estan|direccion|visitar)\b",
+    r"\b(magasins?|boutiques?|showroom) (physiques?|a|en|pres)\b",
+    r"\b(ou etes[ -]vous|adresse|vous rendre visite)\b",
+    r"\b(geschaft|laden|filiale|ladengeschaft)\w* (in|bei|vor ort)\b",
+    r"\b(wo sind sie|wo seid ihr|adresse|besuchen)\b",
+)
 _THANKS = _any(
     r"\b(thanks|thank you|thx|ty|cheers|bye|goodbye|see you)\b",
     r"\b(gracias|adios|hasta luego)\b",
@@ -162,7 +177,11 @@ def _intent(folded: str, found: Found, email: str | None, postcode: str | None) 
         return "order_status"
     if email:
         return "provide_email"
-    return _small_talk(folded) or ("product_question" if _PRODUCT.search(folded) else "faq")
+    talk = _small_talk(folded)
+    if talk:
+        return talk
+    product = _PRODUCT.search(folded) and not _PLACE.search(folded)
+    return "product_question" if product else "faq"
 
 
 def _is_order_question(folded: str, found: Found, email: str | None) -> bool:

@@ -4,8 +4,13 @@ Entries are scored with BM25F over three fields (question ×2, answer ×1, keywo
 The confidence in [0, 1] is separate from the rank score so a widget's threshold means the
 same thing whatever the size of its knowledge base: it is the share of the message's
 meaning (IDF-weighted terms) the entry explains, blended with how closely the message
-matches the entry's question, plus a bonus when one of the entry's keywords is named.
-An exact or near-exact question scores ≥ 0.8; a message sharing nothing scores 0.
+matches the entry's question, plus a bonus when one of the entry's keywords is named, then
+scaled by the square root of that share: what the entry leaves unexplained weighs twice.
+Generic words ("sell", "how long", "cost") weigh a fraction of their IDF, so "do you sell
+bananas?" is not explained by "Do you sell gift cards?". An exact or near-exact question
+scores ≥ 0.8; a message sharing nothing scores 0. ``tests/core/bot/test_calibration.py``
+holds the calibration: off-topic questions in four languages stay below the default
+threshold (0.35), paraphrases of the shipped knowledge bases' questions above it.
 
 The index is compact (a relay keeps one per widget it serves): one posting per term,
 ``(entry, code, entry, code, …)`` as bytes while every number fits in one, and a few
@@ -20,13 +25,34 @@ from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from core.bot.text import terms
+from core.bot.text import stem, terms
 from core.records import KnowledgeEntry
 
 _K1 = 1.2
 _B = 0.75
 _FIELD_WEIGHTS = (2, 1, 3)  # question, answer, keywords (ints: frequencies stay exact)
 _KEYWORD_BONUS = 0.2
+
+# Words that carry little of a question's topic ("do you *sell* bananas", "how *long*
+# does it *take* to boil an egg"): they weigh a fraction of their IDF, so an entry that
+# shares only them with a message does not explain it. Folded; stemmed when used.
+_WEAK_TEXT = """
+    sell sold buy bought purchase have has take took get got give make do done go come
+    remove cost price
+    find look see use try keep put ask say tell send change happen work long fast quick
+    quickly soon much many more most less other else new good best big small real really
+    still right now today tomorrow time day days way thing things something anything
+    everything one ones possible able sure exactly usually normally also
+    vender venden vendeis vendes comprar compro tener tienen teneis hacer tomar tardar
+    tarda largo rapido pronto mucho muchos otro nuevo bueno cosa algo tiempo dia hoy cuesta
+    precio
+    vendre vendez vend acheter avoir avez ai faire fait prendre long longtemps vite
+    rapide bientot beaucoup autre nouveau bon chose quelque temps jour aujourd hui coute prix
+    verkaufen verkauft kaufen haben habt machen nehmen dauert dauern lange schnell bald
+    viel viele andere neu gut sache etwas zeit tag heute kostet kosten preis
+"""
+WEAK_TERMS = frozenset(stem(w) for w in _WEAK_TEXT.split())
+_WEAK = 0.3
 
 _IN_QUESTION = 0b10
 _IS_KEYWORD = 0b01
@@ -114,8 +140,9 @@ class KnowledgeIndex:
         return found[0] if found else None
 
     def _weight(self, term: str) -> float:
-        """The term's IDF (unknown terms weigh the most)."""
-        return _idf(len(self._lengths), len(self._postings.get(term, ())) // 2)
+        """The term's IDF (unknown terms weigh the most), a fraction of it for weak words."""
+        idf = _idf(len(self._lengths), len(self._postings.get(term, ())) // 2)
+        return idf * _WEAK if term in WEAK_TERMS else idf
 
     def _bm25(self, hits: list[tuple[float, int]], number: int) -> float:
         norm = _K1 * (1 - _B + _B * self._lengths[number] / self._avg_length)
@@ -137,6 +164,7 @@ class KnowledgeIndex:
         phrases = self._phrases[number] if self._phrases else ()
         if any(code & _IS_KEYWORD for _, code in hits) or any(map(named.issuperset, phrases)):
             value += _KEYWORD_BONUS * covered
+        value *= math.sqrt(covered)
         return round(min(value, 1.0), 4)
 
 

@@ -15,7 +15,7 @@ from core.bot.reply import Reply
 from core.bot.state import BotState, Pending
 from core.bot.strings import join
 from core.bot.verification import is_locked, proof, record_failure, the_order, verified
-from core.bot.wording import describe_order, order_line
+from core.bot.wording import describe_items, describe_order, order_line
 from core.contacts import email_key
 from core.orders import number_key
 from core.records import Order
@@ -26,7 +26,7 @@ _LISTED = 5
 def locked(ctx: Ctx, state: BotState) -> Outcome:
     """The one answer for a locked conversation (or an address over its lookup limit)."""
     form = ctx.form()
-    text = join(ctx.say("locked"), ctx.say("offer_lead") if form else ctx.say("offer_team"))
+    text = join(ctx.say("locked"), ctx.say("offer_lead") if form else ctx.team_reply())
     return Outcome((Reply(text, form=form),), state)
 
 
@@ -94,7 +94,7 @@ async def check(
 
 def show(ctx: Ctx, order: Order) -> Reply:
     text = describe_order(order, ctx.lang, zone=ctx.zone, now=ctx.now)
-    return Reply(text, cards=(order_card(order),))
+    return Reply(f"{text}\n{describe_items(order, ctx.lang)}", cards=(order_card(order),))
 
 
 async def _no_number(

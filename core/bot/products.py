@@ -55,15 +55,16 @@ async def answer(
     products = await lookup.search_products(query, limit=5)
     if products:
         return Outcome((_describe(ctx, products[:_SHOWN]),), state)
-    return _or_knowledge(knowledge, state) or _say(ctx, state, "no_product")
+    # "we don't sell X" only ever comes from the catalogue itself: the store was searched
+    return _or_knowledge(knowledge, state) or _say(ctx, state, "no_product", query=query)
 
 
 def _or_knowledge(knowledge: Reply | None, state: BotState) -> Outcome | None:
     return Outcome((knowledge,), state, intent="faq") if knowledge else None
 
 
-def _say(ctx: Ctx, state: BotState, key: str) -> Outcome:
-    return Outcome((offer(ctx, state, ctx.say(key)),), state)
+def _say(ctx: Ctx, state: BotState, key: str, **fields: object) -> Outcome:
+    return Outcome((offer(ctx, state, ctx.say(key, **fields)),), state)
 
 
 def _describe(ctx: Ctx, products: list[Product]) -> Reply:

@@ -131,6 +131,30 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
         "Un membre de notre équipe vous répondra ici dès que possible.",
         "Jemand aus unserem Team antwortet Ihnen hier so bald wie möglich.",
     ),
+    "offer_later": (
+        "Our team will reply here when they're back.",
+        "Nuestro equipo te responderá aquí cuando vuelva.",
+        "Notre équipe vous répondra ici à son retour.",
+        "Unser Team antwortet Ihnen hier, sobald es wieder da ist.",
+    ),
+    "offer_email": (
+        "Leave your details below and we'll reply by email.",
+        "Déjanos tus datos abajo y te responderemos por correo electrónico.",
+        "Laissez vos coordonnées ci-dessous et nous vous répondrons par e-mail.",
+        "Hinterlassen Sie unten Ihre Kontaktdaten, dann antworten wir Ihnen per E-Mail.",
+    ),
+    "handoff_away": (
+        "Of course. No one from our team is in the chat right now.",
+        "Por supuesto. Ahora mismo no hay nadie de nuestro equipo en el chat.",
+        "Bien sûr. Personne de notre équipe n'est dans le chat pour le moment.",
+        "Natürlich. Gerade ist niemand aus unserem Team im Chat.",
+    ),
+    "handoff_passed": (
+        "I've already passed your request on to our team.",
+        "Ya he pasado tu solicitud a nuestro equipo.",
+        "J'ai déjà transmis votre demande à notre équipe.",
+        "Ich habe Ihre Anfrage bereits an unser Team weitergegeben.",
+    ),
     "handoff_asked": (
         "Of course, I've let our team know you'd like to talk to a person.",
         "Por supuesto, he avisado a nuestro equipo de que quieres hablar con una persona.",
@@ -222,12 +246,14 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
         "Derzeit nicht auf Lager.",
     ),
     "no_product": (
-        "I couldn't find that product in our shop. You can ask me about something else too.",
-        "No he encontrado ese producto en la tienda. También puedes preguntarme otra cosa.",
-        "Je n'ai pas trouvé ce produit dans la boutique. Vous pouvez aussi me poser une autre "
-        "question.",
-        "Ich konnte dieses Produkt in unserem Shop nicht finden. Sie können mich auch etwas "
-        "anderes fragen.",
+        "We don't sell “{query}”: I couldn't find it among our products. You can ask me about "
+        "something else too.",
+        "No vendemos «{query}»: no lo he encontrado entre nuestros productos. También puedes "
+        "preguntarme otra cosa.",
+        "Nous ne vendons pas « {query} » : je ne l'ai pas trouvé parmi nos produits. Vous "
+        "pouvez aussi me poser une autre question.",
+        "„{query}“ führen wir nicht: Ich habe es unter unseren Produkten nicht gefunden. Sie "
+        "können mich auch etwas anderes fragen.",
     ),
     "which_product": (
         "Which product do you mean? Tell me its name and I'll check the price and stock.",

@@ -140,6 +140,14 @@ _SHIP_PARTS = {
     "de": (" am {d}", " mit {c}", " in {n} Paketen", ", Sendungsnummer {t}", " versandt"),
 }
 
+# an order's line: one item, several of an item (unit price and line total), the total
+_ITEM_PARTS = {
+    "en": ("{q} × {name}: {line}", "{q} × {name}: {unit} each, {line}", "Total: {total}"),
+    "es": ("{q} × {name}: {line}", "{q} × {name}: {unit} cada uno, {line}", "Total: {total}"),
+    "fr": ("{q} × {name} : {line}", "{q} × {name} : {unit} l'unité, {line}", "Total : {total}"),
+    "de": ("{q} × {name}: {line}", "{q} × {name}: je {unit}, zusammen {line}", "Summe: {total}"),
+}
+
 
 def _lang(lang: str) -> str:
     return lang if lang in SUPPORTED else "en"
@@ -216,6 +224,24 @@ def describe_order(order: Order, lang: str, *, zone: tzinfo, now: datetime) -> s
     if order.status == "cancelled" and (order.financial_status or "").lower() == "refunded":
         text += " " + _SENTENCES["cancelled_refunded"][index]
     return text
+
+
+def describe_items(order: Order, lang: str) -> str:
+    """The order's items, one per line, then its total: ``2 × Stoneware Mug: €18.00 each,
+    €36.00`` — a quantity above one names the unit price and the line's total."""
+    one, several, total = _ITEM_PARTS[_lang(lang)]
+    lines = []
+    for item in order.items:
+        name = item.name.strip() or "?"
+        if item.price is None:
+            lines.append(f"{item.quantity} × {name}")
+            continue
+        unit = format_money(item.price, order.currency, lang)
+        line = format_money(item.price * item.quantity, order.currency, lang)
+        template = several if item.quantity > 1 else one
+        lines.append(template.format(q=item.quantity, name=name, unit=unit, line=line))
+    lines.append(total.format(total=format_money(order.total, order.currency, lang)))
+    return "\n".join(f"• {line}" for line in lines[:-1]) + "\n" + lines[-1]
 
 
 def order_line(order: Order, lang: str, *, zone: tzinfo, now: datetime) -> str:

@@ -14,14 +14,15 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from core.demo import data
 from core.demo.data import CARRIERS, CUSTOMERS, GUESTS, PRODUCTS, STATUS_VALUES
 
 REFERENCE = datetime(2025, 6, 2, 12, 0, tzinfo=UTC)
 SEED = 1001
 ORDER_COUNT = 120
 FIRST_NUMBER = 1001
-SHIPPING = Decimal("4.90")
-FREE_SHIPPING_FROM = Decimal("60")
+SHIPPING = Decimal(data.SHIPPING)
+FREE_SHIPPING_FROM = Decimal(data.FREE_SHIPPING_FROM)
 SHOP_URL = "https://demo-shop.example.com"
 
 # Money is TEXT: SQLite has no decimal type, and REAL would turn 95.00 into 95.

@@ -1,8 +1,17 @@
-"""The fixed ingredients of the demo shop: people, products, carriers, status values."""
+"""The fixed ingredients of the demo shop: its brand, people, products, carriers, status
+values. The storefront (``widget/demo/shop.html``), the demo widget and the knowledge base
+(``knowledge.csv``) say the same; ``tests/core/test_demo_brand.py`` checks they agree."""
 
 from __future__ import annotations
 
 from typing import Final
+
+BRAND: Final = "Northwind Coffee Co."
+CURRENCY: Final = "EUR"  # every price, order and answer of the demo shop
+SHOP_ADDRESS: Final = "Oudegracht 112, Utrecht"
+SHOP_HOURS: Final = "Mon–Sat 9:30–17:30 · Sun 11:00–16:00"
+SHIPPING: Final = "4.90"  # standard shipping within the EU
+FREE_SHIPPING_FROM: Final = "50"
 
 # (first name, last name, email, phone, country, postcode); customer ids follow this order.
 CUSTOMERS: Final = (
@@ -58,7 +67,7 @@ GUESTS: Final = (
     ("Réka Szabó", "reka.szabo@example.hu", "+36 30 123 4567", "6720"),
 )
 
-# (sku, name, price in EUR, stock)
+# (sku, name, price in CURRENCY, stock)
 PRODUCTS: Final = (
     ("SD-KET-001", "Gooseneck Kettle 1 L", "59.00", 14),
     ("SD-DRP-002", "Ceramic Pour-Over Dripper", "24.50", 32),

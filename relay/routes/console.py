@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from core import __version__
-from relay.keys import CONSOLE, CONVERSATIONS, LOOKUPS, RUNTIME, SETTINGS, STORE
+from relay.keys import CONSOLE, CONVERSATIONS, LOOKUPS, PRESENCE, RUNTIME, SETTINGS, STORE
 from relay.responses import invalid, json_response, read_json
 from relay.services import console_auth, pairing, publishing
 from relay.state import client_ip
@@ -19,7 +19,8 @@ MAX_EVENTS = 1000
 
 
 def signed(handler: SignedHandler) -> SignedHandler:
-    """Refuse (401) unless a paired console signed the request; ``request[CONSOLE]``."""
+    """Refuse (401) unless a paired console signed the request; ``request[CONSOLE]``.
+    A signed request also tells the relay that the shop's team is connected (presence)."""
 
     @wraps(handler)
     async def check(request: web.Request) -> web.StreamResponse:
@@ -34,6 +35,9 @@ def signed(handler: SignedHandler) -> SignedHandler:
             body=await request.read(),
             now=now,
         )
+        presence = request.app.get(PRESENCE)
+        if presence is not None:
+            presence.seen()
         return await handler(request)
 
     return check

@@ -21,6 +21,7 @@ from relay.keys import (
     HTTP,
     LOOKUPS,
     METRICS,
+    PRESENCE,
     RUNTIME,
     SETTINGS,
     STORE,
@@ -31,6 +32,7 @@ from relay.services.broker import Broker
 from relay.services.conversations import ConversationService
 from relay.services.inputs import InvalidInput, parse_after, parse_start
 from relay.services.lookups import LookupPool, LookupSettings
+from relay.services.presence import Presence
 from relay.services.verification import FailedVerifications
 from relay.state import client_ip
 
@@ -138,12 +140,14 @@ async def _services(app: web.Application) -> AsyncIterator[None]:
     )
     broker = Broker(ping_interval=settings.stream_ping)
     verification = FailedVerifications(now=settings.now, limit=settings.ip_verification_failures)
+    presence = app[PRESENCE] = Presence(settings.now)
     app[LOOKUPS] = lookups
     app[BROKER] = broker
     app[CONVERSATIONS] = ConversationService(
         app[STORE],
         lookups=lookups,
         broker=broker,
+        presence=presence,
         verification=verification,
         metrics=metrics,
         now=settings.now,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from core.bot import Bot, BotState, StoreUnavailable
 from core.bot.identity import verify_identity
 from core.ids import new_id, new_token
-from core.widgets import pick_language
+from core.widgets import pick_language, team_available
 from relay.responses import ApiError
 from relay.services import messages as shape
 from relay.services.inputs import (
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from relay.metrics import Metrics
     from relay.services.broker import Broker
     from relay.services.lookups import LookupPool
+    from relay.services.presence import Presence
     from relay.services.verification import FailedVerifications
     from relay.storage import RelayStore
     from relay.storage.records import ConversationRecord, NewMessage, PublishedWidget
@@ -60,6 +61,7 @@ class ConversationService:
         *,
         lookups: LookupPool,
         broker: Broker,
+        presence: Presence,
         verification: FailedVerifications,
         metrics: Metrics | None,
         now: Callable[[], datetime],
@@ -68,12 +70,13 @@ class ConversationService:
         self._store = store
         self._lookups = lookups
         self._broker = broker
+        self._presence = presence
         self._verification = verification
         self._metrics = metrics
         self._intent_counters: dict[str, Any] = {}
         self._now = now
         self._text_limit = text_limit
-        self._widgets = WidgetBots(store, now)
+        self._widgets = WidgetBots(store, now, connected=presence.connected)
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     # -- widgets ---------------------------------------------------------------------------
@@ -192,6 +195,9 @@ class ConversationService:
                 BotState.from_json(conversation.bot_state),
                 self._lookup(widget),
                 lookups_allowed=allowed,
+                team_available=team_available(
+                    widget.settings, received, connected=self._presence.connected()
+                ),
             )
             if turn.verification_failed:
                 self._verification.record_failure(client)
@@ -307,7 +313,7 @@ class ConversationService:
             conversation = await self._store.conversation(conversation_id)
             if conversation is None:
                 raise NotFound("There is no such conversation.")
-            message = shape.agent_message(text, self._now())
+            message = shape.agent_message(text, self._now(), author)
             published = shape.public_json([message])
             events = shape.events_for(conversation, message.created_at)
             await self._store.add_turn(
@@ -315,7 +321,7 @@ class ConversationService:
                 [message],
                 bot_state=None,
                 status=None,
-                events=events.messages([message], published, extra={"author": author}),
+                events=events.messages([message], published),
             )
         self._broker.publish(conversation.id, published)
         return published[0]

@@ -25,8 +25,8 @@ def shopper_message(text: str, at: datetime, *, intent: str | None = None) -> Ne
     return NewMessage(id=new_id("m"), role="shopper", text=text, created_at=at, intent=intent)
 
 
-def agent_message(text: str, at: datetime) -> NewMessage:
-    return NewMessage(id=new_id("m"), role="agent", text=text, created_at=at)
+def agent_message(text: str, at: datetime, author: str) -> NewMessage:
+    return NewMessage(id=new_id("m"), role="agent", text=text, created_at=at, author=author)
 
 
 def bot_message(reply: Reply, intent: str | None, at: datetime) -> NewMessage:

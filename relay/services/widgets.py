@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 BOT_ENTRIES = 4096
 """Knowledge entries indexed by the bots kept built (each bot counts one more)."""
 CONFIGS = 512
-"""``GET …/config`` bodies kept (one per widget, language and minute)."""
+"""``GET …/config`` bodies kept (one per widget, language, minute and presence)."""
 
 
 class WidgetBots:
@@ -38,14 +38,16 @@ class WidgetBots:
         *,
         bot_entries: int = BOT_ENTRIES,
         configs: int = CONFIGS,
+        connected: Callable[[], bool] = lambda: False,
     ) -> None:
         self._store = store
         self._now = now
+        self._connected = connected
         self._max_entries = bot_entries
         self._max_configs = max(1, configs)
         self._bots: OrderedDict[str, tuple[int, Bot]] = OrderedDict()  # key → (version, bot)
         self._entries = 0  # the bots' cost: knowledge entries, plus one per bot
-        self._configs: OrderedDict[tuple[str, int, str, int], bytes] = OrderedDict()
+        self._configs: OrderedDict[tuple[str, int, str, int, bool], bytes] = OrderedDict()
 
     def bot(self, widget: PublishedWidget) -> Bot:
         """The widget's bot for its published version (a republish builds a new one)."""
@@ -73,12 +75,13 @@ class WidgetBots:
             return None
         now = self._now()
         wanted = pick_language(widget.settings, language)
-        cache_key = (key, widget.version, wanted, int(now.timestamp()) // 60)
+        connected = self._connected()
+        cache_key = (key, widget.version, wanted, int(now.timestamp()) // 60, connected)
         body = self._configs.get(cache_key)
         if body is not None:
             self._configs.move_to_end(cache_key)
             return body
-        config = public_config(widget.settings, now=now, language=wanted)
+        config = public_config(widget.settings, now=now, language=wanted, connected=connected)
         # a copy: orjson's own bytes keep a few KB of spare room each
         body = memoryview(orjson.dumps(config | {"version": widget.version})).tobytes()
         self._configs[cache_key] = body

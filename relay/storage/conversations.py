@@ -128,6 +128,7 @@ def _message_params(value: tuple[str, NewMessage]) -> dict[str, Any]:
         "intent": message.intent,
         "helpful": None,
         "created_at": message.created_at,
+        "author": message.author,
     }
 
 
@@ -190,6 +191,7 @@ def _message_values(value: tuple[str, NewMessage]) -> tuple[Any, ...]:
         message.intent,
         None,  # helpful
         sqlite_datetime(message.created_at),
+        message.author,
     )
 
 
@@ -208,8 +210,8 @@ _SQLITE: dict[str, Step] = {
     ),
     "message.insert": DriverStep(
         "INSERT INTO messages (id, conversation_id, role, text, cards, suggestions, form, "
-        "confidence, knowledge_entry_id, intent, helpful, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "confidence, knowledge_entry_id, intent, helpful, created_at, author) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         _message_values,
     ),
     "conversation.turn": DriverStep(
@@ -346,6 +348,7 @@ def _stored(row: RowMapping) -> StoredMessage:
         intent=row["intent"],
         helpful=None if row["helpful"] is None else bool(row["helpful"]),
         created_at=row["created_at"],
+        author=row["author"],
     )
 
 

@@ -151,6 +151,7 @@ messages = Table(
     Column("intent", String(64), nullable=True),
     Column("helpful", Boolean, nullable=True),
     Column("created_at", UTCDateTime, nullable=False, index=True),
+    Column("author", Text, nullable=True),
 )
 
 leads = Table(

@@ -58,6 +58,8 @@ class NewMessage:
     confidence: float | None = None
     knowledge_entry_id: str | None = None
     intent: str | None = None
+    author: str | None = None
+    """The name of the person who wrote an agent's reply (shown to the shopper)."""
 
     def public_json(self) -> dict[str, Any]:
         """The Message JSON a browser sees (no knowledge entry, no intent)."""
@@ -78,6 +80,7 @@ class StoredMessage:
     intent: str | None
     helpful: bool | None
     created_at: datetime
+    author: str | None = None
 
     @classmethod
     def from_new(cls, conversation_id: str, message: NewMessage) -> StoredMessage:
@@ -94,6 +97,7 @@ class StoredMessage:
             intent=message.intent,
             helpful=None,
             created_at=message.created_at,
+            author=message.author,
         )
 
     def public_json(self) -> dict[str, Any]:
@@ -119,6 +123,7 @@ def _public(message: NewMessage | StoredMessage) -> dict[str, Any]:
         "form": message.form,
         "confidence": message.confidence,
         "created_at": utc_iso(message.created_at),
+        "author": message.author,
     }
 
 

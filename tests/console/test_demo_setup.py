@@ -82,7 +82,7 @@ async def test_the_demo_is_live_and_answers_on_the_local_relay(
     assert ready.storefront_url == f"{relay.url}/demo/{ready.widget_key}"
     widget = WidgetRepository(session.workspace, session.vault).get(DEMO_WIDGET)
     assert widget is not None and widget.config.allowed_origins == (relay.url,)
-    assert len(KnowledgeRepository(session.workspace).list(widget.id)) == 13
+    assert len(KnowledgeRepository(session.workspace).list(widget.id)) == 14
     assert any("1 added" in line for line in ready.published)
 
     (shipping,) = await chat(http, ready.relay_url, ready.widget_key, "How much is shipping?")

@@ -7,7 +7,7 @@ import pytest
 from core.widgets import (
     WidgetError,
     contrast_ratio,
-    is_online,
+    in_business_hours,
     new_widget_key,
     normalise_origin,
     origin_allowed,
@@ -93,9 +93,23 @@ def test_business_hours_in_the_widgets_time_zone() -> None:
         )
     )
     monday_0830_utc = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)  # 09:30 in Paris
-    assert is_online(config, monday_0830_utc)
-    assert not is_online(config, datetime(2026, 11, 23, 16, 30, tzinfo=UTC))  # 17:30 Paris
-    assert is_online(widget_from_json(_widget()), monday_0830_utc)
+    assert in_business_hours(config, monday_0830_utc)
+    assert not in_business_hours(config, datetime(2026, 11, 23, 16, 30, tzinfo=UTC))  # 17:30
+    assert not in_business_hours(widget_from_json(_widget()), monday_0830_utc)
+
+
+def test_online_only_while_someone_is_connected_or_within_hours() -> None:
+    no_hours = widget_from_json(_widget())
+    hours = widget_from_json(
+        _widget(timezone="UTC", business_hours=[{"day": 0, "opens": "09:00", "closes": "17:00"}])
+    )
+    monday_10, monday_20 = (datetime(2026, 11, 23, h, tzinfo=UTC) for h in (10, 20))
+    shown = public_config(no_hours, now=monday_10, language=None)
+    assert shown["online"] is False  # no hours set and nobody connected: not "Online"
+    assert public_config(no_hours, now=monday_10, language=None, connected=True)["online"]
+    assert public_config(hours, now=monday_10, language=None)["online"] is True
+    assert public_config(hours, now=monday_20, language=None)["online"] is False
+    assert public_config(hours, now=monday_20, language=None, connected=True)["online"]
 
 
 def test_public_config_hides_origins_store_and_secret() -> None:

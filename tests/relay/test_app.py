@@ -52,6 +52,8 @@ async def round_trip(client: TestClient) -> None:
     assert status == 201 and body["message"]["role"] == "agent"
     history = await chat.history()
     assert history[-1]["text"] == "Hi, Ann from the shop here."
+    assert history[-1]["author"] == "Ann"  # the shopper sees who answered, after a reload too
+    assert {m["author"] for m in history[:-1]} == {None}
     status, body = await console.call("GET", "/v1/console/events")
     types = [event["type"] for event in body["events"]]
     assert types[0] == "conversation.created" and types.count("message") >= 4

@@ -70,6 +70,7 @@ async def test_an_agent_reply_reaches_the_open_stream(client: TestClient) -> Non
     live = await next_message(stream)
     assert live == reply
     assert live["role"] == "agent" and live["text"] == "Hi, this is Sam from the shop."
+    assert live["author"] == "Sam" and greeting["author"] is None
     assert (await chat.history())[-1] == reply  # polling sees it too
     stream.close()
 

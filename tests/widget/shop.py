@@ -18,7 +18,7 @@ from pathlib import Path
 from tests.relay.process import RelayProcess, run_relay
 
 ROOT = Path(__file__).resolve().parents[2]
-KNOWLEDGE = ROOT / "examples" / "knowledge.csv"
+KNOWLEDGE = ROOT / "core" / "demo" / "knowledge.csv"  # the demo storefront's own
 HTML_ANSWER = "<img src=x onerror=alert(1)>"
 HTML_QUESTION = "Can I pay with a gift voucher?"
 ORDER, EMAIL = "1001", "alice@example.com"

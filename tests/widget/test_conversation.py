@@ -40,6 +40,11 @@ def test_the_owner_of_an_order_sees_its_card_and_tracking_link(page: Page, shop:
     expect(card.locator("[data-part=order-status]")).not_to_be_empty()
     for name in order.item_names:
         expect(card).to_contain_text(name)
+    mugs = card.locator("[data-part=order-item]").filter(has_text="2 × Stoneware Mug, Sand")
+    expect(mugs.locator("[data-part=line-total]")).to_have_text("€36.00")  # the line's total
+    expect(mugs.locator("[data-part=unit-price]")).to_have_text("€18.00 each")
+    kettle = card.locator("[data-part=order-item]").filter(has_text="1 × Gooseneck Kettle")
+    expect(kettle.locator("[data-part=unit-price]")).to_have_count(0)  # one: no "each"
     link = card.locator("a[data-part=tracking]").first
     expect(link).to_have_attribute("href", order.tracking_url)
     expect(link).to_have_attribute("target", "_blank")
@@ -81,16 +86,67 @@ def test_the_lead_form_shows_its_errors_then_takes_the_details(page: Page) -> No
     message = form.locator("[name=message]")
     if message.count():
         message.fill("Twenty kettles for our café, please.")
+    before = widget.messages("bot").count()
     form.locator("button[type=submit]").click()
-    expect(page.locator("[data-part=form-done]").last).to_be_visible()
+    widget.reply_with("bot", "We've received your details")
+    expect(page.locator("form[data-part=lead-form]")).to_have_count(0)
+    assert widget.messages("bot").count() == before + 1
+    # said once: the relay's confirmation, not a second note of the widget's own
+    expect(page.locator("[data-part=form-done]")).to_have_count(0)
+    assert widget.log.inner_text().count("Thanks") == 1
 
 
 def test_an_agent_reply_from_the_console_appears_live(page: Page, shop: DemoShop) -> None:
     widget = Widget(page).open()
     widget.say("I would like to talk to a person")
     conversation = widget.conversation_id(shop.widget_key)
-    shop.reply(conversation, "Hi, Sam here: your kettle ships today!")
-    widget.reply_with("agent", "Sam here: your kettle ships today!")
+    shop.reply(conversation, "Hi, your kettle ships today!")
+    reply = widget.reply_with("agent", "your kettle ships today!")
+    expect(reply.locator("[data-part=author]")).to_have_text("Sam")  # not "Support team"
+    page.reload()
+    widget.open()
+    after = widget.reply_with("agent", "your kettle ships today!")
+    expect(after.locator("[data-part=author]")).to_have_text("Sam")
+
+
+def test_the_header_says_online_only_when_the_relay_says_so(page: Page, shop: DemoShop) -> None:
+    def config(online: bool):
+        def fulfil(route) -> None:  # the relay's config, with "online" as given
+            response = route.fetch()
+            body = response.json() | {"online": online, "reply_time": "Replies in minutes"}
+            route.fulfill(response=response, json=body)
+
+        return fulfil
+
+    status = page.locator("[data-part=status]")
+    page.route("**/v1/widgets/*/config*", config(False))
+    page.reload()
+    Widget(page).open()
+    expect(status).to_have_text("Away — we’ll reply by email")  # no promised reply time
+    page.unroute("**/v1/widgets/*/config*")
+    page.route("**/v1/widgets/*/config*", config(True))
+    page.reload()
+    Widget(page).open()
+    expect(status).to_have_text("Online · Replies in minutes")
+
+
+def test_opening_the_panel_later_asks_again_whether_the_team_is_there(page: Page) -> None:
+    online = {"now": False}
+
+    def fulfil(route) -> None:
+        response = route.fetch()
+        route.fulfill(response=response, json=response.json() | {"online": online["now"]})
+
+    page.route("**/v1/widgets/*/config*", fulfil)
+    page.reload()
+    widget = Widget(page).open()
+    status = page.locator("[data-part=status]")
+    expect(status).to_have_text("Away — we’ll reply by email")
+    online["now"] = True  # a console connected meanwhile
+    page.locator("button[data-part=close]").click()
+    page.evaluate("() => { const real = Date.now; Date.now = () => real() + 61000; }")
+    widget.open()
+    expect(status).to_have_text("Online")
 
 
 def test_the_conversation_survives_a_reload_and_a_new_one_starts_clean(

@@ -27,13 +27,38 @@ async def test_asking_for_a_person_hands_off_with_the_lead_form(chat: Chat, text
 
 
 async def test_the_handoff_is_offered_once(chat: Chat) -> None:
-    await chat.say("talk to a human")
-    again = await chat.say("hello?? a human please, talk to a person")
+    await chat.say("talk to a human", team_available=True)
+    again = await chat.say("hello?? a human please, talk to a person", team_available=True)
     assert again.handoff is None and again.replies[0].form is None
     assert "already knows" in text_of(again)
-    unsure = await chat.say("Can you engrave my name on a kettle?")
+    unsure = await chat.say("Can you engrave my name on a kettle?", team_available=True)
     assert unsure.handoff is None and unsure.replies[0].form is None
-    assert "will reply here" in text_of(unsure)
+    assert "will reply here as soon as they can" in text_of(unsure)
+
+
+async def test_with_the_team_available_the_bot_says_it_let_them_know(chat: Chat) -> None:
+    turn = await chat.say("talk to a human", team_available=True)
+    assert text_of(turn).startswith("Of course, I've let our team know")
+    assert turn.replies[0].form == "lead"
+
+
+async def test_with_nobody_there_the_bot_never_says_the_team_knows(chat: Chat) -> None:
+    turn = await chat.say("talk to a human", team_available=False)
+    assert text_of(turn) == (
+        "Of course. No one from our team is in the chat right now. "
+        "Leave your details below and we'll reply by email."
+    )
+    assert turn.replies[0].form == "lead" and turn.handoff == "asked"  # the console hears
+    again = await chat.say("a human please, talk to a person")
+    assert "let our team know" not in text_of(again) and "already knows" not in text_of(again)
+    assert text_of(again) == (
+        "I've already passed your request on to our team. "
+        "Our team will reply here when they're back."
+    )
+    unsure = await chat.say("Can you engrave my name on a kettle?")
+    assert "as soon as they can" not in text_of(unsure)
+    spanish = await Chat(chat.bot, None).say("quiero hablar con una persona")
+    assert text_of(spanish).startswith("Por supuesto. Ahora mismo no hay nadie")
 
 
 async def test_a_waiting_conversation_still_answers_questions_and_orders(chat: Chat) -> None:
@@ -80,9 +105,13 @@ async def test_appointments_fall_back_to_the_lead_form_when_not_enabled(make_bot
 
 async def test_a_widget_without_forms_promises_a_reply_here(make_bot) -> None:
     chat = Chat(make_bot(lead_form=False, appointment_form=False), FakeLookup())
-    turn = await chat.say("talk to a human")
-    assert turn.replies[0].form is None and "reply here" in text_of(turn)
+    turn = await chat.say("talk to a human", team_available=True)
+    assert turn.replies[0].form is None and "reply here as soon as" in text_of(turn)
     assert turn.handoff == "asked"
+    away = Chat(make_bot(lead_form=False, appointment_form=False), FakeLookup())
+    turn = await away.say("talk to a human")
+    assert turn.replies[0].form is None and "by email" not in text_of(turn)
+    assert text_of(turn).endswith("Our team will reply here when they're back.")
 
 
 async def test_a_slow_store_gets_a_polite_answer_and_the_lead_form(chat: Chat) -> None:

@@ -9,8 +9,8 @@ import pytest
 
 from core.bot import Bot, BotState
 from core.bot.cards import order_card
-from core.bot.wording import describe_order, format_date
-from core.records import ORDER_STATUSES, Tracking
+from core.bot.wording import describe_items, describe_order, format_date
+from core.records import ORDER_STATUSES, OrderItem, Tracking
 from tests.core.bot.conftest import NOW, UPS, Chat, FakeLookup, make_order, text_of
 
 DHL = Tracking("4711000123", "DHL", None)
@@ -143,10 +143,35 @@ def test_the_order_card_has_the_published_shape() -> None:
     }  # fmt: skip
     assert card["created_at"] == "2026-03-01T09:30:00Z"
     assert card["items"][0] == {
-        "name": "Gooseneck Kettle 1 L", "quantity": 1, "sku": "SD-KET-001", "price": "59.00"
+        "name": "Gooseneck Kettle 1 L", "quantity": 1, "sku": "SD-KET-001", "price": "59.00",
+        "unit_price": "59.00", "line_total": "59.00",
     }  # fmt: skip
     assert card["tracking"][1] == {"carrier": "DHL", "number": "4711000123", "url": None}
     assert order_card(make_order(status="failed"))["status_label"] == "Payment failed"
+
+
+def test_several_of_an_item_show_the_unit_price_and_the_line_total() -> None:
+    mugs = OrderItem("Stoneware Mug, Sand", 2, "SD-MUG-007", Decimal("18.00"))
+    kettle = OrderItem("Gooseneck Kettle 1 L", 1, "SD-KET-001", Decimal("59.00"))
+    order = make_order(items=(kettle, mugs, OrderItem("Gift wrap", 1)), total=Decimal("95.00"))
+    [_, line, free] = order_card(order)["items"]
+    assert (line["quantity"], line["unit_price"], line["line_total"]) == (2, "18.00", "36.00")
+    assert line["price"] == "18.00"  # the unit price, as before
+    assert (free["unit_price"], free["line_total"]) == (None, None)
+    assert describe_items(order, "en") == (
+        "• 1 × Gooseneck Kettle 1 L: €59.00\n"
+        "• 2 × Stoneware Mug, Sand: €18.00 each, €36.00\n"
+        "• 1 × Gift wrap\n"
+        "Total: €95.00"
+    )
+    assert "2 × Stoneware Mug, Sand: je 18,00 €, zusammen 36,00 €" in describe_items(order, "de")
+
+
+async def test_the_verified_order_answer_lists_its_items(bot: Bot) -> None:
+    mugs = OrderItem("Stoneware Mug, Sand", 2, "SD-MUG-007", Decimal("18.00"))
+    order = make_order(items=(mugs,), total=Decimal("36.00"))
+    turn = await Chat(bot, FakeLookup(orders=[order])).say("#1001 alice@example.com")
+    assert text_of(turn).endswith("• 2 × Stoneware Mug, Sand: €18.00 each, €36.00\nTotal: €36.00")
 
 
 def test_money_reads_the_local_way() -> None:

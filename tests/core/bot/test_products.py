@@ -71,7 +71,7 @@ async def test_answers_in_the_shoppers_language(chat: Chat, question: str, answe
 
 async def test_no_such_product_says_so_and_offers_the_lead_form(chat: Chat) -> None:
     turn = await chat.say("how much is the espresso machine?")
-    assert text_of(turn).startswith("I couldn't find that product in our shop.")
+    assert text_of(turn).startswith("We don't sell “espresso machine”")
     assert turn.replies[0].form == "lead" and turn.handoff is None
 
 

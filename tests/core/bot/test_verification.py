@@ -52,7 +52,8 @@ async def test_the_right_email_shows_the_order_in_words_and_a_card(chat: Chat) -
     turn = await chat.say("It's Alice@Example.com ")
     assert turn.intent == "provide_email"
     assert text_of(turn) == (
-        "Your order #1001 shipped on 3 March with UPS, tracking 1Z999AA10123456784."
+        "Your order #1001 shipped on 3 March with UPS, tracking 1Z999AA10123456784.\n"
+        "• 1 × Gooseneck Kettle 1 L: €59.00\n• 1 × Stoneware Mug, Sand: €18.00\nTotal: €77.00"
     )
     card = turn.replies[0].cards[0]
     assert card["type"] == "order" and card["number"] == "1001"
