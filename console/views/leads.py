@@ -75,7 +75,8 @@ class LeadList(QWidget):
         columns = APPOINTMENT_COLUMNS if kind == "appointment" else LEAD_COLUMNS
         self.model: RowsModel[LeadItem] = RowsModel(columns, self)
         self.proxy = proxy_for(self.model)
-        self.table: QTableView = table_for(self.proxy, (130, 90, 220, 140, 200, 120))
+        widths = (130, 90, 270, 180, 220) if kind == "appointment" else (130, 90, 200, 230, 150)
+        self.table: QTableView = table_for(self.proxy, widths)
         self.count = QLabel()
         self.detail = QGroupBox("Selected")
         self.status = QComboBox()
@@ -231,13 +232,16 @@ class LeadsView(View):
             return None
         for button in (part.confirm_button, part.decline_button):
             button.setEnabled(False)
+        text = part.answer.toPlainText().strip()
+        if text in (default_answer(item, True), default_answer(item, False)):
+            text = ""  # not edited: the words that go with the button pressed
         try:
             done = await answer_appointment(
                 self.ctx.session.workspace,
                 self.ctx.relay_client(),
                 item,
                 confirm=confirm,
-                text=part.answer.toPlainText(),
+                text=text,
             )
         except (LeadError, RelayError) as err:
             self.message.setText(f"Not sent, nothing changed: {err}")

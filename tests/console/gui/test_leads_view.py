@@ -68,11 +68,13 @@ async def test_confirming_an_appointment_tells_the_shopper_live(
     await view.refresh()
     part = view.appointments
     part.search.setText("chloe.dubois")
-    [request] = part.model.rows()
+    row, request = next(
+        (n, i) for n, i in enumerate(part.model.rows()) if i.conversation_id == shopper.id
+    )
     paris = slot.astimezone(ZoneInfo("Europe/Paris"))
     assert request.slot_text() == f"{paris:%a %d %b %Y, %H:%M} (Europe/Paris)"
     assert paris.hour != slot.hour
-    part.table.selectRow(0)
+    part.table.selectRow(row)
     assert "is confirmed" in part.answer.toPlainText()
 
     done = await view.answer(confirm=True)
@@ -101,5 +103,25 @@ async def test_a_relay_that_is_down_changes_nothing(
     part.table.selectRow(rows[0])
     assert await view.answer(confirm=False) is None
     assert view.message.text().startswith("Not sent, nothing changed: The relay at")
+    assert "confirmed" in part.answer.toPlainText()  # the default shown is for Confirm
     assert view.leads.require(target.id).status == "new"
     assert RelayLinkRepository(ctx.session.workspace, ctx.session.vault).current() is not None
+
+
+async def test_declining_sends_the_decline_words(
+    view: LeadsView, ctx: ConsoleContext, relay: LiveRelay
+) -> None:
+    widget = await demo_workspace(ctx)
+    await publish_to(ctx, relay)
+    shopper = await Shopper(ctx, relay, widget).start()
+    await shopper.ask_appointment("Emma de Vries", "emma.devries@example.nl")
+    await pull(ctx)
+    await view.refresh()
+    part = view.appointments
+    part.search.setText("emma.devries")
+    target = next(n for n, i in enumerate(part.model.rows()) if i.conversation_id == shopper.id)
+    part.table.selectRow(target)
+    done = await view.answer(confirm=False)
+    assert done is not None and done.status == "declined"
+    texts = [m["text"] for m in await shopper.messages() if m["role"] == "agent"]
+    assert "we cannot see you" in texts[-1] and "confirmed" not in texts[-1]
