@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint typecheck pytest chromium bench clean
+.PHONY: run test lint typecheck pytest chromium console-libs bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --quiet -e ".[dev]"
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) console-libs
 	$(BIN)/storedesk demo
 
 test: $(STAMP) lint typecheck pytest
@@ -43,6 +43,25 @@ chromium:
 	  || echo "Installing Chromium with sudo apt-get failed: the browser tests will skip."; \
 	else \
 	  echo "Chromium is not at $(CHROMIUM) and installing it needs root (sudo apt-get install chromium): the browser tests will skip."; \
+	fi
+
+# The console's window (Qt's X11 support) needs X11 libraries that minimal Debian and Ubuntu
+# systems lack (libxcb-cursor0, libxcb-icccm4, libxcb-keysyms1…): install the missing ones (as
+# root, or through sudo without a password), else say which. Without them the demo still runs,
+# without a window, and says the same.
+console-libs: $(STAMP)
+	@missing="$$($(BIN)/python -m console.display)"; \
+	if [ -z "$$missing" ]; then :; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "The console window needs these libraries (Debian package names): $$missing."; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) \
+	  || echo "Installing $$missing with apt-get failed: the console will say what is missing."; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+	  (sudo -n apt-get update -qq && sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) \
+	  || echo "Installing $$missing with sudo apt-get failed: the console will say what is missing."; \
+	else \
+	  echo "The console window needs libraries this system lacks; install them with: sudo apt-get install $$missing"; \
 	fi
 
 bench: $(STAMP)

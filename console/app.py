@@ -112,10 +112,12 @@ def run_console(data_dir: str | Path | None, *, demo: bool = False) -> int:
 
 
 def _quit_on_signals(app: QApplication) -> None:
-    """Ctrl-C or SIGTERM in the terminal closes the console cleanly (the relay stops too).
-    Python handles signals only when it runs, so a timer wakes it now and then."""
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: app.quit())
+    """Ctrl-C, SIGTERM or SIGHUP (the terminal closed) closes the console cleanly (the
+    relay stops too). Python handles signals only when it runs, so a timer wakes it now
+    and then."""
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), lambda *_: app.quit())
     wake = QTimer(app)
     wake.timeout.connect(lambda: None)
     wake.start(300)

@@ -101,9 +101,9 @@ def _guarded(args: argparse.Namespace, work: Callable[[], int]) -> int:
 
 def open_console(args: argparse.Namespace) -> int:
     """`storedesk` alone opens the console window (Qt is imported only here)."""
-    from console.display import no_display_reason
+    from console.display import window_unavailable_reason
 
-    reason = no_display_reason()
+    reason = window_unavailable_reason()
     if reason is not None:
         print(
             f"storedesk: {reason}, so the console window cannot open; every command works "

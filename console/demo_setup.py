@@ -17,6 +17,7 @@ import httpx
 
 from console.commands.store import connection_for_demo
 from console.pairing import pair
+from console.plural import plural
 from console.publish_flow import publish
 from console.relay_client import RelayClient, RelayError, is_loopback
 from console.runtime import EXIT_USAGE, CliError
@@ -127,7 +128,7 @@ def ensure_widget(session: CliSession, relay_url: str, say: Say) -> WidgetEntry:
         settings = {**WIDGET_SETTINGS, "allowed_origins": [origin]}
         entry = widgets.create(DEMO_WIDGET, store=DEMO_STORE, settings=settings)
         report = KnowledgeRepository(session.workspace).import_file(entry.id, KNOWLEDGE_FILE)
-        say(f"Created the widget {DEMO_WIDGET!r} with {report.added} answers.")
+        say(f"Created the widget {DEMO_WIDGET!r} with {plural(report.added, 'answer')}.")
         return entry
     if origin in entry.config.allowed_origins:
         return entry

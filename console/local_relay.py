@@ -3,7 +3,8 @@
 The console and the relay never import each other, so the demo runs the relay the way a
 merchant would, as its own process, with its data in ``<workspace>/relay``. A stable port
 (8787 unless it is taken) keeps the storefront address the same from one run to the next,
-and a relay a previous run left running is reused rather than started twice.
+and a relay another run still has running is reused rather than started twice. The relay
+stops when the process that started it ends, however it ends (``--parent-pid``).
 """
 
 from __future__ import annotations
@@ -102,7 +103,7 @@ class LocalRelay:
         return env
 
     async def start(self, http: httpx.AsyncClient) -> str:
-        """Start the relay (or reuse the one a previous run left) and wait until it is ready."""
+        """Start the relay (or reuse the one another run has running) and wait until it is ready."""
         if self.url is not None and (self._process is None or self._process.poll() is None):
             return self.url
         self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -121,6 +122,7 @@ class LocalRelay:
     def _spawn(self, port: int) -> subprocess.Popen[bytes]:
         command = [self._python, "-m", "relay", "serve", "--host", HOST, "--port", str(port)]
         command += ["--data-dir", str(self.data_dir)]
+        command += ["--parent-pid", str(os.getpid())]  # it stops when this process ends
         if self._demo_pages:
             command.append("--demo-pages")
         with self.log_path.open("ab") as log:
@@ -129,7 +131,7 @@ class LocalRelay:
             )
 
     async def _adopt(self, http: httpx.AsyncClient) -> str | None:
-        """The relay a previous run started on this folder, if it still answers."""
+        """The relay another run started on this folder, if it still answers."""
         try:
             info = json.loads(self._pid_path.read_text())
             pid, port = int(info["pid"]), int(info["port"])

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from console.plural import plural
 from console.publishing import build_bundle, describe_changes, has_changes
 from console.relay_client import RelayClient, require_secure
 from console.runtime import CliError
@@ -109,8 +110,8 @@ async def publish_with_confirmation(ctx: ConsoleContext, parent: QWidget | None)
         ctx.status.emit(f"Nothing to publish: {link.url} already has exactly this.")
         return False
     question = (
-        f"Publish {plan.widgets} widget(s) and the credentials of {plan.stores} store(s) "
-        f"to {link.url}?"
+        f"Publish {plural(plan.widgets, 'widget')} and the credentials of "
+        f"{plural(plan.stores, 'store')} to {link.url}?"
     )
     if not await ask(parent, "Publish to the relay", question, summary, yes="Publish"):
         ctx.status.emit("Publishing cancelled; nothing was sent.")

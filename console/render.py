@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from console.plural import plural
 from core.records import Customer, Order
 from core.serialize import to_jsonable
 
@@ -83,5 +84,12 @@ def describe_store(entry: StoreEntry, *, as_json: bool = False) -> Any:
         }
     if last is None:
         return f"{entry.name:<20} {entry.platform:<12} never synced"
-    counts = f"{entry.customers} customers, {entry.orders} orders, {entry.products} products"
+    counts = ", ".join(
+        plural(n, noun)
+        for n, noun in (
+            (entry.customers, "customer"),
+            (entry.orders, "order"),
+            (entry.products, "product"),
+        )
+    )
     return f"{entry.name:<20} {entry.platform:<12} {counts}, synced {last:%Y-%m-%d %H:%M} UTC"

@@ -7,8 +7,8 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.dialogs import tell
+from console.dialogs import Opener, tell
 from console.theme import app_icon
 from console.ui import named
 from core import __version__
@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         self.error_box: QMessageBox | None = None
         self.about_box: QMessageBox | None = None
         self._publishing = False
+        self.open_url: Opener = QDesktopServices.openUrl
         self._relay_task: asyncio.Task[Any] | None = None
         self.setWindowTitle("Storedesk")
         self.setWindowIcon(app_icon())
@@ -166,6 +167,7 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         view.addAction(self._action("&Refresh", "F5", self._refresh_pressed))
         help_menu = menus.addMenu("&Help")
+        help_menu.addAction(self._action("&Documentation", "F1", self.show_documentation))
         help_menu.addAction(self._action("&About Storedesk", "", self.show_about))
 
     def _build_tray(self) -> QSystemTrayIcon | None:
@@ -295,6 +297,17 @@ class MainWindow(QMainWindow):
 
     def _published(self, _: asyncio.Task[Any]) -> None:
         self._publishing = False
+
+    def show_documentation(self) -> None:
+        """Help → Documentation: the README (what each screen and command does)."""
+        from console.dialogs import open_or_offer_copy
+        from console.docs import documentation_file
+
+        found = documentation_file(self.ctx.data_dir if self.ctx is not None else None)
+        if found is None:
+            tell(self, "Storedesk", "This copy of Storedesk has no documentation installed.")
+            return
+        open_or_offer_copy(self, QUrl.fromLocalFile(str(found)), self.open_url)
 
     def show_about(self) -> None:
         box = QMessageBox(self)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import logging
 import signal
@@ -71,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="serve a demo shop page with each published widget at /demo/WIDGET_KEY",
     )
+    serve.add_argument(
+        "--parent-pid",
+        type=int,
+        metavar="PID",
+        help="stop when the process PID (the one that started the relay) ends",
+    )
     _common(serve)
     serve.set_defaults(handler=cmd_serve)
     migrate = commands.add_parser("migrate", help="create or upgrade the relay database")
@@ -130,13 +137,18 @@ def cmd_pairing_code(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = Settings.from_env(args)
-    asyncio.run(serve(settings))
+    asyncio.run(serve(settings, parent_pid=args.parent_pid))
     return EXIT_OK
 
 
-async def serve(settings: Settings, *, ready: Callable[[str], None] | None = None) -> None:
-    """Run until SIGTERM/SIGINT, then drain: new requests get 503, streams end, in-flight
-    requests get ``shutdown_grace`` seconds to finish."""
+async def serve(
+    settings: Settings,
+    *,
+    ready: Callable[[str], None] | None = None,
+    parent_pid: int | None = None,
+) -> None:
+    """Run until SIGTERM/SIGINT (or until the process ``parent_pid`` ends), then drain: new
+    requests get 503, streams end, in-flight requests get ``shutdown_grace`` seconds."""
     from relay.app import create_app
     from relay.keys import RUNTIME
     from relay.storage import StorageError
@@ -157,6 +169,14 @@ async def serve(settings: Settings, *, ready: Callable[[str], None] | None = Non
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
+    if parent_pid is not None:
+        from relay.parent import watch_parent
+
+        def parent_ended() -> None:
+            with contextlib.suppress(RuntimeError):  # the loop has already closed
+                loop.call_soon_threadsafe(stop.set)
+
+        watch_parent(parent_pid, parent_ended)
     try:
         site = web.TCPSite(runner, settings.host, settings.port)
         try:

@@ -1,4 +1,4 @@
-"""Shared test set-up: headless Qt, no OS keyring, and the paths of shared fixtures."""
+"""Shared test set-up: headless Qt, no OS keyring, and the paths of recorded fixtures."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parent.parent
-WOO_FIXTURES = ROOT.parent / "shared" / "fixtures" / "woocommerce-9.4.3"
+# real WooCommerce 9.4.3 traffic, recorded once and kept with the tests (see its README.md)
+WOO_FIXTURES = ROOT / "tests" / "fixtures" / "woocommerce-9.4.3"
 
 
 @pytest.fixture(autouse=True)
@@ -25,6 +26,5 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def woo_fixtures() -> Path:
-    if not WOO_FIXTURES.is_dir():
-        pytest.skip(f"recorded WooCommerce traffic not found at {WOO_FIXTURES}")
+    assert WOO_FIXTURES.is_dir(), f"the recorded WooCommerce traffic is missing: {WOO_FIXTURES}"
     return WOO_FIXTURES

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import signal
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from console.display import no_display_reason
+from console.display import window_unavailable_reason
 from console.runtime import EXIT_OK, EXIT_UNAVAILABLE, CliError, data_dir_arg, open_session
 
 if TYPE_CHECKING:
@@ -37,7 +40,7 @@ def register(commands: Any) -> None:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     if not args.no_window:
-        reason = no_display_reason()
+        reason = window_unavailable_reason()
         if reason is None:
             from console.app import run_console
 
@@ -73,7 +76,34 @@ def _say(text: str) -> None:
     print(text, flush=True)
 
 
+# SIGTERM (`kill`, a service manager) and SIGHUP (the terminal closed) stop the demo the way
+# Ctrl-C does: the local relay is stopped, never left holding its port.
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def stop_signals_interrupt() -> Iterator[None]:
+    """While inside, SIGTERM and SIGHUP raise KeyboardInterrupt as Ctrl-C does."""
+    previous = {signum: signal.signal(signum, _interrupt) for signum in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 def run_headless(args: argparse.Namespace) -> int:
+    with stop_signals_interrupt():
+        return _run_headless(args)
+
+
+def _run_headless(args: argparse.Namespace) -> int:
     from console.local_relay import LocalRelay
     from console.relay_client import RelayError
 
@@ -82,17 +112,25 @@ def run_headless(args: argparse.Namespace) -> int:
         try:
             ready = asyncio.run(_set_up(session, relay))
         except RelayError as err:
-            relay.stop_now()
+            _stop(relay)
             raise CliError(str(err), EXIT_UNAVAILABLE) from None
         except BaseException:
-            relay.stop_now()
+            _stop(relay)
             raise
         data_dir = Path(session.data_dir)
     print("\n" + "\n".join(storefront_lines(ready, data_dir)), flush=True)
     if not relay.owned:
-        print("(The relay a previous `storedesk demo` started keeps serving it.)")
+        print("(The relay another `storedesk demo` started serves it while that one runs.)")
         return EXIT_OK
     return _serve_until_interrupted(relay)
+
+
+def _stop(relay: LocalRelay) -> None:
+    """Stop the relay; a second Ctrl-C (or signal) while it drains kills it at once."""
+    try:
+        relay.stop_now()
+    except KeyboardInterrupt:
+        relay.stop_now(grace=0)
 
 
 def _serve_until_interrupted(relay: LocalRelay) -> int:
@@ -104,7 +142,7 @@ def _serve_until_interrupted(relay: LocalRelay) -> int:
     except KeyboardInterrupt:
         interrupted = True
     finally:
-        relay.stop_now()
+        _stop(relay)
     if not interrupted:
         raise CliError(f"the local relay stopped unexpectedly; its log is {relay.log_path}.")
     print("\nStopped the local relay.")

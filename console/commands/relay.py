@@ -10,6 +10,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from console.plural import plural
 from console.runtime import (
     EXIT_AUTH,
     EXIT_ERROR,
@@ -173,17 +174,23 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"Relay {status.get('relay_id')} at {link.url} is up (version {status.get('version')}).")
     print(f"  this console: {link.fingerprint}, paired {link.paired_at:%Y-%m-%d %H:%M} UTC")
     print(
-        f"  published: {status.get('widgets', 0)} widget(s), {status.get('stores', 0)} store(s);"
-        f" open conversations: {status.get('conversations_open', 0)}"
+        f"  published: {plural(status.get('widgets', 0), 'widget')}, "
+        f"{plural(status.get('stores', 0), 'store')}; "
+        f"open conversations: {status.get('conversations_open', 0)}"
     )
     pending = status.get("events_pending", 0)
     hint = " (storedesk relay pull)" if pending else ""
-    print(f"  waiting for this console: {pending} event(s){hint}")
+    print(f"  waiting for this console: {plural(pending, 'event')}{hint}")
     print(
-        f"  today: {today.get('conversations', 0)} conversations, {today.get('messages', 0)} "
-        f"messages, {today.get('leads', 0)} leads, {today.get('lookups', 0)} order lookups"
+        f"  today: {plural(today.get('conversations', 0), 'conversation')}, "
+        f"{plural(today.get('messages', 0), 'message')}, {plural(today.get('leads', 0), 'lead')}, "
+        f"{plural(today.get('lookups', 0), 'order lookup')}"
     )
     return EXIT_OK
+
+
+# what a pull reports beyond conversations, messages and leads: (count key, noun)
+EXTRA = (("feedback", "feedback"), ("handoffs", "handoff"))
 
 
 async def pull_all(
@@ -214,14 +221,16 @@ def cmd_pull(args: argparse.Namespace) -> int:
         totals = run_client(link.url, key, lambda client: pull_all(client, inbox.apply))
         links_of(session).touch_pull(link)
     print(
-        f"{totals['conversations']} conversations, {totals['messages']} messages, "
-        f"{totals['leads']} leads stored."
+        f"{plural(totals['conversations'], 'conversation')}, "
+        f"{plural(totals['messages'], 'message')}, {plural(totals['leads'], 'lead')} stored."
     )
-    extra = [f"{totals[k]} {k}" for k in ("feedback", "handoffs") if totals[k]]
+    extra = [plural(totals[k], noun) for k, noun in EXTRA if totals[k]]
     if extra:
         print(f"Also: {', '.join(extra)}.")
     if totals["skipped"]:
-        warn(f"{totals['skipped']} event(s) could not be read and were skipped (see --verbose).")
+        skipped = plural(totals["skipped"], "event")
+        verb = "was" if totals["skipped"] == 1 else "were"
+        warn(f"{skipped} could not be read and {verb} skipped (see --verbose).")
     return EXIT_OK
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from console.plural import plural
 from console.runtime import EXIT_OK, open_session
 
 
@@ -19,7 +20,8 @@ def cmd_rotate(args: argparse.Namespace) -> int:
     with open_session(args) as session:
         rotation = session.vault.rotate(session.workspace)
     print(
-        f"Rotated the master key ({rotation.key.source}); {rotation.rows} secret(s) re-encrypted."
+        f"Rotated the master key ({rotation.key.source}); "
+        f"{plural(rotation.rows, 'secret')} re-encrypted."
     )
     if rotation.note:
         print(rotation.note)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from console.plural import plural
 from console.runtime import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, CliError, open_session, print_json
 from core.serialize import to_jsonable
 from core.widgets import WidgetError, widget_to_json
@@ -137,7 +138,8 @@ def _line(entry: WidgetEntry) -> str:
         else ("not published yet")
     )
     store = entry.store or "no store"
-    return f"{entry.name:<20} {entry.key}  {store:<16} {entry.knowledge} answers, {published}"
+    answers = plural(entry.knowledge, "answer")
+    return f"{entry.name:<20} {entry.key}  {store:<16} {answers}, {published}"
 
 
 def cmd_list(args: argparse.Namespace) -> int:

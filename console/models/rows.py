@@ -77,8 +77,8 @@ class RowsModel(ColumnTable, Generic[R]):
             return None
         record = self._rows[index.row()]
         column = self._columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.text(record)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return column.text(record)  # the tooltip: the whole text where it is elided
         if role == ROW_ROLE:
             return record
         if role == SORT_ROLE:

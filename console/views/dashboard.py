@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.context import ConsoleContext, utc_now
+from console.dialogs import Opener, open_or_offer_copy
 from console.models.rows import Column, RowsModel
 from console.overview import (
     NextStep,
@@ -33,6 +35,7 @@ from console.overview import (
     today_on_relay,
     unpublished,
 )
+from console.plural import plural
 from console.publish_flow import plan_publish
 from console.relay_client import RelayError
 from console.ui import named
@@ -75,8 +78,8 @@ WIDGET_COLUMNS: list[Column[WidgetEntry]] = [
 def today_text(today: Today) -> str:
     where = "on the relay" if today.source == "relay" else "pulled into this workspace"
     return (
-        f"Today: {today.conversations} conversation(s), {today.leads} lead(s), "
-        f"{today.lookups} order lookup(s) ({where})."
+        f"Today: {plural(today.conversations, 'conversation')}, {plural(today.leads, 'lead')}, "
+        f"{plural(today.lookups, 'order lookup')} ({where})."
     )
 
 
@@ -100,6 +103,8 @@ class DashboardView(View):
         self.widgets = RowsModel(WIDGET_COLUMNS, self)
         self.step: NextStep | None = None
         self._task: asyncio.Task[Any] | None = None
+        self.open_url: Opener = QDesktopServices.openUrl
+        self.open_failed: QMessageBox | None = None  # the box shown when no browser opened
         self._build()
         for signal in (ctx.stores_changed, ctx.widgets_changed, ctx.relay_changed):
             signal.connect(self._changed)
@@ -200,8 +205,9 @@ class DashboardView(View):
         else:
             self.relay_label.setText(
                 f"<b>Online</b> · version {status.get('version', '?')} · {overview.link.url} · "
-                f"{status.get('widgets', 0)} widget(s) and {status.get('stores', 0)} store(s) "
-                f"published · {status.get('conversations_open', 0)} open conversation(s)"
+                f"{plural(status.get('widgets', 0), 'widget')} and "
+                f"{plural(status.get('stores', 0), 'store')} published · "
+                f"{plural(status.get('conversations_open', 0), 'open conversation')}"
             )
 
     async def _pending_publish(self) -> bool | None:
@@ -232,5 +238,4 @@ class DashboardView(View):
         url = self.ctx.demo_url
         if url is None:
             return
-        if not QDesktopServices.openUrl(QUrl(url)):
-            self.ctx.status.emit(f"No browser could be opened here; visit {url} yourself.")
+        self.open_failed = open_or_offer_copy(self, QUrl(url), self.open_url)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from console.context import ConsoleContext
 from console.models.knowledge import USAGE_COLUMNS, KnowledgeModel
 from console.models.rows import ROW_ROLE, SORT_ROLE
+from console.plural import plural
 from console.views.base import View, unsaved_settled
 from console.views.knowledge_parts import BotTester, EntryForm, ImportReportDialog
 from console.views.widgets import ask
@@ -371,7 +372,7 @@ class KnowledgeView(View):
         except KnowledgeError as err:
             self.message.setText(str(err))
             return None
-        self.message.setText(f"Exported {count} answers to {chosen}.")
+        self.message.setText(f"Exported {plural(count, 'answer')} to {chosen}.")
         return chosen
 
     def _import_dialog(self) -> str:

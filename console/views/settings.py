@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from console.context import ConsoleContext
 from console.pairing import PairResult, pair
+from console.plural import plural
 from console.relay_client import RelayError
 from console.ui import named
 from console.views.base import View
@@ -58,10 +59,10 @@ def link_text(link: RelayLinkEntry | None) -> str:
 def health_text(url: str, status: dict[str, Any]) -> str:
     return (
         f"Relay {status.get('relay_id', '?')} at {url} is up (version "
-        f"{status.get('version', '?')}): {status.get('widgets', 0)} widget(s) and "
-        f"{status.get('stores', 0)} store(s) published, {status.get('conversations_open', 0)} "
-        f"open conversation(s), {status.get('events_pending', 0)} event(s) waiting for this "
-        "console."
+        f"{status.get('version', '?')}): {plural(status.get('widgets', 0), 'widget')} and "
+        f"{plural(status.get('stores', 0), 'store')} published, "
+        f"{plural(status.get('conversations_open', 0), 'open conversation')}, "
+        f"{plural(status.get('events_pending', 0), 'event')} waiting for this console."
     )
 
 

@@ -104,7 +104,7 @@ class MappingEditor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.table = QTableWidget(0, 3, self)
-        self.table.setHorizontalHeaderLabels(["Section", "Field", "Column(s) or value"])
+        self.table.setHorizontalHeaderLabels(["Section", "Field", "Columns or value"])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -32,6 +32,7 @@ from connectors.http import make_client
 from console.context import ConsoleContext
 from console.errors import sentence_for
 from console.models.rows import RowsModel
+from console.plural import plural
 from console.views.store_forms import FORMS, ConnectionForm, Missing
 from console.views.store_mapping import PREVIEW_COLUMNS
 from core.records import Order
@@ -216,7 +217,7 @@ class _Preview(QGroupBox):
             return
         self.model.set_rows(orders)
         self.status.setText(
-            f"The first {len(orders)} orders as Storedesk reads them."
+            f"The first {plural(len(orders), 'order')} as Storedesk reads them."
             if orders
             else "The mapping reads no orders yet."
         )

@@ -33,6 +33,7 @@ from console.context import ConsoleContext
 from console.errors import sentence_for
 from console.models.orders import local_time
 from console.models.rows import Column, RowsModel
+from console.plural import plural
 from console.views.base import View
 from console.views.store_browsers import CustomersBrowser, OrdersBrowser
 from console.views.store_history import SyncHistory
@@ -240,9 +241,10 @@ def sync_summary(result: SyncResult) -> str:
         f", {result.failed_records:,} skipped (see Sync history)" if result.failed_records else ""
     )
     if result.cancelled:
+        kept = "is" if new + changed == 1 else "are"
         return (
-            f"Sync cancelled: the {new + changed:,} records already stored are kept and the "
-            f"next sync carries on from there{skipped}."
+            f"Sync cancelled: the {plural(new + changed, 'record')} already stored {kept} kept "
+            f"and the next sync carries on from there{skipped}."
         )
     return f"Synced in {result.duration:.1f} s: {new:,} new, {changed:,} updated{skipped}."
 

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.context import ConsoleContext
+from console.dialogs import tell_with_copy
 from console.views.widget_fields import (
     ColorField,
     HoursEditor,
@@ -73,6 +74,8 @@ class WidgetEditor(QWidget):
         self.errors: dict[str, QLabel] = {}
         self.heading = QLabel(textFormat=Qt.TextFormat.PlainText)
         self.heading.setStyleSheet("font-size: 16px; font-weight: 600;")
+        self.key_label = QLabel(textFormat=Qt.TextFormat.PlainText)
+        self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.tabs = QTabWidget()
         self.tabs.addTab(_scrolled(self._appearance()), "Appearance")
         self.tabs.addTab(_scrolled(self._behaviour()), "Behaviour")
@@ -84,6 +87,7 @@ class WidgetEditor(QWidget):
         self.status = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
+        layout.addWidget(self.key_label)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.general_error)
         layout.addLayout(self._buttons())
@@ -129,6 +133,7 @@ class WidgetEditor(QWidget):
         page = QWidget()
         form = QFormLayout(page)
         form.setContentsMargins(0, 0, 0, 0)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow: label above
         self.hours = HoursEditor()
         self.timezone = TimezoneField()
         self.threshold = QDoubleSpinBox(minimum=0.0, maximum=1.0, singleStep=0.05, decimals=2)
@@ -149,14 +154,14 @@ class WidgetEditor(QWidget):
             ("Suggestions", "suggestions", self.suggestions),
         ):
             self._field(form, label, name, field)
-        hint = QLabel(
+        self.behaviour_hint = QLabel(
             "Below this confidence the bot does not guess: it offers the contact form or a "
             "person. The widget shows you online while this console (or an agent) is "
             "connected, or within business hours; otherwise shoppers read that you reply by "
             "email.",
             wordWrap=True,
         )
-        form.addRow("", hint)
+        form.addRow("", self.behaviour_hint)
         return page
 
     def _buttons(self) -> QHBoxLayout:
@@ -208,6 +213,8 @@ class WidgetEditor(QWidget):
         self.clear_errors()
         self.refresh_install()
         self.heading.setText(entry.name if entry else "New widget")
+        self.key_label.setText(f"Widget key: {entry.key}" if entry else "")
+        self.key_label.setVisible(entry is not None)
         self.preview_button.setEnabled(entry is not None)
         self.status.setText(_state(entry))
         self._loaded = self.values()
@@ -316,7 +323,11 @@ class WidgetEditor(QWidget):
                 "started with --demo-pages (as `storedesk demo` does). Otherwise preview it on "
                 "a page of your shop where the snippet is installed."
             )
-        self.open_url(QUrl(url))
+        if self.open_url(QUrl(url)) is False:
+            tell_with_copy(
+                self, "No web browser could be opened here.", f"Open {url} yourself.", url
+            )
+            return f"No web browser could be opened here; open {url} yourself."
         stale = " It shows the last published version; Publish… to see your latest changes."
         return f"Opened {url} in your browser." + (stale if changed_since_publish(entry) else "")
 
@@ -332,13 +343,14 @@ def _state(entry: WidgetEntry | None) -> str:
 
 
 def _scrolled(page: QWidget) -> QScrollArea:
-    """``page`` (a form) at its natural height, scrolling when the window is short."""
+    """``page`` (a form) at its natural height, scrolling when the window is short (and
+    sideways only when it is narrower than the form can wrap to)."""
     holder = QWidget()
     column = QVBoxLayout(holder)
     column.addWidget(page)
     column.addStretch(1)
     area = QScrollArea()
     area.setWidgetResizable(True)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
     area.setWidget(holder)
     return area

@@ -178,12 +178,14 @@ class LanguagesField(QWidget):
         self.also = {
             code: QCheckBox(LANGUAGE_NAMES.get(code, code)) for code in SUPPORTED_LANGUAGES
         }
+        grid = QGridLayout()  # two columns: the row fits a narrow editor
+        for number, box in enumerate(self.also.values()):
+            grid.addWidget(box, number // 2, number % 2)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.first)
-        layout.addWidget(QLabel("also:"))
-        for box in self.also.values():
-            layout.addWidget(box)
+        layout.addWidget(self.first, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(QLabel("also:"), 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(grid)
         layout.addStretch()
         self.first.currentIndexChanged.connect(self._sync)
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from console.context import ConsoleContext
 from console.models.rows import ROW_ROLE, SORT_ROLE, Column, RowsModel
+from console.plural import plural
 from console.views.base import View, unsaved_settled
 from console.views.widget_editor import WidgetEditor, changed_since_publish
 from core.workspace.widgets import WidgetEntry
@@ -38,8 +39,10 @@ COLUMNS: list[Column[WidgetEntry]] = [
     Column("Store", lambda e: e.store or "—"),
     Column("Answers", lambda e: str(e.knowledge), sort=lambda e: e.knowledge, align_right=True),
     Column("State", publish_state),
-    Column("Key", lambda e: e.key),
 ]
+# Names may be long: beyond this they are elided (the tooltip has them whole), so the
+# State column always shows whole and the editor keeps its room.
+_WIDEST = {"Name": 130, "Store": 100}
 
 
 def ask(parent: QWidget, question: str) -> bool:
@@ -108,12 +111,26 @@ class WidgetsView(View):
         keep = select or (self.editor.entry.key if self.editor.entry else None)
         entries = self.ctx.widgets.list()
         self.model.set_rows(entries)
+        self._fit_columns()
         self.empty.setVisible(not entries)
         self.remove_button.setEnabled(bool(entries))
         row = next((n for n, e in enumerate(entries) if e.key == keep), None)
         if row is None and self.editor.entry is None and self.editor.name.text():
             return  # a new widget being filled in stays on screen
         self.select_row(row if row is not None else 0 if entries else None)
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as its text (long names elided), and the list never narrower
+        than its columns: the State column is always seen whole."""
+        header, table = self.table.horizontalHeader(), self.table
+        total = 0
+        for number, column in enumerate(COLUMNS):
+            wanted = max(table.sizeHintForColumn(number), header.sectionSizeHint(number))
+            width = min(wanted, _WIDEST.get(column.header, wanted))
+            table.setColumnWidth(number, width)
+            total += width
+        chrome = 2 * table.frameWidth() + table.verticalScrollBar().sizeHint().width()
+        table.setMinimumWidth(total + chrome)
 
     def select_row(self, row: int | None) -> None:
         if row is None:
@@ -143,8 +160,8 @@ class WidgetsView(View):
         if entry is None:
             return
         question = (
-            f"Remove the widget {entry.name!r} and its {entry.knowledge} answers? Shops that "
-            "embed it stop showing it after your next publish."
+            f"Remove the widget {entry.name!r} and its {plural(entry.knowledge, 'answer')}? "
+            "Shops that embed it stop showing it after your next publish."
         )
         if not self.confirm(question):
             return
@@ -222,6 +239,8 @@ def _table(model: QSortFilterProxyModel) -> QTableView:
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().hide()
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    table.setWordWrap(False)  # a long name is elided on one line
     return table

@@ -193,7 +193,7 @@ def test_vault_rotate_keeps_stores_usable(cli: Cli, monkeypatch: pytest.MonkeyPa
     _add_demo(cli)
     code, out, err = cli("vault", "rotate")
     assert code == 0, err
-    assert "1 secret(s) re-encrypted" in out
+    assert "1 secret re-encrypted" in out
     assert "key file" in out
     assert cli("store", "test", "demo")[0] == 0
 

@@ -8,9 +8,11 @@ import argparse
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterator
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -193,3 +195,81 @@ def test_demo_without_a_window_prints_the_address_and_stops_the_relay_on_ctrl_c(
     assert "The demo storefront, with the chat widget: http://127.0.0.1:" in out
     assert "Stopped the local relay." in out and "Traceback" not in err
     assert not (tmp_path / "home" / "relay" / "relay.pid").exists()
+
+
+def start_demo(home: Path) -> tuple[subprocess.Popen[str], int, int]:
+    """`storedesk demo --no-window` until it serves: the process, the relay's pid and port."""
+    env = {**os.environ, "STOREDESK_HOME": str(home)}
+    command = [sys.executable, "-m", "console.cli", "demo", "--no-window"]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        if "Ctrl-C" in line:
+            break
+    info = json.loads((home / "relay" / "relay.pid").read_text())
+    return process, int(info["pid"]), int(info["port"])
+
+
+def port_closed(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def wait_until(check: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def relay_gone(pid: int) -> bool:
+    """Ended (a zombie waiting for a parent that does not reap counts as ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return not _alive(pid)
+    return state in ("Z", "X")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_or_sighup_to_the_demo_stops_its_relay(tmp_path: Path, signum: int) -> None:
+    home = tmp_path / "home"
+    process, pid, port = start_demo(home)
+    try:
+        assert not port_closed(port)
+        process.send_signal(signum)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        stop_left_relay(home / "relay" / "relay.pid")
+    assert process.returncode == 0, err
+    assert "Stopped the local relay." in out and "Traceback" not in err
+    assert port_closed(port) and relay_gone(pid)
+    assert not (home / "relay" / "relay.pid").exists()
+
+
+def test_the_relay_ends_when_the_demo_is_killed(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    process, pid, port = start_demo(home)
+    try:
+        process.kill()  # SIGKILL: the demo cannot stop its relay itself
+        process.communicate(timeout=30)
+        assert wait_until(lambda: port_closed(port) and relay_gone(pid), 20), (
+            "the relay kept running after the demo was killed"
+        )
+    finally:
+        if not relay_gone(pid):
+            os.kill(pid, signal.SIGKILL)

@@ -104,11 +104,11 @@ def test_pair_publish_chat_pull_and_reply(paired: Cli, relay: Relay) -> None:
 
     conversation, token = shopper_chats(relay, key)
     code, out, _ = cli("relay", "status")
-    assert code == 0 and "1 widget(s), 1 store(s)" in out and "storedesk relay pull" in out
+    assert code == 0 and "1 widget, 1 store;" in out and "storedesk relay pull" in out
 
     code, out, err = cli("relay", "pull")
     assert code == 0, err
-    assert out.startswith("1 conversations, ") and "1 leads stored." in out
+    assert out.startswith("1 conversation, ") and "1 lead stored." in out
     stored = {m.id: m for m in rows(cli, MessageRow)}
     assert any(m.role == "shopper" and "opening hours" in m.text for m in stored.values())
     assert any(m.role == "bot" for m in stored.values())

@@ -111,7 +111,7 @@ async def test_online_relay_unpublished_work_then_all_done(
     await publish(ctx.session, client, link)
     await view.refresh()
     assert not view.next_box.isVisible()
-    assert "1 widget(s) and 1 store(s) published" in view.relay_label.text()
+    assert "1 widget and 1 store published" in view.relay_label.text()
     assert "(on the relay)" in view.today_label.text()
     assert view.widgets.data(view.widgets.index(0, 3)) not in ("not yet", "")
     assert view.stores.data(view.stores.index(0, 2)) == "120"
@@ -157,7 +157,7 @@ async def test_today_counts_what_was_pulled_today(view: DashboardView, ctx: Cons
             )  # fmt: skip
     await view.refresh()
     assert view.today_label.text() == (
-        "Today: 2 conversation(s), 1 lead(s), 1 order lookup(s) (pulled into this workspace)."
+        "Today: 2 conversations, 1 lead, 1 order lookup (pulled into this workspace)."
     )
 
 

@@ -44,7 +44,7 @@ async def test_pairing_shows_this_consoles_key_and_the_relay_is_healthy(
 
     view.health_button.click()
     await wait_until(lambda: "is up (version" in view.health_label.text())
-    assert "0 widget(s) and 0 store(s) published" in view.health_label.text()
+    assert "0 widgets and 0 stores published" in view.health_label.text()
     screenshot(view, "settings")
 
 
