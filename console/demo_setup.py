@@ -85,7 +85,7 @@ async def set_up_demo(
     widget = ensure_widget(session, url, say)
     added = add_demo_month(session.workspace, widget.id, store.id)
     if added:
-        say(f"Added a month of demo conversations ({added}) for the Inbox and Analytics.")
+        say(f"Added a month of demo conversations ({added:,}) for the Inbox and Analytics.")
     client = await ensure_paired(links, http, relay, url, say)
     link = links.current()
     assert link is not None

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from console.plural import plural
 from console.relay_client import RelayClient, RelayError
 from core.workspace.activity import record
 from core.workspace.database import Workspace
@@ -23,6 +24,21 @@ from core.workspace.privacy import PrivacyRepository, Shopper, ShopperData
 from core.workspace.settings import RETENTION_KEY, WorkspaceSettings
 
 RELAY_PARTS = ("conversations", "messages", "leads")
+
+
+NOUNS = {
+    "conversations": "conversation",
+    "messages": "message",
+    "leads": "lead",
+    "customers": "store customer",
+    "orders": "store order",
+    "events": "queued event",
+    "cached_lookups": "cached lookup",
+}
+
+
+def _counts(counts: Mapping[str, int]) -> str:
+    return ", ".join(plural(n, NOUNS.get(name, name)) for name, n in counts.items())
 
 
 class PrivacyFlowError(Exception):
@@ -45,13 +61,13 @@ class Findings:
 
     def summary(self) -> str:
         local = self.local.counts()
-        here = ", ".join(f"{n} {name}" for name, n in local.items())
+        here = _counts(local)
         if self.relay_error:
             there = f"the relay could not be asked: {self.relay_error}"
         elif self.relay is None:
             there = "no relay is paired"
         else:
-            there = ", ".join(f"{n} {name}" for name, n in self.relay_counts().items())
+            there = _counts(self.relay_counts())
         return f"This workspace: {here}. Relay: {there}."
 
     def as_json(self) -> dict[str, Any]:
@@ -93,10 +109,10 @@ class Erased:
     relay: Mapping[str, int] | None
 
     def summary(self) -> str:
-        here = ", ".join(f"{n} {name}" for name, n in self.local.items())
+        here = _counts(self.local)
         if self.relay is None:
             return f"Erased from this workspace: {here}. No relay is paired, so none was asked."
-        there = ", ".join(f"{n} {name}" for name, n in self.relay.items())
+        there = _counts(self.relay)
         return f"Erased from this workspace: {here}. The relay confirmed: {there}."
 
 
@@ -116,7 +132,7 @@ async def erase_everywhere(
     try:
         local = PrivacyRepository(workspace).erase(shopper, relay=relay)
     except SQLAlchemyError as err:
-        there = ", ".join(f"{n} {name}" for name, n in (relay or {}).items())
+        there = _counts(relay or {})
         raise PrivacyFlowError(
             f"The relay erased the shopper ({there}) but this workspace could not "
             f"({err.__class__.__name__}); erase again to finish here."
@@ -138,7 +154,8 @@ async def set_retention(workspace: Workspace, client: RelayClient | None, days: 
     here = (
         "Conversations are kept without a limit here"
         if local is None
-        else f"Kept {days} days here ({local['conversations']} old conversations deleted)"
+        else f"Kept {plural(days, 'day')} here "
+        f"({plural(local['conversations'], 'old conversation')} deleted)"
     )
     if client is None:
         return f"{here}; no relay is paired, set it there after pairing."
@@ -150,4 +167,5 @@ async def set_retention(workspace: Workspace, client: RelayClient | None, days: 
             "it answers."
         ) from None
     deleted = (answer.get("deleted") or {}).get("conversations", 0)
-    return f"{here}; the relay applies it too ({deleted} old conversations deleted there)."
+    gone = plural(deleted, "old conversation")
+    return f"{here}; the relay applies it too ({gone} deleted there)."

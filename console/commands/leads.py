@@ -91,7 +91,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         path.write_text(text, encoding="utf-8")
     except OSError as err:
         raise CliError(f"cannot write {path}: {err.strerror}.", EXIT_USAGE) from None
-    print(f"Wrote {text.count(chr(10)) - 1} rows to {path}.")
+    from console.plural import plural
+
+    print(f"Wrote {plural(text.count(chr(10)) - 1, 'row')} to {path}.")
     return EXIT_OK
 
 

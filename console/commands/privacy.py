@@ -132,7 +132,9 @@ def cmd_retention_show(args: argparse.Namespace) -> int:
 
     with open_session(args) as session:
         days = WorkspaceSettings(session.workspace).retention_days
-    print("Conversations are kept without a limit." if days is None else f"{days} days.")
+    from console.plural import plural
+
+    print("Conversations are kept without a limit." if days is None else f"{plural(days, 'day')}.")
     return EXIT_OK
 
 

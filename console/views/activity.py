@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLa
 
 from console.context import ConsoleContext
 from console.models.rows import Column, RowsModel
+from console.plural import plural
 from console.ui import named
 from console.views.base import View
 from console.views.tables import proxy_for, table_for
@@ -67,5 +68,7 @@ class ActivityView(View):
         found.sort(key=lambda a: (a.at, a.id), reverse=True)
         self.model.set_rows(found[:SHOWN])
         self.count.setText(
-            f"{min(len(found), SHOWN)} entries" if found else "Nothing recorded for this filter."
+            plural(min(len(found), SHOWN), "entry")
+            if found
+            else "Nothing recorded for this filter."
         )

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from console.appointments import answer_appointment, default_answer
 from console.context import ConsoleContext
 from console.models.rows import Column, RowsModel
+from console.plural import plural
 from console.relay_client import RelayError
 from console.ui import named
 from console.views.base import View
@@ -133,8 +134,8 @@ class LeadList(QWidget):
     def set_items(self, items: list[LeadItem], keep: str | None) -> None:
         self.model.set_rows(items)
         more = " (the newest; search to narrow)" if len(items) >= SHOWN else ""
-        noun = "appointment requests" if self.kind == "appointment" else "leads"
-        self.count.setText(f"{len(items)} {noun}{more}")
+        noun = "appointment request" if self.kind == "appointment" else "lead"
+        self.count.setText(f"{plural(len(items), noun)}{more}")
         rows = [n for n, item in enumerate(items) if item.id == keep]
         if rows:
             self.table.selectRow(self.proxy.mapFromSource(self.model.index(rows[0], 0)).row())
@@ -214,7 +215,8 @@ class LeadsView(View):
         except OSError as err:
             self.message.setText(f"Could not write {path}: {err.strerror}.")
             return None
-        self.message.setText(f"Exported {part.model.rowCount()} {noun} to {path}.")
+        noun = "appointment request" if part.kind == "appointment" else "lead"
+        self.message.setText(f"Exported {plural(part.model.rowCount(), noun)} to {path}.")
         return path
 
     def _export_dialog(self, name: str) -> str:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from console import dialogs
 from console.context import ConsoleContext
 from console.models.rows import Column, RowsModel
+from console.plural import plural
 from console.privacy_flow import (
     Erased,
     Findings,
@@ -139,7 +140,9 @@ class PrivacyView(View):
         days = WorkspaceSettings(self.ctx.session.workspace).retention_days
         self.retention.setText("" if days is None else str(days))
         self.retention_note.setText(
-            "Conversations are kept without a limit." if days is None else f"Kept {days} days."
+            "Conversations are kept without a limit."
+            if days is None
+            else f"Kept {plural(days, 'day')}."
         )
 
     def shopper(self) -> Shopper | None:

@@ -65,12 +65,12 @@ def test_privacy_without_a_relay_and_retention(cli: Cli, tmp_path: object) -> No
     seed(cli)
     code, out, _ = cli("privacy", "find", "--email", "ANN@example.com")
     assert code == 0
-    assert "This workspace: 1 conversations, 1 messages, 1 leads" in out
+    assert "This workspace: 1 conversation, 1 message, 1 lead" in out
     assert "no relay is paired" in out
     code, _, err = cli("privacy", "find", "--email", "ann")
     assert code == 2 and "is not an email address" in err
     code, out, _ = cli("privacy", "erase", "--email", "ann@example.com", "--yes")
-    assert code == 0 and "No relay is paired" in out and "1 conversations" in out
+    assert code == 0 and "No relay is paired" in out and "1 conversation," in out
     code, out, _ = cli("privacy", "find", "--email", "ann@example.com", "--json")
     assert json.loads(out)["workspace"]["leads"] == []
 
@@ -92,4 +92,4 @@ def test_erasing_with_a_stopped_relay_erases_nothing(paired: Cli, relay: Relay) 
     code, out, err = paired("privacy", "erase", "--email", "ann@example.com", "--yes")
     assert code == 1 and err.startswith("storedesk: Nothing was erased: the relay did not confirm")
     code, out, _ = paired("privacy", "find", "--email", "ann@example.com")
-    assert "This workspace: 1 conversations" in out and "could not be asked" in out
+    assert "This workspace: 1 conversation," in out and "could not be asked" in out

@@ -53,7 +53,9 @@ async def test_a_local_failure_after_the_relay_erased_says_so(
 
     monkeypatch.setattr(PrivacyRepository, "erase", broken)
     relay = FakeRelay({"conversations": 1, "messages": 1})
-    with pytest.raises(PrivacyFlowError, match=r"The relay erased the shopper \(1 conversations"):
+    with pytest.raises(
+        PrivacyFlowError, match=r"The relay erased the shopper \(1 conversation, 1 message"
+    ):
         await erase_everywhere(workspace, relay, ANN)  # type: ignore[arg-type]
 
 
@@ -61,4 +63,4 @@ async def test_both_sides_confirmed(workspace: Workspace) -> None:
     relay = FakeRelay({"conversations": 1, "messages": 2, "leads": 0})
     erased = await erase_everywhere(workspace, relay, ANN)  # type: ignore[arg-type]
     assert erased.local == {"conversations": 1, "messages": 1, "leads": 0}
-    assert "The relay confirmed: 1 conversations, 2 messages, 0 leads." in erased.summary()
+    assert "The relay confirmed: 1 conversation, 2 messages, 0 leads." in erased.summary()
