@@ -150,13 +150,12 @@ async def set_retention(workspace: Workspace, client: RelayClient | None, days: 
     """Save the period here, apply it here, then on the relay; one sentence of what happened."""
     WorkspaceSettings(workspace).set(RETENTION_KEY, days)
     record(workspace, "retention.set", "off" if days is None else f"{days} days")
-    local = PrivacyRepository(workspace).apply_retention(days) if days else None
-    here = (
-        "Conversations are kept without a limit here"
-        if local is None
-        else f"Kept {plural(days, 'day')} here "
-        f"({plural(local['conversations'], 'old conversation')} deleted)"
-    )
+    if days is None:
+        here = "Conversations are kept without a limit here"
+    else:
+        local = PrivacyRepository(workspace).apply_retention(days)
+        old = plural(local["conversations"], "old conversation")
+        here = f"Kept {plural(days, 'day')} here ({old} deleted)"
     if client is None:
         return f"{here}; no relay is paired, set it there after pairing."
     try:
