@@ -22,6 +22,8 @@ def build_bundle(session: CliSession) -> dict[str, Any]:
     knowledge = KnowledgeRepository(session.workspace)
     entries = widgets.list()
     used = {entry.store for entry in entries if entry.store}
+    # a store sending webhooks to the relay is published too (the relay checks them with it)
+    used |= {s.name for s in session.stores.list() if s.settings.get("webhooks")}
     stores = [
         {
             "id": store.name,

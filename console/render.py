@@ -81,9 +81,11 @@ def describe_store(entry: StoreEntry, *, as_json: bool = False) -> Any:
                 "orders": entry.orders,
                 "products": entry.products,
             },
+            "webhooks": entry.settings.get("webhooks") or None,
+            "disconnected_at": entry.settings.get("disconnected_at") or None,
         }
     if last is None:
-        return f"{entry.name:<20} {entry.platform:<12} never synced"
+        return f"{entry.name:<20} {entry.platform:<12} never synced" + _store_notes(entry)
     counts = ", ".join(
         plural(n, noun)
         for n, noun in (
@@ -92,4 +94,14 @@ def describe_store(entry: StoreEntry, *, as_json: bool = False) -> Any:
             (entry.products, "product"),
         )
     )
-    return f"{entry.name:<20} {entry.platform:<12} {counts}, synced {last:%Y-%m-%d %H:%M} UTC"
+    line = f"{entry.name:<20} {entry.platform:<12} {counts}, synced {last:%Y-%m-%d %H:%M} UTC"
+    return line + _store_notes(entry)
+
+
+def _store_notes(entry: StoreEntry) -> str:
+    notes = []
+    if entry.settings.get("webhooks"):
+        notes.append("webhooks on")
+    if entry.settings.get("disconnected_at"):
+        notes.append(f"the store uninstalled the app at {entry.settings['disconnected_at']}")
+    return f" ({'; '.join(notes)})" if notes else ""

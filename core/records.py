@@ -161,6 +161,7 @@ class WidgetConfig:
     timezone: str = "UTC"
     business_hours: tuple[BusinessHours, ...] = ()
     suggestions: tuple[str, ...] = ()
+    identity_max_age: int = 86400  # seconds a storefront's shopper signature is accepted
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,10 @@ from typing import Any
 # ``replace(tzinfo=UTC)``, which is an order of magnitude slower (syncs parse millions).
 _NAIVE_EPOCH = datetime(1970, 1, 1)
 _UTC_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# A day inside each end of ``datetime``'s range: any time kept can be shown in any time zone
+# (offsets are under a day) without overflowing.
+EARLIEST = datetime(1, 1, 2, tzinfo=UTC)
+LATEST = datetime(9999, 12, 30, 23, 59, 59, tzinfo=UTC)
 
 
 def to_jsonable(value: Any) -> Any:
@@ -36,16 +40,21 @@ def utc_iso(moment: datetime) -> str:
 
 
 def parse_datetime(text: str | None) -> datetime | None:
-    """Parse the ISO 8601 forms platforms send (``Z``, offsets, or naive = UTC)."""
+    """Parse the ISO 8601 forms platforms send (``Z``, offsets, or naive = UTC).
+
+    ``None`` for anything unreadable, and for times outside ``EARLIEST``..``LATEST`` (such
+    as ``9999-12-31T23:59:59-23:59``, which is past the end of time once in UTC)."""
     if not text:
         return None
     try:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = _UTC_EPOCH + (moment - _NAIVE_EPOCH)
+        else:
+            moment = moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
-    if moment.tzinfo is None:
-        return _UTC_EPOCH + (moment - _NAIVE_EPOCH)
-    return moment.astimezone(UTC)
+    return moment if EARLIEST <= moment <= LATEST else None
 
 
 def parse_decimal(value: object) -> Decimal | None:

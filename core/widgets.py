@@ -21,6 +21,8 @@ _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _KEY_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 _DEFAULT = WidgetConfig(key="default-widget", name="default")
+#: The shortest and longest time a signed shopper identity is accepted (core.bot.identity).
+IDENTITY_MAX_AGE_RANGE = (60, 86400)
 _TEXT_LIMITS = {"name": 80, "title": 80, "greeting": 500, "launcher_text": 30, "reply_time": 80}
 
 
@@ -170,6 +172,18 @@ def _hours(data: Mapping[str, Any]) -> tuple[BusinessHours, ...]:
     return tuple(hours)
 
 
+def _identity_max_age(data: Mapping[str, Any]) -> int:
+    value = data.get("identity_max_age", _DEFAULT.identity_max_age)
+    low, high = IDENTITY_MAX_AGE_RANGE
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise WidgetError(
+            "identity_max_age",
+            "A signed-in shopper's signature must be accepted for 1 minute to 24 hours "
+            "(60 to 86400 seconds).",
+        )
+    return value
+
+
 def _avatar(data: Mapping[str, Any]) -> str | None:
     value = _text(data, "avatar_url", None)
     if not value:
@@ -211,6 +225,7 @@ def widget_from_json(data: Mapping[str, Any]) -> WidgetConfig:
         timezone=_timezone(data),
         business_hours=_hours(data),
         suggestions=_string_list(data, "suggestions", ())[:6],
+        identity_max_age=_identity_max_age(data),
     )
 
 
@@ -236,6 +251,7 @@ def widget_to_json(config: WidgetConfig) -> dict[str, Any]:
             {"day": h.day, "opens": h.opens, "closes": h.closes} for h in config.business_hours
         ],
         "suggestions": list(config.suggestions),
+        "identity_max_age": config.identity_max_age,
     }
 
 

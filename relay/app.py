@@ -16,6 +16,7 @@ from relay.routes.demo import setup_demo
 from relay.routes.ops import setup_ops
 from relay.routes.privacy import setup_privacy
 from relay.routes.public import setup_public
+from relay.routes.webhooks import setup_webhooks
 from relay.routes.widget import setup_widget
 from relay.settings import Settings
 from relay.state import RuntimeState
@@ -54,6 +55,7 @@ def create_app(settings: Settings, *, assets: WidgetAssets | None = None) -> web
     setup_public(app)
     setup_console(app)
     setup_privacy(app)
+    setup_webhooks(app)
     setup_ops(app)
     assets = assets if assets is not None else packaged_assets()
     setup_widget(app, assets)

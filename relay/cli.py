@@ -63,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8080, help="port to listen on")
     serve.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address browsers reach this relay at, e.g. https://chat.example.com "
+        "(default: $STOREDESK_RELAY_PUBLIC_URL, else the address it listens on)",
+    )
+    serve.add_argument(
         "--access-log",
         action="store_true",
         help="log one JSON line per request (off by default: /metrics counts requests)",
@@ -190,7 +196,7 @@ async def serve(
         address = f"http://{settings.host}:{settings.port}"
         log.info("Relay %s listening on %s (data in %s)", __version__, address, settings.data_dir)
         if settings.demo_pages:
-            log.info("Demo shop pages are on: %s/demo/WIDGET_KEY", address)
+            log.info("Demo shop pages are on: %s/demo/WIDGET_KEY", settings.public_address)
         if ready is not None:
             ready(address)
         await stop.wait()

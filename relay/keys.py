@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from relay.services.conversations import ConversationService
     from relay.services.lookups import LookupPool
     from relay.services.presence import Presence
+    from relay.services.webhooks import WebhookProcessor
     from relay.settings import Settings
     from relay.state import RuntimeState
     from relay.storage import RelayStore
@@ -27,6 +28,7 @@ RUNTIME: web.AppKey[RuntimeState] = web.AppKey("runtime")  # draining flag, limi
 BROKER: web.AppKey[Broker] = web.AppKey("broker")  # live fan-out to event streams
 LOOKUPS: web.AppKey[LookupPool] = web.AppKey("lookups")  # store connectors + caches
 CONVERSATIONS: web.AppKey[ConversationService] = web.AppKey("conversations")
+WEBHOOKS: web.AppKey[WebhookProcessor] = web.AppKey("webhooks")  # the inbox's worker
 PRESENCE: web.AppKey[Presence] = web.AppKey("presence")  # is a console connected now
 
 # per-request values set by the middleware (aiohttp wants typed keys for request storage)

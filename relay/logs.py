@@ -5,13 +5,18 @@ never logged at info level (handlers log ids and sizes, not bodies)."""
 from __future__ import annotations
 
 import logging
+import math
+import re
 import sys
+import time
+from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import IO, Any
 
 import orjson
 from aiohttp.abc import AbstractAccessLogger
+from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.web import BaseRequest, Request, StreamResponse
 
 from core import redact
@@ -43,9 +48,63 @@ class JsonFormatter(logging.Formatter):
         return orjson.dumps(line, default=str).decode()
 
 
+class ProtocolErrorFilter(logging.Filter):
+    """For aiohttp's server logger: a client's malformed HTTP request (bare CR in a header,
+    a line too long, …) is answered 400 by aiohttp, which then logs an error with a
+    traceback. Anyone can send those, so they become one info line without traceback,
+    showing nothing the client sent, at most ``PER_MINUTE`` a minute; the next line says
+    how many were left out. Other records pass unchanged."""
+
+    PER_MINUTE = 10
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self._clock = clock
+        self._window_start = -math.inf
+        self._written = 0
+        self._left_out = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if not isinstance(error, HttpProcessingError):
+            return True
+        now = self._clock()
+        if now - self._window_start >= 60.0:
+            self._window_start, self._written = now, 0
+        if self._written >= self.PER_MINUTE:
+            self._left_out += 1
+            return False
+        self._written += 1
+        remote = record.args[0] if isinstance(record.args, tuple) and record.args else None
+        left_out, self._left_out = self._left_out, 0
+        record.msg = "Malformed HTTP request from %s answered %s (%s: %s)%s"
+        record.args = (
+            remote or "an unknown address",
+            error.code,
+            type(error).__name__,
+            _reason(error.message),
+            f"; {left_out} more left out" if left_out else "",
+        )
+        record.levelno = min(record.levelno, logging.INFO)
+        record.levelname = logging.getLevelName(record.levelno)
+        record.exc_info, record.exc_text = None, None
+        return True
+
+
+def _reason(message: str) -> str:
+    """The parser's words only: cut before the first quote, colon or line end (where
+    aiohttp starts echoing what the client sent)."""
+    return re.split(r"[:'\"\n]", message or "", maxsplit=1)[0].strip()[:80] or "bad request"
+
+
 def configure(level: int = logging.INFO, stream: IO[str] | None = None) -> None:
-    """Send every log record, redacted, as one JSON line to ``stream`` (stderr)."""
+    """Send every log record, redacted, as one JSON line to ``stream`` (stderr); quieten
+    clients' protocol errors (``ProtocolErrorFilter``)."""
     redact.install()
+    server = logging.getLogger("aiohttp.server")
+    for quiet in [f for f in server.filters if isinstance(f, ProtocolErrorFilter)]:
+        server.removeFilter(quiet)
+    server.addFilter(ProtocolErrorFilter())
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()

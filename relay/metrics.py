@@ -76,6 +76,13 @@ class Metrics:
             ("result",),
             registry=self.registry,
         )
+        self.webhooks = Counter(
+            "storedesk_relay_webhooks",
+            "Store webhook deliveries by platform and result (accepted, duplicate, refused, "
+            "ping, ignored, processed, retried, failed).",
+            ("platform", "result"),
+            registry=self.registry,
+        )
         self.errors = Counter(
             "storedesk_relay_errors",
             "Errors by kind (internal, storage, store, ...).",

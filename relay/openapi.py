@@ -12,6 +12,7 @@ from typing import Any
 
 from core import __version__
 from relay.openapi_schemas import ID, SCHEMAS, Schema, obj, ref
+from relay.openapi_webhooks import webhook_paths
 
 ERROR_TEXT = {
     400: "The body is not valid JSON, or not a JSON object.",
@@ -397,9 +398,14 @@ def _document() -> dict[str, Any]:
         "info": {
             "title": "Storedesk relay",
             "version": __version__,
-            "description": "The public widget API and the signed console API of the relay.",
+            "description": "The public widget API, the signed console API and the store "
+            "webhooks of the relay.",
         },
-        "paths": _public_paths() | _console_paths() | _ops_paths() | _widget_paths(),
+        "paths": _public_paths()
+        | _console_paths()
+        | _ops_paths()
+        | _widget_paths()
+        | webhook_paths(),
         "components": {
             "schemas": SCHEMAS,
             "securitySchemes": {

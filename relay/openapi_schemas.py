@@ -153,6 +153,7 @@ WIDGET_CONFIG = obj(
         "allowed_origins": False,
         "store": False,
         "confidence_threshold": False,
+        "identity_max_age": False,
     },
 )
 ERROR = obj(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import platformdirs
 
@@ -17,6 +18,7 @@ from relay.storage import StorageError, database_url
 ENV_HOME = "STOREDESK_RELAY_HOME"
 ENV_DATABASE_URL = "STOREDESK_RELAY_DATABASE_URL"
 ENV_TRUST_PROXY = "STOREDESK_RELAY_TRUST_PROXY"
+ENV_PUBLIC_URL = "STOREDESK_RELAY_PUBLIC_URL"
 
 
 class SettingsError(Exception):
@@ -43,6 +45,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     database_url: str | None = None
+    public_url: str | None = None  # --public-url as given (checked); see ``public_address``
     now: Callable[[], datetime] = utc_now
     # rate limits (0 turns one off)
     ip_requests_per_minute: int = 600
@@ -56,6 +59,7 @@ class Settings:
     # sizes
     body_limit: int = 16384  # public widget API
     console_body_limit: int = 8 * 1024 * 1024  # a publish carries every knowledge base
+    webhook_body_limit: int = 2 * 1024 * 1024  # a store webhook: an order with many lines
     text_limit: int = 2000
     # store lookups
     lookup_timeout: float = 3.0
@@ -72,6 +76,18 @@ class Settings:
     stream_ping: float = 15.0
     shutdown_grace: float = 10.0
     retention_interval: float = 3600.0  # seconds between two retention passes
+
+    @property
+    def public_address(self) -> str:
+        """The address shoppers' browsers reach this relay at, without a trailing slash:
+        ``--public-url`` / ``$STOREDESK_RELAY_PUBLIC_URL``, else the bound address (a
+        wildcard address reads as the loopback one). Pages never take it from a request."""
+        if self.public_url:
+            return self.public_url
+        host = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}.get(self.host, self.host)
+        if ":" in host and not host.startswith("["):
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
 
     @property
     def store_url(self) -> str:
@@ -103,9 +119,33 @@ class Settings:
             values["access_log"] = True
         if getattr(args, "demo_pages", False):
             values["demo_pages"] = True
+        public_url = getattr(args, "public_url", None) or env.get(ENV_PUBLIC_URL) or None
+        if public_url:
+            values["public_url"] = check_public_url(public_url)
         trust = env.get(ENV_TRUST_PROXY, "").strip().lower()
         values["trust_forwarded"] = trust in ("1", "true", "yes", "on")
         return cls(data_dir=data_dir, relay_key=relay_key, database_url=database_url, **values)
+
+
+def check_public_url(text: str) -> str:
+    """``https://Chat.Example.com/`` → ``https://chat.example.com``; a path is kept."""
+    parts = urlsplit(text.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(
+            f"The public URL {text.strip()!r} is not a web address; give --public-url like "
+            "https://chat.example.com."
+        )
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise SettingsError(
+            "The --public-url must be just the relay's address (no ?, #, user or password)."
+        )
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        raise SettingsError("The --public-url has a port that is not a number.") from None
+    host = parts.hostname.lower()
+    host = f"[{host}]" if ":" in host else host
+    return f"{parts.scheme}://{host}{port}{parts.path.rstrip('/')}"
 
 
 def _prepare_data_dir(path: Path) -> None:

@@ -1,11 +1,12 @@
-"""What one relay process keeps in memory only: the draining flag and the rate limiters."""
+"""What one relay process keeps in memory only: the draining flag and the request rate
+limiters (limits on failed attempts are shared by the relays, in ``relay.storage.attempts``)."""
 
 from __future__ import annotations
 
 import asyncio
 import math
 import time
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -63,52 +64,9 @@ class TokenBuckets:
         return len(self._buckets)
 
 
-class FailureWindow:
-    """At most ``limit`` failures per key in a sliding ``window`` of seconds."""
-
-    def __init__(
-        self,
-        limit: int,
-        window: float,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        max_keys: int = 10_000,
-    ) -> None:
-        self.limit = limit
-        self.window = window
-        self._clock = clock
-        self._max = max_keys
-        self._failures: OrderedDict[str, deque[float]] = OrderedDict()
-
-    def _recent(self, key: str) -> deque[float]:
-        times = self._failures.get(key)
-        if times is None:
-            return deque()
-        cutoff = self._clock() - self.window
-        while times and times[0] <= cutoff:
-            times.popleft()
-        return times
-
-    def retry_after(self, key: str) -> float:
-        """0.0 when another attempt is allowed, else the seconds to wait."""
-        times = self._recent(key)
-        if len(times) < self.limit:
-            return 0.0
-        return max(1.0, times[0] + self.window - self._clock())
-
-    def record(self, key: str) -> None:
-        times = self._failures.get(key)
-        if times is None:
-            times = self._failures[key] = deque(maxlen=max(1, self.limit))
-        self._failures.move_to_end(key)
-        times.append(self._clock())
-        while len(self._failures) > self._max:
-            self._failures.popitem(last=False)
-
-
 class RuntimeState:
     """Per-process state: ``draining`` once shutdown began (``stopping`` is set then too,
-    for streams to end), and the limiters used by the middleware and the pairing service."""
+    for streams to end), and the request limiters used by the middleware."""
 
     def __init__(self, settings: Settings, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.draining = False
@@ -118,9 +76,6 @@ class RuntimeState:
         )
         self.conversation_messages = TokenBuckets(
             settings.conversation_messages_per_minute, settings.conversation_burst, clock=clock
-        )
-        self.pairing_failures = FailureWindow(
-            settings.pairing_attempts, settings.pairing_window, clock=clock
         )
         self.conversation_widgets: OrderedDict[str, str] = OrderedDict()  # id → widget key
 

@@ -23,6 +23,7 @@ from connectors.shopify.mapping import (
     product_from_node,
 )
 from connectors.shopify.settings import ShopifySettings
+from connectors.shopify.webhooks import ShopifyWebhooks
 from core.contacts import phone_digits, same_email, same_phone
 from core.orders import clean_order_number, order_number_digits, pick_order
 from core.records import Customer, Order, Product
@@ -59,6 +60,10 @@ class ShopifyConnector:
 
     def __repr__(self) -> str:
         return f"ShopifyConnector(shop={self._settings.shop!r})"
+
+    def webhooks(self) -> ShopifyWebhooks:
+        """The app's webhook subscriptions on this shop (GraphQL Admin API)."""
+        return ShopifyWebhooks(self.client, self._settings.api_version)
 
     async def test(self) -> StoreInfo:
         result = await self.client.execute(queries.SHOP, cost=queries.SHOP_COST)

@@ -26,6 +26,7 @@ from connectors.woocommerce.mapping import (
     map_order,
     map_product,
 )
+from connectors.woocommerce.webhooks import WooWebhooks
 from core.contacts import PHONE_MIN, phone_digits, same_email, same_phone
 from core.orders import clean_order_number, pick_order, same_order_number
 from core.records import Customer, Order, Product
@@ -288,6 +289,10 @@ class WooCommerceConnector:
             message=lambda exc: f"WooCommerce record could not be read: {exc}",
         )
         return Page(tuple(records), reply.total, tuple(errors))
+
+    def webhooks(self) -> WooWebhooks:
+        """The store's webhook subscriptions (REST ``/webhooks``)."""
+        return WooWebhooks(self._client)
 
     async def aclose(self) -> None:
         if self._own_http is not None:

@@ -104,20 +104,45 @@ class WooClient:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
 
-    async def _get_once(self, path: str, params: Mapping[str, oauth.ParamValue]) -> Reply:
+    async def write(
+        self,
+        method: str,
+        path: str,
+        body: Mapping[str, Any] | None = None,
+        params: Mapping[str, oauth.ParamValue] | None = None,
+    ) -> Reply:
+        """POST/PUT/DELETE a JSON body (once: a write is not repeated on its own)."""
+        return await self._get_once(path, params or {}, method=method, body=body)
+
+    async def _get_once(
+        self,
+        path: str,
+        params: Mapping[str, oauth.ParamValue],
+        *,
+        method: str = "GET",
+        body: Mapping[str, Any] | None = None,
+    ) -> Reply:
         url = f"{self.home_url}{API_PATH}/{path.strip('/')}"
         pairs = oauth.flatten_params(params)
+        extra: dict[str, Any] = {} if body is None else {"json": dict(body)}
         if self.over_https:
             response = await send(
-                self._http, PLATFORM, "GET", url, params=pairs, auth=(self._key, self._secret)
+                self._http,
+                PLATFORM,
+                method,
+                url,
+                params=pairs,
+                auth=(self._key, self._secret),
+                **extra,
             )
         else:
-            response = await send(self._http, PLATFORM, "GET", url, params=self._signed(url, pairs))
+            signed = self._signed(url, pairs, method)
+            response = await send(self._http, PLATFORM, method, url, params=signed, **extra)
         return self._reply(response)
 
-    def _signed(self, url: str, pairs: list[oauth.Param]) -> list[oauth.Param]:
+    def _signed(self, url: str, pairs: list[oauth.Param], method: str = "GET") -> list[oauth.Param]:
         return oauth.sign(
-            "GET",
+            method,
             url,
             pairs,
             consumer_key=self._key,

@@ -190,7 +190,11 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 # what a pull reports beyond conversations, messages and leads: (count key, noun)
-EXTRA = (("feedback", "feedback"), ("handoffs", "handoff"))
+EXTRA = (
+    ("feedback", "feedback"),
+    ("handoffs", "handoff"),
+    ("store_changes", "store change from webhooks", "store changes from webhooks"),
+)
 
 
 async def pull_all(
@@ -224,7 +228,7 @@ def cmd_pull(args: argparse.Namespace) -> int:
         f"{plural(totals['conversations'], 'conversation')}, "
         f"{plural(totals['messages'], 'message')}, {plural(totals['leads'], 'lead')} stored."
     )
-    extra = [plural(totals[k], noun) for k, noun in EXTRA if totals[k]]
+    extra = [plural(totals[k], *nouns) for k, *nouns in EXTRA if totals[k]]
     if extra:
         print(f"Also: {', '.join(extra)}.")
     if totals["skipped"]:

@@ -1,4 +1,4 @@
-"""`storedesk store add|list|test|lookup|customer|remove`."""
+"""`storedesk store add|list|test|lookup|customer|remove|webhooks`."""
 
 from __future__ import annotations
 
@@ -47,6 +47,10 @@ def register(commands: Any) -> None:
     who.add_argument("--id")
     customer.add_argument("--json", action="store_true")
     customer.set_defaults(handler=cmd_customer)
+
+    from console.commands.webhooks import register_webhooks
+
+    register_webhooks(sub)
 
 
 def _register_add(sub: Any) -> None:

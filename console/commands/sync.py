@@ -26,10 +26,11 @@ def register(commands: Any) -> None:
 class ProgressBar:
     """One line redrawn in place on a terminal; silent elsewhere."""
 
-    def __init__(self, stream: TextIO = sys.stderr, width: int = 28) -> None:
-        self.stream = stream
+    def __init__(self, stream: TextIO | None = None, width: int = 28) -> None:
+        # sys.stderr as it is now (a default argument would keep the one of import time)
+        self.stream = stream if stream is not None else sys.stderr
         self.width = width
-        self.enabled = stream.isatty()
+        self.enabled = self.stream.isatty()
 
     def __call__(self, phase: str, done: int, total: int | None) -> None:
         if not self.enabled:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from typing import TYPE_CHECKING, Any
 
 from console.plural import plural
@@ -37,7 +38,16 @@ def register(commands: Any) -> None:
     create.add_argument(
         "--language", action="append", default=[], metavar="XX", help="en, es, fr or de (repeat)"
     )
+    _identity_option(create)
     create.set_defaults(handler=cmd_create)
+
+    change = sub.add_parser("set", help="change a widget's settings (publish to make it live)")
+    change.add_argument("widget", metavar="WIDGET", help="its name or key")
+    change.add_argument("--title", help="the chat window's title")
+    change.add_argument("--greeting", help="the bot's first message")
+    change.add_argument("--color", help="the brand colour, like #2563eb")
+    _identity_option(change)
+    change.set_defaults(handler=cmd_set, allowed_origin=[], language=[])
 
     listing = sub.add_parser("list", help="list widgets")
     listing.add_argument("--json", action="store_true")
@@ -55,6 +65,24 @@ def register(commands: Any) -> None:
     remove = sub.add_parser("remove", help="delete a widget and its knowledge base")
     remove.add_argument("widget", metavar="WIDGET", help="its name or key")
     remove.set_defaults(handler=cmd_remove)
+
+
+def _identity_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--identity-max-age",
+        metavar="TIME",
+        help="how long a signed-in shopper's signature from your storefront is accepted: "
+        "1m to 24h, like 15m or 2h (default 24h)",
+    )
+
+
+def duration(text: str) -> int:
+    """``90s``, ``15m``, ``2h``, ``1d`` or plain seconds → seconds."""
+    match = re.fullmatch(r"\s*(\d{1,6})\s*([smhd]?)\s*", text.lower())
+    if match is None:
+        raise CliError(f"{text!r} is not a time like 90s, 15m, 2h or 1d.", EXIT_USAGE)
+    unit = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[match.group(2)]
+    return int(match.group(1)) * unit
 
 
 def widgets_of(session: CliSession) -> WidgetRepository:
@@ -95,6 +123,8 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
         settings["allowed_origins"] = args.allowed_origin
     if args.language:
         settings["languages"] = args.language
+    if args.identity_max_age is not None:
+        settings["identity_max_age"] = duration(args.identity_max_age)
     return settings
 
 
@@ -118,6 +148,26 @@ def cmd_create(args: argparse.Namespace) -> int:
         "Then add answers with `storedesk kb add` and make it live with `storedesk relay publish`."
     )
     return EXIT_OK
+
+
+def cmd_set(args: argparse.Namespace) -> int:
+    changes = _settings(args)
+    if not changes:
+        raise CliError("say what to change, e.g. --identity-max-age 15m.", EXIT_USAGE)
+    with open_session(args) as session:
+        entry = require_widget(session, args.widget)
+        try:
+            entry = widgets_of(session).update(entry, changes)
+        except WidgetError as err:
+            raise CliError(str(err), EXIT_USAGE) from None
+    print(f"Saved widget {entry.name!r}. Run `storedesk relay publish` to make it live.")
+    return EXIT_OK
+
+
+def _age(seconds: int) -> str:
+    if seconds % 3600 == 0:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 60} min" if seconds % 60 == 0 else f"{seconds} s"
 
 
 def describe(entry: WidgetEntry, relay: str | None) -> dict[str, Any]:
@@ -171,6 +221,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(f"  languages: {', '.join(config.languages)}")
     origins = ", ".join(config.allowed_origins) or "any site (no --allowed-origin given)"
     print(f"  allowed on: {origins}")
+    print(f"  signed-in shoppers: signatures accepted for {_age(config.identity_max_age)}")
     print(f"  embed: {details['embed']}")
     return EXIT_OK
 
@@ -182,9 +233,11 @@ def cmd_secret(args: argparse.Namespace) -> int:
     print(secret)
     print(
         "Keep it on your server. To greet a logged-in shopper by name, the storefront signs "
-        'HMAC-SHA256 with this text as the key over "<email, trimmed and lower case>:<unix '
-        'timestamp>" (hex) and passes email, ts and signature to the widget, e.g. PHP: '
-        "hash_hmac('sha256', strtolower(trim($email)) . ':' . $ts, $secret)."
+        'HMAC-SHA256 with this text as the key over "<email, trimmed and lower case>:<name, '
+        'trimmed>:<unix timestamp>" (hex) and passes email, name, ts and signature to the '
+        "widget, e.g. PHP: hash_hmac('sha256', strtolower(trim($email)) . ':' . trim($name) "
+        ". ':' . $ts, $secret). Without a name, sign \"<email>:<timestamp>\"; a name that is "
+        "not signed is not shown."
     )
     return EXIT_OK
 

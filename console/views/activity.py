@@ -20,6 +20,7 @@ KINDS = (
     ("Relay pairing", "relay."),
     ("Stores connected or removed", "store.connected|store.disconnected"),
     ("Syncs", "store.synced"),
+    ("Store requests (webhooks)", "store.redact|store.data_request"),
     ("Leads and appointments", "lead.|appointment."),
     ("Privacy and retention", "privacy.|retention."),
 )

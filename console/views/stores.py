@@ -37,6 +37,7 @@ from console.plural import plural
 from console.views.base import View
 from console.views.store_browsers import CustomersBrowser, OrdersBrowser
 from console.views.store_history import SyncHistory
+from console.views.store_webhooks import TOOLTIP, WebhookActions, supports_webhooks
 from console.views.store_wizard import PLATFORMS, StoreWizard
 from core.workspace.stores import StoreEntry
 
@@ -106,6 +107,7 @@ class StoresView(View):
         layout.addWidget(split, 1)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
         ctx.stores_changed.connect(self.reload)
+        self.webhooks = WebhookActions(self)
         self.reload()
 
     def _connect_menu(self) -> QToolButton:
@@ -260,6 +262,8 @@ class StoreDetail(QWidget):
         self.heading = QLabel(self)
         self.test_button = self._button("Test connection", view.test_connection)
         self.sync_button = self._button("Sync now", view.sync)
+        self.webhooks_button = self._button("Webhooks", lambda e: view.webhooks.register(e))
+        self.webhooks_button.setToolTip(TOOLTIP)
         self.disconnect_button = self._button("Disconnect…", view.disconnect_store)
         self.phase = QLabel(self)
         self.progress = QProgressBar(self)
@@ -283,7 +287,8 @@ class StoreDetail(QWidget):
 
     def _layout(self) -> None:
         actions = QHBoxLayout()
-        for widget in (self.heading, self.test_button, self.sync_button, self.disconnect_button):
+        buttons = (self.test_button, self.sync_button, self.webhooks_button)
+        for widget in (self.heading, *buttons, self.disconnect_button):
             actions.addWidget(widget)
         actions.insertStretch(1, 1)
         bar = QHBoxLayout()
@@ -308,7 +313,11 @@ class StoreDetail(QWidget):
         if entry is None:
             self._clear_tabs()
             return
-        self.heading.setText(f"<b>{entry.name}</b> · {platform_name(entry.platform)}")
+        hooked = " · webhooks on" if entry.settings.get("webhooks") else ""
+        if entry.settings.get("disconnected_at"):
+            hooked += " · <span style='color:#b3261e'>the app was uninstalled from the shop</span>"
+        self.heading.setText(f"<b>{entry.name}</b> · {platform_name(entry.platform)}{hooked}")
+        self.webhooks_button.setVisible(supports_webhooks(entry))
         text, failed = self._messages.get(entry.name, ("", False))
         self._show_message(text, failed)
         self.show_progress(entry.name)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -54,6 +55,7 @@ _FIELD_TAB = {"allowed_origins": 2} | dict.fromkeys(
         "appointment_form",
         "languages",
         "suggestions",
+        "identity_max_age",
     ),
     1,
 )
@@ -144,6 +146,13 @@ class WidgetEditor(QWidget):
         self.languages = LanguagesField()
         self.suggestions = QPlainTextEdit(placeholderText="One per line, up to six")
         self.suggestions.setFixedHeight(84)
+        # minutes in the form, seconds in the settings (1 minute to 24 hours)
+        self.identity_max_age = QSpinBox(minimum=1, maximum=1440, suffix=" min")
+        self.identity_max_age.setMaximumWidth(120)
+        self.identity_max_age.setToolTip(
+            "How long a signed-in shopper's signature from your storefront is accepted "
+            "(at most 24 hours = 1440 min)"
+        )
         for label, name, field in (
             ("Business hours", "business_hours", self.hours),
             ("Time zone", "timezone", self.timezone),
@@ -152,13 +161,15 @@ class WidgetEditor(QWidget):
             ("Appointments", "appointment_form", self.appointment_form),
             ("Languages", "languages", self.languages),
             ("Suggestions", "suggestions", self.suggestions),
+            ("Sign-in valid for", "identity_max_age", self.identity_max_age),
         ):
             self._field(form, label, name, field)
         self.behaviour_hint = QLabel(
             "Below this confidence the bot does not guess: it offers the contact form or a "
             "person. The widget shows you online while this console (or an agent) is "
             "connected, or within business hours; otherwise shoppers read that you reply by "
-            "email.",
+            "email. A shopper your storefront signed in is trusted for the sign-in time "
+            "above, counted from when the storefront signed the page (shorter is safer).",
             wordWrap=True,
         )
         form.addRow("", self.behaviour_hint)
@@ -209,6 +220,7 @@ class WidgetEditor(QWidget):
         self.appointment_form.setChecked(config.appointment_form)
         self.languages.set_value(config.languages)
         self.suggestions.setPlainText("\n".join(config.suggestions))
+        self.identity_max_age.setValue(max(1, config.identity_max_age // 60))
         self.install.origins.set_value(config.allowed_origins)
         self.clear_errors()
         self.refresh_install()
@@ -247,6 +259,7 @@ class WidgetEditor(QWidget):
             "appointment_form": self.appointment_form.isChecked(),
             "languages": self.languages.value(),
             "suggestions": [line.strip() for line in lines if line.strip()],
+            "identity_max_age": self.identity_max_age.value() * 60,
             "allowed_origins": self.install.origins.value(),
         }
 

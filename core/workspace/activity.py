@@ -28,6 +28,8 @@ ACTIONS = {
     "store.connected": "Connected a store",
     "store.disconnected": "Disconnected a store",
     "store.synced": "Synced a store",
+    "store.redact": "Store asked to erase data",
+    "store.data_request": "Store asked for a shopper's data",
     "lead.changed": "Changed a lead",
     "appointment.answered": "Answered an appointment request",
     "privacy.exported": "Exported a shopper's data",

@@ -27,6 +27,7 @@ from core.workspace.models import (
     RelayEvent,
     Widget,
 )
+from core.workspace.store_events import BadChange, apply_change
 
 log = logging.getLogger(__name__)
 ROLES = ("shopper", "bot", "agent", "system")
@@ -43,6 +44,7 @@ class InboxReport:
     leads: int = 0
     feedback: int = 0
     handoffs: int = 0
+    store_changes: int = 0
     duplicates: int = 0
     skipped: int = 0
 
@@ -83,12 +85,19 @@ class _Batch:
             "lead": self.lead,
             "feedback": self.feedback,
             "handoff.requested": self.handoff,
+            "store.changed": self.store_change,
         }.get(str(event.get("type")))
         data = event.get("data")
         if handler is None or not isinstance(data, Mapping):
             self.counts["skipped"] += 1
             return
         handler(event, data, _moment(event.get("at"), self.now))
+
+    def store_change(self, event: Mapping[str, Any], data: Mapping[str, Any], at: datetime) -> None:
+        try:
+            self.counts[apply_change(self.c, event, data, at)] += 1
+        except BadChange as exc:
+            raise MalformedEvent(str(exc)) from None
 
     def ensure_conversation(self, conversation_id: str, widget_key: Any, at: datetime) -> None:
         """A placeholder row for a conversation whose ``conversation.created`` event has

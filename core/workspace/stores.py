@@ -123,6 +123,16 @@ class StoreRepository:
         with self._workspace.engine.begin() as connection:
             connection.execute(update(StoreRow).where(StoreRow.id == entry.id).values(secrets=blob))
 
+    def update_settings(self, entry: StoreEntry, settings: Mapping[str, Any]) -> StoreEntry:
+        """Replace the store's (non-secret) settings; the entry as it is now."""
+        with self._workspace.engine.begin() as connection:
+            connection.execute(
+                update(StoreRow).where(StoreRow.id == entry.id).values(settings=dict(settings))
+            )
+        found = self.get(entry.name)
+        assert found is not None
+        return found
+
     def remove(self, name: str) -> bool:
         """Delete the store, everything synced from it, and its credentials."""
         with self._workspace.engine.begin() as connection:

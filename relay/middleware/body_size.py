@@ -13,6 +13,7 @@ from relay.keys import SETTINGS
 from relay.responses import error_response
 
 PUBLISH = "/v1/console/publish"
+WEBHOOKS = "/v1/webhooks/"
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
 
 
@@ -28,6 +29,8 @@ def check(request: web.Request) -> tuple[web.Response | None, web.Request]:
     settings = request.app[SETTINGS]
     publish = request.path == PUBLISH
     limit = settings.console_body_limit if publish else settings.body_limit
+    if request.path.startswith(WEBHOOKS):
+        limit = settings.webhook_body_limit
     length = request.content_length
     if length is not None and length > limit:
         return error_response(
@@ -37,7 +40,7 @@ def check(request: web.Request) -> tuple[web.Response | None, web.Request]:
             f"The request body is larger than {_size(limit)}.",
             headers={"Connection": "close"},
         ), request
-    if length is None and request.method in _WITH_BODY and not publish:
+    if length is None and request.method in _WITH_BODY and limit != settings.console_body_limit:
         # the app's own limit is publish's; a declared length was checked above
         request = request.clone(client_max_size=limit + 1)
     return None, request

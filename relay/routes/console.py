@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from core import __version__
-from relay.keys import CONSOLE, CONVERSATIONS, LOOKUPS, PRESENCE, RUNTIME, SETTINGS, STORE
+from relay.keys import CONSOLE, CONVERSATIONS, LOOKUPS, PRESENCE, SETTINGS, STORE
 from relay.responses import invalid, json_response, read_json
 from relay.services import console_auth, pairing, publishing
 from relay.state import client_ip
@@ -44,14 +44,16 @@ def signed(handler: SignedHandler) -> SignedHandler:
 
 
 async def pair(request: web.Request) -> web.Response:
-    app = request.app
+    app, settings = request.app, request.app[SETTINGS]
+    limit = pairing.pairing_limit(
+        client_ip(request), settings.pairing_attempts, settings.pairing_window
+    )
     console = await pairing.pair(
         app[STORE],
-        relay_key=app[SETTINGS].relay_key,
-        failures=app[RUNTIME].pairing_failures,
-        address=client_ip(request),
+        relay_key=settings.relay_key,
+        limit=limit,
         body=await read_json(request),
-        now=app[SETTINGS].now(),
+        now=settings.now(),
     )
     relay_id = await app[STORE].relay_id()
     body = {"relay_id": relay_id, "fingerprint": console.fingerprint, "version": __version__}

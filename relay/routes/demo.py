@@ -2,7 +2,7 @@
 embedded) and ``GET /demo/assets/{name}`` (its stylesheet and images), served only when the
 relay runs with ``--demo-pages``.
 
-The page is ``widget/demo/shop.html`` with ``{{relay}}`` (this relay's origin) and
+The page is ``widget/demo/shop.html`` with ``{{relay}}`` (the relay's ``--public-url``) and
 ``{{widget_key}}`` filled in, both HTML-escaped. It has no inline script or style and goes
 out with a strict Content-Security-Policy, so it also shows the widget works on such a page.
 A demo page that does not exist (demo pages off, a widget that is not published) is a small
@@ -18,7 +18,6 @@ from aiohttp import web
 
 from relay.assets import WidgetAssets
 from relay.keys import SETTINGS, STORE
-from relay.middleware.security_headers import came_over_https
 from relay.responses import error_response
 from relay.routes.widget import SHORT_CACHE, asset_response, unavailable
 
@@ -28,7 +27,6 @@ DEMO_CSP = (
     "frame-ancestors 'none'"
 )
 _SLOT = re.compile(r"\{\{(relay|widget_key)\}\}")
-_HOST = re.compile(r"^[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$")
 _OFF = "Demo pages are off on this relay. Start it with storedesk-relay serve --demo-pages."
 _UNKNOWN = (
     "No widget with the key “{key}” is published on this relay. "
@@ -42,13 +40,9 @@ _PAGE = (
 
 
 def relay_origin(request: web.Request) -> str:
-    """This relay's origin as the browser reached it (the Host header when it is sane)."""
-    scheme = "https" if came_over_https(request) else "http"
-    host = request.host
-    if not _HOST.match(host):
-        settings = request.app[SETTINGS]
-        host = f"{settings.host}:{settings.port}"
-    return f"{scheme}://{host}"
+    """This relay's public address (``--public-url``), never the request's Host header:
+    a page must not name whatever host a client (or a poisoned cache) claims."""
+    return request.app[SETTINGS].public_address
 
 
 def fill(template: str, relay: str, widget_key: str) -> str:

@@ -42,7 +42,8 @@ async def find(request: web.Request) -> web.Response:
 async def erase(request: web.Request) -> web.Response:
     shopper = _shopper(await read_json(request))
     erased = await request.app[STORE].erase_shopper(shopper.email, shopper.phone)
-    erased["cached_lookups"] = request.app[LOOKUPS].forget_cached()
+    emails = [shopper.email] if shopper.email else []
+    erased["cached_lookups"] = request.app[LOOKUPS].forget_shopper(emails)
     return json_response({"erased": erased})
 
 

@@ -33,7 +33,7 @@ from relay.services.conversations import ConversationService
 from relay.services.inputs import InvalidInput, parse_after, parse_start
 from relay.services.lookups import LookupPool, LookupSettings
 from relay.services.presence import Presence
-from relay.services.verification import FailedVerifications
+from relay.services.verification import VerificationLimits
 from relay.state import client_ip
 
 
@@ -139,7 +139,7 @@ async def _services(app: web.Application) -> AsyncIterator[None]:
         LookupSettings.from_settings(settings), http=app.get(HTTP), now=settings.now, record=record
     )
     broker = Broker(ping_interval=settings.stream_ping)
-    verification = FailedVerifications(now=settings.now, limit=settings.ip_verification_failures)
+    verification = VerificationLimits(app[STORE], per_address=settings.ip_verification_failures)
     presence = app[PRESENCE] = Presence(settings.now)
     app[LOOKUPS] = lookups
     app[BROKER] = broker

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from core.bot import Bot, BotState, StoreUnavailable
-from core.bot.identity import verify_identity
+from core.bot.identity import check_identity
 from core.ids import new_id, new_token
 from core.widgets import pick_language, team_available
 from relay.responses import ApiError
@@ -26,6 +26,7 @@ from relay.services.inputs import (
     parse_feedback,
     parse_lead,
 )
+from relay.services.verification import GatedLookup
 from relay.services.widgets import WidgetBots
 from relay.storage.records import Feedback, NewConversation, NewLead
 
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from relay.services.broker import Broker
     from relay.services.lookups import LookupPool
     from relay.services.presence import Presence
-    from relay.services.verification import FailedVerifications
+    from relay.services.verification import VerificationLimits
     from relay.storage import RelayStore
     from relay.storage.records import ConversationRecord, NewMessage, PublishedWidget
 
@@ -62,7 +63,7 @@ class ConversationService:
         lookups: LookupPool,
         broker: Broker,
         presence: Presence,
-        verification: FailedVerifications,
+        verification: VerificationLimits,
         metrics: Metrics | None,
         now: Callable[[], datetime],
         text_limit: int = 2000,
@@ -137,15 +138,23 @@ class ConversationService:
     async def _verified(
         self, widget: PublishedWidget, request: StartRequest
     ) -> tuple[str | None, str | None]:
-        """The signed identity's email and name; ``(None, None)`` when absent or not valid."""
+        """The signed identity's email and name; ``(None, None)`` when absent or not valid.
+        A name the signature does not cover is replaced by the store's name for the email."""
         identity, secret = request.identity, widget.identity_secret
         if identity is None or not secret:
             return None, None
-        if not verify_identity(
-            secret, identity.email, identity.ts, identity.signature, now=self._now()
-        ):
+        signed = check_identity(
+            secret,
+            identity.email,
+            identity.ts,
+            identity.signature,
+            name=identity.name,
+            now=self._now(),
+            max_age=widget.settings.identity_max_age,
+        )
+        if signed is None:
             return None, None
-        name = identity.name
+        name = signed.name
         lookup = self._lookup(widget)
         if name is None and lookup is not None:
             try:
@@ -153,7 +162,7 @@ class ConversationService:
             except StoreUnavailable:
                 customer = None
             name = customer.name if customer is not None else None
-        return identity.email, name
+        return signed.email, name
 
     async def authorize(self, conversation_id: str, token: str | None) -> ConversationRecord:
         """The conversation, if ``token`` is its bearer token; 404 unknown, 401 wrong token."""
@@ -189,25 +198,46 @@ class ConversationService:
             text = check_text(text, limit=self._text_limit)
             widget = self._widget_of(conversation)
             received = self._now()
-            allowed = not self._verification.locked(client)
-            turn = await self._bot(widget).respond(
-                text,
-                BotState.from_json(conversation.bot_state),
-                self._lookup(widget),
-                lookups_allowed=allowed,
-                team_available=team_available(
-                    widget.settings, received, connected=self._presence.connected()
-                ),
-            )
-            if turn.verification_failed:
-                self._verification.record_failure(client)
+            team = team_available(widget.settings, received, connected=self._presence.connected())
+            turn, refused = await self._respond(widget, conversation, text, client, team=team)
             now = max(self._now(), received)
             shopper = shape.shopper_message(text, received, intent=turn.intent)
             stored = [shopper, *(shape.bot_message(r, turn.intent, now) for r in turn.replies)]
             published = await self._save_turn(conversation, turn, stored, now)
-        self._count(turn.intent, locked=not allowed)
+        self._count(turn.intent, locked=refused)
         self._broker.publish(conversation.id, published)
         return published
+
+    async def _respond(
+        self,
+        widget: PublishedWidget,
+        conversation: ConversationRecord,
+        text: str,
+        client: str,
+        *,
+        team: bool,
+    ) -> tuple[Turn, bool]:
+        """The bot's turn, its order lookups counted against the verification limits (one
+        attempt reserved before the first reaches the store, refunded unless the turn failed
+        verification). At a limit, the turn is answered as locked. ``(turn, refused)``."""
+        bot, state = self._bot(widget), BotState.from_json(conversation.bot_state)
+        lookup = self._lookup(widget)
+        if lookup is None:
+            return await bot.respond(text, state, None, team_available=team), False
+        gate = self._verification.gate(client, conversation.id)
+        failed = True  # an error mid-turn keeps the attempt counted
+        try:
+            gated = GatedLookup(lookup, gate, verified=state.verified_orders)
+            turn = await bot.respond(text, state, gated, team_available=team)
+            failed = turn.verification_failed
+        finally:
+            await gate.settle(failed=failed)
+        if gate.refused:
+            locked = await bot.respond(
+                text, state, lookup, lookups_allowed=False, team_available=team
+            )
+            return locked, True
+        return turn, False
 
     async def _save_turn(
         self,

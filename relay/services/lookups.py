@@ -92,11 +92,7 @@ class StoreLookup:
         self._products = TTLCache(settings.products_ttl, size, now)
         self.breaker = CircuitBreaker(settings.breaker_threshold, settings.breaker_cooldown, now)
         self._inflight: dict[Hashable, asyncio.Task[Any]] = {}
-
-    def forget(self) -> int:
-        """Drop every cached answer (a shopper's data was erased); how many there were."""
-        caches = (self._orders, self._order, self._customer, self._products)
-        return sum(cache.clear() for cache in caches)
+        self._generation = 0  # bumped by forget(): an answer fetched before is not cached
 
     async def get_order(self, number: str) -> Order | None:
         key = ("order", number_key(number))
@@ -141,6 +137,32 @@ class StoreLookup:
         result: T = await asyncio.shield(task)
         return result
 
+    def forget(
+        self,
+        *,
+        orders: Iterable[str] = (),
+        emails: Iterable[str] = (),
+        products: bool = False,
+    ) -> int:
+        """Drop what a store change made stale, at once: the orders with these numbers
+        (``"*"``: every order), everything cached for these emails (their customer and
+        order lists), the product searches. How many entries went."""
+        numbers = {number_key(n) for n in orders if n != "*"}
+        every_order = "*" in orders
+        mails = {k for k in (email_key(e) for e in emails) if k}
+        gone = 0
+        if every_order or numbers:
+            gone += self._order.discard_where(lambda k: every_order or _part(k, 1) in numbers)
+        if every_order or mails:
+            gone += self._orders.discard_where(lambda k: every_order or _part(k, 1) in mails)
+        if mails:
+            gone += self._customer.discard_where(lambda k: _part(k, 1) in mails)
+        if products:
+            gone += self._products.discard_where(lambda k: True)
+        self._generation += 1
+        self._inflight.clear()  # the next caller asks the store again
+        return gone
+
     def _settled(self, key: Hashable, task: asyncio.Task[Any]) -> None:
         if self._inflight.get(key) is task:
             del self._inflight[key]
@@ -154,6 +176,7 @@ class StoreLookup:
         call: Callable[[Connector], Awaitable[T]],
         missing: T,
     ) -> T:
+        generation = self._generation
         if not self.breaker.allow():
             self._record("unavailable")
             raise StoreUnavailable("The store is not answering; trying again shortly.")
@@ -176,7 +199,8 @@ class StoreLookup:
             raise StoreUnavailable("The store could not be reached.") from None
         self.breaker.succeeded()
         self._record("miss")
-        cache.put(key, value)
+        if generation == self._generation:
+            cache.put(key, value)
         return value
 
     def _connect(self) -> Connector:
@@ -198,6 +222,10 @@ class StoreLookup:
                 await connector.aclose()
             except Exception as err:  # closing must never stop the relay from shutting down
                 log.warning("Closing a store connection failed: %s", type(err).__name__)
+
+
+def _part(key: Hashable, index: int) -> Any:
+    return key[index] if isinstance(key, tuple) and len(key) > index else None
 
 
 def store_digest(store: PublishedStore) -> str:
@@ -265,9 +293,27 @@ class LookupPool:
         self._entries[store.id] = _Entry(store, digest, lookup)
         return lookup
 
-    def forget_cached(self) -> int:
-        """Drop every store's cached lookups; how many answers were cached."""
-        return sum(entry.lookup.forget() for entry in self._entries.values())
+    def forget(
+        self,
+        store_id: str,
+        *,
+        orders: Iterable[str] = (),
+        emails: Iterable[str] = (),
+        products: bool = False,
+    ) -> int:
+        """``StoreLookup.forget`` for a published store (nothing cached: nothing to do)."""
+        entry = self._entries.get(store_id)
+        if entry is None:
+            return 0
+        return entry.lookup.forget(orders=orders, emails=emails, products=products)
+
+    def forget_shopper(self, emails: Iterable[str]) -> int:
+        """A shopper's data was erased: every store drops its cached orders and what it
+        cached for these emails. How many entries went."""
+        wanted = [e for e in emails if e]
+        return sum(
+            entry.lookup.forget(orders=["*"], emails=wanted) for entry in self._entries.values()
+        )
 
     def retain(self, store_ids: Iterable[str]) -> None:
         """Forget (and close) the stores no longer published."""

@@ -4,6 +4,9 @@
 A code is 8 characters from an alphabet without look-alikes, shown as ``XXXX-XXXX``, valid
 10 minutes, single use, stored only as an HMAC under the relay key. Typing is forgiving
 (case, spaces and dashes are ignored); five wrong codes per address per 10 minutes → 429.
+Each try is counted in the relay database before the code is checked (and refunded when it
+was right), so a burst of guesses, even spread over several relays on one database, gets
+the code checked at most five times.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from relay.responses import ApiError, invalid
-from relay.state import FailureWindow, retry_after_header
+from relay.state import retry_after_header
+from relay.storage.attempts import AttemptLimit
 from relay.storage.records import ConsoleRecord
 
 if TYPE_CHECKING:
@@ -76,30 +80,35 @@ async def pair(
     store: RelayStore,
     *,
     relay_key: bytes,
-    failures: FailureWindow,
-    address: str,
+    limit: AttemptLimit,
     body: Mapping[str, Any],
     now: datetime,
 ) -> ConsoleRecord:
-    """Spend a code and register the console's key; refuse with 403, 422 or 429."""
-    wait = failures.retry_after(address)
-    if wait:
+    """Spend a code and register the console's key; refuse with 403, 422 or 429.
+    ``limit`` counts this address's wrong codes (``pairing_limit``)."""
+    public_key = _public_key(body.get("public_key"))
+    name = _name(body.get("name"))
+    reservation = await store.reserve_attempt(limit)
+    if not reservation.granted:
         raise ApiError(
             429,
             "rate_limited",
             "Too many wrong pairing codes from this address; wait 10 minutes.",
-            headers={"Retry-After": retry_after_header(wait)},
+            headers={"Retry-After": retry_after_header(reservation.retry_after)},
         )
-    public_key = _public_key(body.get("public_key"))
-    name = _name(body.get("name"))
     raw = body.get("code")
     code = normalise(raw) if isinstance(raw, str) else None
     if code is None or not await store.use_pairing_code(code_hash(relay_key, code), now):
-        failures.record(address)
         raise ApiError(
             403,
             "pairing_refused",
             "The pairing code is wrong, used or expired; run storedesk-relay pairing-code "
             "on the relay for a new one.",
         )
+    await store.refund_attempt(reservation)
     return await store.add_console(public_key, name)
+
+
+def pairing_limit(address: str, attempts: int, window_seconds: float) -> AttemptLimit:
+    """Wrong pairing codes allowed per ``address`` (``attempts <= 0``: no limit)."""
+    return AttemptLimit("pairing", address, attempts, timedelta(seconds=window_seconds))

@@ -40,11 +40,12 @@ class TTLCache:
     def __len__(self) -> int:
         return len(self._items)
 
-    def clear(self) -> int:
-        """Forget every entry; how many there were."""
-        count = len(self._items)
-        self._items.clear()
-        return count
+    def discard_where(self, matches: Callable[[Hashable], bool]) -> int:
+        """Forget every entry whose key ``matches``; how many went."""
+        gone = [key for key in self._items if matches(key)]
+        for key in gone:
+            del self._items[key]
+        return len(gone)
 
 
 class CircuitBreaker:

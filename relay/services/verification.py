@@ -1,58 +1,113 @@
-"""Failed shopper verifications counted per IP address, across conversations.
+"""Limits on shopper verification, shared by every relay on the database.
 
-A conversation locks itself after five wrong guesses (the bot keeps that count in its state);
-this stops one address from enumerating orders by opening conversation after conversation.
-Memory is bounded: the least recently seen addresses are forgotten first.
+Wrong guesses are limited per address (``ip_verification_failures`` per 15 minutes, across
+conversations: one address cannot enumerate orders by opening chat after chat) and per
+conversation (``core.bot.verification.MAX_FAILURES`` per ``LOCK_TIME``; the bot also keeps
+that count in the conversation's state, which another relay could overwrite).
+
+Looking an order up by its number is the attempt (unless this conversation already proved
+that order; listing the orders of a proven email is never one). Before a turn's first such
+lookup reaches the store, one attempt is *reserved* against both limits in the relay
+database; a turn that did not end in a failed verification (the shopper proved the order)
+gets it refunded. So a burst of guesses sent at once, to one relay or several, reaches the
+store at most the limit's number of times, and a right guess made while the address is
+at its limit is refused like any other.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict, deque
-from collections.abc import Callable
-from datetime import datetime, timedelta
+import asyncio
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from core.bot.verification import LOCK_TIME, MAX_FAILURES
+from core.orders import number_key
+from relay.storage.attempts import AttemptLimit, Reservation
+
+if TYPE_CHECKING:
+    from core.bot import Lookup
+    from core.records import Customer, Order, Product
+    from relay.storage import RelayStore
+
+ADDRESS_WINDOW = timedelta(minutes=15)
 
 
-class FailedVerifications:
-    def __init__(
-        self,
-        *,
-        now: Callable[[], datetime],
-        limit: int = 10,
-        window: timedelta = timedelta(minutes=15),
-        max_addresses: int = 10_000,
-    ) -> None:
-        self._now = now
-        self._limit = limit
-        self._window = window
-        self._max = max_addresses
-        self._failures: OrderedDict[str, deque[datetime]] = OrderedDict()
+class LookupRefused(Exception):
+    """The address or conversation is at its limit: this turn may not look orders up."""
 
-    def _recent(self, address: str) -> deque[datetime] | None:
-        times = self._failures.get(address)
-        if times is None:
-            return None
-        cutoff = self._now() - self._window
-        while times and times[0] <= cutoff:
-            times.popleft()
-        if not times:
-            del self._failures[address]
-            return None
-        return times
 
-    def locked(self, address: str) -> bool:
-        """Whether lookups are refused for this address right now."""
-        times = self._recent(address)
-        return times is not None and len(times) >= self._limit
+@dataclass(frozen=True, slots=True)
+class VerificationLimits:
+    store: RelayStore
+    per_address: int = 10
+    address_window: timedelta = ADDRESS_WINDOW
+    per_conversation: int = MAX_FAILURES
+    conversation_window: timedelta = LOCK_TIME
 
-    def record_failure(self, address: str) -> None:
-        times = self._recent(address)
-        if times is None:
-            times = self._failures[address] = deque(maxlen=self._limit)
-        else:
-            self._failures.move_to_end(address)
-        times.append(self._now())
-        while len(self._failures) > self._max:
-            self._failures.popitem(last=False)
+    def gate(self, address: str, conversation_id: str) -> TurnGate:
+        limits = (
+            AttemptLimit("verify-address", address, self.per_address, self.address_window),
+            AttemptLimit(
+                "verify-conversation",
+                conversation_id,
+                self.per_conversation,
+                self.conversation_window,
+            ),
+        )
+        return TurnGate(self.store, limits)
 
-    def __len__(self) -> int:
-        return len(self._failures)
+
+class TurnGate:
+    """One turn's attempt: reserved at the turn's first order lookup, settled after it."""
+
+    def __init__(self, store: RelayStore, limits: tuple[AttemptLimit, ...]) -> None:
+        self._store = store
+        self._limits = limits
+        self._lock = asyncio.Lock()
+        self._reservation: Reservation | None = None
+
+    @property
+    def refused(self) -> bool:
+        return self._reservation is not None and not self._reservation.granted
+
+    async def reserve(self) -> None:
+        """Count this turn's attempt (once); raise ``LookupRefused`` at the limit."""
+        async with self._lock:
+            if self._reservation is None:
+                self._reservation = await self._store.reserve_attempt(*self._limits)
+        if not self._reservation.granted:
+            raise LookupRefused
+
+    async def settle(self, *, failed: bool) -> None:
+        """Keep the attempt when the turn failed verification, else refund it (once)."""
+        reservation = self._reservation
+        if reservation is not None and reservation.ids and not failed:
+            self._reservation = Reservation(granted=True)  # refunded: nothing left to give back
+            await self._store.refund_attempt(reservation)
+
+
+class GatedLookup:
+    """The bot's ``Lookup`` for one turn: a lookup by order number waits for the turn's
+    reservation, unless the conversation already proved that order (``verified``: number
+    keys). ``find_orders`` is not gated: the bot lists orders only for a proven email."""
+
+    def __init__(self, lookup: Lookup, gate: TurnGate, verified: Iterable[str] = ()) -> None:
+        self._lookup = lookup
+        self._gate = gate
+        self._verified = frozenset(verified)
+
+    async def get_order(self, number: str) -> Order | None:
+        if number_key(number) not in self._verified:
+            await self._gate.reserve()
+        return await self._lookup.get_order(number)
+
+    async def find_orders(self, *, email: str, limit: int = 5) -> list[Order]:
+        return await self._lookup.find_orders(email=email, limit=limit)
+
+    async def get_customer(self, *, email: str) -> Customer | None:
+        return await self._lookup.get_customer(email=email)
+
+    async def search_products(self, text: str, *, limit: int = 5) -> list[Product]:
+        return await self._lookup.search_products(text, limit=limit)

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from relay.storage.attempts import AttemptLimit, Reservation
 from relay.storage.engine import DATABASE_NAME, database_url
 from relay.storage.errors import BundleError, StorageError
 from relay.storage.records import (
@@ -26,6 +27,7 @@ from relay.storage.store import RelayStore
 
 __all__ = [
     "DATABASE_NAME",
+    "AttemptLimit",
     "BundleError",
     "ConsoleRecord",
     "ConversationRecord",
@@ -39,6 +41,7 @@ __all__ = [
     "PublishedStore",
     "PublishedWidget",
     "RelayStore",
+    "Reservation",
     "StorageError",
     "StoredMessage",
     "WriterStats",

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Column,
     Double,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -73,6 +74,19 @@ console_nonces = Table(
     Column("expires_at", UTCDateTime, nullable=False, index=True),
     PrimaryKeyConstraint("fingerprint", "nonce"),
 )
+
+attempts = Table(
+    "attempts",
+    metadata,
+    Column("id", Seq, primary_key=True, autoincrement=True),
+    Column("bucket", String(64), nullable=False),  # HMAC of "<limit>:<address or id>"
+    Column("at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),
+    Index(None, "bucket", "at"),
+)
+"""Attempts counted against a limit (wrong pairing codes, shopper verifications), shared by
+every relay on the database; a row is reserved before the attempt and refunded after it
+when it turns out not to count."""
 
 stores = Table(
     "stores",
@@ -193,3 +207,25 @@ console_cursors = Table(
     Column("console_id", ID, ForeignKey("consoles.id", ondelete="CASCADE"), primary_key=True),
     Column("acked_seq", Seq, nullable=False),
 )
+
+webhook_inbox = Table(
+    "webhook_inbox",
+    metadata,
+    Column("seq", Seq, primary_key=True, autoincrement=True),
+    Column("dedupe_key", String(128), nullable=False, unique=True),
+    Column("platform", String(16), nullable=False),
+    Column("store_id", String(255), nullable=False),
+    Column("topic", String(64), nullable=False),
+    Column("delivery_id", String(128), nullable=False),
+    Column("body", LargeBinary, nullable=True),
+    Column("received_at", UTCDateTime, nullable=False, index=True),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", UTCDateTime, nullable=True),
+    Column("processed_at", UTCDateTime, nullable=True, index=True),
+    Column("outcome", String(32), nullable=True),
+    Column("error", Text, nullable=True),
+    sqlite_autoincrement=True,
+)
+"""Store webhook deliveries, verified and committed before the 200 goes out; processed
+in the background (``body`` is cleared once processed). ``dedupe_key`` refuses a second
+copy of one delivery."""

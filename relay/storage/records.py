@@ -11,7 +11,14 @@ from core.records import KnowledgeEntry, WidgetConfig
 from core.serialize import utc_iso
 
 Role = Literal["shopper", "bot", "agent", "system"]
-EventType = Literal["conversation.created", "message", "lead", "feedback", "handoff.requested"]
+EventType = Literal[
+    "conversation.created",
+    "message",
+    "lead",
+    "feedback",
+    "handoff.requested",
+    "store.changed",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,3 +249,28 @@ class Published:
 class WriterStats:
     transactions: int
     jobs: int
+
+
+@dataclass(frozen=True, slots=True)
+class NewDelivery:
+    """A verified store webhook delivery, as the inbox keeps it."""
+
+    dedupe_key: str
+    platform: str
+    store_id: str
+    topic: str
+    delivery_id: str
+    body: bytes = field(repr=False)
+    received_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    seq: int
+    platform: str
+    store_id: str
+    topic: str
+    delivery_id: str
+    body: bytes = field(repr=False)
+    received_at: datetime
+    attempts: int

@@ -8,6 +8,8 @@ free. Every write goes through one group writer and is durable before its call r
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -16,10 +18,13 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from relay.storage import attempts as attempt_db
 from relay.storage import consoles as console_db
 from relay.storage import conversations as conversation_db
 from relay.storage import events as event_db
 from relay.storage import privacy as privacy_db
+from relay.storage import webhooks as webhook_db
+from relay.storage.attempts import AttemptLimit, Reservation
 from relay.storage.bundle import read_bundle
 from relay.storage.cache import ConversationCache
 from relay.storage.engine import (
@@ -37,9 +42,11 @@ from relay.storage.published import load_published
 from relay.storage.records import (
     ConsoleRecord,
     ConversationRecord,
+    Delivery,
     Event,
     Feedback,
     NewConversation,
+    NewDelivery,
     NewEvent,
     NewLead,
     NewMessage,
@@ -72,12 +79,14 @@ class RelayStore:
         self._consoles: Mapping[str, ConsoleRecord] = {}
         self._relay_id: str | None = None
         self._publish_lock = asyncio.Lock()
+        self._bucket_key = hmac.new(relay_key, b"attempt buckets", hashlib.sha256).digest()
         if cache_conversations is None:
             cache_conversations = not engines.is_postgresql
         self._cache = ConversationCache() if cache_conversations else None
+        steps = conversation_db.STEPS if engines.is_postgresql else conversation_db.SQLITE_STEPS
         self._writer = GroupWriter(
             engines.write,
-            conversation_db.STEPS if engines.is_postgresql else conversation_db.SQLITE_STEPS,
+            [*steps, *webhook_db.steps(engines.is_postgresql)],
             before_batch=event_db.lock_for_events if engines.is_postgresql else None,
         )
 
@@ -321,6 +330,83 @@ class RelayStore:
         async with self._engines.read.connect() as connection:
             return await event_db.pending(connection, console_id)
 
+    # -- store webhooks ----------------------------------------------------------------------
+
+    async def add_delivery(self, delivery: NewDelivery) -> bool:
+        """Keep a verified delivery (durable on return); ``False`` for a duplicate. Writes
+        arriving together share one commit; two copies of one delivery racing each other
+        may both read as new, but only one is kept (and processed)."""
+        async with self._engines.read.connect() as connection:
+            if await webhook_db.known(connection, delivery.dedupe_key):
+                return False
+        await self._writer.write([("webhook.insert", delivery)])
+        return True
+
+    async def due_deliveries(self, limit: int = 200) -> list[Delivery]:
+        async with self._engines.read.connect() as connection:
+            return await webhook_db.due(connection, self._now(), limit)
+
+    async def finish_delivery(
+        self, seq: int, outcome: str, events: Sequence[NewEvent] = ()
+    ) -> bool:
+        """Mark processed and add its console events, together and once."""
+        now, postgresql = self._now(), self.is_postgresql
+        done: bool = await self._writer.exclusive(
+            lambda connection: webhook_db.finish(
+                connection, seq, now, outcome, events, postgresql=postgresql
+            )
+        )
+        return done
+
+    async def finish_deliveries(self, done: Sequence[tuple[int, str, Sequence[NewEvent]]]) -> int:
+        """``finish_delivery`` for several, in one transaction (one disk flush)."""
+        now, postgresql = self._now(), self.is_postgresql
+        finished: int = await self._writer.exclusive(
+            lambda connection: webhook_db.finish_many(connection, done, now, postgresql=postgresql)
+        )
+        return finished
+
+    async def retry_delivery(self, seq: int, error: str, next_at: datetime | None) -> None:
+        now = self._now()
+        await self._writer.exclusive(
+            lambda connection: webhook_db.retry_later(connection, seq, error, next_at, now)
+        )
+
+    async def prune_deliveries(self) -> int:
+        now = self._now()
+        pruned: int = await self._writer.exclusive(
+            lambda connection: webhook_db.prune(connection, now)
+        )
+        return pruned
+
+    async def webhook_counts(self) -> dict[str, int]:
+        async with self._engines.read.connect() as connection:
+            return await webhook_db.counts(connection)
+
+    async def erase_conversations(
+        self,
+        widget_keys: Sequence[str],
+        email: str | None = None,
+        *,
+        store_id: str | None = None,
+        keep: int | None = None,
+    ) -> int:
+        """Delete the conversations of these widgets (only ``email``'s, when given); with
+        ``store_id``, also drop that store's deliveries still waiting (but ``keep``). How
+        many conversations went."""
+        now = self._now()
+
+        async def erase(connection: AsyncConnection) -> list[str]:
+            if store_id is not None:
+                await webhook_db.forget_store(connection, store_id, now, keep)
+            return await webhook_db.erase_conversations(connection, widget_keys, email)
+
+        ids: list[str] = await self._writer.exclusive(erase)
+        if self._cache is not None:
+            for conversation_id in ids:
+                self._cache.evict(conversation_id)
+        return len(ids)
+
     # -- pairing, consoles, nonces ---------------------------------------------------------
 
     async def add_pairing_code(self, code_hash: str, expires_at: datetime) -> None:
@@ -342,6 +428,29 @@ class RelayStore:
         )
         self._consoles = {**self._consoles, record.fingerprint: record}
         return record
+
+    # -- attempts counted against limits (shared by every relay on the database) -----------
+
+    async def reserve_attempt(self, *limits: AttemptLimit) -> Reservation:
+        """Count one attempt against every limit before it is made, or refuse it (with the
+        seconds to wait) when any is reached. Addresses are kept only as keyed hashes."""
+        buckets = [(self._bucket(limit), limit) for limit in limits]
+        now = self._now()
+        reservation: Reservation = await self._writer.exclusive(
+            lambda connection: attempt_db.reserve(connection, buckets, now)
+        )
+        return reservation
+
+    async def refund_attempt(self, reservation: Reservation) -> None:
+        """Take back a reserved attempt that turned out not to count."""
+        if reservation.ids:
+            await self._writer.exclusive(
+                lambda connection: attempt_db.refund(connection, reservation.ids)
+            )
+
+    def _bucket(self, limit: AttemptLimit) -> str:
+        message = f"{limit.name}:{limit.key}".encode()
+        return hmac.new(self._bucket_key, message, hashlib.sha256).hexdigest()
 
     def console(self, fingerprint: str) -> ConsoleRecord | None:
         return self._consoles.get(fingerprint)

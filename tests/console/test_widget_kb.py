@@ -65,6 +65,24 @@ def test_the_identity_secret_is_what_a_storefront_signs_with(shop: Cli) -> None:
 
     php = hmac.new(secret.encode(), b"ann@example.com:1700000000", hashlib.sha256).hexdigest()
     assert php == sign_identity(secret.encode(), " Ann@Example.com", 1700000000)
+    text = b"ann@example.com:Ann Lee:1700000000"
+    named = hmac.new(secret.encode(), text, hashlib.sha256).hexdigest()
+    assert named == sign_identity(secret.encode(), "ann@example.com", 1700000000, name="Ann Lee ")
+    assert "trim($name)" in explanation
+
+
+def test_a_widget_may_accept_shopper_signatures_for_less_than_a_day(shop: Cli) -> None:
+    key = create(shop, "--identity-max-age", "2h")
+    assert json.loads(shop("widget", "show", key, "--json")[1])["identity_max_age"] == 7200
+    code, out, err = shop("widget", "set", key, "--identity-max-age", "15m")
+    assert code == 0, err
+    assert "storedesk relay publish" in out
+    assert json.loads(shop("widget", "show", key, "--json")[1])["identity_max_age"] == 900
+    assert "accepted for 15 min" in shop("widget", "show", key)[1]
+    code, _, err = shop("widget", "set", key, "--identity-max-age", "25h")
+    assert code == 2 and "1 minute to 24 hours" in err
+    code, _, err = shop("widget", "set", key, "--identity-max-age", "soon")
+    assert code == 2 and "not a time like" in err
 
 
 @pytest.mark.parametrize(

@@ -84,6 +84,9 @@ def test_parsers_never_raise_on_bad_values() -> None:
     assert parse_decimal(True) is None
     assert parse_datetime("not a date") is None
     assert parse_datetime("2026-03-01T10:00:00") == datetime(2026, 3, 1, 10, tzinfo=UTC)
+    assert parse_datetime("2026-03-01T10:00:00+01:00") == datetime(2026, 3, 1, 9, tzinfo=UTC)
+    for outside in ("9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59", "9999-12-31"):
+        assert parse_datetime(outside) is None  # not an OverflowError, nor a time no zone shows
 
 
 def test_generic_status_aliases_overrides_and_unknown(caplog: pytest.LogCaptureFixture) -> None:

@@ -33,8 +33,10 @@ def test_round_trip_keeps_every_field() -> None:
             languages=["en", "fr", "en"],
             suggestions=["Track my order"],
             appointment_form=True,
+            identity_max_age=900,
         )
     )
+    assert config.identity_max_age == 900
     assert config.allowed_origins == ("https://shop.example.com", "http://localhost:8080")
     assert config.languages == ("en", "fr")
     assert widget_from_json(widget_to_json(config)) == config
@@ -58,6 +60,9 @@ def test_round_trip_keeps_every_field() -> None:
         ({"greeting": "  "}, "greeting"),
         ({"key": "short"}, "key"),
         ({"lead_form": "yes"}, "lead_form"),
+        ({"identity_max_age": 59}, "identity_max_age"),
+        ({"identity_max_age": 86401}, "identity_max_age"),
+        ({"identity_max_age": "1h"}, "identity_max_age"),
     ],
 )
 def test_bad_settings_name_their_field(changes: dict[str, object], field: str) -> None:
@@ -116,6 +121,7 @@ def test_public_config_hides_origins_store_and_secret() -> None:
     config = widget_from_json(_widget(store="demo", allowed_origins=["https://a.example"]))
     shown = public_config(config, now=datetime(2026, 1, 1, tzinfo=UTC), language="fr-CA")
     assert "allowed_origins" not in shown and "store" not in shown
+    assert "identity_max_age" not in shown
     assert shown["language"] == "en" and shown["text_color"] == "#ffffff"
     assert pick_language(updated(config, {"languages": ["de", "fr"]}), "fr-CA") == "fr"
 

@@ -25,6 +25,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from tests.emulators import shopify_search as search
+from tests.emulators import shopify_webhooks as webhooks
 from tests.emulators.shopify_graphql import (
     Denied,
     Field,
@@ -89,12 +90,14 @@ async def _graphql(request: web.Request) -> web.StreamResponse:
             {"errors": {"query": "Required parameter missing or invalid"}}, status=400
         )
     state.requests.append({"query": query, "variables": variables})
-    response = _execute(state, query, variables)
+    response = _execute(state, query, variables, request.match_info["version"])
     response.headers["X-Shopify-API-Version"] = request.match_info["version"]
     return response
 
 
-def _execute(state: ShopState, query: str, variables: Node) -> web.Response:
+def _execute(
+    state: ShopState, query: str, variables: Node, version: str = "2026-01"
+) -> web.Response:
     try:
         fields = parse(query, variables)
     except GraphQLSyntaxError as exc:
@@ -108,7 +111,7 @@ def _execute(state: ShopState, query: str, variables: Node) -> web.Response:
     if not state.spend(cost):
         return _throttled(state, cost, status=state.throttled_status)
     try:
-        data, errors = _resolve(state, fields)
+        data, errors = _resolve(state, fields, version)
     except (QueryError, UnknownField) as exc:
         state.refund(cost)
         return _errors([_query_error(exc)], cost=_cost(state, cost, 0))
@@ -120,10 +123,17 @@ def _execute(state: ShopState, query: str, variables: Node) -> web.Response:
     return web.json_response(body)
 
 
-def _resolve(state: ShopState, fields: list[Field]) -> tuple[Node, list[Node]]:
+def _resolve(state: ShopState, fields: list[Field], version: str) -> tuple[Node, list[Node]]:
     data: Node = {}
     errors: list[Node] = []
     for root in fields:
+        if root.name == "webhookSubscriptionCreate":
+            try:
+                created = webhooks.create_subscription(state, root.args, version)
+            except ValueError as exc:
+                raise QueryError(str(exc), "argumentNotAccepted") from None
+            data[root.name] = project(created, root, [root.name], errors)
+            continue
         resolver = RESOLVERS.get(root.name)
         if resolver is None:
             raise UnknownField(root.name, "QueryRoot")
@@ -305,6 +315,8 @@ RESOLVERS: dict[str, Callable[[ShopState, Node], Any]] = {
     "ordersCount": _count("orders"),
     "customersCount": _count("customers"),
     "productsCount": _count("products"),
+    "webhookSubscriptions": webhooks.list_subscriptions,
+    "webhookSubscriptionDelete": webhooks.delete_subscription,
 }
 
 

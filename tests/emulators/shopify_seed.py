@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.emulators.shopify_webhooks import Webhooks
+
 Node = dict[str, Any]
 
 DOMAIN = "storedesk-demo.myshopify.com"
@@ -46,6 +48,7 @@ class ShopState:
     delay: float = 0.0  # seconds to wait before answering
     requests: list[Node] = field(default_factory=list)  # what the client sent
     throttled: int = 0  # how many requests were answered THROTTLED (200 or 429)
+    webhooks: Webhooks = field(default_factory=Webhooks)  # subscriptions and deliveries
 
     def bucket_level(self) -> float:
         now = self.clock()

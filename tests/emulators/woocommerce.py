@@ -51,6 +51,7 @@ from tests.emulators.woocommerce_state import (
     Failure,
     ShopState,
 )
+from tests.emulators.woocommerce_webhooks import HOOKS, WebhookRegistry, add_webhook_routes
 
 __all__ = [
     "DEFAULT_KEY",
@@ -132,6 +133,7 @@ def build_app(state: ShopState) -> web.Application:
         ("/", home_page),
         ("/wp-json/{tail:.*}", no_route),
     ]
+    add_webhook_routes(app, api)  # before the catch-all below
     for path, handler in routes:
         app.router.add_get(path, handler)
     return app
@@ -184,6 +186,12 @@ class Running:
     state: ShopState
     url: str
     cafile: Path | None = None
+    webhooks: WebhookRegistry | None = None
+
+    @property
+    def hooks(self) -> WebhookRegistry:
+        assert self.webhooks is not None
+        return self.webhooks
 
     def client_ssl(self) -> ssl.SSLContext:
         """A client TLS context that trusts this emulator's self-signed certificate."""
@@ -202,7 +210,7 @@ async def running(state: ShopState, *, tls: bool = False, port: int = 0) -> Asyn
         bound = runner.addresses[0][1]
         state.home_url = f"{'https' if tls else 'http'}://127.0.0.1:{bound}"
         try:
-            yield Running(state, state.home_url, cafile)
+            yield Running(state, state.home_url, cafile, runner.app[HOOKS])
         finally:
             await runner.cleanup()
 

@@ -4,6 +4,8 @@ client that speaks the widget's API, and a port nothing listens on."""
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import socket
 import time
 from dataclasses import dataclass
@@ -11,7 +13,6 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from core.bot.identity import sign_identity
 from core.demo import demo_database_url, demo_mapping_path
 from relay.keys import STORE
 
@@ -77,9 +78,26 @@ async def publish_demo(client: TestClient, **options: Any) -> None:
     await client.app[STORE].publish(demo_bundle(**options), dry_run=False)
 
 
-def signed_customer(email: str, name: str | None = "Alice Martin") -> dict[str, Any]:
-    ts = int(time.time())
-    customer = {"email": email, "ts": ts, "signature": sign_identity(IDENTITY_SECRET, email, ts)}
+def _sign(email: str, ts: int, name: str | None) -> str:
+    """The documented format, computed here as a storefront would (not by the relay's code)."""
+    email = email.strip().lower()
+    text = f"{email}:{ts}" if name is None else f"{email}:{name.strip()}:{ts}"
+    return hmac.new(IDENTITY_SECRET, text.encode(), hashlib.sha256).hexdigest()
+
+
+def signed_customer(
+    email: str,
+    name: str | None = "Alice Martin",
+    *,
+    ts: int | None = None,
+    signed_name: str | None = "",
+) -> dict[str, Any]:
+    """The storefront's ``customer`` object. ``signed_name`` is the name the signature
+    covers: by default the one passed, ``None`` for an older storefront's email-only one."""
+    ts = int(time.time()) if ts is None else ts
+    covered = name if signed_name == "" else signed_name
+    signature = _sign(email, ts, covered)
+    customer: dict[str, Any] = {"email": email, "ts": ts, "signature": signature}
     if name is not None:
         customer["name"] = name
     return customer

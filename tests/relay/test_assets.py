@@ -22,7 +22,7 @@ from relay.cli import build_parser
 from relay.keys import STORE
 from relay.openapi import openapi_document
 from relay.routes.demo import fill
-from relay.settings import Settings
+from relay.settings import Settings, SettingsError
 from tests.relay.console_helpers import small_bundle
 
 LOADER_JS = """\
@@ -216,7 +216,7 @@ async def test_the_demo_page_embeds_the_widget_under_a_strict_policy(client: Tes
     policy = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "style-src 'self'" in policy
     assert "default-src 'none'" in policy and "unsafe-inline" not in policy
-    origin = f"http://{client.server.host}:{client.server.port}"
+    origin = "http://127.0.0.1:8080"  # no public URL set: the address the relay is bound to
     assert f'<script src="{origin}/widget.js" data-widget="wk_demo-page_0001" async>' in page
     css = await client.get("/demo/assets/shop.css", headers=NO_ENCODING)
     assert css.status == 200 and await css.text() == "body{margin:0}"
@@ -230,6 +230,60 @@ async def test_a_forged_host_never_reaches_the_page(client: TestClient) -> None:
     page = await response.text()
     assert "<script>alert" not in page and "evil.example" not in page
     assert 'src="http://127.0.0.1:8080/widget.js"' in page  # the relay's own address
+
+
+async def test_a_plausible_host_header_is_not_written_into_the_page(client: TestClient) -> None:
+    await _publish(client, "wk_demo-page_0001")
+    response = await client.get("/demo/wk_demo-page_0001", headers={"Host": "evil.example"})
+    page = await response.text()
+    assert "evil.example" not in page
+    assert 'src="http://127.0.0.1:8080/widget.js"' in page
+
+
+async def test_the_page_names_the_configured_public_url_whatever_the_host_header(
+    aiohttp_client: Any, relay_settings: Any, widget_dir: Path
+) -> None:
+    client = await _client(
+        aiohttp_client,
+        relay_settings,
+        widget_dir,
+        demo_pages=True,
+        public_url="https://chat.example.com",
+    )
+    await _publish(client, "wk_demo-page_0001")
+    for host in ("evil.example", "evil.example:443", "127.0.0.1:1"):
+        response = await client.get("/demo/wk_demo-page_0001", headers={"Host": host})
+        page = await response.text()
+        assert "evil.example" not in page and "127.0.0.1" not in page
+        assert 'src="https://chat.example.com/widget.js"' in page
+
+
+@pytest.mark.parametrize(
+    ("given", "public_url"),
+    [
+        (None, "http://127.0.0.1:8080"),
+        ("https://Chat.Example.com/", "https://chat.example.com"),
+        ("https://example.com/relay/", "https://example.com/relay"),
+    ],
+)
+def test_serve_takes_a_public_url(tmp_path: Path, given: str | None, public_url: str) -> None:
+    argv = ["serve", "--data-dir", str(tmp_path)] + (["--public-url", given] if given else [])
+    assert Settings.from_env(build_parser().parse_args(argv), env={}).public_address == public_url
+    args = build_parser().parse_args(["serve", "--data-dir", str(tmp_path)])
+    env = {"STOREDESK_RELAY_PUBLIC_URL": "https://from-env.example"}
+    assert Settings.from_env(args, env=env).public_address == "https://from-env.example"
+    args = build_parser().parse_args(["serve", "--host", "0.0.0.0", "--port", "9000"])
+    assert Settings.from_env(args, env={"STOREDESK_RELAY_HOME": str(tmp_path)}).public_address == (
+        "http://127.0.0.1:9000"
+    )
+
+
+@pytest.mark.parametrize("bad", ["chat.example.com", "ftp://x.example", "https://x.example/?a=1"])
+def test_a_bad_public_url_is_one_sentence(tmp_path: Path, bad: str) -> None:
+    args = build_parser().parse_args(["serve", "--data-dir", str(tmp_path), "--public-url", bad])
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env(args, env={})
+    assert "--public-url" in str(caught.value) and str(caught.value).endswith(".")
 
 
 def test_both_slots_of_the_page_are_escaped() -> None:

@@ -154,6 +154,28 @@ async def test_lead_is_checked_field_by_field_then_confirmed(client: TestClient)
     assert status == 201
 
 
+@pytest.mark.parametrize(
+    "requested",
+    [
+        "9999-12-31T23:59:59-23:59",  # past the end of time once in UTC
+        "0001-01-01T00:00:00+05:00",  # before the start of time once in UTC
+        "9999-12-31T23:59:59",
+        "2026-02-30T10:00:00Z",
+        "tomorrow at ten",
+        "2026-03-14T10:30:00+99:00",
+    ],
+)
+async def test_an_impossible_appointment_time_is_a_422_naming_the_field(
+    client: TestClient, requested: str
+) -> None:
+    chat = await start_chat(client)
+    lead = {"kind": "appointment", "name": "Ann", "email": "ann@example.com"}
+    status, body = await chat.post("lead", lead | {"requested_time": requested})
+    assert status == 422, body
+    assert set(body["error"]["fields"]) == {"requested_time"}
+    assert await chat.history() == chat.greeting
+
+
 async def test_feedback_on_an_answer_and_a_rating(client: TestClient) -> None:
     chat = await start_chat(client)
     [answer] = await chat.bot_says("How long does shipping take?")

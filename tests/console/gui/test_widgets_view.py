@@ -117,6 +117,8 @@ async def test_appearance_and_behaviour_edits_are_saved(view: WidgetsView) -> No
     editor.appointment_form.setChecked(True)
     editor.languages.also["es"].setChecked(True)
     editor.suggestions.setPlainText("Track my order\nReturns")
+    assert editor.identity_max_age.value() == 1440  # 24 hours unless the merchant shortens it
+    editor.identity_max_age.setValue(30)
     editor.save_button.click()
 
     config = view.ctx.widgets.get("Shop chat").config  # type: ignore[union-attr]
@@ -130,6 +132,7 @@ async def test_appearance_and_behaviour_edits_are_saved(view: WidgetsView) -> No
     assert [(h.day, h.opens, h.closes) for h in config.business_hours] == [(0, "09:00", "17:00")]
     assert config.appointment_form and config.languages == ("en", "es")
     assert config.suggestions == ("Track my order", "Returns")
+    assert config.identity_max_age == 1800
 
 
 async def test_bad_business_hours_and_time_zone_are_shown_by_their_fields(

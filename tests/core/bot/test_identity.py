@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from core.bot.identity import sign_identity, verify_identity
+from core.bot.identity import SignedIdentity, check_identity, sign_identity, verify_identity
 
 SECRET = b"widget-identity-secret"
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -58,3 +58,31 @@ def test_old_and_future_signatures_are_refused() -> None:
     recent = int(NOW.timestamp()) - 3000
     signature = sign_identity(SECRET, "a@b.co", recent)
     assert not verify_identity(SECRET, "a@b.co", recent, signature, now=NOW, max_age=600)
+
+
+def test_a_name_is_signed_with_the_email() -> None:
+    text = f"alice@example.com:Alice Martin:{TS}".encode()
+    expected = hmac.new(SECRET, text, hashlib.sha256).hexdigest()
+    assert sign_identity(SECRET, "Alice@Example.com", TS, name=" Alice Martin ") == expected
+    signed = check_identity(SECRET, "alice@example.com", TS, expected, name="Alice Martin", now=NOW)
+    assert signed == SignedIdentity("alice@example.com", "Alice Martin")
+
+
+def test_an_email_only_signature_vouches_for_the_email_not_the_name() -> None:
+    email_only = sign_identity(SECRET, "alice@example.com", TS)
+    signed = check_identity(SECRET, "alice@example.com", TS, email_only, name="Mallory", now=NOW)
+    assert signed == SignedIdentity("alice@example.com", None)
+    named = sign_identity(SECRET, "alice@example.com", TS, name="Alice")
+    assert check_identity(SECRET, "alice@example.com", TS, named, name="Mallory", now=NOW) is None
+    assert check_identity(SECRET, "alice@example.com", TS, named, name=None, now=NOW) is None
+
+
+def test_a_widget_may_accept_signatures_for_less_than_a_day() -> None:
+    old = int(NOW.timestamp()) - 900
+    signature = sign_identity(SECRET, "a@b.co", old, name="Ann")
+    assert check_identity(SECRET, "a@b.co", old, signature, name="Ann", now=NOW, max_age=1800)
+    assert not check_identity(SECRET, "a@b.co", old, signature, name="Ann", now=NOW, max_age=600)
+    # never more than a day, whatever is asked
+    day_old = int(NOW.timestamp()) - 86400 - 5
+    late = sign_identity(SECRET, "a@b.co", day_old)
+    assert not verify_identity(SECRET, "a@b.co", day_old, late, now=NOW, max_age=10**9)
