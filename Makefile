@@ -67,6 +67,7 @@ console-libs: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.connectors
 	$(BIN)/python -m bench.relay
+	$(BIN)/python -m bench.channels
 	$(BIN)/python -m bench.webhooks
 	$(BIN)/python -m bench.widget
 	$(BIN)/python -m bench.console_start

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Generic, Literal, Protocol, TypeVar, runtime_checkable
@@ -80,6 +80,9 @@ class ConnectorContext:
     http: httpx.AsyncClient | None = None
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    #: Told the store's new secrets when the connector rotated them (a refreshed token),
+    #: so the caller can save them; ``None``: kept in memory only.
+    secrets_changed: Callable[[dict[str, str]], Awaitable[None] | None] | None = None
 
 
 @runtime_checkable

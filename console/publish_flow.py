@@ -80,6 +80,7 @@ async def publish(
     plan, bundle = await _send(session, client, dry_run=False)
     RelayLinkRepository(session.workspace, session.vault).touch_publish(link)
     widgets = WidgetRepository(session.workspace, session.vault)
+    await _publish_channels(session, client, widgets)
     widgets.mark_published([w["key"] for w in bundle["widgets"]], now())
     days = WorkspaceSettings(session.workspace).retention_days
     if days is not None:  # a newly paired relay learns the period with the first publish
@@ -89,6 +90,19 @@ async def publish(
             session.workspace, "published", plan.relay_url, {"changes": list(plan.lines)}
         )
     return plan
+
+
+async def _publish_channels(
+    session: CliSession, client: RelayClient, widgets: WidgetRepository
+) -> None:
+    """Each widget's WhatsApp settings (sent apart from the bundle: the token is sealed)."""
+    from core.workspace.channels import ChannelRepository
+
+    channels = ChannelRepository(session.workspace, session.vault)
+    for entry in widgets.list():
+        settings = channels.whatsapp(entry)
+        if settings is not None:
+            await client.put_whatsapp(entry.key, settings)
 
 
 def _client(ctx: ConsoleContext) -> tuple[RelayClient, RelayLinkEntry]:

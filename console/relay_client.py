@@ -13,6 +13,7 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
+from core.channels import WhatsAppSettings
 from core.signing import b64, public_key_of, sign_headers
 
 
@@ -142,6 +143,56 @@ class RelayClient:
 
     async def set_retention(self, days: int | None) -> dict[str, Any]:
         return await self._request("PUT", "/v1/console/retention", {"days": days})
+
+    # -- the API channel's keys ------------------------------------------------------------
+
+    def _keys_path(self, widget_key: str) -> str:
+        return f"/v1/console/widgets/{quote(widget_key, safe='')}/api-keys"
+
+    async def create_api_key(self, widget_key: str, name: str, scopes: list[str]) -> dict[str, Any]:
+        require_secure(self.url, "create an API key")
+        body = {"name": name, "scopes": scopes}
+        return await self._request("POST", self._keys_path(widget_key), body)
+
+    async def api_keys(self, widget_key: str) -> list[dict[str, Any]]:
+        data = await self._request("GET", self._keys_path(widget_key))
+        return [k for k in data.get("keys", []) if isinstance(k, dict)]
+
+    async def revoke_api_key(self, widget_key: str, key_id: str) -> None:
+        path = f"{self._keys_path(widget_key)}/{quote(key_id, safe='')}"
+        await self._request("DELETE", path)
+
+    async def store_token(self, store_name: str) -> str:
+        """A current access token of a store the relay renews (Shopify by authorization)."""
+        require_secure(self.url, "receive store credentials")
+        path = f"/v1/console/stores/{quote(store_name, safe='')}/access-token"
+        data = await self._request("POST", path)
+        return str(data["token"])
+
+    # -- the WhatsApp channel ----------------------------------------------------------------
+
+    async def put_whatsapp(self, widget_key: str, settings: WhatsAppSettings) -> dict[str, Any]:
+        require_secure(self.url, "send the Twilio auth token")
+        path = f"/v1/console/widgets/{quote(widget_key, safe='')}/whatsapp"
+        return await self._request("PUT", path, settings.to_json())
+
+    async def remove_whatsapp(self, widget_key: str) -> None:
+        await self._request("DELETE", f"/v1/console/widgets/{quote(widget_key, safe='')}/whatsapp")
+
+    # -- connect flows ---------------------------------------------------------------------
+
+    async def start_connect(self, platform: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Start a connect flow; ``authorize_url`` is for the merchant's browser."""
+        if platform == "shopify":
+            require_secure(self.url, "send the app's client secret to")
+        return await self._request("POST", f"/v1/console/connect/{platform}", dict(body))
+
+    async def connect_state(self, session_id: str) -> dict[str, Any]:
+        require_secure(self.url, "receive store credentials")
+        return await self._request("GET", f"/v1/console/connect/{quote(session_id, safe='')}")
+
+    async def cancel_connect(self, session_id: str) -> None:
+        await self._request("DELETE", f"/v1/console/connect/{quote(session_id, safe='')}")
 
     async def _request(
         self, method: str, path: str, body: Any = None, *, signed: bool = True

@@ -11,6 +11,7 @@ from connectors import registry
 from connectors.base import Connector, ConnectorContext, StoreInfo
 from connectors.http import make_client
 from connectors.sync import SyncEngine, SyncResult
+from console.borrowed_token import borrowed, borrows
 from console.runtime import EXIT_NOT_FOUND, CliError, data_dir_arg, warn
 from core.contacts import same_email
 from core.orders import clean_order_number
@@ -65,10 +66,12 @@ class CliSession:
         settings: Mapping[str, Any],
         secrets: Mapping[str, str],
         work: Callable[[Connector], Awaitable[T]],
+        saved: Callable[[dict[str, str]], None] | None = None,
     ) -> T:
         verify = settings.get("verify_ssl", True) is not False
         async with make_client(verify=verify) as http:
-            connector = registry.build(platform, settings, secrets, ConnectorContext(http=http))
+            context = ConnectorContext(http=http, secrets_changed=saved)
+            connector = registry.build(platform, settings, secrets, context)
             try:
                 return await work(connector)
             finally:
@@ -76,7 +79,16 @@ class CliSession:
 
     async def _with_store(self, entry: StoreEntry, work: Callable[[Connector], Awaitable[T]]) -> T:
         secrets = self.stores.secrets(entry)
-        return await self._with(entry.platform, entry.settings, secrets, work)
+        settings: Mapping[str, Any] = entry.settings
+        if borrows(entry.platform, settings):  # the relay alone renews this store's token
+            settings, secrets = await borrowed(
+                self.workspace, self.vault, entry.name, settings, secrets
+            )
+
+        def saved(rotated: dict[str, str]) -> None:  # a refreshed token replaces the old one
+            self.stores.update_secrets(entry, rotated)
+
+        return await self._with(entry.platform, settings, secrets, work, saved)
 
     async def test_connection(
         self, platform: str, settings: Mapping[str, Any], secrets: Mapping[str, str]

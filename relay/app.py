@@ -11,12 +11,15 @@ from relay.assets import WidgetAssets, packaged_assets
 from relay.keys import HTTP, METRICS, RUNTIME, SETTINGS, STORE
 from relay.metrics import Metrics
 from relay.middleware import setup_middlewares
+from relay.routes.api_channel import setup_api_channel
+from relay.routes.connect import setup_connect
 from relay.routes.console import setup_console
 from relay.routes.demo import setup_demo
 from relay.routes.ops import setup_ops
 from relay.routes.privacy import setup_privacy
 from relay.routes.public import setup_public
 from relay.routes.webhooks import setup_webhooks
+from relay.routes.whatsapp import setup_whatsapp
 from relay.routes.widget import setup_widget
 from relay.settings import Settings
 from relay.state import RuntimeState
@@ -55,6 +58,9 @@ def create_app(settings: Settings, *, assets: WidgetAssets | None = None) -> web
     setup_public(app)
     setup_console(app)
     setup_privacy(app)
+    setup_connect(app)
+    setup_api_channel(app)
+    setup_whatsapp(app)
     setup_webhooks(app)
     setup_ops(app)
     assets = assets if assets is not None else packaged_assets()

@@ -65,8 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--public-url",
         metavar="URL",
-        help="the address browsers reach this relay at, e.g. https://chat.example.com "
-        "(default: $STOREDESK_RELAY_PUBLIC_URL, else the address it listens on)",
+        help="the address browsers, shops and Twilio reach this relay at, e.g. "
+        "https://chat.example.com (default: $STOREDESK_RELAY_PUBLIC_URL, else the address "
+        "it listens on; callbacks then use the address each request came to)",
     )
     serve.add_argument(
         "--access-log",

@@ -10,11 +10,14 @@ if TYPE_CHECKING:
     import httpx
 
     from relay.metrics import Metrics
+    from relay.services.api_keys import ApiKeys
     from relay.services.broker import Broker
+    from relay.services.connect import ConnectService
     from relay.services.conversations import ConversationService
     from relay.services.lookups import LookupPool
     from relay.services.presence import Presence
     from relay.services.webhooks import WebhookProcessor
+    from relay.services.whatsapp import WhatsAppChannel
     from relay.settings import Settings
     from relay.state import RuntimeState
     from relay.storage import RelayStore
@@ -30,6 +33,9 @@ LOOKUPS: web.AppKey[LookupPool] = web.AppKey("lookups")  # store connectors + ca
 CONVERSATIONS: web.AppKey[ConversationService] = web.AppKey("conversations")
 WEBHOOKS: web.AppKey[WebhookProcessor] = web.AppKey("webhooks")  # the inbox's worker
 PRESENCE: web.AppKey[Presence] = web.AppKey("presence")  # is a console connected now
+CONNECT: web.AppKey[ConnectService] = web.AppKey("connect")  # connect flows
+API_KEYS: web.AppKey[ApiKeys] = web.AppKey("api_keys")  # the API channel's keys
+WHATSAPP: web.AppKey[WhatsAppChannel] = web.AppKey("whatsapp")  # the Twilio channel
 
 # per-request values set by the middleware (aiohttp wants typed keys for request storage)
 REQUEST_ID: web.RequestKey[str] = web.RequestKey("request_id", str)

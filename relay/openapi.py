@@ -393,6 +393,8 @@ def _header_scheme(name: str, description: str) -> dict[str, str]:
 
 @cache
 def _document() -> dict[str, Any]:
+    from relay.openapi_channels import API_KEY_SCHEME, CHANNEL_SCHEMAS, channel_paths
+
     return {
         "openapi": "3.1.0",
         "info": {
@@ -405,10 +407,12 @@ def _document() -> dict[str, Any]:
         | _console_paths()
         | _ops_paths()
         | _widget_paths()
+        | channel_paths()
         | webhook_paths(),
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": SCHEMAS | CHANNEL_SCHEMAS,
             "securitySchemes": {
+                "apiKey": API_KEY_SCHEME,
                 "conversationToken": {
                     "type": "http",
                     "scheme": "bearer",

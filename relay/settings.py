@@ -71,6 +71,7 @@ class Settings:
     breaker_open: float = 30.0
     verify_tls: bool = True
     # misc
+    twilio_api_url: str = "https://api.twilio.com"  # Twilio's REST API (an emulator in tests)
     demo_pages: bool = False  # serve /demo/{widget_key}, a shop page with the widget
     access_log: bool = False  # one JSON line per request
     stream_ping: float = 15.0

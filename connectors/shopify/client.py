@@ -19,6 +19,7 @@ from connectors.errors import BadResponseError
 from connectors.http import decode_json, send
 from connectors.retry import RetryPolicy, with_retry
 from connectors.shopify import errors
+from connectors.shopify.auth import StaticToken, TokenSource
 from connectors.shopify.errors import PLATFORM
 
 log = logging.getLogger(__name__)
@@ -84,19 +85,23 @@ class ShopifyClient:
         *,
         base_url: str,
         api_version: str,
-        token: str,
+        token: str | TokenSource,
         retry: RetryPolicy,
         now: Callable[[], datetime] = _utc_now,
     ) -> None:
         self.endpoint = f"{base_url}/admin/api/{api_version}/graphql.json"
         self._http = http
-        self._token = token
+        self._tokens: TokenSource = StaticToken(token) if isinstance(token, str) else token
         self._retry = retry
         self._now = now
         self.bucket: Bucket | None = None
 
     def __repr__(self) -> str:
         return f"ShopifyClient(endpoint={self.endpoint!r}, token=<hidden>)"
+
+    async def access_token(self) -> str:
+        """The access token requests use now (renewed first if it is about to expire)."""
+        return await self._tokens.token()
 
     async def execute(
         self, query: str, variables: Mapping[str, Any] | None = None, *, cost: int | None = None
@@ -119,20 +124,26 @@ class ShopifyClient:
         self, query: str, variables: Mapping[str, Any], cost: int | None
     ) -> Result:
         await self._wait_for_bucket(cost)
-        response = await send(
-            self._http,
-            PLATFORM,
-            "POST",
-            self.endpoint,
-            json={"query": query, "variables": dict(variables)},
-            headers={"X-Shopify-Access-Token": self._token, "Content-Type": "application/json"},
-        )
+        token = await self._tokens.token()
+        response = await self._post(query, variables, token)
+        if response.status_code == 401 and await self._tokens.renew(token):
+            response = await self._post(query, variables, await self._tokens.token())
         if response.status_code != 200:
             raise errors.for_status(response)
         body = decode_json(PLATFORM, response)
         if not isinstance(body, dict):
             raise _unreadable(response, "the answer is not a JSON object")
         return self._read(body, response)
+
+    async def _post(self, query: str, variables: Mapping[str, Any], token: str) -> httpx.Response:
+        return await send(
+            self._http,
+            PLATFORM,
+            "POST",
+            self.endpoint,
+            json={"query": query, "variables": dict(variables)},
+            headers={"X-Shopify-Access-Token": token, "Content-Type": "application/json"},
+        )
 
     def _read(self, body: dict[str, Any], response: httpx.Response) -> Result:
         cost = (body.get("extensions") or {}).get("cost")

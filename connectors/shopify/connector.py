@@ -15,6 +15,7 @@ from connectors.base import ConnectorContext, Page, StoreInfo, read_each
 from connectors.errors import IntegrationError
 from connectors.http import make_client
 from connectors.shopify import queries
+from connectors.shopify.auth import token_source
 from connectors.shopify.client import Result, ShopifyClient
 from connectors.shopify.errors import PROTECTED_WARNING, unreadable_record
 from connectors.shopify.mapping import (
@@ -53,13 +54,17 @@ class ShopifyConnector:
             self._http,
             base_url=settings.base_url,
             api_version=settings.api_version,
-            token=settings.token,
+            token=token_source(settings, self._http, context),
             retry=context.retry,
             now=context.now,
         )
 
     def __repr__(self) -> str:
         return f"ShopifyConnector(shop={self._settings.shop!r})"
+
+    async def access_token(self) -> str:
+        """A valid Admin API access token (for a console that borrows the relay's)."""
+        return await self.client.access_token()
 
     def webhooks(self) -> ShopifyWebhooks:
         """The app's webhook subscriptions on this shop (GraphQL Admin API)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from connectors.errors import ConfigError
 from connectors.http import check_base_url
@@ -14,20 +14,31 @@ from connectors.shopify.errors import PLATFORM
 DEFAULT_API_VERSION: Final = "2026-01"
 SHOP_DOMAIN = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9-]*\.myshopify\.com$")
 API_VERSION = re.compile(r"^(?:\d{4}-(?:01|04|07|10)|unstable)$")
+CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
+
+#: token: a legacy admin token; client_credentials: a Dev Dashboard app on the merchant's
+#: own store; authorization_code: an expiring offline token (and refresh token).
+AuthMode = Literal["token", "client_credentials", "authorization_code"]
+AUTH_MODES: Final = ("token", "client_credentials", "authorization_code")
 
 
 @dataclass(frozen=True, slots=True)
 class ShopifySettings:
     shop: str
-    token: str
+    token: str = ""
     api_version: str = DEFAULT_API_VERSION
     base_url: str = ""
     page_size: int | None = None
+    auth: AuthMode = "token"
+    client_id: str = ""
+    client_secret: str = ""
+    refresh_token: str = ""
+    token_expires_at: str = ""
 
     def __repr__(self) -> str:
         return (
             f"ShopifySettings(shop={self.shop!r}, api_version={self.api_version!r}, "
-            f"base_url={self.base_url!r}, token=<hidden>)"
+            f"base_url={self.base_url!r}, auth={self.auth!r}, secrets=<hidden>)"
         )
 
 
@@ -42,13 +53,72 @@ def read_settings(settings: Mapping[str, Any], secrets: Mapping[str, str]) -> Sh
         )
     base = settings.get("base_url")
     base_url = check_base_url(PLATFORM, str(base)) if base else f"https://{shop}"
+    common: dict[str, Any] = {
+        "shop": shop,
+        "api_version": version,
+        "base_url": base_url,
+        "page_size": _page_size(settings.get("page_size")),
+    }
+    auth = _auth_mode(settings, secrets)
+    if auth == "token":
+        return ShopifySettings(token=_token(secrets), **common)
+    client_id, client_secret = _client(settings, secrets)
+    if auth == "client_credentials":
+        return ShopifySettings(
+            auth=auth, client_id=client_id, client_secret=client_secret, **common
+        )
+    refresh = (secrets.get("refresh_token") or "").strip()
+    if not refresh:
+        raise ConfigError(
+            PLATFORM,
+            "No Shopify refresh token is saved for this store.",
+            hint="Connect the store again to authorise the app.",
+        )
     return ShopifySettings(
-        shop=shop,
-        token=_token(secrets),
-        api_version=version,
-        base_url=base_url,
-        page_size=_page_size(settings.get("page_size")),
+        auth=auth,
+        client_id=client_id,
+        client_secret=client_secret,
+        token=(secrets.get("token") or "").strip(),
+        refresh_token=refresh,
+        token_expires_at=(secrets.get("token_expires_at") or "").strip(),
+        **common,
     )
+
+
+def _auth_mode(settings: Mapping[str, Any], secrets: Mapping[str, str]) -> AuthMode:
+    raw = settings.get("auth")
+    if raw in (None, ""):
+        has_client = settings.get("client_id") and secrets.get("client_secret")
+        return "client_credentials" if has_client and not secrets.get("token") else "token"
+    if raw == "client_credentials":
+        return "client_credentials"
+    if raw == "authorization_code":
+        return "authorization_code"
+    if raw == "token":
+        return "token"
+    raise ConfigError(
+        PLATFORM,
+        f"{raw!r} is not a way Storedesk connects to Shopify.",
+        hint="Use one of: " + ", ".join(AUTH_MODES) + ".",
+    )
+
+
+def _client(settings: Mapping[str, Any], secrets: Mapping[str, str]) -> tuple[str, str]:
+    client_id = str(settings.get("client_id") or "").strip()
+    secret = (secrets.get("client_secret") or "").strip()
+    if not CLIENT_ID.match(client_id):
+        raise ConfigError(
+            PLATFORM,
+            "The Shopify app's client ID is missing or malformed.",
+            hint="Copy it from the Dev Dashboard → your app → Settings.",
+        )
+    if not secret:
+        raise ConfigError(
+            PLATFORM,
+            "No client secret is saved for the Shopify app.",
+            hint="Copy it from the Dev Dashboard → your app → Settings.",
+        )
+    return client_id, secret
 
 
 def _shop(value: object) -> str:

@@ -20,6 +20,10 @@ def register(commands: Any) -> None:
     sub = store.add_subparsers(dest="store_command", metavar="ACTION", required=True)
     _register_add(sub)
 
+    from console.commands import connect
+
+    connect.register(sub)
+
     listing = sub.add_parser("list", help="list connected stores")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=cmd_list)
@@ -70,11 +74,19 @@ def _register_add(sub: Any) -> None:
         help="accept the shop's self-signed HTTPS certificate",
     )
 
-    shop = platforms.add_parser("shopify", help="a Shopify shop (Admin API access token)")
+    shop = platforms.add_parser(
+        "shopify", help="a Shopify shop (a Dev Dashboard app's client ID and secret)"
+    )
     shop.add_argument("--name", required=True)
     shop.add_argument("--shop", required=True, metavar="SHOP.myshopify.com")
+    shop.add_argument("--client-id", help="the Dev Dashboard app's client ID")
     shop.add_argument(
-        "--token", help=f"Admin API access token (shpat_…); or ${ENV_SECRETS['token']}, or asked"
+        "--client-secret",
+        help=f"the app's client secret; or ${ENV_SECRETS['client_secret']}, or asked",
+    )
+    shop.add_argument(
+        "--token",
+        help=f"instead: a legacy Admin API access token (shpat_…); or ${ENV_SECRETS['token']}",
     )
     shop.add_argument("--api-version", help="GraphQL Admin API version (default 2026-01)")
     shop.add_argument("--base-url", help="API address other than https://SHOP (proxies, tests)")
@@ -116,6 +128,7 @@ ENV_SECRETS = {
     "key": "STOREDESK_STORE_KEY",
     "secret": "STOREDESK_STORE_SECRET",
     "token": "STOREDESK_STORE_TOKEN",
+    "client_secret": "STOREDESK_STORE_CLIENT_SECRET",
     "url": "STOREDESK_DATABASE_URL",
 }
 
@@ -127,8 +140,8 @@ def secret_arg(args: argparse.Namespace, name: str, label: str, *, ask: bool = T
         value = getpass.getpass(f"{label}: ")
     if not value.strip():
         raise CliError(
-            f"--{name} is required: pass it, set {ENV_SECRETS[name]}, or run on a terminal "
-            "to be asked.",
+            f"--{name.replace('_', '-')} is required: pass it, set {ENV_SECRETS[name]}, "
+            "or run on a terminal to be asked.",
             EXIT_USAGE,
         )
     return value.strip()
@@ -148,6 +161,18 @@ def connection_from_args(args: argparse.Namespace) -> tuple[dict[str, Any], dict
             settings["api_version"] = args.api_version
         if args.base_url:
             settings["base_url"] = args.base_url
+        if args.client_id and args.token:
+            raise CliError("give either --client-id (with its secret) or --token.", EXIT_USAGE)
+        if args.client_id or not (args.token or os.environ.get(ENV_SECRETS["token"])):
+            if not args.client_id:
+                raise CliError(
+                    "--client-id is required: the Dev Dashboard app's client ID "
+                    "(or --token for a legacy admin token).",
+                    EXIT_USAGE,
+                )
+            settings.update(auth="client_credentials", client_id=args.client_id.strip())
+            secret = secret_arg(args, "client_secret", "Client secret")
+            return settings, {"client_secret": secret}
         return settings, {"token": secret_arg(args, "token", "Admin API access token")}
     if args.platform == "sql":
         if args.demo:

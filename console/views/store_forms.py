@@ -17,6 +17,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -90,10 +91,11 @@ class ConnectionForm(QWidget):
 class WooCommerceForm(ConnectionForm):
     label = "WooCommerce"
     intro = (
-        "In WordPress, open <b>WooCommerce → Settings → Advanced → REST API</b> and choose "
-        "<b>Add key</b> with <b>Read</b> permission. Paste the consumer key (ck_…) and "
-        "consumer secret (cs_…) it shows once. Use the shop's home address "
-        "(https://shop.example), not the /wp-json one."
+        "Enter the shop's home address (https://shop.example, not the /wp-json one) and "
+        "choose <b>Connect with WooCommerce</b>: approve Storedesk in the page that opens and "
+        "the keys arrive by themselves (through your relay). Or, in WordPress, open "
+        "<b>WooCommerce → Settings → Advanced → REST API</b>, choose <b>Add key</b> with "
+        "<b>Read</b> permission and paste the consumer key (ck_…) and secret (cs_…)."
     )
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -121,32 +123,62 @@ class WooCommerceForm(ConnectionForm):
 class ShopifyForm(ConnectionForm):
     label = "Shopify"
     intro = (
-        "In Shopify admin, open <b>Settings → Apps and sales channels → Develop apps</b>, "
-        "create an app and, under <b>Configuration</b>, allow these Admin API scopes:<br>"
+        "In the Shopify <b>Dev Dashboard</b>, create an app, give its version these Admin API "
+        "scopes and install it on your store:<br>"
         "• <b>read_orders</b> — orders, their fulfillments and tracking numbers<br>"
         "• <b>read_customers</b> — customers' names, emails and phones<br>"
         "• <b>read_products</b> — prices and stock for the bot's product answers<br>"
         "• <i>read_all_orders</i> (optional) — orders older than 60 days<br>"
-        "Install the app and paste its <b>Admin API access token</b> (shpat_…)."
+        "Then paste the app's <b>client ID</b> and <b>client secret</b> (app → Settings); "
+        "Storedesk gets and renews its access tokens itself. A store connected before 2026 "
+        "with an Admin API access token (shpat_…) can keep using it."
+    )
+    WAYS: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("client_credentials", "Dev Dashboard app (client ID + secret)"),
+        ("token", "Admin API access token (shpat_…, legacy custom app)"),
     )
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.shop = _line(self, "my-shop.myshopify.com")
+        self.way = QComboBox(self)
+        for value, text in self.WAYS:
+            self.way.addItem(text, value)
+        self.client_id = _line(self, "the app's client ID")
+        self.client_secret = _line(self, "the app's client secret", secret=True)
         self.token = _line(self, "shpat_…", secret=True)
         self.api_version = _line(self, "default: the current stable version")
         self.base_url = _line(self, "only for a proxy: https://…")
         self.fields.addRow("Shop domain", self.shop)
+        self.fields.addRow("Connect with", self.way)
+        self.fields.addRow("Client ID", self.client_id)
+        self.fields.addRow("Client secret", self.client_secret)
         self.fields.addRow("Admin API access token", self.token)
         self.fields.addRow("API version", self.api_version)
         self.fields.addRow("API address", self.base_url)
+        self.way.currentIndexChanged.connect(lambda _index: self._show_way())
+        self._show_way()
+
+    def uses_token(self) -> bool:
+        return bool(self.way.currentData() == "token")
+
+    def _show_way(self) -> None:
+        legacy = self.uses_token()
+        self.fields.setRowVisible(self.client_id, not legacy)
+        self.fields.setRowVisible(self.client_secret, not legacy)
+        self.fields.setRowVisible(self.token, legacy)
+        self.changed.emit()
 
     def connection(self) -> tuple[Settings, Secrets]:
         settings: Settings = {"shop": _required(self.shop, "the shop's myshopify.com domain")}
         for key, field in (("api_version", self.api_version), ("base_url", self.base_url)):
             if field.text().strip():
                 settings[key] = field.text().strip()
-        return settings, {"token": _required(self.token, "the Admin API access token")}
+        if self.uses_token():
+            return settings, {"token": _required(self.token, "the Admin API access token")}
+        settings["auth"] = "client_credentials"
+        settings["client_id"] = _required(self.client_id, "the app's client ID")
+        return settings, {"client_secret": _required(self.client_secret, "the client secret")}
 
     def suggested_name(self) -> str:
         return _name_from(self.shop.text().strip().split(".")[0])

@@ -105,6 +105,8 @@ class StoreWizard(QDialog):
         layout.addWidget(self.form, 1 if self.form.previews else 0)
         if not self.form.previews:
             layout.addStretch(1)
+        if self.platform == "woocommerce":
+            layout.addWidget(self._woo_connect())
         if self.form.previews:
             self.preview = _Preview(self)
             self.form.changed.connect(self.preview.later)
@@ -113,6 +115,22 @@ class StoreWizard(QDialog):
         layout.addWidget(self.working)
         layout.addWidget(self.buttons)
         self.error.hide()
+
+    def _woo_connect(self) -> QWidget:
+        from console.views.store_forms import WooCommerceForm
+        from console.views.woo_connect import WooConnectPanel
+
+        form = self.form
+        assert isinstance(form, WooCommerceForm)
+        self.woo_connect = WooConnectPanel(self.ctx, form.url.text, self)
+
+        def got(key: str, secret: str) -> None:
+            form.key.setText(key)
+            form.secret.setText(secret)
+            self.test_and_save()
+
+        self.woo_connect.keys.connect(got)
+        return self.woo_connect
 
     # --- test, then save ----------------------------------------------------------------
     def test_and_save(self) -> None:
@@ -165,6 +183,9 @@ class StoreWizard(QDialog):
             self._task.cancel()
         if self.preview is not None:
             self.preview.stop()
+        panel = getattr(self, "woo_connect", None)
+        if panel is not None:
+            panel.cancel()
         super().done(result)
 
 

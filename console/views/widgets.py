@@ -7,6 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -71,12 +72,14 @@ class WidgetsView(View):
         self.new_button = QPushButton("New widget")
         self.remove_button = QPushButton("Remove…")
         self.knowledge_button = QPushButton("Knowledge base")
+        self.whatsapp_button = QPushButton("WhatsApp…")
         self.publish_button = QPushButton("Publish…")
         self._layout()
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.new_button.clicked.connect(self.new_widget)
         self.remove_button.clicked.connect(self.remove_current)
         self.knowledge_button.clicked.connect(self._open_knowledge)
+        self.whatsapp_button.clicked.connect(self.open_whatsapp)
         self.publish_button.clicked.connect(self._publish_clicked)
         self.editor.saved.connect(self._saved)
         ctx.widgets_changed.connect(self._changed)
@@ -86,7 +89,12 @@ class WidgetsView(View):
 
     def _layout(self) -> None:
         buttons = QHBoxLayout()
-        for button in (self.new_button, self.remove_button, self.knowledge_button):
+        for button in (
+            self.new_button,
+            self.remove_button,
+            self.knowledge_button,
+            self.whatsapp_button,
+        ):
             buttons.addWidget(button)
         buttons.addStretch()
         buttons.addWidget(self.publish_button)
@@ -114,6 +122,7 @@ class WidgetsView(View):
         self._fit_columns()
         self.empty.setVisible(not entries)
         self.remove_button.setEnabled(bool(entries))
+        self.whatsapp_button.setEnabled(bool(entries))
         row = next((n for n, e in enumerate(entries) if e.key == keep), None)
         if row is None and self.editor.entry is None and self.editor.name.text():
             return  # a new widget being filled in stays on screen
@@ -213,6 +222,17 @@ class WidgetsView(View):
                 selection.setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
         finally:
             self._moving = False
+
+    def open_whatsapp(self) -> QDialog | None:
+        """The selected widget's WhatsApp settings (a dialog; returned for tests)."""
+        from console.views.widget_channels import WhatsAppDialog
+
+        entry = self.current()
+        if entry is None:
+            return None
+        dialog = WhatsAppDialog(self.ctx, entry, self)
+        dialog.open()
+        return dialog
 
     def _open_knowledge(self) -> None:
         self.ctx.navigate.emit("Knowledge base")

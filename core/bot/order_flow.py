@@ -79,7 +79,7 @@ async def check(
     """Show order ``number`` if the shopper proves it is theirs; otherwise ask or refuse."""
     goal: Pending = "orders" if state.pending == "orders" else "order"
     waiting = state.update(pending=goal, pending_order=number, pending_email=None)
-    known = state.known_emails() or number_key(number) in state.verified_orders
+    known = state.vouched() or state.known_emails() or number_key(number) in state.verified_orders
     if not (email or postcode or known):
         return _ask(ctx, waiting, "ask_email", number=number)
     order = the_order(await lookup.get_order(number), number)

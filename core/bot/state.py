@@ -21,7 +21,9 @@ VERSION = 1
 class BotState:
     """The conversation's memory.
 
-    ``identity_email`` is only ever set by the relay from a valid signed identity.
+    ``identity_email`` is only ever set by the relay from a valid signed identity;
+    ``identity_phone`` from a channel that vouches for the number (WhatsApp) or an API key
+    allowed to identify customers, as is ``identity_customer`` (the store's customer id).
     ``verified_emails`` are emails the shopper proved by naming one of their orders with it;
     ``verified_orders`` are order numbers (``number_key``) the shopper unlocked (by email or
     billing postcode). ``pending`` is what the bot is waiting for ("order": the email or
@@ -39,6 +41,8 @@ class BotState:
     failures: int = 0
     locked_until: datetime | None = None
     handoff: str | None = None
+    identity_phone: str | None = None
+    identity_customer: str | None = None
 
     @classmethod
     def new(
@@ -46,12 +50,21 @@ class BotState:
         language: str | None = None,
         identity_email: str | None = None,
         identity_name: str | None = None,
+        *,
+        identity_phone: str | None = None,
+        identity_customer: str | None = None,
     ) -> BotState:
         return cls(
             language=normalize_language(language),
             identity_email=email_key(identity_email),
             identity_name=(identity_name or "").strip()[:_MAX_TEXT] or None,
+            identity_phone=(identity_phone or "").strip()[:_MAX_TEXT] or None,
+            identity_customer=(identity_customer or "").strip()[:_MAX_TEXT] or None,
         )
+
+    def vouched(self) -> bool:
+        """Whether the relay vouches for who the shopper is (email, phone or customer id)."""
+        return bool(self.identity_email or self.identity_phone or self.identity_customer)
 
     def update(self, **changes: Any) -> BotState:
         return replace(self, **changes)
@@ -109,6 +122,8 @@ def _read(data: object) -> BotState:
         failures=failures,
         locked_until=locked_until,
         handoff=_choice(data.get("handoff"), _HANDOFFS),
+        identity_phone=_text(data.get("identity_phone")),
+        identity_customer=_text(data.get("identity_customer")),
     )
 
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 from core.bot.extract import postcode_key
 from core.bot.state import BotState, remember
-from core.contacts import email_key, same_email
+from core.contacts import email_key, same_email, same_phone
 from core.orders import number_key, pick_order
 from core.records import Order
 
@@ -59,6 +59,10 @@ def proof(
     if any(same_email(order.customer.email, e) for e in known):
         return "known"
     if number_key(order.number) in state.verified_orders:
+        return "known"
+    if state.identity_phone and same_phone(order.customer.phone, state.identity_phone):
+        return "known"
+    if state.identity_customer and order.customer.id == state.identity_customer:
         return "known"
     return None
 

@@ -21,10 +21,13 @@ def is_json(content_type: str) -> bool:
     )
 
 
+FORM_ROUTES = "/v1/channels/"  # Twilio posts its webhooks form-encoded
+
+
 def refusal(request: web.Request) -> web.Response | None:
     """415 for a body that is not JSON (store webhooks check their own bodies: a
-    WooCommerce ping is form-encoded)."""
-    if request.path.startswith("/v1/webhooks/"):
+    WooCommerce ping is form-encoded; Twilio posts its webhooks form-encoded)."""
+    if request.path.startswith(("/v1/webhooks/", FORM_ROUTES)):
         return None
     if request.method in _WITH_BODY and _has_body(request) and not is_json(request.content_type):
         return error_response(

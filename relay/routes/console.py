@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from core import __version__
-from relay.keys import CONSOLE, CONVERSATIONS, LOOKUPS, PRESENCE, SETTINGS, STORE
+from relay.keys import CONSOLE, CONVERSATIONS, LOOKUPS, PRESENCE, SETTINGS, STORE, WHATSAPP
 from relay.responses import invalid, json_response, read_json
 from relay.services import console_auth, pairing, publishing
 from relay.state import client_ip
@@ -120,7 +120,22 @@ async def reply(request: web.Request) -> web.Response:
     message = await request.app[CONVERSATIONS].agent_reply(
         request.match_info["id"], text, author.strip()
     )
+    await _to_channels(request, message)
     return json_response({"message": message}, status=201)
+
+
+async def _to_channels(request: web.Request, message: dict[str, Any]) -> None:
+    """A reply to a chat on WhatsApp goes out there too."""
+    from relay.routes.connect import public_url
+
+    whatsapp = request.app.get(WHATSAPP)
+    if whatsapp is not None:
+        base = public_url(request)
+        await whatsapp.after_agent_reply(
+            request.match_info["id"],
+            message,
+            lambda key: f"{base}/v1/channels/whatsapp/{key}/status",
+        )
 
 
 def setup_console(app: web.Application) -> None:

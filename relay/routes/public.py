@@ -136,7 +136,11 @@ async def _services(app: web.Application) -> AsyncIterator[None]:
             counter.inc()
 
     lookups = LookupPool(
-        LookupSettings.from_settings(settings), http=app.get(HTTP), now=settings.now, record=record
+        LookupSettings.from_settings(settings),
+        http=app.get(HTTP),
+        now=settings.now,
+        record=record,
+        save=app[STORE].save_store_secrets,
     )
     broker = Broker(ping_interval=settings.stream_ping)
     verification = VerificationLimits(app[STORE], per_address=settings.ip_verification_failures)

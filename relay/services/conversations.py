@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import weakref
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,16 @@ if TYPE_CHECKING:
     from relay.services.verification import VerificationLimits
     from relay.storage import RelayStore
     from relay.storage.records import ConversationRecord, NewMessage, PublishedWidget
+
+
+@dataclass(frozen=True, slots=True)
+class Vouched:
+    """Who a channel vouches the shopper is; ``None`` parts are unknown."""
+
+    email: str | None = None
+    name: str | None = None
+    phone: str | None = None
+    customer_id: str | None = None
 
 
 class NotFound(ApiError):
@@ -164,6 +175,55 @@ class ConversationService:
             name = customer.name if customer is not None else None
         return signed.email, name
 
+    async def start_vouched(
+        self, key: str, channel: str, language: str | None, who: Vouched
+    ) -> dict[str, Any]:
+        """Start a conversation on another channel (WhatsApp, the API) for a shopper the
+        channel vouches for (``who``; any part may be unknown). No bearer token is handed
+        out: the channel itself decides who may write to it."""
+        widget = self._widget(key)
+        language = pick_language(widget.settings, language)
+        state = BotState.new(
+            language=language,
+            identity_email=who.email,
+            identity_name=who.name,
+            identity_phone=who.phone,
+            identity_customer=who.customer_id,
+        )
+        turn = self._bot(widget).start(state)
+        now = self._now()
+        conversation = NewConversation(
+            id=new_id("c"),
+            widget_key=key,
+            token_hash=token_hash(new_token()),
+            started_at=now,
+            channel=channel,
+            bot_state=turn.state.to_json(),
+            language=language,
+            customer_email=who.email,
+            customer_name=who.name,
+        )
+        replies = [shape.bot_message(r, turn.intent, now) for r in turn.replies]
+        published = shape.public_json(replies)
+        events = shape.Events(conversation.id, key, now)
+        await self._store.create_conversation(
+            conversation,
+            replies,
+            [events.created(conversation, None), *events.messages(replies, published)],
+        )
+        return {"conversation_id": conversation.id, "messages": published}
+
+    async def existing(self, conversation_id: str) -> ConversationRecord:
+        """The conversation; 404 when unknown."""
+        try:
+            check_id(conversation_id, "conversation")
+        except InvalidInput:
+            raise NotFound("There is no such conversation.") from None
+        conversation = await self._store.conversation(conversation_id)
+        if conversation is None:
+            raise NotFound("There is no such conversation.")
+        return conversation
+
     async def authorize(self, conversation_id: str, token: str | None) -> ConversationRecord:
         """The conversation, if ``token`` is its bearer token; 404 unknown, 401 wrong token."""
         try:
@@ -190,11 +250,22 @@ class ConversationService:
         return widget
 
     async def send(
-        self, conversation_id: str, token: str | None, text: Any, client: str
+        self,
+        conversation_id: str,
+        token: str | None,
+        text: Any,
+        client: str,
+        *,
+        trusted: bool = False,
     ) -> list[dict[str, Any]]:
-        """Answer a shopper's message; both are stored before this returns."""
+        """Answer a shopper's message; both are stored before this returns. ``trusted``: the
+        caller already checked who may write here (a channel), so no token is needed."""
         async with self._lock(conversation_id):  # one turn at a time per conversation
-            conversation = await self.authorize(conversation_id, token)
+            conversation = await (
+                self.existing(conversation_id)
+                if trusted
+                else self.authorize(conversation_id, token)
+            )
             text = check_text(text, limit=self._text_limit)
             widget = self._widget_of(conversation)
             received = self._now()

@@ -203,6 +203,10 @@ class StoreLookup:
             cache.put(key, value)
         return value
 
+    def connector(self) -> Connector:
+        """The store's connector (made on first use)."""
+        return self._connect()
+
     def _connect(self) -> Connector:
         if self._connector is None:
             self._connector = self._build()
@@ -259,8 +263,10 @@ class LookupPool:
         record: Record | None = None,
         build: Callable[..., Connector] = registry.build,
         retry: RetryPolicy | None = None,
+        save: Callable[[str, dict[str, str]], Awaitable[None]] | None = None,
     ) -> None:
         self._settings = settings
+        self._save = save  # keeps a store's rotated credentials (a refreshed token)
         self._http = http
         self._now = now
         self._record = record
@@ -284,10 +290,21 @@ class LookupPool:
         # gets a client of its own, made by its connector; the shared one always checks.
         verify = store.settings.get("verify_ssl", True) is not False
         http = self._http if verify else None
-        context = ConnectorContext(http=http, now=self._now, retry=self._retry)
+        secrets = dict(store.secrets)  # the newest: a connector may rotate them (a refresh)
+        save = self._save
+
+        async def rotated(new: dict[str, str]) -> None:
+            secrets.clear()
+            secrets.update(new)
+            if save is not None:
+                await save(store.id, dict(new))
+
+        context = ConnectorContext(
+            http=http, now=self._now, retry=self._retry, secrets_changed=rotated
+        )
 
         def build() -> Connector:
-            return self._build(store.platform, store.settings, store.secrets, context)
+            return self._build(store.platform, store.settings, dict(secrets), context)
 
         lookup = StoreLookup(build, self._settings, self._now, self._record)
         self._entries[store.id] = _Entry(store, digest, lookup)

@@ -208,6 +208,74 @@ console_cursors = Table(
     Column("acked_seq", Seq, nullable=False),
 )
 
+connect_sessions = Table(
+    "connect_sessions",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("console_id", ID, nullable=False),
+    Column("platform", String(32), nullable=False),
+    Column("state_hash", String(64), nullable=False, unique=True),
+    Column("settings", JSON, nullable=False),
+    Column("secret", LargeBinary, nullable=True),
+    Column("result", LargeBinary, nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("widget_key", ID, nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("prefix", String(32), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("scopes", JSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Column("last_used_at", UTCDateTime, nullable=True),
+)
+
+api_conversations = Table(
+    "api_conversations",
+    metadata,
+    Column("conversation_id", ID, primary_key=True),
+    Column("api_key_id", ID, nullable=False, index=True),
+)
+
+whatsapp_channels = Table(
+    "whatsapp_channels",
+    metadata,
+    Column("widget_key", ID, primary_key=True),
+    Column("account_sid", String(64), nullable=False),
+    Column("number", String(32), nullable=False),
+    Column("auth_token", LargeBinary, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+channel_threads = Table(
+    "channel_threads",
+    metadata,
+    Column("widget_key", ID, nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("conversation_id", ID, nullable=False),
+    PrimaryKeyConstraint("widget_key", "address"),
+)
+
+channel_messages = Table(
+    "channel_messages",
+    metadata,
+    Column("sid", String(64), primary_key=True),
+    Column("widget_key", ID, nullable=False),
+    Column("conversation_id", ID, nullable=True),
+    Column("direction", String(8), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("error_code", String(16), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False, index=True),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
 webhook_inbox = Table(
     "webhook_inbox",
     metadata,

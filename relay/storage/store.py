@@ -10,14 +10,17 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import select, text
+import orjson
+from sqlalchemy import select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from relay.crypto import seal
 from relay.storage import attempts as attempt_db
 from relay.storage import consoles as console_db
 from relay.storage import conversations as conversation_db
@@ -36,9 +39,9 @@ from relay.storage.engine import (
     schema_revision,
 )
 from relay.storage.errors import StorageError
-from relay.storage.models import relay_meta
+from relay.storage.models import relay_meta, stores
 from relay.storage.publish import apply_publish
-from relay.storage.published import load_published
+from relay.storage.published import load_published, store_ad
 from relay.storage.records import (
     ConsoleRecord,
     ConversationRecord,
@@ -57,6 +60,8 @@ from relay.storage.records import (
     WriterStats,
 )
 from relay.storage.writer import GroupWriter
+
+T = TypeVar("T")
 
 
 def _utc_now() -> datetime:
@@ -187,6 +192,21 @@ class RelayStore:
             if not dry_run and _changed(changes):
                 await self._reload_published()
         return changes
+
+    async def save_store_secrets(self, store_id: str, secrets: Mapping[str, Any]) -> None:
+        """Keep credentials a connector rotated (a refreshed Shopify token): sealed in the
+        database and in memory, without changing what the console published (its digest)."""
+        sealed = seal(self._key, store_ad(store_id), orjson.dumps(dict(secrets)))
+        await self._writer.exclusive(
+            lambda connection: connection.execute(
+                update(stores).where(stores.c.id == store_id).values(secrets=sealed)
+            )
+        )
+        published = self._published
+        current = published.stores.get(store_id)
+        if current is not None:
+            changed = replace(current, secrets=dict(secrets))
+            self._published = replace(published, stores={**published.stores, store_id: changed})
 
     # -- conversations ---------------------------------------------------------------------
 
@@ -475,6 +495,17 @@ class RelayStore:
             )
         )
         return fresh
+
+    # -- anything else: one exclusive write, or one read ------------------------------------
+
+    async def write(self, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+        """Run ``work`` in the group writer's own transaction (durable when it returns)."""
+        result: T = await self._writer.exclusive(work)
+        return result
+
+    async def read(self, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+        async with self._engines.read.connect() as connection:
+            return await work(connection)
 
     async def relay_id(self) -> str:
         if self._relay_id is None:

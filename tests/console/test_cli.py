@@ -143,6 +143,30 @@ def test_shopify_store_add_and_lookup(cli: Cli, shopify_url: str, shop_state: An
     assert json.loads(out)["number"] == "1001"
 
 
+def test_shopify_dev_dashboard_app_with_client_id_and_secret(
+    cli: Cli, shopify_url: str, shop_state: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ["store", "add", "shopify", "--name", "sh", "--shop", shop_state.domain]
+    args += ["--base-url", shopify_url, "--client-id", shop_state.oauth.client_id]
+    code, _, err = cli(*args, "--client-secret", "shpss_wrong")
+    assert code == 4
+    assert "client ID or secret" in err and "shpss_wrong" not in err
+    monkeypatch.setenv("STOREDESK_STORE_CLIENT_SECRET", shop_state.oauth.client_secret)
+    code, out, _ = cli(*args)
+    assert code == 0, out
+    assert shop_state.oauth.grants[-1] == "client_credentials"
+    code, out, _ = cli("store", "lookup", "sh", "--order", "1001", "--json")
+    assert code == 0 and json.loads(out)["number"] == "1001"
+    _, out, _ = cli("store", "list", "--json")
+    assert shop_state.oauth.client_secret not in out
+
+
+def test_shopify_needs_a_client_id_or_a_token(cli: Cli) -> None:
+    code, _, err = cli("store", "add", "shopify", "--name", "s", "--shop", "a.myshopify.com")
+    assert code == 2
+    assert "--client-id" in err
+
+
 def test_invalid_shop_domain_is_a_usage_error(cli: Cli) -> None:
     code, _, err = cli(
         "store", "add", "shopify", "--name", "s", "--shop", "https://evil.example", "--token", "t"

@@ -36,6 +36,7 @@ from tests.emulators.shopify_graphql import (
     project,
     requested_cost,
 )
+from tests.emulators.shopify_oauth import OAuthApp, authorize_handler, token_handler
 from tests.emulators.shopify_seed import INVALID_TOKEN, VERSIONS, ShopState, seeded_shop
 
 STATE = web.AppKey("shopify_state", ShopState)
@@ -56,6 +57,8 @@ def build_app(state: ShopState) -> web.Application:
     app = web.Application()
     app[STATE] = state
     app.router.add_post("/admin/api/{version}/graphql.json", _graphql)
+    app.router.add_post("/admin/oauth/access_token", token_handler(_app, _clock))
+    app.router.add_get("/admin/oauth/authorize", authorize_handler(_app, _domain))
     return app
 
 
@@ -70,13 +73,26 @@ async def running(state: ShopState) -> AsyncIterator[str]:
         await server.close()
 
 
+def _app(request: web.Request) -> OAuthApp:
+    return request.app[STATE].oauth
+
+
+def _clock(request: web.Request) -> float:
+    return request.app[STATE].clock()
+
+
+def _domain(request: web.Request) -> str:
+    return request.app[STATE].domain
+
+
 async def _graphql(request: web.Request) -> web.StreamResponse:
     state = request.app[STATE]
     if state.delay:
         await asyncio.sleep(state.delay)
     if request.match_info["version"] not in VERSIONS:
         return web.json_response({"errors": "Not Found"}, status=404)
-    if request.headers.get("X-Shopify-Access-Token") != state.token:
+    given = request.headers.get("X-Shopify-Access-Token")
+    if given != state.token and not state.oauth.valid(given, state.clock()):
         return web.json_response({"errors": INVALID_TOKEN}, status=401)
     if state.failures:
         return _failure(state.failures.popleft())
@@ -401,7 +417,9 @@ def main(argv: list[str] | None = None) -> None:
     state = seeded_shop()
     print(f"shop domain:  {state.domain}")
     print(f"base URL:     http://{args.host}:{args.port}")
-    print(f"access token: {state.token}")
+    print(f"access token: {state.token}   (a legacy admin token)")
+    print(f"client ID:    {state.oauth.client_id}   (a Dev Dashboard app)")
+    print(f"client secret: {state.oauth.client_secret}")
     print(f"API versions: {', '.join(sorted(VERSIONS))}", flush=True)
     web.run_app(build_app(state), host=args.host, port=args.port, print=None)
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.emulators.shopify_oauth import OAuthApp
 from tests.emulators.shopify_webhooks import Webhooks
 
 Node = dict[str, Any]
@@ -29,6 +30,7 @@ class ShopState:
     name: str = "Café Lumière – Demo"
     currency: str = "EUR"
     token: str = TOKEN
+    oauth: OAuthApp = field(default_factory=OAuthApp)  # the Dev Dashboard app and its tokens
     orders: list[Node] = field(default_factory=list)
     customers: list[Node] = field(default_factory=list)
     products: list[Node] = field(default_factory=list)

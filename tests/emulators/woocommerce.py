@@ -26,6 +26,7 @@ from pathlib import Path
 from aiohttp import web
 
 from tests.emulators.woocommerce_auth import permission_error
+from tests.emulators.woocommerce_connect import authorize
 from tests.emulators.woocommerce_params import error
 from tests.emulators.woocommerce_routes import (
     get_customer,
@@ -136,6 +137,7 @@ def build_app(state: ShopState) -> web.Application:
     add_webhook_routes(app, api)  # before the catch-all below
     for path, handler in routes:
         app.router.add_get(path, handler)
+    app.router.add_get("/wc-auth/v1/authorize", authorize)
     return app
 
 

@@ -54,6 +54,8 @@ class ShopState:
     clock: Callable[[], float] = time.time
     failures: deque[Failure] = field(default_factory=deque)
     log: list[str] = field(default_factory=list)
+    insecure_callbacks: bool = False  # let /wc-auth/v1/authorize call back over plain HTTP
+    connect_log: list[dict[str, Any]] = field(default_factory=list)
     _cache: dict[tuple[Any, ...], list[OrderSpec]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
@@ -13,13 +14,14 @@ from sqlalchemy import select
 from connectors.rest.mapping import load_mapping
 from console.context import ConsoleContext
 from console.views.store_browsers import CustomersBrowser, OrdersBrowser
-from console.views.store_forms import RestForm, SqlForm, WooCommerceForm
+from console.views.store_forms import RestForm, ShopifyForm, SqlForm, WooCommerceForm
 from console.views.stores import StoresView
 from core.workspace.models import StoreRow
 from tests.console.conftest import Served
-from tests.console.gui.helpers import Shot, wait_until
+from tests.console.gui.helpers import Shot, pair_with, wait_until
 from tests.emulators import woocommerce
 from tests.emulators.woocommerce import DEFAULT_KEY
+from tests.relay.live import LiveRelay
 
 
 @pytest.fixture
@@ -211,3 +213,80 @@ async def test_the_rest_wizard_edits_endpoints_beside_the_mapping(ctx: ConsoleCo
     mapping = load_mapping(settings["mapping_toml"])
     assert mapping.endpoints["order_by_number"] == "/v2/orders/{number}"
     assert secrets == {"key": "k-123"}
+
+
+async def test_the_shopify_wizard_connects_a_dev_dashboard_app_by_default(
+    ctx: ConsoleContext, shop_state: Any, shopify_url: str, screenshot: Shot
+) -> None:
+    view = _view(ctx)
+    wizard = view.open_wizard("shopify")
+    form = wizard.form
+    assert isinstance(form, ShopifyForm)
+    assert not form.uses_token() and "Dev Dashboard" in form.intro
+    assert form.client_secret.isVisible() and not form.token.isVisible()
+    form.way.setCurrentIndex(1)  # the legacy admin token is still offered
+    assert form.token.isVisible() and not form.client_id.isVisible()
+    form.way.setCurrentIndex(0)
+    wizard.name.setText("sh")
+    form.shop.setText(shop_state.domain)
+    form.base_url.setText(shopify_url)
+    form.client_id.setText(shop_state.oauth.client_id)
+    form.client_secret.setText(shop_state.oauth.client_secret)
+    screenshot(wizard, "store-wizard-shopify")
+    wizard.connect_button.click()
+    await wait_until(lambda: not wizard.isVisible(), timeout=15)
+    entry = ctx.session.stores.get("sh")
+    assert entry is not None and entry.settings["auth"] == "client_credentials"
+    assert ctx.session.stores.secrets(entry) == {"client_secret": shop_state.oauth.client_secret}
+    assert shop_state.oauth.grants == ["client_credentials"]
+
+
+async def test_connect_with_woocommerce_needs_no_keys_copied(
+    ctx: ConsoleContext, woo: Any, relay: LiveRelay, screenshot: Shot
+) -> None:
+    woo.state.insecure_callbacks = True  # the test relay is on plain http
+    view = _view(ctx)
+    wizard = view.open_wizard("woocommerce")
+    panel = wizard.woo_connect
+    panel.connect_button.click()
+    assert "Enter the shop's address" in panel.state.text()
+    wizard.form.url.setText(woo.url)
+    panel.connect_button.click()
+    assert "Pair with your relay first" in panel.state.text()
+
+    await pair_with(ctx, relay)
+    opened: list[str] = []
+
+    def approve(url: str) -> None:  # the merchant's browser, approving at once
+        opened.append(url)
+        httpx.get(url, follow_redirects=True, timeout=30)
+
+    panel.open_url = approve
+    wizard.name.setText("woo")
+    panel.read_write.setChecked(True)  # the shop's webhooks will be created with this key
+    panel.connect_button.click()
+    await wait_until(lambda: not wizard.isVisible(), timeout=20)
+    assert "/wc-auth/v1/authorize?" in opened[0] and "scope=read_write" in opened[0]
+    entry = ctx.session.stores.get("woo")
+    assert entry is not None
+    key = ctx.session.stores.secrets(entry)["key"]
+    assert woo.state.keys[key].permissions == "read_write"
+
+
+async def test_waiting_for_woocommerce_can_be_cancelled(
+    ctx: ConsoleContext, woo: Any, relay: LiveRelay
+) -> None:
+    await pair_with(ctx, relay)
+    view = _view(ctx)
+    wizard = view.open_wizard("woocommerce")
+    panel = wizard.woo_connect
+    panel.open_url = lambda url: None  # the merchant never approves
+    wizard.form.url.setText(woo.url)
+    panel.connect_button.click()
+    await wait_until(lambda: "Approve Storedesk" in panel.state.text())
+    assert panel.cancel_button.isVisible()
+    panel.cancel_button.click()
+    await wait_until(lambda: panel.state.text() == "Cancelled.")
+    assert panel.connect_button.isEnabled() and not panel.cancel_button.isVisible()
+    assert ctx.session.stores.list() == []
+    wizard.reject()

@@ -13,7 +13,7 @@ from PySide6.QtGui import QGuiApplication
 from console import publish_flow
 from console.context import ConsoleContext
 from console.views.widgets import WidgetsView
-from tests.console.gui.helpers import Shot, pair_with
+from tests.console.gui.helpers import Shot, pair_with, wait_until
 from tests.relay.live import LiveRelay
 
 
@@ -275,3 +275,42 @@ async def test_a_refresh_underneath_keeps_what_is_being_typed(view: WidgetsView)
     view.editor.title.setText("Half typed")
     view.ctx.widgets_changed.emit()  # e.g. answers added in Knowledge base
     assert view.editor.title.text() == "Half typed"
+
+
+async def test_whatsapp_is_set_up_from_the_widgets_screen(
+    view: WidgetsView, relay: LiveRelay, screenshot: Shot
+) -> None:
+    from console.views.widget_channels import WhatsAppDialog
+    from relay.keys import WHATSAPP
+
+    ctx = view.ctx
+    create(view)
+    entry = ctx.widgets.get("Shop chat")
+    assert entry is not None
+    dialog = view.open_whatsapp()
+    assert isinstance(dialog, WhatsAppDialog)
+    dialog.account_sid.setText("AC" + "0" * 32)
+    dialog.number.setText("0800 123")
+    dialog.auth_token.setText("b" * 32)
+    dialog.save_button.click()
+    assert "international form" in dialog.message.text()  # said by the field's rule
+    dialog.number.setText("+1 415 523 8886")
+    dialog.save_button.click()
+    assert "Pair with your relay" in dialog.message.text()  # saved here, not yet sent
+    dialog.close()
+
+    await pair(ctx, relay)
+    await publish(ctx)  # the saved settings go to the relay with the publish
+    settings = relay.run(lambda: relay.app[WHATSAPP].settings(entry.key))
+    assert settings is not None and settings.number == "+14155238886"
+
+    dialog = view.open_whatsapp()
+    assert isinstance(dialog, WhatsAppDialog)
+    assert dialog.auth_token.text() == "" and "saved" in dialog.auth_token.placeholderText()
+    dialog.save_button.click()  # the saved token is kept
+    await wait_until(lambda: "/v1/channels/whatsapp/" in dialog.message.text())
+    screenshot(dialog, "widget-whatsapp")
+    dialog.off_button.click()
+    await wait_until(lambda: "off" in dialog.message.text())
+    assert relay.run(lambda: relay.app[WHATSAPP].settings(entry.key)) is None
+    dialog.close()

@@ -1,0 +1,353 @@
+"""The OpenAPI paths and schemas of the API channel, its keys, and the connect flows
+(merged into ``relay.openapi``'s document)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from relay.openapi_schemas import ID, TIME, Schema, obj, ref
+
+TEXT: Schema = {"type": "string"}
+API_KEY_BEARER: list[dict[str, list[str]]] = [{"apiKey": []}]
+
+API_CUSTOMER = {
+    "type": "object",
+    "description": "Who the shopper is. Taken as verified only with a key of scope identify.",
+    "properties": {
+        "id": {"type": ["string", "null"], "maxLength": 128},
+        "email": {"type": ["string", "null"], "maxLength": 320},
+        "phone": {"type": ["string", "null"], "maxLength": 40},
+        "name": {"type": ["string", "null"], "maxLength": 120},
+    },
+    "additionalProperties": False,
+}
+API_START = {
+    "type": "object",
+    "properties": {
+        "customer": ref("ApiCustomer"),
+        "language": {"type": "string", "maxLength": 35},
+        "text": {"type": "string", "minLength": 1, "maxLength": 2000},
+    },
+}
+API_STARTED = obj(
+    ["conversation_id", "messages"],
+    {"conversation_id": ID, "messages": {"type": "array", "items": ref("Message")}},
+)
+SCOPES = {"type": "array", "items": {"enum": ["conversations", "identify"]}, "minItems": 1}
+API_KEY = obj(
+    ["id", "name", "prefix", "scopes", "created_at", "revoked_at", "last_used_at"],
+    {
+        "id": ID,
+        "name": TEXT,
+        "prefix": TEXT,
+        "scopes": SCOPES,
+        "created_at": TIME,
+        "revoked_at": {"type": ["string", "null"], "format": "date-time"},
+        "last_used_at": {"type": ["string", "null"], "format": "date-time"},
+    },
+)
+API_KEY_CREATED = {
+    "allOf": [ref("ApiKey")],
+    "type": "object",
+    "required": ["key"],
+    "properties": {"key": {"type": "string", "pattern": "^sdk_", "description": "Shown once."}},
+}
+API_KEYS = obj(["keys"], {"keys": {"type": "array", "items": ref("ApiKey")}})
+API_KEY_REQUEST = obj(["name"], {"name": {"type": "string", "maxLength": 80}, "scopes": SCOPES})
+
+WOO_CONNECT = obj(
+    ["url"],
+    {"url": {"type": "string", "format": "uri"}, "scope": {"enum": ["read", "read_write"]}},
+)
+SHOPIFY_CONNECT = obj(
+    ["shop", "client_id", "client_secret"],
+    {
+        "shop": {"type": "string", "pattern": r"\.myshopify\.com$"},
+        "client_id": TEXT,
+        "client_secret": TEXT,
+        "scopes": {"type": "string", "description": "Comma-separated access scopes."},
+        "base_url": {"type": "string", "description": "Another address for the shop's API."},
+    },
+)
+CONNECT_STARTED = obj(
+    ["session_id", "authorize_url", "expires_at"],
+    {"session_id": ID, "authorize_url": TEXT, "expires_at": TIME},
+)
+CONNECT_STATE = obj(
+    ["status", "platform"],
+    {
+        "status": {"enum": ["waiting", "expired", "done"]},
+        "platform": {"enum": ["woocommerce", "shopify"]},
+        "credentials": {
+            "type": "object",
+            "description": "Once, when done: WooCommerce consumer_key, consumer_secret, "
+            "key_permissions, key_id; Shopify token, refresh_token, token_expires_at, scope.",
+        },
+    },
+)
+WOO_KEYS = obj(
+    ["user_id", "consumer_key", "consumer_secret", "key_permissions"],
+    {
+        "key_id": {"type": ["integer", "string"]},
+        "user_id": {"type": ["integer", "string"]},
+        "consumer_key": TEXT,
+        "consumer_secret": TEXT,
+        "key_permissions": {"enum": ["read", "write", "read_write"]},
+    },
+)
+
+WHATSAPP_SETTINGS = obj(
+    ["account_sid", "auth_token", "number"],
+    {
+        "account_sid": {"type": "string", "pattern": "^AC[0-9a-f]{32}$"},
+        "auth_token": {"type": "string", "description": "Sealed on the relay; never returned."},
+        "number": {"type": "string", "description": "The WhatsApp sender, +14155238886."},
+    },
+)
+WHATSAPP_SET = obj(
+    ["account_sid", "number", "webhook_url"],
+    {
+        "account_sid": TEXT,
+        "number": TEXT,
+        "webhook_url": {"type": "string", "description": "Set it in Twilio for incoming messages."},
+    },
+)
+TWILIO_FORM = {
+    "application/x-www-form-urlencoded": {
+        "schema": {"type": "object", "additionalProperties": {"type": "string"}}
+    }
+}
+
+CHANNEL_SCHEMAS: dict[str, Schema] = {
+    "WhatsAppSettings": WHATSAPP_SETTINGS,
+    "WhatsAppSet": WHATSAPP_SET,
+    "ApiCustomer": API_CUSTOMER,
+    "ApiStart": API_START,
+    "ApiStarted": API_STARTED,
+    "ApiKey": API_KEY,
+    "ApiKeyCreated": API_KEY_CREATED,
+    "ApiKeys": API_KEYS,
+    "ApiKeyRequest": API_KEY_REQUEST,
+    "WooConnect": WOO_CONNECT,
+    "ShopifyConnect": SHOPIFY_CONNECT,
+    "ConnectStarted": CONNECT_STARTED,
+    "ConnectState": CONNECT_STATE,
+    "WooKeys": WOO_KEYS,
+}
+
+API_KEY_SCHEME = {
+    "type": "http",
+    "scheme": "bearer",
+    "description": "A widget's API key (sdk_…), made with `storedesk widget api-key create`.",
+}
+
+
+def channel_paths() -> dict[str, Any]:
+    from relay.openapi import SIGNED, _op, _path
+
+    conversation = _path("id", "The conversation id (c_…).")
+    widget = _path("key", "The widget's key.")
+    html = {"text/html": {"schema": TEXT}}
+    signed = (400, 401, 415, 422, 429, 503)
+    console = ("console",)
+    api = ("api",)
+    after = {"name": "after", "in": "query", "required": False, "schema": ID}
+    shopify_callback = _op(
+        "Shopify's redirect after the merchant approved the app (hmac, state, shop checked).",
+        200,
+        TEXT,
+        (),
+        tags=("connect",),
+        content_type="text/html",
+    )
+    shopify_callback["responses"]["400"] = {"description": "Refused.", "content": html}
+    shopify_callback["responses"]["502"] = {"description": "Shopify refused.", "content": html}
+    inbound = _op(
+        "Twilio posts an incoming WhatsApp message (X-Twilio-Signature checked); answered "
+        "with empty TwiML, the bot's reply goes out through Twilio's Messages API.",
+        200,
+        TEXT,
+        (400, 401, 404, 429, 503),
+        params=[widget],
+        tags=("channels",),
+        content_type="text/xml",
+    )
+    inbound["requestBody"] = {"required": True, "content": TWILIO_FORM}
+    status_callback = _op(
+        "Twilio reports a sent message's status (X-Twilio-Signature checked).",
+        204,
+        None,
+        (400, 401, 404, 429, 503),
+        params=[widget],
+        tags=("channels",),
+    )
+    status_callback["requestBody"] = {"required": True, "content": TWILIO_FORM}
+    token = _op(
+        "A current access token of a Shopify store connected by authorization (the relay "
+        "alone renews it).",
+        200,
+        obj(["token"], {"token": TEXT}),
+        (*signed, 404),
+        params=[_path("id", "The store's name as published.")],
+        tags=console,
+        security=SIGNED,
+    )
+    token["responses"]["502"] = {
+        "description": "Shopify refused to renew the token.",
+        "content": {"application/json": {"schema": ref("Error")}},
+    }
+    return {
+        "/v1/console/stores/{id}/access-token": {"post": token},
+        "/v1/channels/whatsapp/{key}": {"post": inbound},
+        "/v1/channels/whatsapp/{key}/status": {"post": status_callback},
+        "/v1/console/widgets/{key}/whatsapp": {
+            "put": _op(
+                "Set the widget's WhatsApp (Twilio) channel; the auth token is sealed.",
+                200,
+                ref("WhatsAppSet"),
+                (*signed, 404),
+                body=ref("WhatsAppSettings"),
+                params=[widget],
+                tags=console,
+                security=SIGNED,
+            ),
+            "delete": _op(
+                "Turn the widget's WhatsApp channel off.",
+                200,
+                ref("Ok"),
+                (*signed, 404),
+                params=[widget],
+                tags=console,
+                security=SIGNED,
+            ),
+        },
+        "/v1/api/conversations": {
+            "post": _op(
+                "Start a conversation for a shopper of your own systems (optionally with a "
+                "first message).",
+                201,
+                ref("ApiStarted"),
+                (400, 401, 404, 415, 422, 429, 503),
+                body=ref("ApiStart"),
+                tags=api,
+                security=API_KEY_BEARER,
+            )
+        },
+        "/v1/api/conversations/{id}/messages": {
+            "post": _op(
+                "Send the shopper's message; the answer holds it and the bot's replies.",
+                200,
+                ref("Messages"),
+                (400, 401, 404, 415, 422, 429, 503),
+                body=ref("SendMessage"),
+                params=[conversation],
+                tags=api,
+                security=API_KEY_BEARER,
+            ),
+            "get": _op(
+                "Messages after ``after`` (agents' replies included), oldest first.",
+                200,
+                ref("Messages"),
+                (401, 404, 422, 429, 503),
+                params=[conversation, after],
+                tags=api,
+                security=API_KEY_BEARER,
+            ),
+        },
+        "/v1/console/widgets/{key}/api-keys": {
+            "post": _op(
+                "Make an API key for the widget; the key is in this answer only.",
+                201,
+                ref("ApiKeyCreated"),
+                (*signed, 404),
+                body=ref("ApiKeyRequest"),
+                params=[widget],
+                tags=console,
+                security=SIGNED,
+            ),
+            "get": _op(
+                "The widget's API keys (never the keys themselves).",
+                200,
+                ref("ApiKeys"),
+                (*signed, 404),
+                params=[widget],
+                tags=console,
+                security=SIGNED,
+            ),
+        },
+        "/v1/console/widgets/{key}/api-keys/{id}": {
+            "delete": _op(
+                "Revoke an API key at once.",
+                200,
+                ref("Ok"),
+                (*signed, 404),
+                params=[widget, _path("id", "The key's id (ak_…).")],
+                tags=console,
+                security=SIGNED,
+            )
+        },
+        "/v1/console/connect/woocommerce": {
+            "post": _op(
+                "Start WooCommerce's app authorisation; open authorize_url in a browser.",
+                201,
+                ref("ConnectStarted"),
+                signed,
+                body=ref("WooConnect"),
+                tags=console,
+                security=SIGNED,
+            )
+        },
+        "/v1/console/connect/shopify": {
+            "post": _op(
+                "Start Shopify's authorization-code grant; open authorize_url in a browser.",
+                201,
+                ref("ConnectStarted"),
+                signed,
+                body=ref("ShopifyConnect"),
+                tags=console,
+                security=SIGNED,
+            )
+        },
+        "/v1/console/connect/{id}": {
+            "get": _op(
+                "Whether the connection is done; its credentials once (then erased).",
+                200,
+                ref("ConnectState"),
+                (*signed, 404),
+                params=[_path("id", "The session id (cs_…).")],
+                tags=console,
+                security=SIGNED,
+            ),
+            "delete": _op(
+                "Cancel a connection in progress.",
+                200,
+                ref("Ok"),
+                signed,
+                params=[_path("id", "The session id (cs_…).")],
+                tags=console,
+                security=SIGNED,
+            ),
+        },
+        "/v1/connect/woocommerce/{state}": {
+            "post": _op(
+                "WooCommerce posts the new keys here (the one-time callback_url).",
+                200,
+                ref("Ok"),
+                (400, 415, 429, 503),
+                body=ref("WooKeys"),
+                params=[_path("state", "The one-time state of the connection.")],
+                tags=("connect",),
+            )
+        },
+        "/v1/connect/shopify/callback": {"get": shopify_callback},
+        "/v1/connect/done": {
+            "get": _op(
+                "Where the merchant's browser lands once the shop approved (or refused).",
+                200,
+                TEXT,
+                (),
+                tags=("connect",),
+                content_type="text/html",
+            )
+        },
+    }
