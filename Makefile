@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint typecheck pytest chromium console-libs bench clean
+.PHONY: run test lint typecheck pytest chromium console-libs bench clean wordpress wordpress-plugin wordpress-pot wordpress-lint
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) chromium
+pytest: $(STAMP) chromium wordpress
 	$(BIN)/pytest -q
 
 # The widget's browser tests drive Debian's Chromium; install it when it is missing (as root,
@@ -64,6 +64,36 @@ console-libs: $(STAMP)
 	  echo "The console window needs libraries this system lacks; install them with: sudo apt-get install $$missing"; \
 	fi
 
+# The WordPress plugin's tests run a real WordPress on Debian's PHP (php -S) and the local
+# MariaDB; xgettext makes its .pot, phpcs checks it. Install what is missing (as root, or
+# through sudo without a password), else say why: the plugin tests then skip, saying so.
+PHP_PACKAGES := php-cli php-mysql php-xml php-mbstring php-zip php-curl php-codesniffer phpunit gettext
+wordpress:
+	@if command -v php >/dev/null 2>&1 && php -m | grep -qx mysqli && command -v phpunit >/dev/null 2>&1 \
+	  && command -v phpcs >/dev/null 2>&1 && command -v xgettext >/dev/null 2>&1; then :; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "PHP with mysqli is missing and this system has no apt-get: the WordPress plugin tests will skip."; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PHP_PACKAGES)) \
+	  || echo "Installing PHP with apt-get failed: the WordPress plugin tests will skip."; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+	  (sudo -n apt-get update -qq && sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PHP_PACKAGES)) \
+	  || echo "Installing PHP with sudo apt-get failed: the WordPress plugin tests will skip."; \
+	else \
+	  echo "The WordPress plugin tests need PHP; install it with: sudo apt-get install $(PHP_PACKAGES)"; \
+	fi
+
+# The plugin as a zip to upload in WordPress (Plugins → Add New Plugin → Upload Plugin).
+wordpress-plugin:
+	$(PYTHON) wordpress-plugin/tools/build.py zip build/storedesk-wordpress.zip
+
+# Regenerate wordpress-plugin/languages/storedesk.pot after changing the plugin's strings.
+wordpress-pot: wordpress
+	$(PYTHON) wordpress-plugin/tools/build.py pot
+
+wordpress-lint: wordpress
+	phpcs --standard=wordpress-plugin/phpcs.xml wordpress-plugin
+
 bench: $(STAMP)
 	$(BIN)/python -m bench.connectors
 	$(BIN)/python -m bench.relay
@@ -73,6 +103,13 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.console_start
 	$(BIN)/python -m bench.console_orders
 	$(BIN)/python -m bench.console_analytics
+	$(BIN)/python -m bench.console_inbox
+
+# The installers: the console and the relay in one folder (PyInstaller) and, on Linux, a .deb,
+# then the smoke test of what was built (packaging/build.py; docs/deploy.md for the relay).
+.PHONY: package
+package: $(STAMP)
+	$(BIN)/python packaging/build.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache artifacts

@@ -66,11 +66,18 @@ def read_each(
 
 @dataclass(frozen=True, slots=True)
 class Page(Generic[R]):
-    """One page of a change stream. ``total`` is the stream's total when the platform says."""
+    """One page of a change stream. ``total`` is the stream's total when the platform says.
+
+    ``ordered``: the stream sends records oldest change first (keyset on the change time,
+    ties re-read), so the cursor may move after each page. A stream that walks in another
+    order (by id, or in an order its API does not promise) says ``False``: its cursor only
+    moves once the whole stream has been read.
+    """
 
     records: tuple[R, ...]
     total: int | None = None
     errors: tuple[RecordError, ...] = ()
+    ordered: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +126,16 @@ class Connector(Protocol):
     def changed_products(self, since: datetime | None) -> AsyncIterator[Page[Product]]: ...
 
     async def aclose(self) -> None: ...
+
+
+@runtime_checkable
+class Counts(Protocol):
+    """A connector that can tell how many records the store holds: after reading a whole
+    stream, the sync compares what it stored with the store's own total."""
+
+    async def count(self, stream: StreamKind) -> int | None:
+        """The store's total for ``stream`` (what a full sync should store), or ``None``."""
+        ...
 
 
 ConnectorFactory = Callable[[Mapping[str, Any], Mapping[str, str], ConnectorContext], Connector]

@@ -1,9 +1,17 @@
 """The sync engine: pulls a store's customers, orders and products into the workspace.
 
-Incremental by a cursor per stream (``max(cursor, record.updated_at)``, saved with each
-committed page), one transaction per page, unchanged records recognised by a content hash
-and not rewritten, bad records logged, skipped and counted. Memory stays O(page): pages are
-written and dropped as they arrive. Running it twice in a row changes nothing.
+Incremental by a cursor per stream (``max(cursor, record.updated_at)``), one transaction
+per page, unchanged records recognised by a content hash and not rewritten, bad records
+logged, skipped and counted. Pages are written and dropped as they arrive; only the ids
+already seen in this run are kept, so a record read twice (a re-read boundary) is
+written and counted once. Running it twice in a row changes nothing.
+
+The cursor never passes a record not yet read: a stream that comes oldest change first
+(``Page.ordered``) moves it after each committed page; any other stream moves it once
+it has been read to the end, and never past the start of the sync (less a margin for the
+store's clock), since records changed during the walk may sit behind it. After a stream
+was read whole, what was stored is compared with the store's own total
+(``connectors.base.Counts``) and a difference is reported.
 """
 
 from __future__ import annotations
@@ -12,12 +20,12 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection
 
-from connectors.base import STREAM_KINDS, Connector, Page, StreamKind
+from connectors.base import STREAM_KINDS, Connector, Counts, Page, StreamKind
 from connectors.errors import IntegrationError
 from core.workspace import Workspace
 from core.workspace.catalog_writes import write_orders, write_products
@@ -34,6 +42,9 @@ from core.workspace.stores import (
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int | None], None]
 MAX_KEPT_ERRORS = 200
+CLOCK_MARGIN = timedelta(minutes=15)
+"""How far a store's clock may be ahead of ours: the cursor of a stream read in no
+particular order stays this far before the start of the sync."""
 _WRITERS: dict[StreamKind, Callable[[Connection, int, Sequence[Any]], PageOutcome]] = {
     "customers": write_customers,
     "orders": write_orders,
@@ -59,6 +70,19 @@ class SyncIssue:
 
 
 @dataclass(frozen=True, slots=True)
+class StreamTotal:
+    """A stream read whole: the store's own total against the distinct records stored."""
+
+    store: int
+    stored: int
+    unreadable: int = 0
+
+    @property
+    def matches(self) -> bool:
+        return self.store == self.stored
+
+
+@dataclass(frozen=True, slots=True)
 class SyncResult:
     counts: Mapping[str, StreamCounts]
     errors: tuple[SyncIssue, ...]
@@ -66,6 +90,13 @@ class SyncResult:
     duration: float
     run_id: int
     failed_records: int = 0
+    totals: Mapping[str, StreamTotal] = field(default_factory=dict)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """One sentence per stream whose stored records differ from the store's total."""
+        found = (total_warning(stream, total) for stream, total in self.totals.items())
+        return tuple(w for w in found if w)
 
     @property
     def created(self) -> int:
@@ -76,12 +107,55 @@ class SyncResult:
         return sum(c.updated for c in self.counts.values())
 
 
+def total_warning(stream: str, total: StreamTotal | Mapping[str, Any]) -> str | None:
+    """``The store reports 158 orders but this sync stored 156 …`` (``None`` if they agree)."""
+    if isinstance(total, StreamTotal):
+        store, stored, unreadable = total.store, total.stored, total.unreadable
+    else:
+        store, stored = int(total.get("store", 0)), int(total.get("stored", 0))
+        unreadable = int(total.get("unreadable", 0))
+    if store == stored:
+        return None
+    why = f" ({unreadable:,} could not be read)" if unreadable else ""
+    noun = stream[:-1] if store == 1 and stream.endswith("s") else stream  # 1 order
+    return (
+        f"The store reports {store:,} {noun} but this sync stored {stored:,}{why}: "
+        "sync again; if the numbers still differ, check the skipped records."
+    )
+
+
+@dataclass(slots=True)
+class _Seen:
+    """One stream in this run: the ids met so far (and their change time)."""
+
+    whole: bool  # read from the start: its distinct ids are compared with the store's total
+    changed: dict[str, datetime | None] = field(default_factory=dict)
+    unreadable: set[str] = field(default_factory=set)
+    newest: datetime | None = None  # the newest change seen, for streams read out of order
+
+    def fresh(self, records: Sequence[Any]) -> list[Any]:
+        """The records not yet met in this run (or changed since they were)."""
+        kept: list[Any] = []
+        for record in records:
+            moment = getattr(record, "updated_at", None)
+            key = str(record.id)
+            if key in self.changed:
+                before = self.changed[key]
+                if moment is None or before is None or moment <= before:
+                    continue
+            self.changed[key] = moment
+            self.unreadable.discard(key)
+            kept.append(record)
+        return kept
+
+
 @dataclass(slots=True)
 class _Tally:
     store: str
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     errors: list[SyncIssue] = field(default_factory=list)
     failed: int = 0
+    totals: dict[str, StreamTotal] = field(default_factory=dict)
 
     def add(self, stream: str, outcome: PageOutcome) -> None:
         counts = self.counts.setdefault(stream, dict.fromkeys(StreamCounts.__slots__, 0))
@@ -139,9 +213,13 @@ class SyncEngine:
                     status = "cancelled"
                     break
                 since = None if full else cursors[stream]
-                if not await self._stream(stream, since, cursors[stream], tally, progress, cancel):
+                seen = _Seen(whole=since is None)
+                if not await self._stream(stream, since, cursors, seen, tally, progress, cancel):
                     status = "cancelled"
                     break
+                self._close_stream(stream, seen, cursors[stream], started)
+                if seen.whole:
+                    await self._compare_total(stream, seen, tally)
         except BaseException as error:
             self._finish(run_id, started, "failed", tally, _failure(error))
             raise
@@ -151,7 +229,8 @@ class SyncEngine:
         self,
         stream: StreamKind,
         since: datetime | None,
-        cursor: datetime | None,
+        cursors: Mapping[str, datetime | None],
+        seen: _Seen,
         tally: _Tally,
         progress: Progress | None,
         cancel: asyncio.Event | None,
@@ -163,12 +242,12 @@ class SyncEngine:
         pages ahead, so the store prepares them while this one is written: writing on the
         loop measured faster than a worker thread, which only fought it for the GIL.
         """
-        done = 0
+        done, cursor = 0, cursors[stream]
         _report(progress, stream, 0, None)
         pages = self._pages(stream, since)
         try:
             async for page in pages:
-                cursor = self._commit_page(stream, page, cursor, tally)
+                cursor = self._commit_page(stream, page, cursor, seen, tally)
                 done += len(page.records) + len(page.errors)
                 _report(progress, stream, done, page.total)
                 if cancel is not None and cancel.is_set():
@@ -188,20 +267,61 @@ class SyncEngine:
         return self._connector.changed_products(since)
 
     def _commit_page(
-        self, stream: StreamKind, page: Page[Any], cursor: datetime | None, tally: _Tally
+        self,
+        stream: StreamKind,
+        page: Page[Any],
+        cursor: datetime | None,
+        seen: _Seen,
+        tally: _Tally,
     ) -> datetime | None:
         write = _WRITERS[stream]
+        records = seen.fresh(page.records)
         with self._workspace.engine.begin() as connection:
-            for start in range(0, len(page.records), self._batch_size):
-                batch = page.records[start : start + self._batch_size]
-                tally.add(stream, write(connection, self._store.id, batch))
-            cursor = advance(cursor, page.records)
-            if cursor is not None:
-                save_cursor(connection, self._store.id, stream, cursor)
+            for start in range(0, len(records), self._batch_size):
+                batch = records[start : start + self._batch_size]
+                outcome = write(connection, self._store.id, batch)
+                tally.add(stream, outcome)
+                seen.unreadable.update(str(e) for e, _ in outcome.errors if e is not None)
+            if page.ordered:
+                cursor = advance(cursor, records)
+                if cursor is not None:
+                    save_cursor(connection, self._store.id, stream, cursor)
+            else:
+                seen.newest = advance(seen.newest, records)
         for error in page.errors:
             tally.counts.setdefault(stream, dict.fromkeys(StreamCounts.__slots__, 0))["failed"] += 1
             tally.issue(SyncIssue(stream, error.external_id, error.message))
+            if error.external_id is not None and error.external_id not in seen.changed:
+                seen.unreadable.add(error.external_id)
         return cursor
+
+    def _close_stream(
+        self, stream: StreamKind, seen: _Seen, cursor: datetime | None, started: datetime
+    ) -> None:
+        """A stream read out of order moves its cursor now that it was read to the end."""
+        if seen.newest is None:
+            return
+        moved = min(seen.newest, started - CLOCK_MARGIN)
+        if cursor is not None and moved <= cursor:
+            return
+        with self._workspace.engine.begin() as connection:
+            save_cursor(connection, self._store.id, stream, moved)
+
+    async def _compare_total(self, stream: StreamKind, seen: _Seen, tally: _Tally) -> None:
+        if not isinstance(self._connector, Counts):
+            return
+        try:
+            total = await self._connector.count(stream)
+        except IntegrationError as error:
+            log.info("Store %r did not count its %s: %s", self._store.name, stream, error)
+            return
+        if total is None:
+            return
+        stored = len(seen.changed.keys() - seen.unreadable)
+        found = StreamTotal(total, stored, len(seen.unreadable))
+        tally.totals[stream] = found
+        if not found.matches:
+            log.warning("Store %r: %s", self._store.name, total_warning(stream, found))
 
     def _finish(
         self,
@@ -224,11 +344,18 @@ class SyncEngine:
                 status=status,
                 counts={stream: _as_dict(c) for stream, c in counts.items()},
                 errors=[_as_dict(issue) for issue in tally.errors],
+                totals={stream: _as_dict(t) for stream, t in tally.totals.items()},
             )
         duration = max(0.0, (finished - started).total_seconds())
         log.info("Sync of store %r %s in %.1fs", self._store.name, status, duration)
         return SyncResult(
-            counts, tuple(tally.errors), status == "cancelled", duration, run_id, tally.failed
+            counts,
+            tuple(tally.errors),
+            status == "cancelled",
+            duration,
+            run_id,
+            tally.failed,
+            dict(tally.totals),
         )
 
 
@@ -254,5 +381,5 @@ def _failure(error: BaseException) -> SyncIssue:
     return SyncIssue("sync", None, f"The sync stopped on an unexpected {type(error).__name__}.")
 
 
-def _as_dict(value: StreamCounts | SyncIssue) -> dict[str, Any]:
+def _as_dict(value: StreamCounts | SyncIssue | StreamTotal) -> dict[str, Any]:
     return {name: getattr(value, name) for name in type(value).__slots__}

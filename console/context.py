@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QSettings, Signal
 
 from console.relay_client import RelayClient
 from console.session import CliSession
@@ -24,6 +24,7 @@ from core.workspace.relay_link import RelayLinkEntry, RelayLinkRepository
 from core.workspace.widgets import WidgetRepository
 
 log = logging.getLogger("storedesk.console")
+MUTED = "notifications/muted"  # preferences key: no desktop notifications
 
 
 def utc_now() -> datetime:
@@ -43,6 +44,8 @@ class ConsoleContext(QObject):
     publish_requested = Signal()  # any screen may ask; the window runs the publish flow
     navigate = Signal(str)  # a screen's title: the window switches to it
     add_knowledge = Signal(int, str)  # widget id (-1: any), a question to answer in the KB
+    inbox_changed = Signal()  # conversations or unread counts changed
+    notify = Signal(str, str)  # a desktop notification: title, text (the window shows it)
 
     def __init__(self, session: CliSession, http: httpx.AsyncClient) -> None:
         super().__init__()
@@ -69,6 +72,10 @@ class ConsoleContext(QObject):
 
     def relay_link(self) -> RelayLinkEntry | None:
         return self.links.current()
+
+    def preferences(self) -> QSettings:
+        """The console's own settings (window, notifications), kept in the workspace."""
+        return QSettings(str(self.data_dir / "console.ini"), QSettings.Format.IniFormat)
 
     def relay_client(self) -> RelayClient | None:
         """A signed client for the paired relay, or None when the console is not paired."""

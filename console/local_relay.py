@@ -17,6 +17,7 @@ import re
 import socket
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import httpx
@@ -28,6 +29,8 @@ HOST = "127.0.0.1"
 # the demo relay keeps everything in its own folder, whatever the shell says
 _RELAY_ENV = ("STOREDESK_RELAY_HOME", "STOREDESK_RELAY_DATABASE_URL", "STOREDESK_RELAY_KEY")
 _CODE = re.compile(r"Pairing code:\s*(\S+)")
+# on Windows the relay runs without a console window of its own
+_NO_WINDOW = getattr(subprocess, "CREATE_NO_WINDOW", 0)
 
 
 class LocalRelayError(CliError):
@@ -52,6 +55,19 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def relay_command(
+    frozen: bool | None = None, executable: str = sys.executable, platform: str = sys.platform
+) -> list[str]:
+    """How to run ``storedesk-relay``: in an installed bundle (PyInstaller), the program beside
+    this one; otherwise this Python with ``-m relay``."""
+    if frozen is None:
+        frozen = bool(getattr(sys, "frozen", False))
+    if not frozen:
+        return [executable, "-m", "relay"]
+    name = "storedesk-relay.exe" if platform == "win32" else "storedesk-relay"
+    return [str(Path(executable).with_name(name))]
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -68,13 +84,13 @@ class LocalRelay:
         data_dir: Path,
         *,
         port: int = PREFERRED_PORT,
-        python: str = sys.executable,
+        command: Sequence[str] | None = None,
         demo_pages: bool = True,
         start_timeout: float = 60.0,
     ) -> None:
         self.data_dir = Path(data_dir)
         self._port = port
-        self._python = python
+        self._command = list(command) if command is not None else relay_command()
         self._demo_pages = demo_pages
         self._timeout = start_timeout
         self._process: subprocess.Popen[bytes] | None = None
@@ -120,14 +136,19 @@ class LocalRelay:
         return url
 
     def _spawn(self, port: int) -> subprocess.Popen[bytes]:
-        command = [self._python, "-m", "relay", "serve", "--host", HOST, "--port", str(port)]
+        command = [*self._command, "serve", "--host", HOST, "--port", str(port)]
         command += ["--data-dir", str(self.data_dir)]
         command += ["--parent-pid", str(os.getpid())]  # it stops when this process ends
         if self._demo_pages:
             command.append("--demo-pages")
         with self.log_path.open("ab") as log:
             return subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=self._env()
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                env=self._env(),
+                creationflags=_NO_WINDOW,
             )
 
     async def _adopt(self, http: httpx.AsyncClient) -> str | None:
@@ -170,9 +191,15 @@ class LocalRelay:
 
     async def pairing_code(self) -> str:
         """A one-time pairing code from ``storedesk-relay pairing-code`` on the relay's folder."""
-        command = [self._python, "-m", "relay", "pairing-code", "--data-dir", str(self.data_dir)]
+        command = [*self._command, "pairing-code", "--data-dir", str(self.data_dir)]
         done = await asyncio.to_thread(
-            subprocess.run, command, capture_output=True, text=True, env=self._env(), timeout=60
+            subprocess.run,
+            command,
+            capture_output=True,
+            text=True,
+            env=self._env(),
+            timeout=60,
+            creationflags=_NO_WINDOW,
         )
         found = _CODE.search(done.stdout)
         if done.returncode != 0 or found is None:

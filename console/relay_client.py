@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import ipaddress
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncGenerator, Callable, Mapping
+from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,6 +16,9 @@ import httpx
 
 from core.channels import WhatsAppSettings
 from core.signing import b64, public_key_of, sign_headers
+
+STREAM_IDLE = 45.0
+"""Seconds without a byte (the relay pings every 15 s) before the live stream counts as dead."""
 
 
 class RelayError(Exception):
@@ -116,10 +120,43 @@ class RelayClient:
     async def ack(self, cursor: int) -> None:
         await self._request("POST", "/v1/console/events/ack", {"cursor": cursor})
 
-    async def reply(self, conversation_id: str, text: str, author: str) -> dict[str, Any]:
-        path = f"/v1/console/conversations/{quote(conversation_id, safe='')}/reply"
-        data = await self._request("POST", path, {"text": text, "author": author})
-        message: dict[str, Any] = data["message"]
+    async def reply(
+        self,
+        conversation_id: str,
+        text: str,
+        author: str,
+        *,
+        cards: list[Any] | None = None,
+        ref: str | None = None,
+    ) -> dict[str, Any]:
+        """Post an agent reply; the same ``ref`` sent twice is posted once."""
+        body: dict[str, Any] = {"text": text, "author": author}
+        if cards:
+            body["cards"] = cards
+        if ref is not None:
+            body["ref"] = ref
+        return await self._conversation(conversation_id, "reply", body)
+
+    async def set_status(self, conversation_id: str, status: str, author: str) -> dict[str, Any]:
+        return await self._conversation(
+            conversation_id, "status", {"status": status, "author": author}
+        )
+
+    async def assign(self, conversation_id: str, assignee: str) -> dict[str, Any]:
+        return await self._conversation(conversation_id, "assign", {"assignee": assignee})
+
+    async def typing(self, conversation_id: str, author: str) -> None:
+        path = f"/v1/console/conversations/{quote(conversation_id, safe='')}/typing"
+        await self._request("POST", path, {"author": author})
+
+    async def _conversation(
+        self, conversation_id: str, what: str, body: dict[str, Any]
+    ) -> dict[str, Any]:
+        path = f"/v1/console/conversations/{quote(conversation_id, safe='')}/{what}"
+        data = await self._request("POST", path, body)
+        message = data.get("message")
+        if not isinstance(message, dict):
+            raise RelayError(f"The relay at {self.url} answered without the message it posted.")
         return message
 
     async def find_shopper(self, email: str | None, phone: str | None) -> dict[str, Any]:
@@ -194,6 +231,28 @@ class RelayClient:
     async def cancel_connect(self, session_id: str) -> None:
         await self._request("DELETE", f"/v1/console/connect/{quote(session_id, safe='')}")
 
+    async def stream(self) -> AsyncGenerator[tuple[str, dict[str, Any]], None]:
+        """The relay's live notices, ``(event, data)``, until the connection ends; raises
+        ``RelayUnreachable`` / ``RelayError`` like every other call."""
+        path = "/v1/console/stream"
+        headers = {"Accept": "text/event-stream"}
+        headers |= sign_headers(self._key, "GET", path, b"", timestamp=int(self._now().timestamp()))
+        timeout = httpx.Timeout(10.0, read=STREAM_IDLE)
+        try:
+            async with self._http.stream(
+                "GET", self.url + path, headers=headers, timeout=timeout
+            ) as response:
+                if not response.is_success:
+                    await response.aread()
+                    self._decode(response)
+                async with aclosing(_sse(response)) as events:
+                    async for event, data in events:
+                        yield event, data
+        except httpx.TimeoutException:
+            raise RelayUnreachable(self._unreachable("the live stream went quiet")) from None
+        except httpx.TransportError as exc:
+            raise RelayUnreachable(self._unreachable(_transport_reason(exc))) from None
+
     async def _request(
         self, method: str, path: str, body: Any = None, *, signed: bool = True
     ) -> dict[str, Any]:
@@ -241,6 +300,25 @@ class RelayClient:
             "reply; is that address a Storedesk relay?",
             status=response.status_code,
         )
+
+
+async def _sse(response: httpx.Response) -> AsyncGenerator[tuple[str, dict[str, Any]], None]:
+    """Server-sent events as ``(event name, JSON data)``; comments (pings) are skipped."""
+    event, data = "message", ""
+    async with aclosing(response.aiter_lines()) as lines:  # type: ignore[type-var]
+        async for line in lines:
+            if not line:
+                if data:
+                    try:
+                        parsed = json.loads(data)
+                    except ValueError:
+                        parsed = None
+                    yield event, parsed if isinstance(parsed, dict) else {}
+                event, data = "message", ""
+            elif line.startswith("event:"):
+                event = line[6:].strip()
+            elif line.startswith("data:"):
+                data += line[5:].strip()
 
 
 def _transport_reason(exc: httpx.TransportError) -> str:

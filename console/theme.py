@@ -58,11 +58,12 @@ def app_icon() -> QIcon:
     """A speech bubble on a rounded square, at the usual sizes."""
     icon = QIcon()
     for size in (16, 24, 32, 48, 64, 128, 256):
-        icon.addPixmap(_icon_pixmap(size))
+        icon.addPixmap(icon_pixmap(size))
     return icon
 
 
-def _icon_pixmap(size: int) -> QPixmap:
+def icon_pixmap(size: int) -> QPixmap:
+    """The icon at ``size`` px (the installers' icon files are rendered from it too)."""
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)

@@ -26,13 +26,14 @@ from console.dialogs import Opener, tell
 from console.theme import app_icon
 from console.ui import named
 from core import __version__
+from core.versions import relay_update_note
 
 if TYPE_CHECKING:
     from console.context import ConsoleContext
     from console.views.base import View
 
 TITLES = (
-    "Dashboard", "Widgets", "Knowledge base", "Stores", "Settings",
+    "Dashboard", "Inbox", "Widgets", "Knowledge base", "Stores", "Settings",
     "Leads", "Analytics", "Activity", "Privacy",
 )  # fmt: skip
 RELAY_POLL_MS = 30_000
@@ -57,6 +58,9 @@ class MainWindow(QMainWindow):
         self.error_box: QMessageBox | None = None
         self.about_box: QMessageBox | None = None
         self._publishing = False
+        self.unread = 0
+        self.tray_tip = "Storedesk"
+        self.notifications: list[tuple[str, str]] = []  # what was notified, newest last
         self.open_url: Opener = QDesktopServices.openUrl
         self._relay_task: asyncio.Task[Any] | None = None
         self.setWindowTitle("Storedesk")
@@ -80,6 +84,7 @@ class MainWindow(QMainWindow):
         from console.views.activity import ActivityView
         from console.views.analytics import AnalyticsView
         from console.views.dashboard import DashboardView
+        from console.views.inbox import InboxView
         from console.views.knowledge import KnowledgeView
         from console.views.leads import LeadsView
         from console.views.privacy import PrivacyView
@@ -89,7 +94,7 @@ class MainWindow(QMainWindow):
 
         self.ctx = ctx
         screens = (
-            DashboardView, WidgetsView, KnowledgeView, StoresView, SettingsView,
+            DashboardView, InboxView, WidgetsView, KnowledgeView, StoresView, SettingsView,
             LeadsView, AnalyticsView, ActivityView, PrivacyView,
         )  # fmt: skip
         self.views = [screen(ctx) for screen in screens]
@@ -103,6 +108,7 @@ class MainWindow(QMainWindow):
         last = self.settings.value("window/screen", "Dashboard")
         self.show_screen(str(last) if last in TITLES else "Dashboard")
         self.update_relay_state()
+        self.update_unread()
 
     def show_opening_failed(self, sentence: str) -> None:
         """The workspace could not be opened: say why; closing the box quits."""
@@ -190,6 +196,8 @@ class MainWindow(QMainWindow):
         ctx.status.connect(self._show_status)
         ctx.sync_state.connect(self._on_sync_state)
         ctx.relay_changed.connect(self.update_relay_state)
+        ctx.inbox_changed.connect(self.update_unread)
+        ctx.notify.connect(self.notify)
 
     # -- screens -------------------------------------------------------------------------
 
@@ -255,14 +263,47 @@ class MainWindow(QMainWindow):
         except RelayError as err:
             self._set_relay_state("Relay: offline", str(err))
             return
-        version = status.get("version") or "?"
-        self._set_relay_state(f"Relay: online · {version}", f"{client.url} answers.")
+        version = str(status.get("version") or "?")
+        note = relay_update_note(version, __version__)
+        if note is None:
+            self._set_relay_state(f"Relay: online · {version}", f"{client.url} answers.")
+        else:
+            self._set_relay_state(f"Relay: online · {version} · update it", note)
 
     def _set_relay_state(self, text: str, tip: str) -> None:
         self.relay_state.setText(text)
         self.relay_state.setToolTip(tip)
+        self._tray_tip()
+
+    # -- the inbox: unread counts and notifications ----------------------------------------
+
+    def update_unread(self) -> None:
+        """ "Inbox (3)" in the sidebar, the window title and the tray's tooltip."""
+        inbox = next((v for v in self.views if v.title == "Inbox"), None)
+        self.unread = inbox.unread() if inbox is not None else 0  # type: ignore[attr-defined]
+        item = self.sidebar.item(TITLES.index("Inbox"))
+        item.setText(f"Inbox ({self.unread})" if self.unread else "Inbox")
+        self.setWindowTitle(f"Storedesk — {self.unread} unread" if self.unread else "Storedesk")
+        self._tray_tip()
+
+    def _tray_tip(self) -> None:
+        unread = getattr(self, "unread", 0)
+        tip = f"Storedesk — {self.relay_state.text()}"
+        if unread:
+            tip += f" · {unread} unread conversation{'s' if unread != 1 else ''}"
         if self.tray is not None:
-            self.tray.setToolTip(f"Storedesk — {text}")
+            self.tray.setToolTip(tip)
+        self.tray_tip = tip
+
+    def notify(self, title: str, text: str) -> None:
+        """A desktop notification (unless muted in Settings); also in the status bar."""
+        self.notifications.append((title, text))
+        self.statusBar().showMessage(f"{title}: {text}", 10000)
+        from console.context import MUTED
+
+        muted = self.ctx is not None and self.ctx.preferences().value(MUTED, False, type=bool)
+        if self.tray is not None and not muted:
+            self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 8000)
 
     def _on_sync_state(self, store: str, phase: str, done: int, total: int) -> None:
         if phase in _FINISHED:

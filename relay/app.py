@@ -18,6 +18,7 @@ from relay.routes.demo import setup_demo
 from relay.routes.ops import setup_ops
 from relay.routes.privacy import setup_privacy
 from relay.routes.public import setup_public
+from relay.routes.shopify_proxy import setup_shopify_proxy
 from relay.routes.webhooks import setup_webhooks
 from relay.routes.whatsapp import setup_whatsapp
 from relay.routes.widget import setup_widget
@@ -63,6 +64,7 @@ def create_app(settings: Settings, *, assets: WidgetAssets | None = None) -> web
     setup_whatsapp(app)
     setup_webhooks(app)
     setup_ops(app)
+    setup_shopify_proxy(app)
     assets = assets if assets is not None else packaged_assets()
     setup_widget(app, assets)
     setup_demo(app, assets)

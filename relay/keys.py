@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from relay.services.api_keys import ApiKeys
     from relay.services.broker import Broker
     from relay.services.connect import ConnectService
+    from relay.services.console_feed import ConsoleFeed
     from relay.services.conversations import ConversationService
     from relay.services.lookups import LookupPool
     from relay.services.presence import Presence
@@ -29,6 +30,7 @@ METRICS: web.AppKey[Metrics] = web.AppKey("metrics")
 HTTP: web.AppKey[httpx.AsyncClient] = web.AppKey("http")
 RUNTIME: web.AppKey[RuntimeState] = web.AppKey("runtime")  # draining flag, limiters
 BROKER: web.AppKey[Broker] = web.AppKey("broker")  # live fan-out to event streams
+FEED: web.AppKey[ConsoleFeed] = web.AppKey("feed")  # live notices to console streams
 LOOKUPS: web.AppKey[LookupPool] = web.AppKey("lookups")  # store connectors + caches
 CONVERSATIONS: web.AppKey[ConversationService] = web.AppKey("conversations")
 WEBHOOKS: web.AppKey[WebhookProcessor] = web.AppKey("webhooks")  # the inbox's worker

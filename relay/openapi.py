@@ -149,7 +149,8 @@ def _public_paths() -> dict[str, Any]:
         },
         "/v1/conversations/{id}/stream": {
             "get": _op(
-                "New messages as server-sent events (``event: message``, ``id`` = message id).",
+                "New messages as server-sent events (``event: message``, ``id`` = message id); "
+                "``event: typing`` while an agent types.",
                 200,
                 {"type": "string"},
                 (401, 403, 404, 422, 429, 503),
@@ -173,6 +174,16 @@ def _public_paths() -> dict[str, Any]:
                 ref("LeadCreated"),
                 (400, 401, 403, 404, 422, *_COMMON),
                 body=ref("LeadRequest"),
+                params=[CONVERSATION],
+                security=BEARER,
+            )
+        },
+        "/v1/conversations/{id}/typing": {
+            "post": _op(
+                "The shopper is typing: the console shows it (nothing is stored).",
+                200,
+                ref("Ok"),
+                (401, 403, 404, 429, 503),
                 params=[CONVERSATION],
                 security=BEARER,
             )
@@ -297,13 +308,62 @@ def _console_paths() -> dict[str, Any]:
                 security=SIGNED,
             ),
         },
+        "/v1/console/stream": {
+            "get": _op(
+                "Live notices as server-sent events: ``event: events`` (pull the outbox now), "
+                "``event: typing`` (a shopper is typing; ``data.conversation_id``).",
+                200,
+                {"type": "string"},
+                (401, 429, 503),
+                tags=console,
+                security=SIGNED,
+                content_type="text/event-stream",
+            )
+        },
         "/v1/console/conversations/{id}/reply": {
             "post": _op(
-                "Post an agent's reply; the shopper sees it.",
+                "Post an agent's reply (optionally with order cards); the shopper sees it live. "
+                "Sending the same ``ref`` again returns the reply already posted.",
                 201,
                 ref("Reply"),
                 (*signed_errors, 404),
                 body=ref("ReplyRequest"),
+                params=[CONVERSATION],
+                tags=console,
+                security=SIGNED,
+            )
+        },
+        "/v1/console/conversations/{id}/status": {
+            "post": _op(
+                "Close or reopen a conversation; closing asks the shopper for a rating.",
+                200,
+                ref("Reply"),
+                (*signed_errors, 404),
+                body=ref("StatusRequest"),
+                params=[CONVERSATION],
+                tags=console,
+                security=SIGNED,
+            )
+        },
+        "/v1/console/conversations/{id}/assign": {
+            "post": _op(
+                "Assign an agent; the shopper sees that they joined.",
+                200,
+                ref("Reply"),
+                (*signed_errors, 404),
+                body=ref("AssignRequest"),
+                params=[CONVERSATION],
+                tags=console,
+                security=SIGNED,
+            )
+        },
+        "/v1/console/conversations/{id}/typing": {
+            "post": _op(
+                "The agent is typing: the shopper's chat shows it (nothing is stored).",
+                200,
+                ref("Ok"),
+                (*signed_errors, 404),
+                body=ref("TypingRequest"),
                 params=[CONVERSATION],
                 tags=console,
                 security=SIGNED,
@@ -387,6 +447,36 @@ def _widget_paths() -> dict[str, Any]:
     }
 
 
+def _storefront_paths() -> dict[str, Any]:
+    query = [
+        {"name": name, "in": "query", "required": required, "schema": {"type": "string"}}
+        for name, required in (
+            ("shop", True),
+            ("path_prefix", True),
+            ("timestamp", True),
+            ("signature", True),
+            ("logged_in_customer_id", False),
+        )
+    ]
+    signed = obj(["email", "ts", "signature"], {
+        "email": {"type": "string"}, "ts": {"type": "integer"}, "signature": {"type": "string"},
+    })  # fmt: skip
+    answer = obj(["identity"], {"identity": {"anyOf": [signed, {"type": "null"}]}})
+    return {
+        "/v1/shopify/proxy/{key}/identity": {
+            "get": _op(
+                "Shopify app proxy: the signed identity of the shop's signed-in customer "
+                "(null for a guest); Shopify's signature is checked first.",
+                200,
+                answer,
+                (400, 401, 404, 429, 503),
+                params=[KEY, *query],
+                tags=("storefront",),
+            )
+        }
+    }
+
+
 def _header_scheme(name: str, description: str) -> dict[str, str]:
     return {"type": "apiKey", "in": "header", "name": name, "description": description}
 
@@ -408,7 +498,8 @@ def _document() -> dict[str, Any]:
         | _ops_paths()
         | _widget_paths()
         | channel_paths()
-        | webhook_paths(),
+        | webhook_paths()
+        | _storefront_paths(),
         "components": {
             "schemas": SCHEMAS | CHANNEL_SCHEMAS,
             "securitySchemes": {

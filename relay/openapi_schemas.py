@@ -287,7 +287,15 @@ EVENT = obj(
         "seq": {"type": "integer"},
         "id": {"type": "string", "pattern": "^e_"},
         "type": {
-            "enum": ["conversation.created", "message", "lead", "feedback", "handoff.requested"]
+            "enum": [
+                "conversation.created",
+                "message",
+                "lead",
+                "feedback",
+                "handoff.requested",
+                "conversation.status",
+                "conversation.assigned",
+            ]
         },
         "conversation_id": NULLABLE_TEXT,
         "widget_key": NULLABLE_TEXT,
@@ -305,9 +313,17 @@ REPLY_REQUEST = obj(
     {
         "text": {"type": "string", "minLength": 1, "maxLength": 2000},
         "author": {"type": "string", "maxLength": 80},
+        "ref": {"type": "string", "minLength": 1, "maxLength": 64},
+        "cards": {"type": "array", "maxItems": 3, "items": ref("OrderCard")},
     },
 )
 REPLY = obj(["message"], {"message": ref("Message")})
+STATUS_REQUEST = obj(
+    ["status"],
+    {"status": {"enum": ["open", "closed"]}, "author": {"type": "string", "maxLength": 80}},
+)
+ASSIGN_REQUEST = obj(["assignee"], {"assignee": {"type": "string", "maxLength": 80}})
+TYPING_REQUEST = obj([], {"author": {"type": "string", "maxLength": 80}})
 
 _NULLABLE_TEXT = {"type": ["string", "null"], "maxLength": 320}
 PRIVACY_REQUEST = obj([], {"email": _NULLABLE_TEXT, "phone": _NULLABLE_TEXT})
@@ -368,4 +384,7 @@ SCHEMAS: dict[str, Schema] = {
     "AckRequest": ACK_REQUEST,
     "ReplyRequest": REPLY_REQUEST,
     "Reply": REPLY,
+    "StatusRequest": STATUS_REQUEST,
+    "AssignRequest": ASSIGN_REQUEST,
+    "TypingRequest": TYPING_REQUEST,
 }

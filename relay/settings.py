@@ -19,6 +19,7 @@ ENV_HOME = "STOREDESK_RELAY_HOME"
 ENV_DATABASE_URL = "STOREDESK_RELAY_DATABASE_URL"
 ENV_TRUST_PROXY = "STOREDESK_RELAY_TRUST_PROXY"
 ENV_PUBLIC_URL = "STOREDESK_RELAY_PUBLIC_URL"
+ENV_SHOPIFY_PROXY_SECRET = "STOREDESK_RELAY_SHOPIFY_PROXY_SECRET"
 
 
 class SettingsError(Exception):
@@ -56,6 +57,8 @@ class Settings:
     pairing_window: float = 600.0
     ip_verification_failures: int = 10  # failed shopper verifications per IP per 15 min
     trust_forwarded: bool = False  # take the client address from X-Forwarded-For
+    # the client secret of the Shopify app whose app proxy points at this relay
+    shopify_proxy_secret: bytes | None = field(default=None, repr=False)
     # sizes
     body_limit: int = 16384  # public widget API
     console_body_limit: int = 8 * 1024 * 1024  # a publish carries every knowledge base
@@ -125,6 +128,9 @@ class Settings:
             values["public_url"] = check_public_url(public_url)
         trust = env.get(ENV_TRUST_PROXY, "").strip().lower()
         values["trust_forwarded"] = trust in ("1", "true", "yes", "on")
+        proxy_secret = env.get(ENV_SHOPIFY_PROXY_SECRET, "").strip()
+        if proxy_secret:
+            values["shopify_proxy_secret"] = proxy_secret.encode()
         return cls(data_dir=data_dir, relay_key=relay_key, database_url=database_url, **values)
 
 

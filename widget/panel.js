@@ -83,7 +83,7 @@
     var L = L10N[lang] || L10N[lang = 'en'], t = {};
     KEYS.forEach(function (k, i) { t[k] = L[i]; });
     var who = {}, st = read(), seen = {}, last = '', isOpen = 0, unread = 0, busy = 0, uid = 0;
-    var es, esFails = 0, pollT, pollN = 0, starting, kick, rated = 0;
+    var es, esFails = 0, pollT, pollN = 0, starting, kick, rated = 0, typedAt = 0, agentT;
     ['email', 'name', 'ts', 'signature'].forEach(function (k) { who[k] = x.s.getAttribute('data-customer-' + k); });
 
     // -- DOM helpers ------------------------------------------------------------------------
@@ -144,7 +144,7 @@
     var log = h('div', {p: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': C.title, class: 'lg'});
     var offline = h('p', {p: 'offline', role: 'status', class: 'of', hidden: true});
     var typing = h('div', {p: 'typing', class: 'ty', role: 'status', 'aria-label': t.typing}, [h('span'), h('span'), h('span')]);
-    var inputId = 'sd-in', input = h('textarea', {p: 'input', id: inputId, name: 'text', rows: 1, maxlength: 2000, placeholder: t.input + '…', onkeydown: onKey});
+    var inputId = 'sd-in', input = h('textarea', {p: 'input', id: inputId, name: 'text', rows: 1, maxlength: 2000, placeholder: t.input + '…', onkeydown: onKey, oninput: onInput});
     var inputError = h('p', {p: 'error', 'data-for': 'text', role: 'alert', class: 'er', id: 'sd-in-e', hidden: true});
     var send = button({p: 'send', class: 'ib sn', 'aria-label': t.send, onclick: function () { sendText(); }}, [icon('send')]);
     var panel = h('div', {p: 'panel', role: 'dialog', 'aria-label': C.title, class: 'pn', hidden: true, onkeydown: onPanelKey}, [
@@ -243,6 +243,12 @@
       if (!w.EventSource || esFails > 2) return poll();
       es = new EventSource(R + convPath('/stream?token=' + encodeURIComponent(st.token) + (last ? '&after=' + last : '')));
       es.onmessage = function (e) { try { add(JSON.parse(e.data), 2); } catch (err) { /* not a message */ } };
+      es.addEventListener('typing', function () { // an agent is typing in the console
+        if (busy) return;
+        setTyping(1);
+        clearTimeout(agentT);
+        agentT = setTimeout(function () { if (!busy) setTyping(0); }, 5000);
+      });
       es.onopen = function () { net(1); };
       es.onerror = function () {
         if (es.readyState == 2) { es = null; esFails++; poll(); }
@@ -272,6 +278,7 @@
       seen[m.id] = 1;
       if (m.id > last) last = m.id;
       var role = /^(bot|agent|shopper)$/.test(m.role) ? m.role : 'system';
+      if (role == 'agent' && !busy) { clearTimeout(agentT); typing.remove(); }
       var box = h('div', {p: 'message', 'data-role': role, 'data-form': m.form, class: 'm ' + role}, [
         role == 'agent' && h('p', {p: 'author', class: 'who', text: m.author || t.team}),
         h('div', {p: 'text', class: 'tx', text: m.text})]);
@@ -471,6 +478,12 @@
           inputError.hidden = false;
         });
       });
+    }
+    function onInput() { // tell the team the shopper is typing, at most every 3 s; never shown as an error
+      var now = Date.now();
+      if (!st.id || now - typedAt < 3000 || !input.value.trim()) return;
+      typedAt = now;
+      fetch(R + convPath('/typing'), {method: 'POST', headers: {Authorization: 'Bearer ' + st.token}}).catch(function () {});
     }
     function onKey(e) {
       if (e.key == 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); sendText(); }

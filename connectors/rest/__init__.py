@@ -8,12 +8,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 import httpx
 
-from connectors.base import ConnectorContext, Page, RecordError, StoreInfo, read_each
+from connectors.base import (
+    ConnectorContext,
+    Page,
+    RecordError,
+    StoreInfo,
+    StreamKind,
+    read_each,
+)
 from connectors.errors import ConfigError
 from connectors.http import check_base_url, make_client
 from connectors.mapping_file import FieldProblem, as_int, as_text
@@ -37,6 +44,7 @@ from core.serialize import utc_iso
 __all__ = ["RestConnector", "create"]
 
 log = logging.getLogger(__name__)
+SECOND = timedelta(seconds=1)
 R = TypeVar("R", Customer, Order, Product)
 Build = Callable[[Shape, Mapping[str, Any]], R]
 
@@ -180,13 +188,18 @@ class RestConnector:
     async def _stream(
         self, endpoint: str, shape: Shape | None, since: datetime | None, build: Build[R]
     ) -> AsyncIterator[Page[R]]:
+        """The API's own pages. Their order is the API's (not promised oldest change first),
+        so the pages say ``ordered=False`` and the cursor only moves once all were read; the
+        cursor's own second is asked for again, for APIs that compare ``since`` strictly."""
         if shape is None or not self._client.has(endpoint):
             return
+        since_text = utc_iso(since.replace(microsecond=0) - SECOND) if since else ""
         cursor = ""
         while True:
-            body = await self._get(endpoint, since=utc_iso(since) if since else "", cursor=cursor)
+            body = await self._get(endpoint, since=since_text, cursor=cursor)
             records, errors = _build_all(shape, body, build)
-            yield Page(tuple(records), total=self._total(body), errors=tuple(errors))
+            total = self._total(body)
+            yield Page(tuple(records), total=total, errors=tuple(errors), ordered=False)
             cursor = (
                 _as_cursor(dig(body, self._mapping.next_cursor))
                 if self._mapping.next_cursor
@@ -194,6 +207,13 @@ class RestConnector:
             )
             if not cursor or not (records or errors):
                 return
+
+    async def count(self, stream: StreamKind) -> int | None:
+        """The total the API gives for the whole stream (``[paging] total``), if it does."""
+        endpoint = f"{stream}_changed"
+        if not self._mapping.total or not self._client.has(endpoint):
+            return None
+        return self._total(await self._get(endpoint, since="", cursor=""))
 
     def _total(self, body: Any) -> int | None:
         try:

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from connectors.base import ConnectorContext, Page, StoreInfo, read_each
+from connectors.base import ConnectorContext, Page, StoreInfo, StreamKind, read_each
 from connectors.errors import IntegrationError
 from connectors.http import make_client
 from connectors.shopify import queries
@@ -202,6 +202,10 @@ class ShopifyConnector:
         search = f"updated_at:>='{utc_iso(since)}'" if since else None
         variables = {"query": search, "sortKey": "UPDATED_AT", "reverse": False}
         return self._counted_pages(root, document, variables, read)
+
+    async def count(self, stream: StreamKind) -> int | None:
+        """``ordersCount`` (``customersCount``, ``productsCount``) of the whole store."""
+        return await self._count(stream, None)
 
     async def _counted_pages(
         self, root: str, document: str, variables: Mapping[str, Any], read: PageReader[R]

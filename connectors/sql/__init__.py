@@ -4,8 +4,8 @@ settings: ``mapping_toml`` (see ``connectors.sql.mapping``); secrets: ``url`` (t
 URL, which may hold a password: only ever shown with the password hidden).
 
 Queries run on SQLAlchemy's synchronous engine in a worker thread (``asyncio.to_thread``).
-Change streams page by keyset on (updated_at, id), 500 rows a page; rows whose
-``updated_at`` is empty are found by lookups but not streamed.
+Change streams page by keyset on (updated_at, id), 500 rows a page, from the cursor's own
+instant (included); rows whose ``updated_at`` is empty are read, by id, on every sync.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
-from connectors.base import ConnectorContext, Page, StoreInfo
+from connectors.base import ConnectorContext, Page, StoreInfo, StreamKind
 from connectors.errors import BadResponseError, ConfigError
 from connectors.retry import with_retry
 from connectors.sql.client import CURSOR, KEY, SqlClient
@@ -161,8 +161,28 @@ class SqlConnector:
             records, errors = await self._call(build, rows)
             yield Page(tuple(records), total=total, errors=tuple(errors))
             if len(rows) < self.page_size:
-                return
+                break
             after = (rows[-1].get(CURSOR), rows[-1][KEY])
+        last: Any | None = None
+        while (undated := self._queries.undated_page(entity, last, self.page_size)) is not None:
+            rows = await self._call(self._client.rows, undated)
+            if rows:
+                records, errors = await self._call(build, rows)
+                yield Page(tuple(records), total=total, errors=tuple(errors))
+            if len(rows) < self.page_size:
+                return
+            last = rows[-1][KEY]
+
+    async def count(self, stream: StreamKind) -> int | None:
+        """``COUNT(*)`` of the stream's table."""
+        entity = {
+            "customers": self._mapping.customers,
+            "orders": self._mapping.orders,
+            "products": self._mapping.products,
+        }[stream]
+        if entity is None:
+            return None
+        return int(await self._call(self._client.scalar, self._queries.count(entity)))
 
     async def aclose(self) -> None:
         await asyncio.to_thread(self._client.dispose)

@@ -180,7 +180,7 @@ class Queries:
     def page(
         self, entity: Entity, since: datetime | None, after: tuple[Any, Any] | None, size: int
     ) -> Select[Any]:
-        """One keyset page: rows changed after ``since``, ordered by (updated_at, id)."""
+        """One keyset page: rows changed at or after ``since``, ordered by (updated_at, id)."""
         key, stamp = self._col(entity, "id"), self.client.col(entity, "updated_at")
         stmt = sa.select(self.client.table(entity), key.label(KEY))
         if stamp is None:
@@ -194,17 +194,34 @@ class Queries:
             stmt = stmt.where(sa.or_(cursor > last, sa.and_(cursor == last, key > last_key)))
         return stmt.order_by(cursor, key).limit(size)
 
-    def count(self, entity: Entity, since: datetime | None) -> Select[Any]:
+    def undated_page(self, entity: Entity, after: Any | None, size: int) -> Select[Any] | None:
+        """One page, by id, of the rows whose updated_at is empty (read on every sync: no
+        cursor can tell whether they changed); ``None`` when the table has no such column."""
+        key, stamp = self._col(entity, "id"), self.client.col(entity, "updated_at")
+        if stamp is None:
+            return None
+        stmt = sa.select(self.client.table(entity), key.label(KEY)).where(stamp.is_(None))
+        if after is not None:
+            stmt = stmt.where(key > untyped(after))
+        return stmt.order_by(key).limit(size)
+
+    def count(self, entity: Entity, since: datetime | None = None) -> Select[Any]:
+        """The rows a sync from ``since`` reads (every row when ``since`` is ``None``)."""
         stmt = sa.select(sa.func.count()).select_from(self.client.table(entity))
-        return stmt.where(*self._changed(entity, since))
+        stamp = self.client.col(entity, "updated_at")
+        if since is None or stamp is None:
+            return stmt
+        return stmt.where(sa.or_(stamp.is_(None), *self._changed(entity, since)[1:]))
 
     def _changed(self, entity: Entity, since: datetime | None) -> list[ColumnElement[bool]]:
+        """Dated rows changed at or after ``since``: a row saved in the cursor's own instant
+        after the last sync read it is read then, not passed over (upserts repeat safely)."""
         stamp = self.client.col(entity, "updated_at")
         if stamp is None:
             return []
         found: list[ColumnElement[bool]] = [stamp.is_not(None)]
         if since is not None:
-            found.append(self.client.cursor_expr(stamp) > untyped(self.client.cursor_value(since)))
+            found.append(self.client.cursor_expr(stamp) >= untyped(self.client.cursor_value(since)))
         return found
 
 

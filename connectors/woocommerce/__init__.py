@@ -9,15 +9,16 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Mapping
 from contextlib import aclosing
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
-from connectors.base import ConnectorContext, Page, StoreInfo, read_each
+from connectors.base import ConnectorContext, Page, StoreInfo, StreamKind, read_each
 from connectors.errors import ConfigError, NotFoundError
 from connectors.http import check_base_url, make_client
+from connectors.woocommerce import paging
 from connectors.woocommerce.client import MAX_PER_PAGE, Reply, WooClient
 from connectors.woocommerce.errors import PLATFORM
 from connectors.woocommerce.mapping import (
@@ -30,7 +31,6 @@ from connectors.woocommerce.webhooks import WooWebhooks
 from core.contacts import PHONE_MIN, phone_digits, same_email, same_phone
 from core.orders import clean_order_number, pick_order, same_order_number
 from core.records import Customer, Order, Product
-from core.serialize import utc_iso
 
 __all__ = ["WooCommerceConnector", "create", "shop_url"]
 
@@ -50,13 +50,6 @@ def shop_url(url: str) -> str:
             hint=f"Paste just the shop's address, such as {home}.",
         )
     return base
-
-
-def _since_param(since: datetime) -> dict[str, str]:
-    # WooCommerce compares "modified after" strictly and to the second: step back one
-    # second so a record saved in the cursor's own second is not lost (upserts repeat safely).
-    moment = utc_iso(since - timedelta(seconds=1)).removesuffix("Z")
-    return {"modified_after": moment, "dates_are_gmt": "true"}
 
 
 class WooCommerceConnector:
@@ -250,32 +243,34 @@ class WooCommerceConnector:
         return self._currency or None
 
     # --- change streams -----------------------------------------------------------------
+    # Orders and products: keyset on the modified time; customers (which WooCommerce cannot
+    # filter or sort by modification): every one, by id. See ``paging``.
     async def changed_orders(self, since: datetime | None) -> AsyncIterator[Page[Order]]:
-        params: dict[str, Any] = {"orderby": "modified", "order": "asc"}
-        params.update(_since_param(since) if since else {})
-        async with aclosing(self._client.pages("orders", params, self._per_page)) as replies:
+        walk = paging.by_modified(self._client, "orders", {}, self._per_page, since)
+        async with aclosing(walk) as replies:
             async for reply in replies:
                 yield self._page(reply, map_order)
 
     async def changed_products(self, since: datetime | None) -> AsyncIterator[Page[Product]]:
         currency = await self._store_currency()
-        params: dict[str, Any] = {"orderby": "modified", "order": "asc"}
-        params.update(_since_param(since) if since else {})
-        async with aclosing(self._client.pages("products", params, self._per_page)) as replies:
+        walk = paging.by_modified(self._client, "products", {}, self._per_page, since)
+        async with aclosing(walk) as replies:
             async for reply in replies:
                 yield self._page(reply, lambda raw: map_product(raw, currency))
 
     async def changed_customers(self, since: datetime | None) -> AsyncIterator[Page[Customer]]:
-        # The customers endpoint cannot filter or sort by modification: walk by id and keep
-        # the ones changed since the cursor.
-        params = {"role": "all", "orderby": "id", "order": "asc"}
-        async with aclosing(self._client.pages("customers", params, self._per_page)) as replies:
+        walk = paging.by_id(self._client, "customers", {"role": "all"}, self._per_page)
+        async with aclosing(walk) as replies:
             async for reply in replies:
                 page = self._page(reply, map_customer)
-                if since is not None:
-                    kept = [c for c in page.records if (c.updated_at or since) >= since]
-                    page = Page(tuple(kept), None, page.errors)
-                yield page
+                kept = [c for c in page.records if since is None or _changed_since(c, since)]
+                yield Page(tuple(kept), page.total, page.errors, ordered=False)
+
+    async def count(self, stream: StreamKind) -> int | None:
+        """``X-WP-Total`` of the whole collection, as a full sync reads it."""
+        params: dict[str, Any] = {"role": "all"} if stream == "customers" else {}
+        reply = await self._client.get(stream, {**params, "per_page": 1})
+        return reply.total
 
     @staticmethod
     def _page(reply: Reply, mapper: Any) -> Page[Any]:
@@ -297,6 +292,10 @@ class WooCommerceConnector:
     async def aclose(self) -> None:
         if self._own_http is not None:
             await self._own_http.aclose()
+
+
+def _changed_since(customer: Customer, since: datetime) -> bool:
+    return customer.updated_at is None or customer.updated_at >= since
 
 
 def _currency_of(status: Any) -> str:

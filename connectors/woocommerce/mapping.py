@@ -6,6 +6,7 @@ A payload that cannot be read raises ``MappingError`` and the caller skips that 
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping
 from datetime import datetime
@@ -35,6 +36,19 @@ def _text(value: object) -> str | None:
         return value.strip() or None
     text = str(value).strip() if value is not None else ""
     return text or None
+
+
+_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+
+
+def plain_name(value: object) -> str:
+    """A product or item name as the merchant typed it. WordPress saves titles HTML-escaped
+    (``Salt & Pepper`` becomes ``Salt &amp; Pepper``): each entity is decoded exactly once,
+    so a name really containing ``&amp;`` (saved as ``&amp;amp;``) keeps it."""
+    text = str(value or "")
+    if "&" not in text:
+        return text
+    return _ENTITY.sub(lambda entity: html.unescape(entity.group(0)), text)
 
 
 def _created(raw: Json) -> datetime | None:
@@ -168,7 +182,7 @@ def _item(line: Json) -> OrderItem:
         subtotal = parse_decimal(get("subtotal"))
         price = subtotal / quantity if subtotal is not None else None
     return OrderItem(
-        name=str(get("name") or ""), quantity=quantity, sku=_text(get("sku")), price=price
+        name=plain_name(get("name")), quantity=quantity, sku=_text(get("sku")), price=price
     )
 
 
@@ -218,7 +232,7 @@ def map_product(raw: Json, currency: str | None = None) -> Product:
         return Product(
             platform="woocommerce",
             id=str(raw["id"]),
-            title=str(raw.get("name") or ""),
+            title=plain_name(raw.get("name")),
             price=parse_decimal(raw.get("price")),
             currency=currency,
             sku=_text(raw.get("sku")),

@@ -22,6 +22,8 @@ from console.runtime import (
     open_session,
     warn,
 )
+from core import __version__
+from core.versions import relay_update_note
 
 if TYPE_CHECKING:
     import httpx
@@ -172,6 +174,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     status = run_client(link.url, key, lambda client: client.status())
     today = status.get("today") or {}
     print(f"Relay {status.get('relay_id')} at {link.url} is up (version {status.get('version')}).")
+    note = relay_update_note(str(status.get("version") or ""), __version__)
+    if note is not None:
+        print(f"  {note}")
     print(f"  this console: {link.fingerprint}, paired {link.paired_at:%Y-%m-%d %H:%M} UTC")
     print(
         f"  published: {plural(status.get('widgets', 0), 'widget')}, "

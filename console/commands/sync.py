@@ -9,7 +9,7 @@ import signal
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
-from console.runtime import EXIT_INTERRUPTED, EXIT_OK, open_session, print_json
+from console.runtime import EXIT_INTERRUPTED, EXIT_OK, open_session, print_json, warn
 
 if TYPE_CHECKING:
     from console.session import CliSession
@@ -70,6 +70,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
         print_json(result)
     else:
         print(summarise(args.name, result))
+    for warning in result.warnings:  # the store holds records this sync did not store
+        warn(f"{args.name}: {warning}")
     return EXIT_INTERRUPTED if result.cancelled else EXIT_OK
 
 
@@ -77,9 +79,11 @@ def summarise(name: str, result: Any) -> str:
     head = f"{name}: sync {'cancelled' if result.cancelled else 'done'}"
     lines = [f"{head} in {result.duration:.1f}s"]
     for stream, counts in result.counts.items():
+        total = result.totals.get(stream)
+        checked = f"; {total.stored:,} of the store's {total.store:,} stored" if total else ""
         lines.append(
             f"  {stream:<10} {counts.created} new, {counts.updated} updated, "
-            f"{counts.unchanged} unchanged, {counts.failed} failed"
+            f"{counts.unchanged} unchanged, {counts.failed} failed{checked}"
         )
     shown = result.errors[:10]
     for issue in shown:

@@ -4,6 +4,7 @@ are installed, today's activity, and the next step for a merchant still setting 
 from __future__ import annotations
 
 import asyncio
+import html
 from datetime import datetime
 from typing import Any
 
@@ -40,6 +41,8 @@ from console.publish_flow import plan_publish
 from console.relay_client import RelayError
 from console.ui import named
 from console.views.base import View
+from core import __version__
+from core.versions import relay_update_note
 from core.workspace.stores import StoreEntry
 from core.workspace.widgets import WidgetEntry
 
@@ -208,6 +211,7 @@ class DashboardView(View):
                 f"{plural(status.get('widgets', 0), 'widget')} and "
                 f"{plural(status.get('stores', 0), 'store')} published · "
                 f"{plural(status.get('conversations_open', 0), 'open conversation')}"
+                + _update_line(status)
             )
 
     async def _pending_publish(self) -> bool | None:
@@ -239,3 +243,8 @@ class DashboardView(View):
         if url is None:
             return
         self.open_failed = open_or_offer_copy(self, QUrl(url), self.open_url)
+
+
+def _update_line(status: dict[str, Any]) -> str:
+    note = relay_update_note(str(status.get("version") or ""), __version__)
+    return "" if note is None else f"<br><b>Update your relay.</b> {html.escape(note)}"

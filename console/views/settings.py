@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.context import ConsoleContext
+from console.context import MUTED, ConsoleContext
 from console.pairing import PairResult, pair
 from console.plural import plural
 from console.relay_client import RelayError
@@ -88,6 +89,7 @@ class SettingsView(View):
         layout.addWidget(self._pairing_group())
         layout.addWidget(self._publish_group())
         layout.addWidget(self._workspace_group())
+        layout.addWidget(self._notifications_group())
         layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -132,6 +134,23 @@ class SettingsView(View):
         layout.addLayout(self._row(self.publish_button, self.health_button))
         layout.addWidget(self.health_label)
         return group
+
+    def _notifications_group(self) -> QGroupBox:
+        group = QGroupBox("Notifications")
+        layout = QVBoxLayout(group)
+        self.mute = named(
+            QCheckBox("Mute desktop notifications (a shopper asks for a person, a new lead)"),
+            "muteNotifications",
+        )
+        self.mute.setChecked(bool(self.ctx.preferences().value(MUTED, False, type=bool)))
+        self.mute.toggled.connect(self._mute_toggled)
+        layout.addWidget(self.mute)
+        return group
+
+    def _mute_toggled(self, muted: bool) -> None:
+        preferences = self.ctx.preferences()
+        preferences.setValue(MUTED, muted)
+        preferences.sync()
 
     def _workspace_group(self) -> QGroupBox:
         group = QGroupBox("Workspace and master key")

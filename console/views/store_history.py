@@ -1,4 +1,5 @@
-"""A store's sync history: each run's time, outcome, counts and the records it skipped."""
+"""A store's sync history: each run's time, outcome, counts, the records it skipped and,
+for runs that read the whole store, whether what was stored matches the store's totals."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
 
+from connectors.sync import total_warning
 from console.models.orders import local_time
 from console.models.rows import Column, RowsModel
 from core.workspace.models import SyncRun
@@ -26,8 +28,39 @@ def _duration(run: SyncRun) -> str:
     return f"{(run.finished_at - run.started_at).total_seconds():.1f} s"
 
 
+def _totals(run: SyncRun) -> dict[str, Any]:
+    return dict(getattr(run, "totals", None) or {})
+
+
+def checked(run: SyncRun) -> str:
+    """``all 318 orders stored`` or ``orders: 156 of 158`` (— when not read whole)."""
+    totals = _totals(run)
+    if not totals:
+        return "—"
+    off = [
+        f"{stream}: {int(t.get('stored', 0)):,} of {int(t.get('store', 0)):,}"
+        for stream, t in totals.items()
+        if t.get("stored") != t.get("store")
+    ]
+    if off:
+        return "; ".join(off)
+    return (
+        "all stored ("
+        + ", ".join(f"{int(t.get('store', 0)):,} {s}" for s, t in totals.items())
+        + ")"
+    )
+
+
+def warnings(run: SyncRun) -> list[str]:
+    found = (total_warning(stream, total) for stream, total in _totals(run).items())
+    return [w for w in found if w]
+
+
 def _problem(run: SyncRun) -> str:
     errors: list[Any] = run.errors or []
+    differ = warnings(run)
+    if differ:
+        return differ[0] + (f" (+{len(differ) - 1} more)" if len(differ) > 1 else "")
     if not errors:
         return ""
     first = errors[-1] if run.status == "failed" else errors[0]
@@ -43,6 +76,7 @@ HISTORY_COLUMNS: list[Column[SyncRun]] = [
     Column("New", lambda r: f"{_total(r, 'created'):,}", align_right=True),
     Column("Updated", lambda r: f"{_total(r, 'updated'):,}", align_right=True),
     Column("Skipped", lambda r: f"{_total(r, 'failed'):,}", align_right=True),
+    Column("Store totals", checked),
     Column("Problem", _problem),
 ]
 

@@ -248,7 +248,8 @@ def sync_summary(result: SyncResult) -> str:
             f"Sync cancelled: the {plural(new + changed, 'record')} already stored {kept} kept "
             f"and the next sync carries on from there{skipped}."
         )
-    return f"Synced in {result.duration:.1f} s: {new:,} new, {changed:,} updated{skipped}."
+    done = f"Synced in {result.duration:.1f} s: {new:,} new, {changed:,} updated{skipped}."
+    return " ".join((done, *result.warnings))  # the store holds records that were not stored
 
 
 class StoreDetail(QWidget):

@@ -31,6 +31,7 @@ from core.workspace.store_events import BadChange, apply_change
 
 log = logging.getLogger(__name__)
 ROLES = ("shopper", "bot", "agent", "system")
+PREVIEW = 200
 
 
 class MalformedEvent(ValueError):
@@ -86,6 +87,8 @@ class _Batch:
             "feedback": self.feedback,
             "handoff.requested": self.handoff,
             "store.changed": self.store_change,
+            "conversation.status": self.status,
+            "conversation.assigned": self.assigned,
         }.get(str(event.get("type")))
         data = event.get("data")
         if handler is None or not isinstance(data, Mapping):
@@ -197,6 +200,23 @@ class _Batch:
         )
         self.counts["handoffs"] += 1
 
+    def status(self, event: Mapping[str, Any], data: Mapping[str, Any], at: datetime) -> None:
+        status = data.get("status")
+        if status not in ("open", "waiting", "closed"):
+            raise MalformedEvent(f"unknown conversation status {status!r}")
+        self._change(event, at, status=status)
+
+    def assigned(self, event: Mapping[str, Any], data: Mapping[str, Any], at: datetime) -> None:
+        self._change(event, at, assignee=(_text(data, "assignee", required=True) or "")[:80])
+
+    def _change(self, event: Mapping[str, Any], at: datetime, **values: Any) -> None:
+        conversation_id = _text(event, "conversation_id", required=True)
+        assert conversation_id is not None
+        self.ensure_conversation(conversation_id, event.get("widget_key"), at)
+        self.c.execute(
+            update(ConversationRow).where(ConversationRow.id == conversation_id).values(values)
+        )
+
 
 def store_message(
     connection: Connection, conversation_id: str, message: Mapping[str, Any], at: datetime
@@ -237,19 +257,32 @@ def store_message(
             .where(KnowledgeEntryRow.id == entry_id)
             .values(uses=KnowledgeEntryRow.uses + 1)
         )
-    _touch_conversation(connection, conversation_id, created)
+    _touch_conversation(connection, conversation_id, created, values, unread=role == "shopper")
     return True
 
 
-def _touch_conversation(connection: Connection, conversation_id: str, at: datetime) -> None:
+def _touch_conversation(
+    connection: Connection,
+    conversation_id: str,
+    at: datetime,
+    message: Mapping[str, Any],
+    *,
+    unread: bool,
+) -> None:
+    """The conversation's last activity and preview follow its newest message; a shopper's
+    message counts as unread until the merchant opens the conversation."""
     row = connection.execute(
         select(ConversationRow.last_message_at).where(ConversationRow.id == conversation_id)
     ).one()
+    values: dict[str, Any] = {}
     if row.last_message_at is None or row.last_message_at < at:
+        preview = " ".join(str(message["text"]).split())[:PREVIEW]
+        values |= {"last_message_at": at, "updated_at": at, "preview": preview or None}
+    if unread:
+        values["unread"] = ConversationRow.unread + 1
+    if values:
         connection.execute(
-            update(ConversationRow)
-            .where(ConversationRow.id == conversation_id)
-            .values(last_message_at=at, updated_at=at)
+            update(ConversationRow).where(ConversationRow.id == conversation_id).values(values)
         )
 
 

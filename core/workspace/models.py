@@ -110,10 +110,12 @@ class ConversationRow(Base):
         Index("ix_conversations_widget_started", "widget_id", "started_at"),
         Index("ix_conversations_customer_email", "customer_email"),
         Index("ix_conversations_id_widget", "id", "widget_id"),
+        Index("ix_conversations_updated_at", "updated_at", "id"),
+        Index("ix_conversations_status_updated_at", "status", "updated_at", "id"),
     )
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     widget_id: Mapped[int | None] = mapped_column(ForeignKey("widgets.id", ondelete="SET NULL"))
-    channel: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(32), index=True)
     status: Mapped[str] = mapped_column(String(32), default="open")
     started_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime]
@@ -123,6 +125,9 @@ class ConversationRow(Base):
     rating: Mapped[int | None] = mapped_column(Integer)
     handoff_reason: Mapped[str | None] = mapped_column(String(32))
     last_message_at: Mapped[datetime | None]
+    unread: Mapped[int] = mapped_column(Integer, default=0, server_default="0", index=True)
+    assignee: Mapped[str | None] = mapped_column(String(80))
+    preview: Mapped[str | None]
 
 
 class MessageRow(Base):
@@ -275,6 +280,8 @@ class SyncRun(Base):
     full: Mapped[bool] = mapped_column(Boolean)
     counts: Mapped[dict[str, Any]]
     errors: Mapped[list[Any]]
+    # streams read whole: {"orders": {"store": 158, "stored": 158, "unreadable": 0}}
+    totals: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
 
 
 class WebhookEvent(Base):
@@ -378,3 +385,31 @@ class RelayEvent(Base):
     seq: Mapped[int] = mapped_column(Integer)
     type: Mapped[str] = mapped_column(String(32))
     received_at: Mapped[datetime]
+
+
+class CannedReply(Base):
+    """A saved answer the merchant inserts in the Inbox by typing ``/shortcut``."""
+
+    __tablename__ = "canned_replies"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shortcut: Mapped[str] = mapped_column(String(32), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class PendingReply(Base):
+    """An agent reply written in the console that the relay has not confirmed yet."""
+
+    __tablename__ = "pending_replies"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    cards: Mapped[list[Any]] = mapped_column(JSON, default=list, server_default="[]")
+    author: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    state: Mapped[str] = mapped_column(String(16), default="pending", server_default="pending")
+    last_error: Mapped[str | None] = mapped_column(Text)

@@ -222,11 +222,11 @@ def finish_sync_run(
     status: str,
     counts: Mapping[str, Any],
     errors: list[Any],
+    totals: Mapping[str, Any] | None = None,
 ) -> None:
+    values = {"finished_at": finished, "status": status, "counts": dict(counts), "errors": errors}
     connection.execute(
-        update(SyncRun)
-        .where(SyncRun.id == run_id)
-        .values(finished_at=finished, status=status, counts=dict(counts), errors=errors)
+        update(SyncRun).where(SyncRun.id == run_id).values(totals=dict(totals or {}), **values)
     )
     connection.execute(
         update(StoreRow).where(StoreRow.id == store_id).values(last_sync_at=finished)

@@ -9,9 +9,20 @@ from typing import Any
 from aiohttp import web
 
 from core import __version__
-from relay.keys import CONSOLE, CONVERSATIONS, LOOKUPS, PRESENCE, SETTINGS, STORE, WHATSAPP
+from relay.keys import (
+    CONSOLE,
+    CONVERSATIONS,
+    FEED,
+    LOOKUPS,
+    PRESENCE,
+    SETTINGS,
+    STORE,
+    WHATSAPP,
+)
 from relay.responses import invalid, json_response, read_json
+from relay.routes.console_stream import console_stream
 from relay.services import console_auth, pairing, publishing
+from relay.services.inputs import parse_cards
 from relay.state import client_ip
 
 SignedHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -109,16 +120,27 @@ async def ack(request: web.Request) -> web.Response:
     return json_response({"ok": True})
 
 
+def _author(body: dict[str, Any], field: str = "author") -> str:
+    author = body.get(field, "Support")
+    if not isinstance(author, str) or not author.strip() or len(author) > 80:
+        raise invalid(field, "The name must be 1 to 80 characters.")
+    return author.strip()
+
+
 @signed
 async def reply(request: web.Request) -> web.Response:
     body = await read_json(request)
-    text, author = body.get("text"), body.get("author", "Support")
+    text, ref = body.get("text"), body.get("ref")
     if not isinstance(text, str):
         raise invalid("text", "The reply text is missing.")
-    if not isinstance(author, str) or not author.strip() or len(author) > 80:
-        raise invalid("author", "The author must be a name of 1 to 80 characters.")
+    if ref is not None and (not isinstance(ref, str) or not 1 <= len(ref) <= 64):
+        raise invalid("ref", "ref must be the console's id for this reply (1 to 64 characters).")
     message = await request.app[CONVERSATIONS].agent_reply(
-        request.match_info["id"], text, author.strip()
+        request.match_info["id"],
+        text,
+        _author(body),
+        cards=parse_cards(body.get("cards")),
+        ref=ref,
     )
     await _to_channels(request, message)
     return json_response({"message": message}, status=201)
@@ -138,6 +160,39 @@ async def _to_channels(request: web.Request, message: dict[str, Any]) -> None:
         )
 
 
+@signed
+async def conversation_status(request: web.Request) -> web.Response:
+    body = await read_json(request)
+    status = body.get("status")
+    if status not in ("open", "closed"):
+        raise invalid("status", "status must be open or closed.")
+    message = await request.app[CONVERSATIONS].set_status(
+        request.match_info["id"], status, _author(body)
+    )
+    return json_response({"message": message})
+
+
+@signed
+async def assign(request: web.Request) -> web.Response:
+    body = await read_json(request)
+    message = await request.app[CONVERSATIONS].assign(
+        request.match_info["id"], _author(body, "assignee")
+    )
+    return json_response({"message": message})
+
+
+@signed
+async def agent_typing(request: web.Request) -> web.Response:
+    body = await read_json(request)
+    await request.app[CONVERSATIONS].agent_typing(request.match_info["id"], _author(body))
+    return json_response({"ok": True})
+
+
+@signed
+async def stream(request: web.Request) -> web.StreamResponse:
+    return await console_stream(request, request.app[FEED], request.app[SETTINGS].stream_ping)
+
+
 def setup_console(app: web.Application) -> None:
     router = app.router
     router.add_post("/v1/console/pair", pair, name="console.pair")
@@ -145,4 +200,9 @@ def setup_console(app: web.Application) -> None:
     router.add_put("/v1/console/publish", publish, name="console.publish")
     router.add_get("/v1/console/events", events, name="console.events")
     router.add_post("/v1/console/events/ack", ack, name="console.ack")
-    router.add_post("/v1/console/conversations/{id}/reply", reply, name="console.reply")
+    router.add_get("/v1/console/stream", stream, name="console.stream")
+    conversation = "/v1/console/conversations/{id}"
+    router.add_post(f"{conversation}/reply", reply, name="console.reply")
+    router.add_post(f"{conversation}/status", conversation_status, name="console.status_set")
+    router.add_post(f"{conversation}/assign", assign, name="console.assign")
+    router.add_post(f"{conversation}/typing", agent_typing, name="console.typing")

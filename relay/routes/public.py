@@ -18,6 +18,7 @@ from relay.assets import etag_matches
 from relay.keys import (
     BROKER,
     CONVERSATIONS,
+    FEED,
     HTTP,
     LOOKUPS,
     METRICS,
@@ -29,6 +30,7 @@ from relay.keys import (
 from relay.responses import JSON, ApiError, json_response
 from relay.routes.stream import setup_stream
 from relay.services.broker import Broker
+from relay.services.console_feed import ConsoleFeed
 from relay.services.conversations import ConversationService
 from relay.services.inputs import InvalidInput, parse_after, parse_start
 from relay.services.lookups import LookupPool, LookupSettings
@@ -122,6 +124,12 @@ async def feedback(request: web.Request) -> web.Response:
     return json_response({"ok": True})
 
 
+async def typing(request: web.Request) -> web.Response:
+    """The shopper is typing: the consoles' live streams show it (nothing is stored)."""
+    await request.app[CONVERSATIONS].shopper_typing(request.match_info["id"], bearer(request))
+    return json_response({"ok": True})
+
+
 async def _services(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     metrics = app.get(METRICS)
@@ -146,7 +154,9 @@ async def _services(app: web.Application) -> AsyncIterator[None]:
     verification = VerificationLimits(app[STORE], per_address=settings.ip_verification_failures)
     presence = app[PRESENCE] = Presence(settings.now)
     app[LOOKUPS] = lookups
+    feed = ConsoleFeed()
     app[BROKER] = broker
+    app[FEED] = feed
     app[CONVERSATIONS] = ConversationService(
         app[STORE],
         lookups=lookups,
@@ -156,11 +166,13 @@ async def _services(app: web.Application) -> AsyncIterator[None]:
         metrics=metrics,
         now=settings.now,
         text_limit=settings.text_limit,
+        feed=feed,
     )
     try:
         yield
     finally:
         broker.close()
+        feed.close()
         await lookups.close()
 
 
@@ -168,6 +180,9 @@ async def _end_streams(app: web.Application) -> None:
     broker = app.get(BROKER)
     if broker is not None:
         broker.close()
+    feed = app.get(FEED)
+    if feed is not None:
+        feed.close()
 
 
 def setup_public(app: web.Application) -> None:
@@ -178,6 +193,7 @@ def setup_public(app: web.Application) -> None:
     router.add_get("/v1/conversations/{id}/messages", list_messages, name="public.messages")
     router.add_post("/v1/conversations/{id}/lead", lead, name="public.lead")
     router.add_post("/v1/conversations/{id}/feedback", feedback, name="public.feedback")
+    router.add_post("/v1/conversations/{id}/typing", typing, name="public.typing")
     setup_stream(app)
     app.cleanup_ctx.append(_services)
     app.on_shutdown.append(_end_streams)

@@ -1,6 +1,7 @@
 """``GET /v1/conversations/{id}/stream``: new messages as server-sent events.
 
-Each message goes out as ``id: <message id>`` / ``event: message`` / ``data: <Message JSON>``.
+Each message goes out as ``id: <message id>`` / ``event: message`` / ``data: <Message JSON>``;
+an agent typing in the console as ``event: typing`` / ``data: {"name": …}`` (never stored).
 A reconnecting browser sends ``Last-Event-ID`` (or ``?after=``) and first receives what it
 missed, read from storage. An idle stream sends a ``: ping`` comment (every 15 s by default)
 so proxies keep it open; every stream ends when the relay shuts down.
@@ -26,6 +27,10 @@ def _token(request: web.Request) -> str | None:
         return token
     scheme, _, value = request.headers.get("Authorization", "").partition(" ")
     return value.strip() or None if scheme.lower() == "bearer" else None
+
+
+def typing_bytes(notice: dict[str, Any]) -> bytes:
+    return b"event: typing\ndata: %s\n\n" % orjson.dumps({"name": notice.get("name")})
 
 
 def event_bytes(message: dict[str, Any]) -> bytes:
@@ -64,6 +69,8 @@ async def stream(request: web.Request) -> web.StreamResponse:
                 break  # shutting down, or this reader fell too far behind: it reconnects
             if live is None:
                 await response.write(PING)
+            elif live.get("_typing"):
+                await response.write(typing_bytes(live))
             elif last is None or live["id"] > last:
                 await response.write(event_bytes(live))
                 last = live["id"]

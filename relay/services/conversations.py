@@ -8,7 +8,8 @@ import asyncio
 import hashlib
 import hmac
 import weakref
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from core.bot import Lookup, Turn
     from relay.metrics import Metrics
     from relay.services.broker import Broker
+    from relay.services.console_feed import ConsoleFeed
     from relay.services.lookups import LookupPool
     from relay.services.presence import Presence
     from relay.services.verification import VerificationLimits
@@ -78,8 +80,11 @@ class ConversationService:
         metrics: Metrics | None,
         now: Callable[[], datetime],
         text_limit: int = 2000,
+        feed: ConsoleFeed | None = None,
     ) -> None:
         self._store = store
+        self._feed = feed
+        self._sent: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
         self._lookups = lookups
         self._broker = broker
         self._presence = presence
@@ -144,6 +149,7 @@ class ConversationService:
             replies,
             [events.created(conversation, request.page_url), *events.messages(replies, published)],
         )
+        self._poke()
         return {"conversation_id": conversation.id, "token": token, "messages": published}
 
     async def _verified(
@@ -277,6 +283,7 @@ class ConversationService:
             published = await self._save_turn(conversation, turn, stored, now)
         self._count(turn.intent, locked=refused)
         self._broker.publish(conversation.id, published)
+        self._poke()
         return published
 
     async def _respond(
@@ -325,11 +332,15 @@ class ConversationService:
         events = shape.events_for(conversation, now)
         handoff = [events.handoff(turn.handoff)] if turn.handoff else []
         first = [events.lead(lead)] if lead is not None else []
+        status = "waiting" if turn.handoff else None
+        if status is None and conversation.status == "closed":  # the shopper came back
+            status = "open"
+            handoff.append(events.status("open", None))
         await self._store.add_turn(
             conversation.id,
             messages,
             bot_state=turn.state.to_json(),
-            status="waiting" if turn.handoff else None,
+            status=status,
             events=[*first, *events.messages(messages, published), *handoff],
             lead=lead,
         )
@@ -378,6 +389,7 @@ class ConversationService:
             replies = [shape.bot_message(r, turn.intent, now) for r in turn.replies]
             published = await self._save_turn(conversation, turn, replies, now, lead=lead)
         self._broker.publish(conversation.id, published)
+        self._poke()
         return {"lead_id": lead.id, "messages": published}
 
     async def feedback(self, conversation_id: str, token: str | None, data: dict[str, Any]) -> None:
@@ -402,27 +414,113 @@ class ConversationService:
             events=[events.feedback(event)],
             feedback=record,
         )
+        self._poke()
 
-    async def agent_reply(self, conversation_id: str, text: str, author: str) -> dict[str, Any]:
-        """Post a human agent's reply (from the console); the shopper's stream and poll see it."""
-        text = check_text(text, limit=self._text_limit)
+    def _poke(self) -> None:
+        if self._feed is not None:
+            self._feed.poke()
+
+    # -- the console's side ----------------------------------------------------------------
+
+    async def _known(self, conversation_id: str) -> ConversationRecord:
         try:
             check_id(conversation_id, "conversation")
         except InvalidInput:
             raise NotFound("There is no such conversation.") from None
+        conversation = await self._store.conversation(conversation_id)
+        if conversation is None:
+            raise NotFound("There is no such conversation.")
+        return conversation
+
+    async def agent_reply(
+        self,
+        conversation_id: str,
+        text: str,
+        author: str,
+        *,
+        cards: Sequence[dict[str, Any]] = (),
+        ref: str | None = None,
+    ) -> dict[str, Any]:
+        """Post a human agent's reply (from the console); the shopper's stream and poll see it.
+
+        ``ref`` is the console's own id for the reply: sending it again (the answer was lost
+        on the way back) returns the message already posted instead of a second one."""
+        text = check_text(text, limit=self._text_limit)
         async with self._lock(conversation_id):
-            conversation = await self._store.conversation(conversation_id)
-            if conversation is None:
-                raise NotFound("There is no such conversation.")
-            message = shape.agent_message(text, self._now(), author)
+            conversation = await self._known(conversation_id)
+            if ref is not None and (conversation_id, ref) in self._sent:
+                return self._sent[(conversation_id, ref)]
+            message = shape.agent_message(text, self._now(), author, cards=cards)
             published = shape.public_json([message])
             events = shape.events_for(conversation, message.created_at)
+            extra = {"ref": ref}
+            changed = conversation.status != "open"
             await self._store.add_turn(
                 conversation.id,
                 [message],
                 bot_state=None,
-                status=None,
-                events=events.messages([message], published),
+                status="open" if changed else None,
+                events=[
+                    *events.messages([message], published, extra=extra),
+                    *([events.status("open", author)] if changed else []),
+                ],
+            )
+            if ref is not None:
+                self._sent[(conversation_id, ref)] = published[0]
+                while len(self._sent) > 10_000:
+                    self._sent.popitem(last=False)
+        self._broker.publish(conversation.id, published)
+        self._poke()
+        return published[0]
+
+    async def set_status(self, conversation_id: str, status: str, author: str) -> dict[str, Any]:
+        """Close or reopen a conversation; the shopper is told (and asked to rate on close)."""
+        async with self._lock(conversation_id):
+            conversation = await self._known(conversation_id)
+            now = self._now()
+            if status == "closed":
+                notice = shape.system_message(f"{author} closed this chat.", now, form="rating")
+            else:
+                notice = shape.system_message(f"{author} reopened this chat.", now)
+            published = shape.public_json([notice])
+            events = shape.events_for(conversation, now)
+            await self._store.add_turn(
+                conversation.id,
+                [notice],
+                bot_state=None,
+                status=status,
+                events=[*events.messages([notice], published), events.status(status, author)],
             )
         self._broker.publish(conversation.id, published)
+        self._poke()
         return published[0]
+
+    async def assign(self, conversation_id: str, agent: str) -> dict[str, Any]:
+        """An agent takes the conversation: the shopper sees "… joined the chat"."""
+        async with self._lock(conversation_id):
+            conversation = await self._known(conversation_id)
+            now = self._now()
+            notice = shape.system_message(f"{agent} joined the chat.", now)
+            published = shape.public_json([notice])
+            events = shape.events_for(conversation, now)
+            await self._store.add_turn(
+                conversation.id,
+                [notice],
+                bot_state=None,
+                status=None,
+                events=[*events.messages([notice], published), events.assigned(agent)],
+            )
+        self._broker.publish(conversation.id, published)
+        self._poke()
+        return published[0]
+
+    async def agent_typing(self, conversation_id: str, author: str) -> None:
+        """Show "… is typing" in the shopper's chat (live streams only; nothing is stored)."""
+        await self._known(conversation_id)
+        self._broker.publish(conversation_id, [{"_typing": True, "name": author}])
+
+    async def shopper_typing(self, conversation_id: str, token: str | None) -> None:
+        """Tell the consoles the shopper is typing (nothing is stored)."""
+        await self.authorize(conversation_id, token)
+        if self._feed is not None:
+            self._feed.typing(conversation_id)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+import orjson
+
 from core.contacts import phone_digits
 from core.serialize import parse_datetime
 from relay.responses import ApiError
@@ -190,3 +192,31 @@ def parse_after(value: str | None) -> str | None:
     if value is None or value == "":
         return None
     return check_id(value, "after")
+
+
+CARD_LIMIT = 3
+_CARD_BYTES = 16_000
+_ORDER_CARD_FIELDS = ("number", "status", "total", "currency")
+
+
+def parse_cards(value: Any) -> list[dict[str, Any]]:
+    """An agent reply's cards: up to three order cards, each with the fields the widget
+    shows (``number``, ``status``, ``total``, ``currency``, ``items``, ``tracking``)."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or len(value) > CARD_LIMIT:
+        raise InvalidInput({"cards": f"cards must be a list of at most {CARD_LIMIT} cards."})
+    cards = []
+    for card in value:
+        if not isinstance(card, dict) or card.get("type") != "order":
+            raise InvalidInput({"cards": "Only order cards can be sent."})
+        if not all(isinstance(card.get(name), str) for name in _ORDER_CARD_FIELDS):
+            raise InvalidInput({"cards": "An order card needs number, status, total, currency."})
+        if not isinstance(card.get("items", []), list) or not isinstance(
+            card.get("tracking", []), list
+        ):
+            raise InvalidInput({"cards": "An order card's items and tracking must be lists."})
+        cards.append({"items": [], "tracking": [], **card})
+    if len(orjson.dumps(cards)) > _CARD_BYTES:
+        raise InvalidInput({"cards": "The cards are too large to send."})
+    return cards

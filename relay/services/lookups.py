@@ -110,6 +110,13 @@ class StoreLookup:
         key = ("customer", email_key(email))
         return await self._cached(self._customer, key, lambda c: c.get_customer(email=email), None)
 
+    async def get_customer_by_id(self, customer_id: str) -> Customer | None:
+        """The store's customer with this id (as the platform numbers them)."""
+        key = ("customer-id", customer_id)
+        return await self._cached(
+            self._customer, key, lambda c: c.get_customer(id=customer_id), None
+        )
+
     async def search_products(self, text: str, *, limit: int = 5) -> list[Product]:
         key = ("products", text.strip().casefold(), limit)
         none: list[Product] = []

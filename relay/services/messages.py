@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -25,8 +26,17 @@ def shopper_message(text: str, at: datetime, *, intent: str | None = None) -> Ne
     return NewMessage(id=new_id("m"), role="shopper", text=text, created_at=at, intent=intent)
 
 
-def agent_message(text: str, at: datetime, author: str) -> NewMessage:
-    return NewMessage(id=new_id("m"), role="agent", text=text, created_at=at, author=author)
+def agent_message(
+    text: str, at: datetime, author: str, *, cards: Sequence[dict[str, Any]] = ()
+) -> NewMessage:
+    return NewMessage(
+        id=new_id("m"), role="agent", text=text, created_at=at, author=author, cards=tuple(cards)
+    )
+
+
+def system_message(text: str, at: datetime, *, form: str | None = None) -> NewMessage:
+    """A notice in the chat ("Sam joined the chat."); ``form="rating"`` asks for a rating."""
+    return NewMessage(id=new_id("m"), role="system", text=text, created_at=at, form=form)
 
 
 def bot_message(reply: Reply, intent: str | None, at: datetime) -> NewMessage:
@@ -122,6 +132,12 @@ class Events:
 
     def feedback(self, data: dict[str, Any]) -> NewEvent:
         return self._event("feedback", data)
+
+    def status(self, status: str, by: str | None) -> NewEvent:
+        return self._event("conversation.status", {"status": status, "by": by})
+
+    def assigned(self, assignee: str) -> NewEvent:
+        return self._event("conversation.assigned", {"assignee": assignee})
 
 
 def events_for(conversation: ConversationRecord, at: datetime) -> Events:

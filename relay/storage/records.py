@@ -18,6 +18,8 @@ EventType = Literal[
     "feedback",
     "handoff.requested",
     "store.changed",
+    "conversation.status",
+    "conversation.assigned",
 ]
 
 

@@ -80,6 +80,8 @@ class FakeConnector:
         self.calls: list[tuple[str, datetime | None]] = []
         self.record_errors: dict[str, list[RecordError]] = {}
         self.served: dict[str, int] = {"customers": 0, "orders": 0, "products": 0}
+        self.ordered = True  # False: pages say their order is not oldest change first
+        self.totals: dict[str, int | Exception] = {}  # what ``count`` answers, per stream
 
     async def _pages(self, stream: str, since: datetime | None) -> AsyncIterator[Page[Any]]:
         self.calls.append((stream, since))
@@ -91,7 +93,18 @@ class FakeConnector:
         for start in range(0, max(len(records), 1), self.page_size):
             chunk = tuple(records[start : start + self.page_size])
             self.served[stream] += len(chunk)
-            yield Page(chunk, total=len(records), errors=errors if start == 0 else ())
+            yield Page(
+                chunk,
+                total=len(records),
+                errors=errors if start == 0 else (),
+                ordered=self.ordered,
+            )
+
+    async def count(self, stream: str) -> int | None:
+        answer = self.totals.get(stream)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
 
     def changed_customers(self, since: datetime | None) -> AsyncIterator[Page[Any]]:
         return self._pages("customers", since)

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select, text
 
 from connectors.base import RecordError
-from connectors.sync import SyncEngine, SyncResult
+from connectors.errors import AuthError
+from connectors.sync import CLOCK_MARGIN, SyncEngine, SyncResult
 from core.records import CustomerRef
 from core.vault import Vault
 from core.workspace import Workspace
@@ -25,13 +24,6 @@ from tests.connectors.fake_store import T0, FakeConnector, customer, order, prod
 
 NOW = T0 + timedelta(days=1)
 TABLES = ("customers", "orders", "order_items", "products")
-
-
-@pytest.fixture
-def workspace(tmp_path: Path) -> Iterator[Workspace]:
-    ws = Workspace.open(tmp_path / "ws")
-    yield ws
-    ws.close()
 
 
 @pytest.fixture
@@ -61,6 +53,13 @@ def dump(ws: Workspace) -> dict[str, list[tuple[Any, ...]]]:
         }
 
 
+async def again_changes_nothing(ws: Workspace, store: StoreEntry, conn: FakeConnector) -> None:
+    before = dump(ws)
+    again = await sync(ws, store, conn)
+    assert (again.created, again.updated) == (0, 0)
+    assert dump(ws) == before
+
+
 def counts(result: SyncResult) -> dict[str, tuple[int, int, int, int]]:
     return {s: dataclasses.astuple(c) for s, c in result.counts.items()}  # type: ignore[misc]
 
@@ -87,7 +86,9 @@ async def test_first_sync_creates_everything_and_a_second_changes_nothing(
 async def test_orders_keep_exact_money_utc_times_and_items(
     workspace: Workspace, store: StoreEntry
 ) -> None:
-    await sync(workspace, store, standard())
+    connector = standard()
+    await sync(workspace, store, connector)
+    await again_changes_nothing(workspace, store, connector)
     with workspace.session() as session:
         row = session.scalars(select(OrderRow).where(OrderRow.number == "1003")).one()
         items = session.scalars(
@@ -134,6 +135,7 @@ async def test_bad_records_are_skipped_counted_and_recorded(
     connector.data["orders"].append(order(8, currency=None))  # cannot be stored: no currency
 
     result = await sync(workspace, store, connector)
+    await again_changes_nothing(workspace, store, connector)
 
     assert counts(result)["orders"] == (7, 0, 0, 2)
     assert {(e.external_id, e.stream) for e in result.errors} == {
@@ -225,8 +227,10 @@ async def test_sync_run_is_recorded_and_store_counts_follow(
     workspace: Workspace, store: StoreEntry
 ) -> None:
     repo = StoreRepository(workspace, Vault.open(workspace.data_dir))
-    result = await sync(workspace, store, standard(), full=True)
-    runs = repo.sync_runs(store)
+    connector = standard()
+    result = await sync(workspace, store, connector, full=True)
+    runs = repo.sync_runs(store)[:1]
+    await again_changes_nothing(workspace, store, connector)
     assert [(r.id, r.status, r.full, r.finished_at) for r in runs] == [
         (result.run_id, "completed", True, NOW)
     ]
@@ -255,3 +259,66 @@ async def test_a_connector_failure_marks_the_run_failed_and_propagates(
         assert run.status == "failed"
         assert run.errors[-1]["message"] == "The store refused the access token."
         assert run.counts["customers"]["created"] == 5
+
+
+async def test_a_record_read_twice_in_one_sync_is_stored_and_counted_once(
+    workspace: Workspace, store: StoreEntry
+) -> None:
+    connector = standard()
+    connector.data["orders"].insert(3, order(3))  # the same order again (a re-read boundary)
+    connector.totals["orders"] = 7
+
+    first = await sync(workspace, store, connector)
+
+    assert counts(first)["orders"] == (7, 0, 0, 0)
+    assert first.totals["orders"].matches and first.warnings == ()
+    again = await sync(workspace, store, connector)
+    assert (again.created, again.updated) == (0, 0)
+
+
+async def test_a_stream_read_out_of_order_moves_its_cursor_only_once_read_whole(
+    workspace: Workspace, store: StoreEntry
+) -> None:
+    connector = standard()
+    connector.ordered = False
+    connector.data["products"].append(product(9, minutes=60 * 24 + 5))  # "changed" after NOW
+    repo = StoreRepository(workspace, Vault.open(workspace.data_dir))
+    cancel = asyncio.Event()
+
+    def stop_in_orders(phase: str, done: int, total: int | None) -> None:
+        if phase == "orders" and done > 0:
+            cancel.set()
+
+    stopped = await sync(workspace, store, connector, progress=stop_in_orders, cancel=cancel)
+
+    assert stopped.cancelled
+    cursors = repo.cursors(store)
+    assert cursors["customers"] == T0 + timedelta(minutes=5)  # read whole before the stop
+    assert cursors["orders"] is None  # stopped part-way: nothing is passed over next time
+
+    await sync(workspace, store, connector)
+
+    cursors = repo.cursors(store)
+    assert cursors["orders"] == T0 + timedelta(minutes=7)
+    assert cursors["products"] == NOW - CLOCK_MARGIN  # never past the start of the sync
+
+
+async def test_a_store_that_holds_more_than_was_stored_is_reported(
+    workspace: Workspace, store: StoreEntry
+) -> None:
+    connector = standard()
+    connector.totals = {"orders": 9, "customers": 5, "products": AuthError("custom", "no")}
+
+    result = await sync(workspace, store, connector)
+
+    assert set(result.totals) == {"orders", "customers"}  # products: the store did not say
+    assert result.warnings == (
+        "The store reports 9 orders but this sync stored 7: sync again; if the numbers "
+        "still differ, check the skipped records.",
+    )
+    with workspace.session() as session:
+        run = session.get(SyncRun, result.run_id)
+        assert run is not None
+        assert run.totals["orders"] == {"store": 9, "stored": 7, "unreadable": 0}
+    incremental = await sync(workspace, store, connector)
+    assert incremental.totals == {}  # only a stream read whole is compared

@@ -6,11 +6,13 @@ import base64
 import json
 import logging
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.console.conftest import Cli
+from tests.console.shops import DEMO_MAPPING, demo_shop_with_an_unreadable_order
 from tests.emulators.woocommerce import DEFAULT_KEY
 
 
@@ -70,8 +72,8 @@ def test_customer_with_orders(cli: Cli) -> None:
 
 def test_sync_twice_changes_nothing_the_second_time(cli: Cli) -> None:
     _add_demo(cli)
-    code, out, _ = cli("sync", "demo", "--json")
-    assert code == 0
+    code, out, err = cli("sync", "demo", "--json")
+    assert code == 0, err
     first = json.loads(out)
     assert first["counts"]["orders"]["created"] == 120
     code, out, _ = cli("sync", "demo", "--full", "--json")
@@ -286,3 +288,24 @@ def test_a_self_signed_shop_is_refused_unless_the_merchant_accepts_it(
     code, out, _ = cli("store", "lookup", "woo", "--order", "1001", "--json")
     assert code == 0
     assert json.loads(out)["number"] == "1001"
+
+
+def test_sync_warns_when_the_store_holds_more_than_was_stored(cli: Cli, tmp_path: Path) -> None:
+    shop = demo_shop_with_an_unreadable_order(tmp_path)
+    mapping = str(DEMO_MAPPING)
+    code, out, _ = cli("store", "add", "sql", "--name", "shop", "--url", f"sqlite:///{shop}",
+                       "--mapping", mapping)  # fmt: skip
+    assert code == 0, out
+
+    code, out, err = cli("sync", "shop")
+
+    assert code == 0
+    assert "119 of the store's 120 stored" in out
+    assert "40 of the store's 40 stored" in out
+    assert (
+        "storedesk: shop: The store reports 120 orders but this sync stored 119 (1 could not "
+        "be read): sync again; if the numbers still differ, check the skipped records."
+    ) in err
+    code, out, err = cli("sync", "shop", "--full", "--json")
+    assert json.loads(out)["totals"]["orders"] == {"store": 120, "stored": 119, "unreadable": 1}
+    assert "The store reports 120 orders" in err

@@ -190,3 +190,18 @@ def test_a_console_the_relay_does_not_know_gets_an_auth_error(paired: Cli, relay
         workspace.close()
     code, _, err = paired("relay", "pull")
     assert code == 4 and "not paired" in err
+
+
+def test_status_tells_the_merchant_to_update_an_older_relay(
+    paired: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core import __version__
+
+    code, out, _ = paired("relay", "status")
+    assert code == 0 and f"(version {__version__})" in out and "update it" not in out
+
+    monkeypatch.setattr("relay.routes.console.__version__", "0.0.9")  # a relay not yet updated
+    code, out, _ = paired("relay", "status")
+    assert code == 0 and "(version 0.0.9)" in out
+    assert f"Your relay runs Storedesk 0.0.9, older than this console ({__version__})" in out
+    assert "docs/deploy.md" in out

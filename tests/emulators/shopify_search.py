@@ -139,7 +139,11 @@ def decode_cursor(cursor: str) -> tuple[Any, int] | None:
 def paginate(
     nodes: list[Node], *, first: int, after: str | None, sort: str | None, reverse: bool
 ) -> dict[str, Any]:
-    """One page of a connection, ``nodes`` already filtered."""
+    """One page of a connection, ``nodes`` already filtered.
+
+    As Shopify's own cursors do, a cursor carries the last node's sort value *and* id, and
+    ties on the sort value are ordered by id: reading a connection page after page with one
+    sort key never skips or repeats a node, however many share an ``updatedAt``."""
     keyed = sorted(((sort_key(n, sort), n) for n in nodes), key=lambda kn: kn[0], reverse=reverse)
     start = decode_cursor(after) if after else None
     if start is not None:

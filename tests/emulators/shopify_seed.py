@@ -177,6 +177,18 @@ def _order(domain: str, number: int, name: str, customer: Node | None, **kw: Any
     }
 
 
+def bulk_orders(domain: str, count: int, updated: str, *, start: int = 9000) -> list[Node]:
+    """``count`` guest orders all last saved in the second ``updated`` (an import, a bulk
+    tag edit): Shopify gives them one ``updatedAt``."""
+    return [
+        _order(domain, start + i, f"#{start + i}", None, created=updated, updated=updated,
+               financial="PAID", fulfillment="UNFULFILLED", total="10.00",
+               email=f"buyer{i}@example.com", phone=None,
+               items=[_line("Café Crème Mug", 1, "CM-01", "10.00")])
+        for i in range(count)
+    ]  # fmt: skip
+
+
 DHL = "https://www.dhl.de/en/privatkunden/pakete-empfangen/verfolgen.html?piececode="
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -170,14 +171,19 @@ def paginate(
     rows: list[Any],
     build: Callable[[Any], Json],
     defaults: list[tuple[str, str]],
+    ties: Callable[[Any], Any] | None = None,
 ) -> web.Response:
+    """One page of ``rows`` (already sorted). ``ties`` gives the sort value when the sort is
+    not unique: MySQL then returns tied rows in an order of its own, different from one
+    request to the next, so the page is cut from a fresh shuffle of every tie it touches."""
     query = Query(parse_qsl(request.query_string, keep_blank_values=True))
     per_page = query.integer("per_page", 10, 1, 100) or 10
     page = query.integer("page", 1, 1) or 1
-    offset = query.integer("offset", None) or 0
+    offset = query.integer("offset", None)
     total, pages = len(rows), math.ceil(len(rows) / per_page)
-    start = offset + (page - 1) * per_page
-    chunk = rows[start : start + per_page]
+    # WP_Query: an explicit offset replaces the page's own offset
+    start = offset if offset is not None else (page - 1) * per_page
+    chunk = _cut(rows, start, per_page, ties, request.app[STATE].rng)
     if page > pages:
         total = pages = 0
     headers = {"X-WP-Total": str(total), "X-WP-TotalPages": str(pages)}
@@ -185,6 +191,27 @@ def paginate(
     if link:
         headers["Link"] = link
     return respond(request, [build(r) for r in chunk], allow="GET, POST", extra=headers)
+
+
+def _cut(
+    rows: list[Any], start: int, size: int, ties: Callable[[Any], Any] | None, rng: random.Random
+) -> list[Any]:
+    end = min(start + size, len(rows))
+    if ties is None or start >= end:
+        return rows[start:end]
+    low, high = start, end
+    while low > 0 and ties(rows[low - 1]) == ties(rows[start]):
+        low -= 1
+    while high < len(rows) and ties(rows[high]) == ties(rows[end - 1]):
+        high += 1
+    window = rows[low:high]
+    groups: dict[Any, list[Any]] = {}
+    for row in window:
+        groups.setdefault(ties(row), []).append(row)
+    for group in groups.values():
+        rng.shuffle(group)
+    mixed = [row for group in groups.values() for row in group]
+    return mixed[start - low : end - low]
 
 
 def _link(

@@ -3,6 +3,7 @@ index, system status and the WordPress pages around them."""
 
 from __future__ import annotations
 
+import bisect
 from datetime import datetime
 from urllib.parse import parse_qsl
 
@@ -44,30 +45,25 @@ def _order_filter(state: ShopState, query: Query) -> list[OrderSpec]:
     after, before = query.date("after"), query.date("before")
     orderby = query.enum("orderby", "date", ("date", "id", "include", "title", "slug", "modified"))
     order = query.enum("order", "desc", ("asc", "desc"))
-    key = (
-        tuple(statuses),
-        customer,
-        search,
-        tuple(sorted(include)),
-        m_after,
-        m_before,
-        after,
-        before,
-        orderby,
-        order,
-    )
+    key = (tuple(statuses), customer, search, tuple(sorted(include)), orderby, order)
     if key not in state._cache:
-        rows = [
-            o
-            for o in state.orders
-            if _order_matches(o, statuses, customer, search, include)
-            and _in_window(o.modified, m_after, m_before)
-            and _in_window(o.created, after, before)
-        ]
+        rows = [o for o in state.orders if _order_matches(o, statuses, customer, search, include)]
         sort_key = {"modified": lambda o: (o.modified, o.id), "date": lambda o: (o.created, o.id)}
         rows.sort(key=sort_key.get(orderby, lambda o: (o.id,)), reverse=order == "desc")
         state._cache[key] = rows
-    return state._cache[key]
+    rows = state._cache[key]
+    if orderby == "modified" and order == "asc":  # a sync's query: cut the window by bisection
+        moments = [o.modified for o in rows]
+        low = bisect.bisect_right(moments, m_after) if m_after else 0
+        high = bisect.bisect_left(moments, m_before) if m_before else len(rows)
+        rows, m_after, m_before = rows[low:high], None, None
+    if m_after or m_before or after or before:
+        rows = [
+            o
+            for o in rows
+            if _in_window(o.modified, m_after, m_before) and _in_window(o.created, after, before)
+        ]
+    return rows
 
 
 def _order_matches(
@@ -91,11 +87,14 @@ def _in_window(moment: datetime, after: datetime | None, before: datetime | None
 
 async def list_orders(request: web.Request) -> web.Response:
     state: ShopState = request.app[STATE]
+    query = Query(parse_qsl(request.query_string, True))
     try:
-        rows = _order_filter(state, Query(parse_qsl(request.query_string, True)))
+        rows = _order_filter(state, query)
         home = state.home_url
+        # WooCommerce adds ID to the sort only for orderby=date: ties on modified are unordered
+        ties = (lambda o: o.modified) if query.get("orderby") == "modified" else None
         return paginate(
-            request, rows, lambda o: order_json(o, state.catalog, home), _ORDER_DEFAULTS
+            request, rows, lambda o: order_json(o, state.catalog, home), _ORDER_DEFAULTS, ties
         )
     except InvalidParam as exc:
         return invalid(request, exc)
@@ -170,7 +169,10 @@ async def list_customers(request: web.Request) -> web.Response:
     rows.sort(
         key=sort.get(orderby, lambda c: (c.display_name.casefold(), c.id)), reverse=order == "desc"
     )
-    return paginate(request, rows, lambda c: customer_json(c, state.home_url), [])
+    ties = {"name": lambda c: c.display_name.casefold(), "registered_date": lambda c: c.created}
+    return paginate(
+        request, rows, lambda c: customer_json(c, state.home_url), [], ties.get(orderby)
+    )
 
 
 async def get_customer(request: web.Request) -> web.Response:
@@ -206,7 +208,7 @@ async def list_products(request: web.Request) -> web.Response:
             ),
         )
         order = query.enum("order", "desc", ("asc", "desc"))
-        m_after = query.date("modified_after")
+        m_after, m_before = query.date("modified_after"), query.date("modified_before")
     except InvalidParam as exc:
         return invalid(request, exc)
     search = (query.get("search") or "").strip().casefold()
@@ -217,11 +219,12 @@ async def list_products(request: web.Request) -> web.Response:
         if not p.parent_id
         and (not search or search in p.name.casefold())
         and (not skus or p.sku.casefold() in skus)
-        and _in_window(p.modified, m_after, None)
+        and _in_window(p.modified, m_after, m_before)
     ]
     sort = {"modified": lambda p: (p.modified, p.id), "title": lambda p: (p.name.casefold(), p.id)}
     rows.sort(key=sort.get(orderby, lambda p: (p.id,)), reverse=order == "desc")
-    return paginate(request, rows, lambda p: product_json(p, state.home_url), [])
+    ties = {"modified": lambda p: p.modified, "title": lambda p: p.name.casefold()}
+    return paginate(request, rows, lambda p: product_json(p, state.home_url), [], ties.get(orderby))
 
 
 async def get_product(request: web.Request) -> web.Response:

@@ -101,11 +101,17 @@ class ProductSpec:
         return "-".join("".join(c if c.isalnum() else " " for c in self.name.lower()).split())
 
 
+def wp_title(name: str) -> str:
+    """A title as WordPress saves it: ``&`` HTML-escaped (kses), even inside ``&amp;``."""
+    return name.replace("&", "&amp;")
+
+
 def product_json(p: ProductSpec, home: str) -> Json:
     created = BASE_TIME - timedelta(seconds=2)
     sale = p.price if p.price != p.regular_price else ""
     return {
-        "id": p.id, "name": p.name, "slug": p.slug, "permalink": f"{home}/product/{p.slug}/",
+        "id": p.id, "name": wp_title(p.name), "slug": p.slug,
+        "permalink": f"{home}/product/{p.slug}/",
         "date_created": wc_date(created), "date_created_gmt": wc_date(created),
         "date_modified": wc_date(p.modified), "date_modified_gmt": wc_date(p.modified),
         "type": p.type, "status": "publish", "featured": False, "catalog_visibility": "visible",
@@ -261,13 +267,14 @@ def _line_items(o: OrderSpec, catalog: Catalog) -> tuple[list[Json], int]:
         subtotal += amount
         price = _cents(product.price) / 100
         items.append({
-            "id": o.id * 10 + index, "name": f"{parent.name} - {product.name}" if parent
-            else product.name, "product_id": line.product_id,
+            "id": o.id * 10 + index, "name": wp_title(f"{parent.name} - {product.name}" if parent
+            else product.name), "product_id": line.product_id,
             "variation_id": line.variation_id, "quantity": line.quantity, "tax_class": "",
             "subtotal": _money(amount), "subtotal_tax": "0.00", "total": _money(amount),
             "total_tax": "0.00", "taxes": [], "meta_data": [], "sku": product.sku,
             "price": int(price) if price.is_integer() else price,
-            "image": {"id": "", "src": ""}, "parent_name": parent.name if parent else None,
+            "image": {"id": "", "src": ""},
+            "parent_name": wp_title(parent.name) if parent else None,
         })  # fmt: skip
     return items, subtotal
 
@@ -386,12 +393,34 @@ def seed_customers() -> list[CustomerSpec]:
     ]
 
 
+def synthetic_customers(count: int, *, start_id: int = 100) -> list[CustomerSpec]:
+    """``count`` registered customers, ids ascending, all saved in the same second."""
+    made = _ago(10)
+    return [
+        CustomerSpec(start_id + i, f"shopper{i}@example.test", "Shopper", f"N{i:04d}",
+                     "customer", address("Shopper", f"N{i:04d}", f"{i} High St", "Leeds", "",
+                                         "LS1 1AA", "GB", f"shopper{i}@example.test"),
+                     made, made, f"shopper{i}")
+        for i in range(count)
+    ]  # fmt: skip
+
+
+def synthetic_products(count: int, *, start_id: int = 2000) -> list[ProductSpec]:
+    """``count`` simple products all saved in the same second (a CSV import)."""
+    moment = BASE_TIME + timedelta(hours=1)
+    return [
+        ProductSpec(start_id + i, f"Print & Frame {i}", f"PRINT-{i}", "25.00", "25.00", 5,
+                    modified=moment)
+        for i in range(count)
+    ]  # fmt: skip
+
+
 def seed_catalog() -> Catalog:
     products = [
         ProductSpec(11, "Basic T-Shirt", "TSHIRT-BASIC", "19.99", "19.99", 96),
         ProductSpec(12, "Coffee Mug", "MUG-001", "9.99", "12.50", 36),
         ProductSpec(13, "Hoodie with Logo", "HOODIE-LOGO", "45.00", "45.00", 0, "outofstock"),
-        ProductSpec(14, "Sticker Pack", "STICKERS", "4.00", "4.00", None),
+        ProductSpec(14, "Stickers & Badges", "STICKERS", "4.00", "4.00", None),
         ProductSpec(
             15,
             "Beanie — Variable",
@@ -539,8 +568,11 @@ _STATUSES = ("completed", "completed", "processing", "completed", "on-hold", "ca
 _PROVIDERS = ("usps", "ups", "fedex", "dhl", "royal-mail", "canada-post", "australia-post")
 
 
-def synthetic_orders(count: int, *, start_id: int = 5000) -> list[OrderSpec]:
-    """``count`` plausible orders with ascending ids, created and modified times."""
+def synthetic_orders(
+    count: int, *, start_id: int = 5000, modified: datetime | None = None
+) -> list[OrderSpec]:
+    """``count`` plausible orders with ascending ids, created and modified times; with
+    ``modified``, all were last saved in that one second (an import, a bulk edit)."""
     start = BASE_TIME + timedelta(days=1)
     customers = ((2, ALICE), (3, BOB), (4, ZOE))
     out: list[OrderSpec] = []
@@ -555,7 +587,8 @@ def synthetic_orders(count: int, *, start_id: int = 5000) -> list[OrderSpec]:
         refunds = (Refund(start_id + count + i, "4.00", "Refund", created),) if status == (
             "refunded") else ()  # fmt: skip
         out.append(OrderSpec(
-            start_id + i, str(start_id + i), status, created, created + timedelta(seconds=30),
+            start_id + i, str(start_id + i), status, created,
+            modified or created + timedelta(seconds=30),
             customer_id, billing, (Line(11 + i % 4, 1 + i % 3),),
             paid=created if status in ("completed", "processing", "refunded") else None,
             completed=created if status == "completed" else None, tracking=tracking,

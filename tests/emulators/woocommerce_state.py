@@ -4,6 +4,7 @@ under which handlers find them on the app and the request."""
 from __future__ import annotations
 
 import hashlib
+import random
 import time
 from collections import deque
 from collections.abc import Callable
@@ -54,6 +55,7 @@ class ShopState:
     clock: Callable[[], float] = time.time
     failures: deque[Failure] = field(default_factory=deque)
     log: list[str] = field(default_factory=list)
+    rng: random.Random = field(default_factory=lambda: random.Random(943))  # MySQL's tie order
     insecure_callbacks: bool = False  # let /wc-auth/v1/authorize call back over plain HTTP
     connect_log: list[dict[str, Any]] = field(default_factory=list)
     _cache: dict[tuple[Any, ...], list[OrderSpec]] = field(default_factory=dict)
@@ -71,7 +73,18 @@ class ShopState:
 
     def replace_order(self, order: OrderSpec) -> None:
         """Add or change an order (as an edit in wp-admin would)."""
-        self.orders = [o for o in self.orders if o.id != order.id] + [order]
+        self.add_orders([order])
+
+    def add_orders(self, orders: list[OrderSpec]) -> None:
+        """Add or change orders (an import, a bulk edit)."""
+        changed = {o.id for o in orders}
+        self.orders = [o for o in self.orders if o.id not in changed] + list(orders)
+        self.__post_init__()
+        self._cache.clear()
+
+    def remove_order(self, order_id: int) -> None:
+        """Delete an order for good (skips the trash)."""
+        self.orders = [o for o in self.orders if o.id != order_id]
         self.__post_init__()
         self._cache.clear()
 

@@ -149,6 +149,15 @@ async def test_the_console_api_matches_the_document(app_client: TestClient) -> N
         f"/v1/console/conversations/{chat.conversation_id}/reply",
         {"text": "Hello from the shop", "author": "Ann"},
     )
+    path = f"/v1/console/conversations/{chat.conversation_id}"
+    await call("POST", f"{path}/assign", {"assignee": "Ann"})
+    await call("POST", f"{path}/typing", {"author": "Ann"})
+    await call("POST", f"{path}/status", {"status": "closed", "author": "Ann"})
+    await call("POST", f"{path}/status", {"status": "shut"})  # 422, documented
+    typing = await client.post(
+        f"/v1/conversations/{chat.conversation_id}/typing", headers=chat.auth
+    )
+    await conforms(typing)
     await call("POST", "/v1/console/events/ack", {"cursor": events["cursor"]})
     status = await call("GET", "/v1/console/status")
     assert status["widgets"] == 1

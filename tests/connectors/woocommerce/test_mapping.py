@@ -14,6 +14,7 @@ from connectors.woocommerce.mapping import (
     map_order,
     map_product,
     order_received_url,
+    plain_name,
 )
 from connectors.woocommerce.tracking import parse_tracking, tracking_from_item
 from core.records import Tracking
@@ -115,6 +116,25 @@ def test_products_map_price_stock_and_url(woo_fixtures: Path):
     assert mug.url == "http://127.0.0.1:8881/product/coffee-mug/"
     assert products["HOODIE-LOGO"].in_stock is False
     assert products["STICKERS"].inventory is None  # stock not managed
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("Salt &amp; Pepper Mill", "Salt & Pepper Mill"),  # what WordPress saves for "&"
+        ("Fish &amp;amp; Chips", "Fish &amp; Chips"),  # a name really holding "&amp;": once
+        ("Caf&#233; &#x26; Tea &lt;3", "Café & Tea <3"),
+        ("AT&T Why&not R&D", "AT&T Why&not R&D"),  # a bare "&" (an admin's save) stays
+        ("Coffee Mug", "Coffee Mug"),
+    ],
+)
+def test_names_are_unescaped_exactly_once(woo_fixtures: Path, stored: str, shown: str):
+    assert plain_name(stored) == shown
+    product = dict(body(woo_fixtures, "25_products")[0], name=stored)
+    assert map_product(product, "USD").title == shown
+    order = body(woo_fixtures, "07_order_with_tracking")
+    order["line_items"][0]["name"] = stored
+    assert map_order(order).items[0].name == shown
 
 
 def test_custom_provider_uses_the_merchants_name_and_link():

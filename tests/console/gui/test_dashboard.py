@@ -172,3 +172,17 @@ async def test_in_demo_mode_a_button_opens_the_storefront(
     screenshot(view, "dashboard-demo")
     view.demo_button.click()
     assert browser.opened == ["http://127.0.0.1:8787/demo/wk_test"]
+
+
+async def test_an_older_relay_is_pointed_out_on_the_dashboard(
+    view: DashboardView, ctx: ConsoleContext, relay: LiveRelay, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await pair_with(ctx, relay)
+    await view.refresh()
+    assert "Update your relay" not in view.relay_label.text()
+
+    monkeypatch.setattr("relay.routes.console.__version__", "0.0.9")  # a relay not yet updated
+    await view.refresh()
+    text = view.relay_label.text()
+    assert text.startswith("<b>Online</b> · version 0.0.9")
+    assert "<b>Update your relay.</b> Your relay runs Storedesk 0.0.9, older than" in text

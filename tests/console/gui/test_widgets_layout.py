@@ -28,7 +28,7 @@ async def widgets(ctx: ConsoleContext, qtbot: object) -> AsyncIterator[WidgetsVi
     win.resize(1100, 720)
     win.show()
     win.show_screen("Widgets")
-    view = win.views[1]
+    view = win.current_view()
     assert isinstance(view, WidgetsView)
     view.new_widget()
     view.editor.name.setText("Kettle & Co. shop chat")

@@ -58,6 +58,7 @@ async def test_the_sidebar_has_every_screen_and_shortcuts_switch_them(
 ) -> None:
     assert sidebar_titles(window) == [
         "Dashboard",
+        "Inbox",
         "Widgets",
         "Knowledge base",
         "Stores",
@@ -69,12 +70,13 @@ async def test_the_sidebar_has_every_screen_and_shortcuts_switch_them(
     ]
     assert window.current_view().title == "Dashboard"
     shortcuts = {a.shortcut().toString(): a for a in window.actions()}
-    shortcuts["Ctrl+4"].trigger()
+    shortcuts["Ctrl+5"].trigger()
     assert window.current_view().title == "Stores"
     shortcuts["Ctrl+,"].trigger()
     assert window.current_view().title == "Settings"
-    shortcuts["Ctrl+7"].trigger()
+    shortcuts["Ctrl+8"].trigger()
     assert window.current_view().title == "Analytics"
+    assert "Ctrl+0" not in shortcuts  # the tenth screen (Privacy) has none
     assert "Ctrl+Q" in shortcuts and "F5" in shortcuts
     window.ctx.navigate.emit("Widgets")
     assert window.current_view().title == "Widgets"
@@ -155,9 +157,20 @@ async def test_publish_shows_what_will_change_and_asks_first(
     await wait_until(lambda: published_at(ctx) is not None)
     assert relay.app[STORE].widget_count() == 1
 
+    await wait_until(lambda: not window._publishing)  # the publish has finished, not just saved
     ctx.publish_requested.emit()  # again: the relay already has it, so nothing is asked
     await wait_until(lambda: "Nothing to publish" in window.statusBar().currentMessage())
     assert question_box() is None
+
+
+async def test_the_status_bar_says_when_the_relay_is_older_than_the_console(
+    window: MainWindow, relay: LiveRelay, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("relay.routes.console.__version__", "0.0.9")  # a relay not yet updated
+    await pair_with(window.ctx, relay)
+    window.ctx.relay_changed.emit()
+    await wait_until(lambda: window.relay_state.text() == "Relay: online · 0.0.9 · update it")
+    assert "Your relay runs Storedesk 0.0.9, older than" in window.relay_state.toolTip()
 
 
 async def test_the_demo_opens_on_the_dashboard_with_the_storefront_button(

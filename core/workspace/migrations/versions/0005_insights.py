@@ -1,8 +1,8 @@
 """Insights: lead notes, workspace settings (retention), indexes for analytics and privacy
 look-ups; the unused daily_analytics table goes (analytics are aggregated from messages).
 
-Revision ID: 0004
-Revises: 0002
+Revision ID: 0005_insights
+Revises: 0004_sync
 Create Date: 2026-12-06 20:00:00
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0002"
+revision = "0005_insights"
+down_revision = "0004_sync"
 branch_labels = None
 depends_on = None
 

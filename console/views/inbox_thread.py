@@ -1,0 +1,198 @@
+"""One conversation in the Inbox: the thread, the shopper's profile and recent orders, the
+reply box with canned replies and the order card picker, and assign / close / reopen."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.models.inbox import STATUS_TEXT, thread_html
+from console.models.orders import local_time, money, status_label
+from console.ui import named
+from console.views.inbox_reply import ReplyBox
+
+if TYPE_CHECKING:
+    from core.workspace.inbox_browse import ConversationLine, ThreadMessage
+    from core.workspace.inbox_profile import Profile
+    from core.workspace.inbox_replies import CannedReplies, Pending
+
+TYPING_SHOWN_MS = 5000
+
+
+class ThreadPanel(QWidget):
+    send_requested = Signal()
+    status_requested = Signal(str)  # open / closed
+    assign_requested = Signal()
+    lookup_requested = Signal(str)  # email, phone or customer id typed by the merchant
+    card_requested = Signal(int)  # an order id for the order card picker
+
+    def __init__(self, canned: CannedReplies, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.conversation: ConversationLine | None = None
+        self.header = named(QLabel("Choose a conversation."), "threadHeader")
+        self.header.setWordWrap(True)
+        self.assign = named(QPushButton("Assign to me"), "assignButton")
+        self.close_button = named(QPushButton("Close"), "closeButton")
+        self.reopen = named(QPushButton("Reopen"), "reopenButton")
+        self.assign.clicked.connect(self.assign_requested.emit)
+        self.close_button.clicked.connect(self._close_clicked)
+        self.reopen.clicked.connect(self._reopen_clicked)
+        self.transcript = named(QTextBrowser(), "thread")
+        self.transcript.setOpenExternalLinks(False)
+        self.typing = named(QLabel(""), "shopperTyping")
+        self.typing.setStyleSheet("color: gray; font-style: italic;")
+        self._typing_timer = QTimer(self, singleShot=True, interval=TYPING_SHOWN_MS)
+        self._typing_timer.timeout.connect(self.typing.clear)
+        self.reply = named(ReplyBox(canned), "replyBox")
+        self.reply.submitted.connect(self.send_requested.emit)
+        self.notice = named(QLabel(""), "threadNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("color: #b45309")
+        self.canned_button = named(QPushButton("Canned replies…"), "cannedButton")
+        self.card_button = named(QPushButton("Order card"), "orderCardButton")
+        self.card_menu = QMenu(self)
+        self.card_menu.triggered.connect(self._card_chosen)
+        self.card_button.setMenu(self.card_menu)
+        self.send = named(QPushButton("Send"), "sendButton")
+        self.send.clicked.connect(self.send_requested.emit)
+        self.profile = named(QLabel(""), "profile")
+        self.profile.setWordWrap(True)
+        self.profile.setTextFormat(self.profile.textFormat().RichText)
+        self.lookup = named(
+            QLineEdit(placeholderText="Find a customer: email, phone or id"), "lookup"
+        )
+        self.lookup.returnPressed.connect(self._lookup_entered)
+        self._layout()
+        self.show_conversation(None, [], [])
+
+    def _close_clicked(self) -> None:
+        self.status_requested.emit("closed")
+
+    def _reopen_clicked(self) -> None:
+        self.status_requested.emit("open")
+
+    def _lookup_entered(self) -> None:
+        self.lookup_requested.emit(self.lookup.text())
+
+    def _card_chosen(self, action: QAction) -> None:
+        self.card_requested.emit(int(action.data()))
+
+    def _layout(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(self.header, 1)
+        for button in (self.assign, self.close_button, self.reopen):
+            top.addWidget(button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.canned_button)
+        buttons.addWidget(self.card_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.send)
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(top)
+        column.addWidget(self.transcript, 1)
+        column.addWidget(self.typing)
+        column.addWidget(self.notice)
+        column.addWidget(self.reply)
+        column.addLayout(buttons)
+        right = QWidget()
+        side = QVBoxLayout(right)
+        side.setContentsMargins(6, 0, 0, 0)
+        side.addWidget(QLabel("<b>Shopper</b>"))
+        side.addWidget(self.profile)
+        side.addWidget(self.lookup)
+        side.addStretch(1)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(split)
+
+    def show_conversation(
+        self,
+        line: ConversationLine | None,
+        messages: list[ThreadMessage],
+        pending: list[Pending],
+    ) -> None:
+        changed = line is None or self.conversation is None or line.id != self.conversation.id
+        self.conversation = line
+        for widget in (self.assign, self.close_button, self.reopen, self.reply, self.send):
+            widget.setEnabled(line is not None)
+        self.card_button.setEnabled(line is not None)
+        if line is None:
+            self.header.setText("Choose a conversation.")
+            self.transcript.setHtml("")
+            self.profile.setText("")
+            return
+        status = STATUS_TEXT.get(line.status, line.status)
+        who = f" · assigned to {escape(line.assignee)}" if line.assignee else ""
+        self.header.setText(f"<b>{escape(line.shopper)}</b> · {status}{who}")
+        self.close_button.setVisible(line.status != "closed")
+        self.reopen.setVisible(line.status == "closed")
+        bar = self.transcript.verticalScrollBar()
+        at_end = bar is None or bar.value() >= bar.maximum() - 4
+        self.transcript.setHtml(thread_html(line, messages, pending))
+        if (changed or at_end) and bar is not None:
+            bar.setValue(bar.maximum())
+        if changed:
+            self.typing.clear()
+            self.notice.clear()
+
+    def gone(self, sentence: str) -> None:
+        """The conversation was erased while open: say so; the reply box keeps its text."""
+        self.conversation = None
+        self.header.setText(escape(sentence))
+        self.transcript.setHtml("")
+        for widget in (self.assign, self.close_button, self.reopen, self.send, self.card_button):
+            widget.setEnabled(False)
+
+    def show_profile(self, profile: Profile | None, searched: str | None = None) -> None:
+        self.card_menu.clear()
+        if profile is None:
+            text = (
+                f"No customer matches {escape(searched)}."
+                if searched
+                else "Not verified: no customer record is linked to this chat."
+            )
+            self.profile.setText(f"<span style='color: gray'>{text}</span>")
+            self.card_button.setEnabled(False)
+            return
+        lines = [f"<b>{escape(profile.name or profile.email or 'Customer')}</b>"]
+        lines += [escape(v) for v in (profile.email, profile.phone, profile.store) if v]
+        if profile.total_orders is not None:
+            spent = money(profile.lifetime_value, profile.currency)
+            lines.append(f"{profile.total_orders} orders · {spent}")
+        lines.append("<br><b>Recent orders</b>")
+        for order in profile.orders:
+            lines.append(
+                f"#{escape(order.number)} · {escape(status_label(order.status))} · "
+                f"{money(order.total, order.currency)} · {local_time(order.created_at)[:10]}"
+            )
+            action = self.card_menu.addAction(f"Send order #{order.number} ({order.status})")
+            action.setData(order.id)
+        if not profile.orders:
+            lines.append("<span style='color: gray'>None synced.</span>")
+        self.profile.setText("<br>".join(lines))
+        self.card_button.setEnabled(self.conversation is not None and bool(profile.orders))
+
+    def shopper_is_typing(self) -> None:
+        self.typing.setText("The shopper is typing…")
+        self._typing_timer.start()
