@@ -102,6 +102,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.widget
 	$(BIN)/python -m bench.console_start
 	$(BIN)/python -m bench.console_orders
+	$(BIN)/python -m bench.console_analytics
 	$(BIN)/python -m bench.console_inbox
 
 # The installers: the console and the relay in one folder (PyInstaller) and, on Linux, a .deb,

@@ -150,6 +150,7 @@ async def start(
 ) -> None:
     """Open the workspace, give the window its screens, then the demo if asked for."""
     from console.errors import sentence_for
+    from console.privacy_flow import apply_local_retention
 
     try:
         await asyncio.to_thread(_prepare, folder)
@@ -161,6 +162,7 @@ async def start(
         return
     opened.append(ctx)
     window.attach(ctx)
+    ctx.spawn(asyncio.to_thread(apply_local_retention, ctx.session.workspace), what="Retention")
     if probe:
         await _report_ready(window)
         return

@@ -19,7 +19,7 @@ log = logging.getLogger("storedesk")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from console.commands import demo, kb, relay, store, sync, vault, widget
+    from console.commands import demo, kb, leads, privacy, relay, store, sync, vault, widget
 
     parser = argparse.ArgumentParser(
         prog="storedesk",
@@ -39,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     widget.register(commands)
     kb.register(commands)
     relay.register(commands)
+    leads.register(commands)
+    privacy.register(commands)
     demo.register(commands)
     return parser
 

@@ -43,6 +43,7 @@ class ConsoleContext(QObject):
     failed = Signal(str, str)  # what was being done, the sentence (shown by the window)
     publish_requested = Signal()  # any screen may ask; the window runs the publish flow
     navigate = Signal(str)  # a screen's title: the window switches to it
+    add_knowledge = Signal(int, str)  # widget id (-1: any), a question to answer in the KB
     inbox_changed = Signal()  # conversations or unread counts changed
     notify = Signal(str, str)  # a desktop notification: title, text (the window shows it)
 

@@ -24,6 +24,7 @@ from console.runtime import EXIT_USAGE, CliError
 from core.demo import demo_mapping_path
 from core.demo.data import BRAND
 from core.widgets import normalise_origin
+from core.workspace.demo_month import add_demo_month
 from core.workspace.knowledge import KnowledgeRepository
 from core.workspace.relay_link import RelayLinkRepository
 from core.workspace.stores import StoreEntry
@@ -72,8 +73,10 @@ async def set_up_demo(
     *,
     say: Say = _quiet,
     sync_progress: SyncProgress | None = None,
+    month: bool = True,
 ) -> DemoReady:
-    """Everything the demo needs, reusing what is already there; errors are one sentence."""
+    """Everything the demo needs, reusing what is already there; errors are one sentence.
+    ``month``: add the month of demo conversations (once) for the Inbox and Analytics."""
     links = RelayLinkRepository(session.workspace, session.vault)
     _refuse_foreign_pairing(links)
     store = await ensure_store(session, say)
@@ -82,6 +85,9 @@ async def set_up_demo(
     say("Starting the local relay…")
     url = await relay.start(http)
     widget = ensure_widget(session, url, say)
+    added = add_demo_month(session.workspace, widget.id, store.id) if month else 0
+    if added:
+        say(f"Added a month of demo conversations ({added:,}) for the Inbox and Analytics.")
     client = await ensure_paired(links, http, relay, url, say)
     link = links.current()
     assert link is not None

@@ -12,6 +12,7 @@ import httpx
 
 from console.relay_client import RelayClient, check_relay_url
 from core.signing import fingerprint, new_private_key, public_key_of
+from core.workspace.activity import record as record_activity
 from core.workspace.relay_link import RelayLinkEntry, RelayLinkRepository
 
 
@@ -47,6 +48,7 @@ async def pair(
     link = links.save(
         url=url, name=label, relay_id=paired.relay_id, fingerprint=mine, private_key=key
     )
+    record_activity(links.workspace, "relay.paired", url, {"relay_id": paired.relay_id})
     return PairResult(
         link=link,
         version=paired.version,

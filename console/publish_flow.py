@@ -12,7 +12,9 @@ from console.plural import plural
 from console.publishing import build_bundle, describe_changes, has_changes
 from console.relay_client import RelayClient, require_secure
 from console.runtime import CliError
+from core.workspace.activity import record as record_activity
 from core.workspace.relay_link import RelayLinkEntry, RelayLinkRepository
+from core.workspace.settings import WorkspaceSettings
 from core.workspace.widgets import WidgetRepository
 
 if TYPE_CHECKING:
@@ -80,6 +82,13 @@ async def publish(
     widgets = WidgetRepository(session.workspace, session.vault)
     await _publish_channels(session, client, widgets)
     widgets.mark_published([w["key"] for w in bundle["widgets"]], now())
+    days = WorkspaceSettings(session.workspace).retention_days
+    if days is not None:  # a newly paired relay learns the period with the first publish
+        await client.set_retention(days)
+    if plan.changed:
+        record_activity(
+            session.workspace, "published", plan.relay_url, {"changes": list(plan.lines)}
+        )
     return plan
 
 

@@ -159,6 +159,28 @@ class RelayClient:
             raise RelayError(f"The relay at {self.url} answered without the message it posted.")
         return message
 
+    async def find_shopper(self, email: str | None, phone: str | None) -> dict[str, Any]:
+        """Everything the relay holds about a shopper (conversations, messages, leads)."""
+        return await self._request(
+            "POST", "/v1/console/privacy/find", {"email": email, "phone": phone}
+        )
+
+    async def erase_shopper(self, email: str | None, phone: str | None) -> dict[str, int]:
+        """Erase the shopper on the relay; the counts it confirms deleted."""
+        data = await self._request(
+            "POST", "/v1/console/privacy/erase", {"email": email, "phone": phone}
+        )
+        erased = data.get("erased")
+        if not isinstance(erased, dict) or not all(isinstance(v, int) for v in erased.values()):
+            raise RelayError(
+                f"The relay at {self.url} did not confirm the erasure in a form this console "
+                "understands; nothing was erased here."
+            )
+        return {str(k): int(v) for k, v in erased.items()}
+
+    async def set_retention(self, days: int | None) -> dict[str, Any]:
+        return await self._request("PUT", "/v1/console/retention", {"days": days})
+
     # -- the API channel's keys ------------------------------------------------------------
 
     def _keys_path(self, widget_key: str) -> str:

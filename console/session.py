@@ -18,6 +18,7 @@ from core.orders import clean_order_number
 from core.records import Customer, Order
 from core.vault import Vault
 from core.workspace import Workspace
+from core.workspace.activity import record as record_activity
 from core.workspace.paths import resolve_data_dir
 from core.workspace.stores import StoreEntry, StoreRepository
 
@@ -135,7 +136,16 @@ class CliSession:
     ) -> SyncResult:
         async def work(connector: Connector) -> SyncResult:
             engine = SyncEngine(self.workspace, entry, connector)
-            return await engine.run(full=full, progress=progress, cancel=cancel)
+            result = await engine.run(full=full, progress=progress, cancel=cancel)
+            details = {
+                "full": full,
+                "created": result.created,
+                "updated": result.updated,
+                "errors": len(result.errors),
+                "cancelled": result.cancelled,
+            }
+            record_activity(self.workspace, "store.synced", entry.name, details)
+            return result
 
         return await self._with_store(entry, work)
 

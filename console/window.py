@@ -32,9 +32,17 @@ if TYPE_CHECKING:
     from console.context import ConsoleContext
     from console.views.base import View
 
-TITLES = ("Dashboard", "Inbox", "Widgets", "Knowledge base", "Stores", "Settings")
+TITLES = (
+    "Dashboard", "Inbox", "Widgets", "Knowledge base", "Stores", "Settings",
+    "Leads", "Analytics", "Activity", "Privacy",
+)  # fmt: skip
 RELAY_POLL_MS = 30_000
 _FINISHED = ("done", "finished", "cancelled", "failed")
+
+
+def _shortcut(number: int) -> str:
+    """Ctrl+1 … Ctrl+9 for the first nine screens."""
+    return f"Ctrl+{number}" if number <= 9 else ""
 
 
 class MainWindow(QMainWindow):
@@ -73,20 +81,27 @@ class MainWindow(QMainWindow):
 
     def attach(self, ctx: ConsoleContext) -> None:
         """The workspace is open: build the screens and show the last one used."""
+        from console.views.activity import ActivityView
+        from console.views.analytics import AnalyticsView
         from console.views.dashboard import DashboardView
         from console.views.inbox import InboxView
         from console.views.knowledge import KnowledgeView
+        from console.views.leads import LeadsView
+        from console.views.privacy import PrivacyView
         from console.views.settings import SettingsView
         from console.views.stores import StoresView
         from console.views.widgets import WidgetsView
 
         self.ctx = ctx
-        screens = (DashboardView, InboxView, WidgetsView, KnowledgeView, StoresView, SettingsView)
+        screens = (
+            DashboardView, InboxView, WidgetsView, KnowledgeView, StoresView, SettingsView,
+            LeadsView, AnalyticsView, ActivityView, PrivacyView,
+        )  # fmt: skip
         self.views = [screen(ctx) for screen in screens]
         assert tuple(view.title for view in self.views) == TITLES
         self.stack.removeWidget(self.opening)
         for number, view in enumerate(self.views, start=1):
-            type(view).shortcut = f"Ctrl+{number}"  # the window's order sets it
+            type(view).shortcut = _shortcut(number)  # the window's order sets it
             self.stack.addWidget(view)
         self._connect_context(ctx)
         self._poll.start()
@@ -114,7 +129,7 @@ class MainWindow(QMainWindow):
         for number, title in enumerate(TITLES, start=1):
             self.sidebar.addItem(title)
             item = self.sidebar.item(number - 1)
-            item.setToolTip(f"{title} (Ctrl+{number})")
+            item.setToolTip(f"{title} ({_shortcut(number)})" if number <= 9 else title)
             item.setSizeHint(QSize(160, 36))
         self.sidebar.currentRowChanged.connect(self._on_screen)
         self.opening = named(QLabel("Opening your workspace…", wordWrap=True), "opening")
@@ -152,7 +167,7 @@ class MainWindow(QMainWindow):
         file.addAction(self._action("&Quit", "Ctrl+Q", self.quit))
         view = menus.addMenu("&View")
         for number, title in enumerate(TITLES, start=1):
-            action = self._action(title, f"Ctrl+{number}", self._screen_chosen)
+            action = self._action(title, _shortcut(number), self._screen_chosen)
             action.setData(title)
             view.addAction(action)
         view.addSeparator()

@@ -16,6 +16,7 @@ from relay.routes.connect import setup_connect
 from relay.routes.console import setup_console
 from relay.routes.demo import setup_demo
 from relay.routes.ops import setup_ops
+from relay.routes.privacy import setup_privacy
 from relay.routes.public import setup_public
 from relay.routes.shopify_proxy import setup_shopify_proxy
 from relay.routes.webhooks import setup_webhooks
@@ -58,6 +59,7 @@ def create_app(settings: Settings, *, assets: WidgetAssets | None = None) -> web
     app.cleanup_ctx.append(_http_ctx)
     setup_public(app)
     setup_console(app)
+    setup_privacy(app)
     setup_connect(app)
     setup_api_channel(app)
     setup_whatsapp(app)

@@ -267,6 +267,47 @@ def _console_paths() -> dict[str, Any]:
                 security=SIGNED,
             )
         },
+        "/v1/console/privacy/find": {
+            "post": _op(
+                "Everything the relay holds about a shopper (email or phone).",
+                200,
+                ref("ShopperData"),
+                signed_errors,
+                body=ref("PrivacyRequest"),
+                tags=console,
+                security=SIGNED,
+            )
+        },
+        "/v1/console/privacy/erase": {
+            "post": _op(
+                "Erase a shopper's conversations, messages, leads and cached lookups.",
+                200,
+                ref("Erased"),
+                signed_errors,
+                body=ref("PrivacyRequest"),
+                tags=console,
+                security=SIGNED,
+            )
+        },
+        "/v1/console/retention": {
+            "get": _op(
+                "How many days conversations are kept (null: no limit).",
+                200,
+                ref("Retention"),
+                (401, 429, 503),
+                tags=console,
+                security=SIGNED,
+            ),
+            "put": _op(
+                "Set the retention period and apply it now.",
+                200,
+                ref("Retention"),
+                signed_errors,
+                body=ref("RetentionRequest"),
+                tags=console,
+                security=SIGNED,
+            ),
+        },
         "/v1/console/stream": {
             "get": _op(
                 "Live notices as server-sent events: ``event: events`` (pull the outbox now), "

@@ -325,6 +325,36 @@ STATUS_REQUEST = obj(
 ASSIGN_REQUEST = obj(["assignee"], {"assignee": {"type": "string", "maxLength": 80}})
 TYPING_REQUEST = obj([], {"author": {"type": "string", "maxLength": 80}})
 
+_NULLABLE_TEXT = {"type": ["string", "null"], "maxLength": 320}
+PRIVACY_REQUEST = obj([], {"email": _NULLABLE_TEXT, "phone": _NULLABLE_TEXT})
+_ROWS = {"type": "array", "items": {"type": "object"}}
+SHOPPER_DATA = obj(
+    ["shopper", "counts", "conversations", "messages", "leads"],
+    {
+        "shopper": {"type": "object"},
+        "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "conversations": _ROWS,
+        "messages": _ROWS,
+        "leads": _ROWS,
+    },
+)
+ERASED = obj(
+    ["erased"],
+    {
+        "erased": obj(
+            ["conversations", "messages", "leads", "events", "cached_lookups"],
+            {
+                name: {"type": "integer", "minimum": 0}
+                for name in ("conversations", "messages", "leads", "events", "cached_lookups")
+            },
+        )
+    },
+)
+_DAYS = {"type": ["integer", "null"], "minimum": 1, "maximum": 3650}
+RETENTION = obj(["days"], {"days": _DAYS, "deleted": {"type": "object"}})
+RETENTION_REQUEST = obj(["days"], {"days": _DAYS})
+
+
 SCHEMAS: dict[str, Schema] = {
     "Error": ERROR,
     "Message": MESSAGE,
@@ -339,6 +369,11 @@ SCHEMAS: dict[str, Schema] = {
     "LeadCreated": LEAD_CREATED,
     "FeedbackRequest": FEEDBACK_REQUEST,
     "Ok": OK,
+    "PrivacyRequest": PRIVACY_REQUEST,
+    "ShopperData": SHOPPER_DATA,
+    "Erased": ERASED,
+    "Retention": RETENTION,
+    "RetentionRequest": RETENTION_REQUEST,
     "PairRequest": PAIR_REQUEST,
     "Paired": PAIRED,
     "Status": STATUS,

@@ -81,6 +81,7 @@ class Settings:
     access_log: bool = False  # one JSON line per request
     stream_ping: float = 15.0
     shutdown_grace: float = 10.0
+    retention_interval: float = 3600.0  # seconds between two retention passes
 
     @property
     def public_address(self) -> str:

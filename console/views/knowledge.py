@@ -107,9 +107,13 @@ class KnowledgeView(View):
         self.tester.question.returnPressed.connect(self._ask_clicked)
         self.ctx.widgets_changed.connect(self.reload_widgets)
         self.ctx.knowledge_changed.connect(self._knowledge_changed)
+        self.ctx.add_knowledge.connect(self._add_knowledge)
 
     async def refresh(self) -> None:
         self.reload_widgets()
+
+    def _add_knowledge(self, widget_id: int, question: str) -> None:
+        self.new_entry_for(question, widget_id if widget_id >= 0 else None)
 
     def _save_clicked(self) -> None:
         self.save_entry()
@@ -166,8 +170,29 @@ class KnowledgeView(View):
         row = self.model.row_of(keep) if keep else -1
         if row >= 0:
             self._select(row)
-        else:
+        elif not self._writing_new(widget):
             self.new_entry()
+
+    def _writing_new(self, widget: WidgetEntry | None) -> bool:
+        """A new answer of this widget is being written: a refresh keeps it."""
+        form = self.form
+        mine = widget is not None and form.widget_id == widget.id
+        return mine and form.item is None and form.has_unsaved_changes()
+
+    def new_entry_for(self, question: str, widget_id: int | None = None) -> bool:
+        """A new answer with ``question`` filled in (for ``widget_id``'s widget, else the one
+        shown), ready for its answer; False when unsaved edits were kept instead."""
+        if widget_id is not None:
+            self._pick(widget_id)
+        if not self._unsaved_settled():
+            return False
+        self._move(lambda: self._select_id(None))
+        widget = self.widget()
+        self.form.show_item(None, widget.id if widget else None)
+        self.form.question.setText(" ".join(question.split()))
+        self.form.answer.setFocus()
+        self.message.setText("Write the answer, then Save (Ctrl+S) and Publish… to make it live.")
+        return True
 
     def current(self) -> KnowledgeItem | None:
         index = self.table.selectionModel().currentIndex()

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from core.ids import new_id
 from core.records import KnowledgeEntry
+from core.workspace.activity import record
 from core.workspace.database import Workspace
 from core.workspace.knowledge_files import KnowledgeError, RawEntry, Rejected, read_entries
 from core.workspace.models import KnowledgeEntryRow
@@ -140,6 +141,9 @@ class KnowledgeRepository:
             index = _index(connection, widget_id)
             raw = RawEntry(0, "", question, answer, tuple(keywords), enabled)
             entry_id, outcome = self._upsert(connection, widget_id, raw, index)
+            if outcome is not None:
+                verb = "added" if outcome else "updated"
+                record(connection, "knowledge.changed", question.strip()[:255], {verb: 1})
         item = self.get(widget_id, entry_id)
         assert item is not None
         return Saved(item, outcome is True)
@@ -170,6 +174,7 @@ class KnowledgeRepository:
             connection.execute(
                 update(KnowledgeEntryRow).where(KnowledgeEntryRow.id == entry_id).values(values)
             )
+            record(connection, "knowledge.changed", q[:255], {"updated": 1})
         return self.get(widget_id, entry_id)
 
     def delete(self, widget_id: int, entry_id: str) -> bool:
@@ -179,6 +184,8 @@ class KnowledgeRepository:
                     KnowledgeEntryRow.widget_id == widget_id, KnowledgeEntryRow.id == entry_id
                 )
             )
+            if result.rowcount:
+                record(connection, "knowledge.changed", entry_id, {"deleted": 1})
         return bool(result.rowcount)
 
     def import_file(self, widget_id: int, path: Path) -> ImportReport:
@@ -194,6 +201,9 @@ class KnowledgeRepository:
                     rejected.append(Rejected(entry.order, entry.where, str(err)))
                     continue
                 counts[created] += 1
+            if counts[True] or counts[False]:
+                changes = {"added": counts[True], "updated": counts[False]}
+                record(connection, "knowledge.changed", f"import {path.name}", changes)
         rejected.sort(key=lambda r: r.order)
         return ImportReport(counts[True], counts[False], counts[None], tuple(rejected))
 

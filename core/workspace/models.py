@@ -6,14 +6,13 @@ that these models and the migrations agree.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
-    Date,
     Float,
     ForeignKey,
     Index,
@@ -23,10 +22,16 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from core.workspace.coltypes import DecimalText, UTCDateTime
+
+UNANSWERED_WHERE_PLAIN = (
+    "role = 'bot' AND knowledge_entry_id IS NULL AND (intent = 'fallback' OR confidence < 0.5)"
+)
+"""Bot answers without a trusted knowledge entry (``core.analytics.series``)."""
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -102,6 +107,9 @@ class KnowledgeEntryRow(Base):
 class ConversationRow(Base):
     __tablename__ = "conversations"
     __table_args__ = (
+        Index("ix_conversations_widget_started", "widget_id", "started_at"),
+        Index("ix_conversations_customer_email", "customer_email"),
+        Index("ix_conversations_id_widget", "id", "widget_id"),
         Index("ix_conversations_updated_at", "updated_at", "id"),
         Index("ix_conversations_status_updated_at", "status", "updated_at", "id"),
     )
@@ -124,6 +132,15 @@ class ConversationRow(Base):
 
 class MessageRow(Base):
     __tablename__ = "messages"
+    __table_args__ = (
+        Index("ix_messages_created_role", "created_at", "role", "intent", "conversation_id"),
+        Index("ix_messages_conversation_role", "conversation_id", "role", "created_at"),
+        Index(
+            "ix_messages_unanswered",
+            "created_at",
+            sqlite_where=text(UNANSWERED_WHERE_PLAIN),
+        ),
+    )
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     conversation_id: Mapped[str] = mapped_column(
         ForeignKey("conversations.id", ondelete="CASCADE"), index=True
@@ -144,6 +161,11 @@ class MessageRow(Base):
 
 class LeadRow(Base):
     __tablename__ = "leads"
+    __table_args__ = (
+        Index("ix_leads_email", "email"),
+        Index("ix_leads_phone", "phone"),
+        Index("ix_leads_conversation_id", "conversation_id"),
+    )
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
     conversation_id: Mapped[str | None] = mapped_column(
@@ -156,6 +178,8 @@ class LeadRow(Base):
     requested_time: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(String(16), default="new")
     created_at: Mapped[datetime] = mapped_column(index=True)
+    notes: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime | None]
 
 
 class CustomerRow(Base):
@@ -294,22 +318,42 @@ class SpamRule(Base):
     created_at: Mapped[datetime]
 
 
-class DailyAnalytics(Base):
-    __tablename__ = "daily_analytics"
-    __table_args__ = (UniqueConstraint("day", "widget_id"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    day: Mapped[date] = mapped_column(Date)
-    widget_id: Mapped[int | None] = mapped_column(ForeignKey("widgets.id", ondelete="CASCADE"))
-    conversations: Mapped[int] = mapped_column(Integer, default=0)
-    messages: Mapped[int] = mapped_column(Integer, default=0)
-    leads: Mapped[int] = mapped_column(Integer, default=0)
-    handoffs: Mapped[int] = mapped_column(Integer, default=0)
-    answered: Mapped[int] = mapped_column(Integer, default=0)
-    unanswered: Mapped[int] = mapped_column(Integer, default=0)
+class WorkspaceSetting(Base):
+    """Workspace-wide settings by key (e.g. ``retention_days``)."""
+
+    __tablename__ = "workspace_settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+
+
+class AnalyticsHour(Base):
+    """The analytics rollup: one UTC hour's sums for one widget (0: none)."""
+
+    __tablename__ = "analytics_hours"
+    hour: Mapped[str] = mapped_column(String(13), primary_key=True)
+    widget_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversations: Mapped[int] = mapped_column(Integer)
+    handoffs: Mapped[int] = mapped_column(Integer)
+    ratings: Mapped[int] = mapped_column(Integer)
+    messages: Mapped[int] = mapped_column(Integer)
+    lookups: Mapped[int] = mapped_column(Integer)
+    verified_lookups: Mapped[int] = mapped_column(Integer)
+    leads: Mapped[int] = mapped_column(Integer)
+    waits: Mapped[int] = mapped_column(Integer)
+    rating_sum: Mapped[int] = mapped_column(Integer)
+    wait_minutes: Mapped[float] = mapped_column(Float)
+
+
+class AnalyticsHourDone(Base):
+    """The hours ``analytics_hours`` holds; triggers delete an hour whose data changed."""
+
+    __tablename__ = "analytics_hours_done"
+    hour: Mapped[str] = mapped_column(String(13), primary_key=True)
 
 
 class ActivityLog(Base):
     __tablename__ = "activity_log"
+    __table_args__ = (Index("ix_activity_log_action", "action"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(index=True)
     actor: Mapped[str] = mapped_column(String(64))

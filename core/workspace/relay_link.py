@@ -45,6 +45,10 @@ class RelayLinkRepository:
         self._vault = vault
         self._now = now
 
+    @property
+    def workspace(self) -> Workspace:
+        return self._workspace
+
     def current(self) -> RelayLinkEntry | None:
         query = select(RelayLink).order_by(RelayLink.id.desc()).limit(1)
         with self._workspace.session() as session:

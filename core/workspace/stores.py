@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from core.workspace.activity import record
 from core.workspace.database import Workspace
 from core.workspace.models import CustomerRow, OrderRow, ProductRow, StoreRow, SyncRun
 from core.workspace.paths import WorkspaceError
@@ -72,6 +73,7 @@ class StoreRepository:
                 connection.execute(
                     update(StoreRow).where(StoreRow.id == store_id).values(secrets=blob)
                 )
+                record(connection, "store.connected", name, {"platform": platform})
         except IntegrityError:
             raise WorkspaceError(
                 f"A store named {name!r} already exists; choose another name."
@@ -140,6 +142,8 @@ class StoreRepository:
                     update(StoreRow).where(StoreRow.name == name).values(secrets=None)
                 )
                 removed = connection.execute(delete(StoreRow).where(StoreRow.name == name))
+                if removed.rowcount:
+                    record(connection, "store.disconnected", name)
             finally:
                 connection.exec_driver_sql("PRAGMA secure_delete=OFF")
         with self._workspace.engine.connect() as connection:

@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, insert, select, update
 from core.records import WidgetConfig
 from core.vault import widget_label
 from core.widgets import WidgetError, new_widget_key, updated, widget_from_json, widget_to_json
+from core.workspace.activity import record
 from core.workspace.database import Workspace
 from core.workspace.models import KnowledgeEntryRow, StoreRow, Widget
 from core.workspace.paths import WorkspaceError
@@ -82,6 +83,7 @@ class WidgetRepository:
         }
         with self._workspace.engine.begin() as connection:
             connection.execute(insert(Widget).values(values))
+            record(connection, "widget.created", config.name, {"store": store})
         log.info("Created widget %s (%r)", key, config.name)
         return self._require(key)
 
@@ -111,6 +113,7 @@ class WidgetRepository:
             values["store_id"] = self._store_id(config.store)
         with self._workspace.engine.begin() as connection:
             connection.execute(update(Widget).where(Widget.id == entry.id).values(values))
+            record(connection, "widget.changed", config.name, {"fields": sorted(changes)})
         return self._require(entry.key)
 
     def delete(self, entry: WidgetEntry) -> bool:
@@ -120,6 +123,8 @@ class WidgetRepository:
                 update(Widget).where(Widget.id == entry.id).values(identity_secret=None)
             )
             removed = connection.execute(delete(Widget).where(Widget.id == entry.id))
+            if removed.rowcount:
+                record(connection, "widget.deleted", entry.name)
         return bool(removed.rowcount)
 
     def identity_secret(self, entry: WidgetEntry) -> bytes:

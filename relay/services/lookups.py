@@ -347,6 +347,14 @@ class LookupPool:
             return 0
         return entry.lookup.forget(orders=orders, emails=emails, products=products)
 
+    def forget_shopper(self, emails: Iterable[str]) -> int:
+        """A shopper's data was erased: every store drops its cached orders and what it
+        cached for these emails. How many entries went."""
+        wanted = [e for e in emails if e]
+        return sum(
+            entry.lookup.forget(orders=["*"], emails=wanted) for entry in self._entries.values()
+        )
+
     def retain(self, store_ids: Iterable[str]) -> None:
         """Forget (and close) the stores no longer published."""
         keep = set(store_ids)

@@ -45,6 +45,7 @@ relay_meta = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("relay_id", ID, nullable=False),
+    Column("retention_days", Integer, nullable=True),
 )
 
 consoles = Table(
@@ -136,7 +137,7 @@ conversations = Table(
     Column("status", String(32), nullable=False),
     Column("bot_state", JSON, nullable=False),
     Column("language", Text, nullable=True),
-    Column("customer_email", Text, nullable=True),
+    Column("customer_email", Text, nullable=True, index=True),
     Column("customer_name", Text, nullable=True),
     Column("started_at", UTCDateTime, nullable=False, index=True),
     Column("updated_at", UTCDateTime, nullable=False),
@@ -180,7 +181,7 @@ leads = Table(
     ),
     Column("kind", String(16), nullable=False),
     Column("name", Text, nullable=True),
-    Column("email", Text, nullable=True),
+    Column("email", Text, nullable=True, index=True),
     Column("phone", Text, nullable=True),
     Column("message", Text, nullable=True),
     Column("requested_time", UTCDateTime, nullable=True),
@@ -193,7 +194,7 @@ events = Table(
     Column("seq", Seq, primary_key=True, autoincrement=True),
     Column("id", ID, nullable=False, unique=True),
     Column("type", String(32), nullable=False),
-    Column("conversation_id", ID, nullable=True),
+    Column("conversation_id", ID, nullable=True, index=True),
     Column("widget_key", ID, nullable=True),
     Column("at", UTCDateTime, nullable=False),
     Column("data", JSON, nullable=False),

@@ -27,6 +27,7 @@ from relay.storage import consoles as console_db
 from relay.storage import conversations as conversation_db
 from relay.storage import events as event_db
 from relay.storage import notify as notify_db
+from relay.storage import privacy as privacy_db
 from relay.storage import webhooks as webhook_db
 from relay.storage.attempts import AttemptLimit, Reservation
 from relay.storage.bundle import read_bundle
@@ -298,6 +299,43 @@ class RelayStore:
         (``lookups`` is 0: the app counts those)."""
         async with self._engines.read.connect() as connection:
             return await conversation_db.count_today(connection, now)
+
+    # -- privacy and retention ------------------------------------------------------------
+
+    async def find_shopper(self, email: str | None, phone: str | None) -> dict[str, Any]:
+        async with self._engines.read.connect() as connection:
+            return await privacy_db.find(connection, email, phone)
+
+    async def erase_shopper(self, email: str | None, phone: str | None) -> dict[str, int]:
+        """Delete the shopper's conversations, messages, leads and events; the counts."""
+        ids, counts = await self._writer.exclusive(
+            lambda connection: privacy_db.erase(connection, email, phone)
+        )
+        self._forget(ids)
+        return dict(counts)
+
+    async def retention_days(self) -> int | None:
+        async with self._engines.read.connect() as connection:
+            return await privacy_db.retention_days(connection)
+
+    async def set_retention(self, days: int | None) -> dict[str, int]:
+        """Keep conversations ``days`` after their last activity (None: no limit), then
+        apply it at once; the counts deleted."""
+        await self._writer.exclusive(lambda c: privacy_db.set_retention(c, days))
+        return await self.apply_retention()
+
+    async def apply_retention(self) -> dict[str, int]:
+        now = self._now()
+        ids, counts = await self._writer.exclusive(
+            lambda connection: privacy_db.apply_retention(connection, now)
+        )
+        self._forget(ids)
+        return dict(counts)
+
+    def _forget(self, conversation_ids: Sequence[str]) -> None:
+        if self._cache is not None:
+            for conversation_id in conversation_ids:
+                self._cache.evict(conversation_id)
 
     # -- events outbox ---------------------------------------------------------------------
 

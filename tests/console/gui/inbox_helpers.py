@@ -32,8 +32,10 @@ class RelayForDemo:
 
 
 async def demo_on(ctx: ConsoleContext, relay: LiveRelay, url: str | None = None) -> DemoReady:
-    """The demo shop synced, its widget published to ``relay`` (through ``url`` if given)."""
-    return await set_up_demo(ctx.session, ctx.http, RelayForDemo(relay, url))  # type: ignore[arg-type]
+    """The demo shop synced, its widget published to ``relay`` (through ``url`` if given);
+    without the demo month, so the Inbox holds only what the test's shoppers write."""
+    relay_ = RelayForDemo(relay, url)
+    return await set_up_demo(ctx.session, ctx.http, relay_, month=False)  # type: ignore[arg-type]
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """The Inbox, end to end on a real relay: a shopper asks for a person, the console shows it
 (with a notification and the unread count), the merchant answers and the shopper sees it live,
 typing shows both ways, an order card goes out, the merchant closes the chat and the shopper's
-rating comes back."""
+rating comes back and shows in Analytics."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from console.app import window_settings
 from console.context import ConsoleContext
+from console.views.analytics import AnalyticsView
 from console.views.inbox import InboxView
 from console.window import MainWindow
 from tests.console.gui.helpers import Shot, wait_until
@@ -130,6 +131,13 @@ async def test_the_whole_loop_from_handoff_to_rating(
     assert not panel.close_button.isVisible() and panel.reopen.isVisible()
     await shopper.stop()
     screenshot(window, "inbox")
+
+    # the rating shows in Analytics
+    window.show_screen("Analytics")
+    analytics = next(v for v in window.views if isinstance(v, AnalyticsView))
+    await analytics.refresh()
+    assert analytics.ratings_total() == 1
+    assert [rating for _, rating in analytics.satisfaction_points()] == [5.0]
 
 
 async def test_filters_and_search_find_conversations(

@@ -53,7 +53,7 @@ def sidebar_titles(win: MainWindow) -> list[str]:
     return [win.sidebar.item(i).text() for i in range(win.sidebar.count())]
 
 
-async def test_the_sidebar_has_the_six_screens_and_shortcuts_switch_them(
+async def test_the_sidebar_has_every_screen_and_shortcuts_switch_them(
     window: MainWindow, screenshot: Shot
 ) -> None:
     assert sidebar_titles(window) == [
@@ -63,6 +63,10 @@ async def test_the_sidebar_has_the_six_screens_and_shortcuts_switch_them(
         "Knowledge base",
         "Stores",
         "Settings",
+        "Leads",
+        "Analytics",
+        "Activity",
+        "Privacy",
     ]
     assert window.current_view().title == "Dashboard"
     shortcuts = {a.shortcut().toString(): a for a in window.actions()}
@@ -70,6 +74,9 @@ async def test_the_sidebar_has_the_six_screens_and_shortcuts_switch_them(
     assert window.current_view().title == "Stores"
     shortcuts["Ctrl+,"].trigger()
     assert window.current_view().title == "Settings"
+    shortcuts["Ctrl+8"].trigger()
+    assert window.current_view().title == "Analytics"
+    assert "Ctrl+0" not in shortcuts  # the tenth screen (Privacy) has none
     assert "Ctrl+Q" in shortcuts and "F5" in shortcuts
     window.ctx.navigate.emit("Widgets")
     assert window.current_view().title == "Widgets"
