@@ -4,11 +4,15 @@ Nothing here is the record: events stay in the outbox, pulled and acknowledged a
 notice only wakes a console so it pulls at once ("events"), or tells it a shopper is typing
 ("typing"). Each stream has a small queue; "events" notices coalesce (one pending is as good
 as ten), a full queue drops typing notices first, and ``close()`` ends every stream.
+
+Several relays: ``forward`` (set by ``relay.shared``) also sends each notice to the other
+relays, which ``deliver`` it to the consoles' streams they hold.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 EVENTS: dict[str, Any] = {"type": "events"}
@@ -67,6 +71,7 @@ class ConsoleFeed:
         self._size = queue_size
         self.subscribers: set[FeedSubscription] = set()
         self.closed = False
+        self.forward: Callable[[dict[str, Any]], None] | None = None
 
     def subscribe(self) -> FeedSubscription:
         subscription = FeedSubscription(self, self._size)
@@ -78,12 +83,21 @@ class ConsoleFeed:
 
     def poke(self) -> None:
         """New events are in the outbox."""
-        for subscription in list(self.subscribers):
-            subscription.offer(EVENTS)
+        self._publish(EVENTS)
 
     def typing(self, conversation_id: str) -> None:
         """The shopper of ``conversation_id`` is typing."""
-        notice = {"type": "typing", "conversation_id": conversation_id}
+        self._publish({"type": "typing", "conversation_id": conversation_id})
+
+    def _publish(self, notice: dict[str, Any]) -> None:
+        if self.forward is not None:
+            self.forward(notice)
+        self.deliver(notice)
+
+    def deliver(self, notice: dict[str, Any]) -> None:
+        """Hand a notice to the consoles' streams this relay holds."""
+        if notice.get("type") == EVENTS["type"]:
+            notice = EVENTS  # coalesced by identity
         for subscription in list(self.subscribers):
             subscription.offer(notice)
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from aiohttp import web
 
-from relay.keys import BROKER, LOOKUPS, PRESENCE, RUNTIME, SETTINGS, SHARED, STORE
+from relay.keys import BROKER, FEED, LOOKUPS, PRESENCE, RUNTIME, SETTINGS, SHARED, STORE
 from relay.shared.limits import SharedBuckets
 from relay.shared.link import RedisLink
 from relay.shared.presence import PresenceSharing
@@ -59,6 +59,7 @@ async def _shared_ctx(app: web.Application) -> AsyncIterator[None]:
         relay_id = await store.relay_id()
         link = shared.link = RedisLink(settings.redis_url, f"storedesk:{relay_id}:", store.instance)
         _share_streams(app, link)
+        _share_feed(app, link)
         _share_limits(app, link)
         _share_lookups(app, link)
         sharing = PresenceSharing(app[PRESENCE], link, settings.now)
@@ -90,6 +91,21 @@ def _share_streams(app: web.Application, link: RedisLink) -> None:
 
     link.on("conv", deliver)
     link.on_reconnect(broker.restart_streams)  # streams reconnect and read what they missed
+
+
+def _share_feed(app: web.Application, link: RedisLink) -> None:
+    """A console's live stream held by one relay hears of new events and typing shoppers
+    whichever relay they reached."""
+    feed = app[FEED]
+    feed.forward = lambda notice: link.publish("feed", notice)
+
+    def deliver(sender: str, data: dict[str, Any]) -> None:
+        if data.get("type") == "events":
+            feed.deliver(data)
+        elif data.get("type") == "typing" and isinstance(data.get("conversation_id"), str):
+            feed.deliver({"type": "typing", "conversation_id": data["conversation_id"]})
+
+    link.on("feed", deliver)
 
 
 def _share_lookups(app: web.Application, link: RedisLink) -> None:

@@ -178,6 +178,47 @@ async def test_an_agent_reply_sent_to_one_relay_reaches_a_stream_held_by_another
     assert live["text"] == "On its way!" and live["role"] == "agent"
 
 
+async def _sse_block(response: aiohttp.ClientResponse) -> dict[str, str]:
+    """The next server-sent event that is not a ping: its fields."""
+    block: dict[str, str] = {}
+    async with asyncio.timeout(5):
+        while True:
+            line = (await response.content.readline()).decode()
+            assert line, "the stream ended"
+            line = line.rstrip("\n")
+            if line and not line.startswith(":"):
+                name, _, value = line.partition(":")
+                block[name] = value.removeprefix(" ")
+            elif not line and block.get("event") not in (None, "ping"):
+                return block
+            elif not line:
+                block = {}
+
+
+async def test_a_console_stream_held_by_one_relay_hears_what_shoppers_did_on_another(
+    relays: list[RelayProcess], sessions: list[aiohttp.ClientSession]
+) -> None:
+    a, b, c = sessions
+    paired = await pair_and_publish(relays[0], small_bundle())
+    await _eventually(lambda: _served(b, "Test shop"))
+    console = _console_on(c, paired)
+    headers = console.headers("GET", "/v1/console/stream", b"")
+    async with c.get("/v1/console/stream", headers=headers) as stream:
+        assert stream.status == 200
+        assert (await _sse_block(stream))["event"] == "events"  # pull at once on connect
+        async with b.post(f"/v1/widgets/{WIDGET_KEY}/conversations", json={}) as made:
+            assert made.status == 201
+            chat = await made.json()
+        assert (await _sse_block(stream))["event"] == "events"  # a new conversation, on B
+        auth = {"Authorization": f"Bearer {chat['token']}"}
+        path = f"/v1/conversations/{chat['conversation_id']}/typing"
+        async with a.post(path, headers=auth) as typed:
+            assert typed.status == 200
+        block = await _sse_block(stream)
+    assert block["event"] == "typing"
+    assert orjson.loads(block["data"]) == {"conversation_id": chat["conversation_id"]}
+
+
 async def test_rate_limits_and_lockouts_count_what_every_relay_received(
     relays: list[RelayProcess], sessions: list[aiohttp.ClientSession]
 ) -> None:
