@@ -27,7 +27,7 @@ from relay.cli import build_parser
 from tests.packaging.deploy_files import RELAY, ROOT, dockerfile, unit, unit_environment
 
 SECRET_WORDS = re.compile(r"KEY|SECRET|TOKEN|PASSWORD|DATABASE_URL", re.I)
-QT_ONLY = {"PySide6-Essentials", "qasync"}
+QT_ONLY = {"PySide6-Essentials", "PySide6-Addons", "qasync"}
 
 
 def _name(requirement: str) -> str:
@@ -176,7 +176,7 @@ def test_the_relay_serves_and_stops_as_the_unit_runs_it(tmp_path: Path) -> None:
             base = f"http://127.0.0.1:{port}"
             health = _wait_for(f"{base}/healthz", relay)
             assert health == {"status": "ok"}
-            assert httpx.get(f"{base}/readyz").json() == {"status": "ready"}
+            assert httpx.get(f"{base}/readyz").json()["status"] == "ready"
             forwarded = {"X-Forwarded-For": "203.0.113.9"}  # what Caddy adds
             assert httpx.get(f"{base}/healthz", headers=forwarded).status_code == 200
             relay.send_signal(signal.SIGTERM)
