@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.woo_fixtures import woo_fixtures as _woo_fixtures
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parent.parent
-# real WooCommerce 9.4.3 traffic, recorded once and kept with the tests (see its README.md)
-WOO_FIXTURES = ROOT / "tests" / "fixtures" / "woocommerce-9.4.3"
 
 
 @pytest.fixture(autouse=True)
@@ -26,5 +26,4 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def woo_fixtures() -> Path:
-    assert WOO_FIXTURES.is_dir(), f"the recorded WooCommerce traffic is missing: {WOO_FIXTURES}"
-    return WOO_FIXTURES
+    return _woo_fixtures()

@@ -1,6 +1,5 @@
-"""Where the recorded WooCommerce 9.4.3 traffic lives, in one place (the tests' own copy in
-``tests/fixtures`` when there is one, else the shared recording), and its webhook
-deliveries read back byte for byte."""
+"""Where the recorded WooCommerce 9.4.3 traffic lives (kept with the tests, see its README.md),
+and its webhook deliveries read back byte for byte."""
 
 from __future__ import annotations
 
@@ -9,22 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-_HERE = Path(__file__).resolve().parent
-_CANDIDATES = (
-    _HERE / "fixtures" / "woocommerce-9.4.3",
-    Path("/work/shared/fixtures/woocommerce-9.4.3"),
-)
+WOO_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "woocommerce-9.4.3"
 WEBHOOK_SECRET = "realwoo-webhook-secret"
 """The secret the recorded webhooks were created with (a throwaway loopback store's)."""
 
 
 def woo_fixtures() -> Path:
-    for path in _CANDIDATES:
-        if (path / "webhooks").is_dir():
-            return path
-    pytest.skip("the recorded WooCommerce 9.4.3 traffic is not on this machine")
+    assert WOO_FIXTURES.is_dir(), f"the recorded WooCommerce traffic is missing: {WOO_FIXTURES}"
+    return WOO_FIXTURES
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import secrets
 import shutil
+import socket
 import subprocess
 import tarfile
 import tempfile
@@ -54,11 +55,18 @@ _SALTS = ("AUTH_KEY", "SECURE_AUTH_KEY", "LOGGED_IN_KEY", "NONCE_KEY", "AUTH_SAL
 
 
 def why_no_php() -> str | None:
+    """Why a real WordPress cannot run here (PHP, MariaDB or npm missing), or None."""
     if shutil.which("php") is None:
         return "PHP is not installed; `make wordpress` installs php-cli and php-mysql (apt-get)."
     modules = subprocess.run(["php", "-m"], capture_output=True, text=True, check=False).stdout
     if "mysqli" not in modules:
         return "PHP has no mysqli; `make wordpress` installs php-mysql (apt-get)."
+    try:
+        socket.create_connection((DB_HOST, DB_PORT), timeout=2).close()
+    except OSError:
+        return f"MariaDB is not running on {DB_HOST}:{DB_PORT} (WordPress keeps its data there)."
+    if not WP_ZIP.exists() and shutil.which("npm") is None:
+        return f"npm is not installed; WordPress comes from the npm package {PACKAGE}."
     return None
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.conftest import ROOT, WOO_FIXTURES
+from tests.conftest import ROOT
+from tests.woo_fixtures import WOO_FIXTURES
 
 
 def _listed_cases(readme: str) -> list[str]:
