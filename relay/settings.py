@@ -21,6 +21,7 @@ ENV_TRUST_PROXY = "STOREDESK_RELAY_TRUST_PROXY"
 ENV_PUBLIC_URL = "STOREDESK_RELAY_PUBLIC_URL"
 ENV_REDIS_URL = "STOREDESK_RELAY_REDIS_URL"
 ENV_SHOPIFY_PROXY_SECRET = "STOREDESK_RELAY_SHOPIFY_PROXY_SECRET"
+ENV_REQUESTS_PER_MINUTE = "STOREDESK_RELAY_REQUESTS_PER_MINUTE"
 
 
 class SettingsError(Exception):
@@ -133,10 +134,22 @@ class Settings:
             values["redis_url"] = check_redis_url(redis_url)
         trust = env.get(ENV_TRUST_PROXY, "").strip().lower()
         values["trust_forwarded"] = trust in ("1", "true", "yes", "on")
+        per_minute = env.get(ENV_REQUESTS_PER_MINUTE, "").strip()
+        if per_minute:
+            values["ip_requests_per_minute"] = _requests_per_minute(per_minute)
         proxy_secret = env.get(ENV_SHOPIFY_PROXY_SECRET, "").strip()
         if proxy_secret:
             values["shopify_proxy_secret"] = proxy_secret.encode()
         return cls(data_dir=data_dir, relay_key=relay_key, database_url=database_url, **values)
+
+
+def _requests_per_minute(text: str) -> int:
+    if not text.isdigit():
+        raise SettingsError(
+            f"{ENV_REQUESTS_PER_MINUTE} must be a whole number of requests per address per "
+            f"minute (0 turns the limit off), not {text!r}."
+        )
+    return int(text)
 
 
 def check_public_url(text: str) -> str:

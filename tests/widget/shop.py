@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.relay.process import RelayProcess, run_relay
+from tests.relay.process import RelayProcess, relay_env, run_relay
 
 ROOT = Path(__file__).resolve().parents[2]
 KNOWLEDGE = ROOT / "core" / "demo" / "knowledge.csv"  # the demo storefront's own
@@ -114,7 +114,10 @@ def open_demo_shop(folder: Path) -> DemoShop:
     """Start the relay and set up, pair and publish the demo widget (stopped by ``stop``)."""
     relay_dir = folder / "relay"
     relay_dir.mkdir()
-    relay = RelayProcess(relay_dir, "--demo-pages").start()
+    # every browser test's page loads come from this one address within a few minutes: more
+    # than a shopper's, so the per-address limit is raised rather than reached
+    limit = relay_env(STOREDESK_RELAY_REQUESTS_PER_MINUTE="6000")
+    relay = RelayProcess(relay_dir, "--demo-pages", env=limit).start()
     try:
         console = Console(folder / "workspace")
         console("store", "add", "sql", "--name", "demo", "--demo")
