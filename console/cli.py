@@ -19,7 +19,18 @@ log = logging.getLogger("storedesk")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from console.commands import demo, kb, leads, privacy, relay, store, sync, vault, widget
+    from console.commands import (
+        demo,
+        kb,
+        leads,
+        privacy,
+        relay,
+        store,
+        sync,
+        team,
+        vault,
+        widget,
+    )
 
     parser = argparse.ArgumentParser(
         prog="storedesk",
@@ -39,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     widget.register(commands)
     kb.register(commands)
     relay.register(commands)
+    team.register(commands)
     leads.register(commands)
     privacy.register(commands)
     demo.register(commands)

@@ -181,6 +181,32 @@ class RelayClient:
     async def set_retention(self, days: int | None) -> dict[str, Any]:
         return await self._request("PUT", "/v1/console/retention", {"days": days})
 
+    # -- the team: invites, roles, revocation ---------------------------------------------
+
+    async def team(self) -> dict[str, Any]:
+        """``{"consoles": [...], "you": id}``: the consoles that may use the relay."""
+        return await self._request("GET", "/v1/console/team")
+
+    async def invite(
+        self, role: str, name: str | None = None, expires_in_minutes: int | None = None
+    ) -> dict[str, Any]:
+        """A one-time pairing code for a teammate: ``{code, role, name, expires_at}``."""
+        require_secure(self.url, "make an invite")
+        body: dict[str, Any] = {"role": role}
+        if name:
+            body["name"] = name
+        if expires_in_minutes is not None:
+            body["expires_in_minutes"] = expires_in_minutes
+        return await self._request("POST", "/v1/console/team/invites", body)
+
+    async def set_role(self, console_id: str, role: str) -> dict[str, Any]:
+        path = f"/v1/console/team/{quote(console_id, safe='')}/role"
+        return dict((await self._request("PUT", path, {"role": role})).get("console") or {})
+
+    async def revoke_console(self, console_id: str) -> dict[str, Any]:
+        path = f"/v1/console/team/{quote(console_id, safe='')}"
+        return dict((await self._request("DELETE", path)).get("console") or {})
+
     # -- the API channel's keys ------------------------------------------------------------
 
     def _keys_path(self, widget_key: str) -> str:

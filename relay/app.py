@@ -19,6 +19,7 @@ from relay.routes.ops import setup_ops
 from relay.routes.privacy import setup_privacy
 from relay.routes.public import setup_public
 from relay.routes.shopify_proxy import setup_shopify_proxy
+from relay.routes.team import setup_team
 from relay.routes.webhooks import setup_webhooks
 from relay.routes.whatsapp import setup_whatsapp
 from relay.routes.widget import setup_widget
@@ -60,6 +61,7 @@ def create_app(settings: Settings, *, assets: WidgetAssets | None = None) -> web
     setup_public(app)
     setup_console(app)
     setup_privacy(app)
+    setup_team(app)
     setup_connect(app)
     setup_api_channel(app)
     setup_whatsapp(app)

@@ -21,7 +21,7 @@ from relay.keys import (
 )
 from relay.responses import invalid, json_response, read_json
 from relay.routes.console_stream import console_stream
-from relay.services import console_auth, pairing, publishing
+from relay.services import console_auth, pairing, publishing, roles
 from relay.services.inputs import parse_cards
 from relay.state import client_ip
 
@@ -30,8 +30,10 @@ MAX_EVENTS = 1000
 
 
 def signed(handler: SignedHandler) -> SignedHandler:
-    """Refuse (401) unless a paired console signed the request; ``request[CONSOLE]``.
-    A signed request also tells the relay that the shop's team is connected (presence)."""
+    """Refuse (401) unless a paired, unrevoked console signed the request, and (403) unless
+    its role may call this route (``relay.services.roles``, the one place roles are
+    checked); ``request[CONSOLE]``. A signed request also tells the relay that the shop's
+    team is connected (presence)."""
 
     @wraps(handler)
     async def check(request: web.Request) -> web.StreamResponse:
@@ -46,6 +48,7 @@ def signed(handler: SignedHandler) -> SignedHandler:
             body=await request.read(),
             now=now,
         )
+        roles.require(request.match_info.route.name, request[CONSOLE])
         presence = request.app.get(PRESENCE)
         if presence is not None:
             presence.seen()
@@ -67,7 +70,13 @@ async def pair(request: web.Request) -> web.Response:
         now=settings.now(),
     )
     relay_id = await app[STORE].relay_id()
-    body = {"relay_id": relay_id, "fingerprint": console.fingerprint, "version": __version__}
+    body = {
+        "relay_id": relay_id,
+        "fingerprint": console.fingerprint,
+        "version": __version__,
+        "role": console.role,
+        "name": console.name,
+    }
     return json_response(body, status=201)
 
 
@@ -83,6 +92,7 @@ async def status(request: web.Request) -> web.Response:
         "conversations_open": await store.open_conversations(),
         "events_pending": await store.pending_events(console.id),
         "today": await store.today_counts(request.app[SETTINGS].now()),
+        "console": {"id": console.id, "name": console.name, "role": console.role},
     }
     return json_response(body)
 
@@ -190,7 +200,8 @@ async def agent_typing(request: web.Request) -> web.Response:
 
 @signed
 async def stream(request: web.Request) -> web.StreamResponse:
-    return await console_stream(request, request.app[FEED], request.app[SETTINGS].stream_ping)
+    feed, ping = request.app[FEED], request.app[SETTINGS].stream_ping
+    return await console_stream(request, feed, ping, request[CONSOLE].id)
 
 
 def setup_console(app: web.Application) -> None:

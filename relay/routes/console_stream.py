@@ -3,7 +3,8 @@
 ``event: events`` means new events wait in the outbox (the console pulls and acknowledges
 them as usual); ``event: typing`` / ``data: {"conversation_id": …}`` means a shopper is
 typing. One ``event: events`` is sent first, so a console that (re)connects pulls at once;
-an idle stream sends a ``: ping`` comment; every stream ends when the relay shuts down.
+an idle stream sends a ``: ping`` comment; every stream ends when the relay shuts down
+(and a console's, when it is revoked).
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ EVENTS = b"event: events\ndata: {}\n\n"
 
 
 async def console_stream(
-    request: web.Request, feed: ConsoleFeed, ping_interval: float
+    request: web.Request, feed: ConsoleFeed, ping_interval: float, console_id: str
 ) -> web.StreamResponse:
-    subscription = feed.subscribe()
+    subscription = feed.subscribe(console_id)
     response = web.StreamResponse(headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
     response.content_type = "text/event-stream"
     try:

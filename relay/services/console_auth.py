@@ -1,6 +1,7 @@
 """Check a console request's Ed25519 signature (``core.signing``): paired key, signature
 over method, path with query, timestamp, nonce and body digest, clock skew ≤ 5 minutes,
-and a nonce never seen before. Any failure is a 401 with one sentence.
+a nonce never seen before, and a console not revoked. Any failure is a 401 with one
+sentence. (What the console's role allows is ``relay.services.roles``.)
 
 ``identify`` runs before the body is read (so nobody unpaired can make the relay read a
 large body); ``verify`` checks the signature over that body and spends the nonce.
@@ -26,6 +27,15 @@ def _refuse(message: str) -> ApiError:
     return ApiError(401, "unauthorized", message)
 
 
+def _revoked() -> ApiError:
+    return ApiError(
+        401,
+        "revoked",
+        "An admin revoked this console's access to the relay; ask an admin for a new invite "
+        "(storedesk team invite) and pair again.",
+    )
+
+
 async def identify(
     store: RelayStore, headers: Mapping[str, str], now: datetime
 ) -> tuple[signing.SignedRequest, ConsoleRecord]:
@@ -38,6 +48,8 @@ async def identify(
     console = await store.find_console(signed.key_fingerprint)
     if console is None:
         raise _refuse("This console is not paired with the relay; pair it again.")
+    if console.revoked_at is not None:
+        raise _revoked()
     if abs(int(now.timestamp()) - signed.timestamp) > signing.MAX_SKEW_SECONDS:
         raise _refuse(
             "The request's timestamp is more than 5 minutes off; check the computer's clock."
@@ -55,11 +67,18 @@ async def verify(
     body: bytes,
     now: datetime,
 ) -> ConsoleRecord:
-    """Check the signature over the request and refuse a nonce seen before."""
+    """Check the signature over the request, refuse a nonce seen before, and return the
+    console as the database has it now (its role; refused if revoked meanwhile, whichever
+    relay revoked it)."""
     try:
         signing.verify(console.public_key, signed, method, path, body, now=int(now.timestamp()))
     except signing.SignatureError as exc:
         raise _refuse(str(exc)) from None
-    if not await store.remember_nonce(console.fingerprint, signed.nonce, now + NONCE_TTL):
+    fresh, current = await store.check_in(console.fingerprint, signed.nonce, now + NONCE_TTL)
+    if not fresh:
         raise _refuse("This request was already received once (a replay); it is refused.")
-    return console
+    if current is None:
+        raise _refuse("This console is not paired with the relay; pair it again.")
+    if current.revoked_at is not None:
+        raise _revoked()
+    return current

@@ -3,7 +3,8 @@
 Nothing here is the record: events stay in the outbox, pulled and acknowledged as before. A
 notice only wakes a console so it pulls at once ("events"), or tells it a shopper is typing
 ("typing"). Each stream has a small queue; "events" notices coalesce (one pending is as good
-as ten), a full queue drops typing notices first, and ``close()`` ends every stream.
+as ten), a full queue drops typing notices first, ``retain()`` ends the streams of revoked
+consoles and ``close()`` ends every stream.
 
 Several relays: ``forward`` (set by ``relay.shared``) also sends each notice to the other
 relays, which ``deliver`` it to the consoles' streams they hold.
@@ -20,8 +21,9 @@ _CLOSED: dict[str, Any] = {"type": "closed"}
 
 
 class FeedSubscription:
-    def __init__(self, feed: ConsoleFeed, size: int) -> None:
+    def __init__(self, feed: ConsoleFeed, size: int, console_id: str = "") -> None:
         self._feed = feed
+        self.console_id = console_id
         self._queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=size)
         self._events_pending = False
         self.closed = False
@@ -73,8 +75,8 @@ class ConsoleFeed:
         self.closed = False
         self.forward: Callable[[dict[str, Any]], None] | None = None
 
-    def subscribe(self) -> FeedSubscription:
-        subscription = FeedSubscription(self, self._size)
+    def subscribe(self, console_id: str = "") -> FeedSubscription:
+        subscription = FeedSubscription(self, self._size, console_id)
         if self.closed:
             subscription.end()
         else:
@@ -100,6 +102,12 @@ class ConsoleFeed:
             notice = EVENTS  # coalesced by identity
         for subscription in list(self.subscribers):
             subscription.offer(notice)
+
+    def retain(self, console_ids: set[str]) -> None:
+        """End the streams of consoles not in ``console_ids`` (revoked ones)."""
+        for subscription in list(self.subscribers):
+            if subscription.console_id not in console_ids:
+                subscription.unsubscribe()
 
     def close(self) -> None:
         self.closed = True

@@ -1,8 +1,10 @@
-"""One-time pairing codes: made by ``storedesk-relay pairing-code``, spent by the console's
-``POST /v1/console/pair`` to register its Ed25519 public key.
+"""One-time pairing codes: made by ``storedesk-relay pairing-code`` (an admin's code) or by
+an admin's invite (``relay.services.team``: a code carrying a role), spent by the console's
+``POST /v1/console/pair`` to register its Ed25519 public key with that role.
 
 A code is 8 characters from an alphabet without look-alikes, shown as ``XXXX-XXXX``, valid
-10 minutes, single use, stored only as an HMAC under the relay key. Typing is forgiving
+10 minutes (an invite: as long as the admin chose), single use, stored only as an HMAC
+under the relay key. Typing is forgiving
 (case, spaces and dashes are ignored); five wrong codes per address per 10 minutes → 429.
 Each try is counted in the relay database before the code is checked (and refunded when it
 was right), so a burst of guesses, even spread over several relays on one database, gets
@@ -23,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from relay.responses import ApiError, invalid
 from relay.state import retry_after_header
 from relay.storage.attempts import AttemptLimit
+from relay.storage.consoles import Grant
 from relay.storage.records import ConsoleRecord
 
 if TYPE_CHECKING:
@@ -51,10 +54,18 @@ def code_hash(relay_key: bytes, code: str) -> str:
     return hmac.new(key, code.encode("ascii"), hashlib.sha256).hexdigest()
 
 
-async def issue_code(store: RelayStore, relay_key: bytes, now: datetime) -> str:
-    """A fresh code, stored hashed, valid ``VALID_FOR``."""
+async def issue_code(
+    store: RelayStore,
+    relay_key: bytes,
+    now: datetime,
+    *,
+    grant: Grant = Grant("admin", None),
+    valid_for: timedelta = VALID_FOR,
+) -> str:
+    """A fresh code, stored hashed, valid ``valid_for``; its console gets ``grant``."""
     code = new_code()
-    await store.add_pairing_code(code_hash(relay_key, normalise(code) or ""), now + VALID_FOR)
+    hashed = code_hash(relay_key, normalise(code) or "")
+    await store.add_pairing_code(hashed, now + valid_for, grant)
     return code
 
 
@@ -68,9 +79,10 @@ def _public_key(value: Any) -> bytes:
     return key
 
 
-def _name(value: Any) -> str:
+def read_name(value: Any) -> str | None:
+    """A console's name as the team list shows it (``None`` when not given)."""
     if value is None:
-        return "Storedesk console"
+        return None
     if not isinstance(value, str) or not value.strip() or len(value.strip()) > 80:
         raise invalid("name", "The console name must be a text of 1 to 80 characters.")
     return value.strip()
@@ -84,10 +96,11 @@ async def pair(
     body: Mapping[str, Any],
     now: datetime,
 ) -> ConsoleRecord:
-    """Spend a code and register the console's key; refuse with 403, 422 or 429.
+    """Spend a code and register the console's key with the code's role (and the name the
+    inviting admin chose, if any); refuse with 403, 422 or 429.
     ``limit`` counts this address's wrong codes (``pairing_limit``)."""
     public_key = _public_key(body.get("public_key"))
-    name = _name(body.get("name"))
+    name = read_name(body.get("name")) or "Storedesk console"
     reservation = await store.reserve_attempt(limit)
     if not reservation.granted:
         raise ApiError(
@@ -98,15 +111,16 @@ async def pair(
         )
     raw = body.get("code")
     code = normalise(raw) if isinstance(raw, str) else None
-    if code is None or not await store.use_pairing_code(code_hash(relay_key, code), now):
+    grant = None if code is None else await store.spend_pairing_code(code_hash(relay_key, code), now)
+    if grant is None:
         raise ApiError(
             403,
             "pairing_refused",
-            "The pairing code is wrong, used or expired; run storedesk-relay pairing-code "
-            "on the relay for a new one.",
+            "The pairing code is wrong, used or expired; ask an admin for a new invite "
+            "(storedesk team invite), or run storedesk-relay pairing-code on the relay.",
         )
     await store.refund_attempt(reservation)
-    return await store.add_console(public_key, name)
+    return await store.add_console(public_key, grant.name or name, grant.role)
 
 
 def pairing_limit(address: str, attempts: int, window_seconds: float) -> AttemptLimit:

@@ -1,7 +1,8 @@
 """``setup_shared(app)``: what the relays behind one load balancer share, wired at start-up.
 
-On PostgreSQL a ``PublishListener`` keeps the published state current with every other
-relay's publishes. With ``--redis-url``, a ``RedisLink`` carries live messages to the relay
+On PostgreSQL a ``PublishListener`` keeps the published state and the paired consoles
+current with every other relay's publishes and team changes (a revoked console's live
+streams end on every relay). With ``--redis-url``, a ``RedisLink`` carries live messages to the relay
 holding a shopper's stream, presence, and the rate limits. ``SharedState.status()`` is what
 ``/readyz`` reports.
 """
@@ -51,8 +52,13 @@ async def _shared_ctx(app: web.Application) -> AsyncIterator[None]:
     settings, store = app[SETTINGS], app[STORE]
     shared = app[SHARED] = SharedState()
     if store.is_postgresql:
-        lookups = app[LOOKUPS]
-        shared.listener = PublishListener(store, lambda: lookups.retain(store.published.stores))
+        lookups, feed = app[LOOKUPS], app[FEED]
+
+        def reloaded() -> None:
+            lookups.retain(store.published.stores)  # close removed stores' connectors
+            feed.retain(store.active_console_ids())  # end revoked consoles' live streams
+
+        shared.listener = PublishListener(store, reloaded)
         await shared.listener.start()
         shared.closers.append(shared.listener.close)
     if settings.redis_url:

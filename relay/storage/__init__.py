@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from relay.storage.attempts import AttemptLimit, Reservation
 from relay.storage.engine import DATABASE_NAME, database_url
-from relay.storage.errors import BundleError, StorageError
+from relay.storage.consoles import Grant
+from relay.storage.errors import BundleError, StorageError, TeamError
 from relay.storage.records import (
     ConsoleRecord,
     ConversationRecord,
@@ -33,6 +34,7 @@ __all__ = [
     "ConversationRecord",
     "Event",
     "Feedback",
+    "Grant",
     "NewConversation",
     "NewEvent",
     "NewLead",
@@ -44,6 +46,7 @@ __all__ = [
     "Reservation",
     "StorageError",
     "StoredMessage",
+    "TeamError",
     "WriterStats",
     "database_url",
 ]

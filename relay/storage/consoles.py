@@ -1,8 +1,16 @@
-"""Pairing codes, paired consoles and the nonces of their signed requests."""
+"""Pairing codes, paired consoles (with their team role) and the nonces of their signed
+requests.
+
+A revoked console keeps its row (so it is told why it is refused) but counts for nothing:
+not as an admin, not for pruning the outbox. Every signed request reads its console's row
+again in the transaction that spends its nonce (``check_in``), so a role change or a
+revocation made through any relay on the database holds from the next request on.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -10,40 +18,76 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.ids import new_id
 from core.signing import fingerprint as fingerprint_of
+from core.team import TeamRole
 from relay.storage.engine import dialect_insert
+from relay.storage.errors import TeamError
 from relay.storage.models import console_nonces, consoles, pairing_codes
 from relay.storage.records import ConsoleRecord
 
 PUBLIC_KEY_BYTES = 32
+SEEN_EVERY = timedelta(minutes=1)
+"""``last_seen_at`` is written at most this often per console (not on every request)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """What a spent pairing code gives its console: a role, and the name an admin chose."""
+
+    role: TeamRole
+    name: str | None
 
 
 async def add_pairing_code(
-    connection: AsyncConnection, code_hash: str, expires_at: datetime, now: datetime
+    connection: AsyncConnection,
+    code_hash: str,
+    expires_at: datetime,
+    now: datetime,
+    grant: Grant = Grant("admin", None),
 ) -> None:
     await connection.execute(delete(pairing_codes).where(pairing_codes.c.expires_at < now))
     await connection.execute(
-        pairing_codes.insert().values(code_hash=code_hash, expires_at=expires_at, used_at=None)
-    )
-
-
-async def use_pairing_code(connection: AsyncConnection, code_hash: str, now: datetime) -> bool:
-    """Mark the code used; true only for a known, unused, unexpired code (once)."""
-    result = await connection.execute(
-        update(pairing_codes)
-        .where(
-            pairing_codes.c.code_hash == code_hash,
-            pairing_codes.c.used_at.is_(None),
-            pairing_codes.c.expires_at > now,
+        pairing_codes.insert().values(
+            code_hash=code_hash,
+            expires_at=expires_at,
+            used_at=None,
+            role=grant.role,
+            name=grant.name,
         )
-        .values(used_at=now)
     )
-    return result.rowcount == 1
+
+
+async def use_pairing_code(
+    connection: AsyncConnection, code_hash: str, now: datetime
+) -> Grant | None:
+    """Mark the code used; its grant only for a known, unused, unexpired code (once)."""
+    row = (
+        (
+            await connection.execute(
+                update(pairing_codes)
+                .where(
+                    pairing_codes.c.code_hash == code_hash,
+                    pairing_codes.c.used_at.is_(None),
+                    pairing_codes.c.expires_at > now,
+                )
+                .values(used_at=now)
+                .returning(pairing_codes.c.role, pairing_codes.c.name)
+            )
+        )
+        .mappings()
+        .first()
+    )
+    return None if row is None else Grant(row["role"], row["name"])
 
 
 async def add_console(
-    connection: AsyncConnection, public_key: bytes, name: str, now: datetime
+    connection: AsyncConnection,
+    public_key: bytes,
+    name: str,
+    now: datetime,
+    role: TeamRole = "admin",
 ) -> ConsoleRecord:
-    """Register a console's key; pairing the same key again renames it and keeps its id."""
+    """Register a console's key; pairing the same key again renames it, gives it the new
+    code's role (and back its access, if it was revoked) and keeps its id."""
     if len(public_key) != PUBLIC_KEY_BYTES:
         raise ValueError("A console public key is 32 raw bytes (Ed25519).")
     fingerprint = fingerprint_of(public_key)
@@ -53,16 +97,18 @@ async def add_console(
         .first()
     )
     if row is not None:
-        await connection.execute(
-            update(consoles).where(consoles.c.id == row["id"]).values(name=name)
-        )
-        return _record({**row, "name": name})
+        changes = {"name": name, "role": role, "revoked_at": None}
+        await connection.execute(update(consoles).where(consoles.c.id == row["id"]).values(changes))
+        return _record({**row, **changes})
     values = {
         "id": new_id("cn"),
         "name": name,
         "public_key": public_key,
         "fingerprint": fingerprint,
         "created_at": now,
+        "role": role,
+        "last_seen_at": None,
+        "revoked_at": None,
     }
     await connection.execute(consoles.insert().values(values))
     return _record(values)
@@ -79,6 +125,14 @@ async def find_console(connection: AsyncConnection, fingerprint: str) -> Console
     return None if row is None else _record(row)
 
 
+async def team(connection: AsyncConnection) -> list[ConsoleRecord]:
+    """The consoles that may use the relay (not the revoked), oldest first."""
+    rows = await connection.execute(
+        select(consoles).where(consoles.c.revoked_at.is_(None)).order_by(consoles.c.created_at)
+    )
+    return [_record(row) for row in rows.mappings()]
+
+
 def _record(row: Any) -> ConsoleRecord:
     return ConsoleRecord(
         id=row["id"],
@@ -86,7 +140,96 @@ def _record(row: Any) -> ConsoleRecord:
         public_key=bytes(row["public_key"]),
         fingerprint=row["fingerprint"],
         created_at=row["created_at"],
+        role=row["role"],
+        last_seen_at=row["last_seen_at"],
+        revoked_at=row["revoked_at"],
     )
+
+
+# -- changes to the team: one transaction each, never leaving the relay without an admin ---
+
+
+async def set_role(
+    connection: AsyncConnection, console_id: str, role: TeamRole
+) -> ConsoleRecord:
+    target = await _member(connection, console_id)
+    if target.role == "admin" and role != "admin":
+        await _keep_an_admin(connection, target, "demoted")
+    await connection.execute(update(consoles).where(consoles.c.id == target.id).values(role=role))
+    return _with(target, role=role)
+
+
+async def revoke(connection: AsyncConnection, console_id: str, now: datetime) -> ConsoleRecord:
+    """Refuse the console from now on and forget its nonces."""
+    target = await _member(connection, console_id)
+    if target.role == "admin":
+        await _keep_an_admin(connection, target, "revoked")
+    await connection.execute(
+        update(consoles).where(consoles.c.id == target.id).values(revoked_at=now)
+    )
+    await connection.execute(
+        delete(console_nonces).where(console_nonces.c.fingerprint == target.fingerprint)
+    )
+    return _with(target, revoked_at=now)
+
+
+def _with(record: ConsoleRecord, **changes: Any) -> ConsoleRecord:
+    return replace(record, **changes)
+
+
+async def _member(connection: AsyncConnection, console_id: str) -> ConsoleRecord:
+    row = (
+        (
+            await connection.execute(
+                select(consoles).where(consoles.c.id == console_id, consoles.c.revoked_at.is_(None))
+            )
+        )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        raise TeamError("not_found", f"No paired console {console_id!r} (it may be revoked).")
+    return _record(row)
+
+
+async def _keep_an_admin(connection: AsyncConnection, target: ConsoleRecord, verb: str) -> None:
+    """Refuse when ``target`` is the last admin. The admins' rows are locked (PostgreSQL), so
+    two relays demoting the last two admins at once cannot both succeed."""
+    admins = await connection.execute(
+        select(consoles.c.id)
+        .where(consoles.c.role == "admin", consoles.c.revoked_at.is_(None))
+        .with_for_update()
+    )
+    if not any(found != target.id for found in admins.scalars()):
+        raise TeamError(
+            "last_admin",
+            f"{target.name!r} is the relay's last admin and cannot be {verb}; make another "
+            "console an admin first.",
+        )
+
+
+# -- signed requests ----------------------------------------------------------------------
+
+
+async def check_in(
+    connection: AsyncConnection,
+    fingerprint: str,
+    nonce: str,
+    expires_at: datetime,
+    now: datetime,
+) -> tuple[bool, ConsoleRecord | None]:
+    """Spend the nonce and read the console as it is now (its role, whether revoked); note
+    when it was last seen. ``(False, …)`` is a replay; ``(…, None)`` an unknown console."""
+    fresh = await remember_nonce(connection, fingerprint, nonce, expires_at, now)
+    console = await find_console(connection, fingerprint)
+    if fresh and console is not None and console.revoked_at is None:
+        seen = console.last_seen_at
+        if seen is None or seen < now - SEEN_EVERY:
+            await connection.execute(
+                update(consoles).where(consoles.c.id == console.id).values(last_seen_at=now)
+            )
+            console = _with(console, last_seen_at=now)
+    return fresh, console
 
 
 async def remember_nonce(

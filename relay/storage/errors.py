@@ -15,6 +15,14 @@ class BundleError(StorageError):
         self.field = field
 
 
+class TeamError(StorageError):
+    """A change to the team was refused; ``code`` is ``not_found`` or ``last_admin``."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
 KEY_MISMATCH = (
     "The relay key does not match the one these credentials were stored with ({what}). "
     "Start the relay with its original key (STOREDESK_RELAY_KEY or the relay.key file in its "

@@ -111,10 +111,15 @@ async def _upsert_cursor(connection: AsyncConnection, console_id: str, seq: int)
 
 
 async def prune(connection: AsyncConnection, now: datetime) -> int:
-    """Delete events older than the retention window that every paired console acked."""
+    """Delete events older than the retention window that every paired console acked (a
+    revoked console waits for nothing)."""
     acked = func.coalesce(console_cursors.c.acked_seq, 0)
     joined = consoles.outerjoin(console_cursors, console_cursors.c.console_id == consoles.c.id)
-    seen = (await connection.execute(select(func.min(acked)).select_from(joined))).scalar_one()
+    seen = (
+        await connection.execute(
+            select(func.min(acked)).select_from(joined).where(consoles.c.revoked_at.is_(None))
+        )
+    ).scalar_one()
     if not seen:
         return 0
     result = await connection.execute(

@@ -56,6 +56,9 @@ consoles = Table(
     Column("public_key", LargeBinary, nullable=False),
     Column("fingerprint", String(128), nullable=False, unique=True),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("role", String(16), nullable=False, server_default="admin"),
+    Column("last_seen_at", UTCDateTime, nullable=True),
+    Column("revoked_at", UTCDateTime, nullable=True),
 )
 
 pairing_codes = Table(
@@ -64,6 +67,8 @@ pairing_codes = Table(
     Column("code_hash", String(128), primary_key=True),
     Column("expires_at", UTCDateTime, nullable=False),
     Column("used_at", UTCDateTime, nullable=True),
+    Column("role", String(16), nullable=False, server_default="admin"),
+    Column("name", Text, nullable=True),
 )
 
 console_nonces = Table(

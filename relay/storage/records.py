@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from core.records import KnowledgeEntry, WidgetConfig
 from core.serialize import utc_iso
+from core.team import TeamRole
 
 Role = Literal["shopper", "bot", "agent", "system"]
 EventType = Literal[
@@ -208,6 +209,21 @@ class ConsoleRecord:
     public_key: bytes
     fingerprint: str
     created_at: datetime
+    role: TeamRole = "admin"
+    last_seen_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """As the team list shows it (never the key itself)."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "role": self.role,
+            "fingerprint": self.fingerprint,
+            "created_at": utc_iso(self.created_at),
+            "last_seen_at": utc_iso(self.last_seen_at) if self.last_seen_at else None,
+            "revoked_at": utc_iso(self.revoked_at) if self.revoked_at else None,
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.ids import new_id
+from core.team import TeamRole
 from relay.crypto import seal
 from relay.storage import attempts as attempt_db
 from relay.storage import consoles as console_db
@@ -32,6 +33,7 @@ from relay.storage import webhooks as webhook_db
 from relay.storage.attempts import AttemptLimit, Reservation
 from relay.storage.bundle import read_bundle
 from relay.storage.cache import ConversationCache
+from relay.storage.consoles import Grant
 from relay.storage.engine import (
     HEAD_REVISION,
     Engines,
@@ -447,23 +449,67 @@ class RelayStore:
 
     # -- pairing, consoles, nonces ---------------------------------------------------------
 
-    async def add_pairing_code(self, code_hash: str, expires_at: datetime) -> None:
+    async def add_pairing_code(
+        self, code_hash: str, expires_at: datetime, grant: Grant = Grant("admin", None)
+    ) -> None:
         now = self._now()
         await self._writer.exclusive(
-            lambda connection: console_db.add_pairing_code(connection, code_hash, expires_at, now)
+            lambda connection: console_db.add_pairing_code(
+                connection, code_hash, expires_at, now, grant
+            )
         )
 
     async def use_pairing_code(self, code_hash: str, now: datetime) -> bool:
-        used: bool = await self._writer.exclusive(
+        return await self.spend_pairing_code(code_hash, now) is not None
+
+    async def spend_pairing_code(self, code_hash: str, now: datetime) -> Grant | None:
+        """What the code grants (its role, a name), once; ``None`` when it cannot be used."""
+        grant: Grant | None = await self._writer.exclusive(
             lambda connection: console_db.use_pairing_code(connection, code_hash, now)
         )
-        return used
+        return grant
 
-    async def add_console(self, public_key: bytes, name: str) -> ConsoleRecord:
+    async def add_console(
+        self, public_key: bytes, name: str, role: TeamRole = "admin"
+    ) -> ConsoleRecord:
         now = self._now()
         record: ConsoleRecord = await self._writer.exclusive(
-            lambda connection: console_db.add_console(connection, public_key, name, now)
+            lambda connection: console_db.add_console(connection, public_key, name, now, role)
         )
+        self._consoles = {**self._consoles, record.fingerprint: record}
+        return record
+
+    async def team(self) -> list[ConsoleRecord]:
+        """The consoles that may use the relay, oldest first (read from the database: another
+        relay may have paired or revoked one)."""
+        async with self._engines.read.connect() as connection:
+            return await console_db.team(connection)
+
+    async def set_role(self, console_id: str, role: TeamRole) -> ConsoleRecord:
+        """Raises ``TeamError`` (``not_found``, ``last_admin``)."""
+        return await self._change_team(
+            lambda connection: console_db.set_role(connection, console_id, role)
+        )
+
+    async def revoke_console(self, console_id: str) -> ConsoleRecord:
+        """Raises ``TeamError`` (``not_found``, ``last_admin``)."""
+        now = self._now()
+        return await self._change_team(
+            lambda connection: console_db.revoke(connection, console_id, now)
+        )
+
+    async def _change_team(
+        self, change: Callable[[AsyncConnection], Awaitable[ConsoleRecord]]
+    ) -> ConsoleRecord:
+        relay_id = await self.relay_id()
+
+        async def work(connection: AsyncConnection) -> ConsoleRecord:
+            record = await change(connection)
+            if self.is_postgresql:  # the other relays reload their consoles
+                await notify_db.notify(connection, relay_id, self.instance, "consoles")
+            return record
+
+        record: ConsoleRecord = await self._writer.exclusive(work)
         self._consoles = {**self._consoles, record.fingerprint: record}
         return record
 
@@ -504,6 +550,23 @@ class RelayStore:
         if found is not None:
             self._consoles = {**self._consoles, fingerprint: found}
         return found
+
+    async def check_in(
+        self, fingerprint: str, nonce: str, expires_at: datetime
+    ) -> tuple[bool, ConsoleRecord | None]:
+        """Spend a signed request's nonce and read its console as the database has it now
+        (role, revoked); ``(False, …)`` for a replay. The copy in memory is refreshed."""
+        now = self._now()
+        fresh, found = await self._writer.exclusive(
+            lambda connection: console_db.check_in(connection, fingerprint, nonce, expires_at, now)
+        )
+        if found is not None:
+            self._consoles = {**self._consoles, fingerprint: found}
+        return fresh, found
+
+    def active_console_ids(self) -> set[str]:
+        """The consoles this relay knows and that are not revoked (for their live streams)."""
+        return {c.id for c in self._consoles.values() if c.revoked_at is None}
 
     async def remember_nonce(self, fingerprint: str, nonce: str, expires_at: datetime) -> bool:
         now = self._now()
