@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QSettings, Signal
 
 from console.relay_client import RelayClient
 from console.session import CliSession
+from core.team import TeamRole, is_role
 from core.workspace.knowledge import KnowledgeRepository
 from core.workspace.relay_link import RelayLinkEntry, RelayLinkRepository
 from core.workspace.widgets import WidgetRepository
@@ -46,6 +47,7 @@ class ConsoleContext(QObject):
     add_knowledge = Signal(int, str)  # widget id (-1: any), a question to answer in the KB
     inbox_changed = Signal()  # conversations or unread counts changed
     notify = Signal(str, str)  # a desktop notification: title, text (the window shows it)
+    role_changed = Signal()  # the relay told this console its team role (``ctx.role``)
 
     def __init__(self, session: CliSession, http: httpx.AsyncClient) -> None:
         super().__init__()
@@ -55,6 +57,7 @@ class ConsoleContext(QObject):
         self.knowledge = KnowledgeRepository(session.workspace)
         self.links = RelayLinkRepository(session.workspace, session.vault)
         self.demo_url: str | None = None  # the demo storefront, when `storedesk demo` runs
+        self.role: TeamRole | None = None  # this console's role on the relay (None: not known)
         self._tasks: set[asyncio.Task[Any]] = set()
 
     @classmethod
@@ -72,6 +75,15 @@ class ConsoleContext(QObject):
 
     def relay_link(self) -> RelayLinkEntry | None:
         return self.links.current()
+
+    def learn_role(self, answer: dict[str, Any]) -> None:
+        """Remember the role a relay answer names (``status``'s ``console.role``, or a pairing's
+        ``role``); screens follow ``role_changed`` to hide what the role cannot do."""
+        console = answer.get("console")
+        role = console.get("role") if isinstance(console, dict) else answer.get("role")
+        if is_role(role) and role != self.role:
+            self.role = role
+            self.role_changed.emit()
 
     def preferences(self) -> QSettings:
         """The console's own settings (window, notifications), kept in the workspace."""

@@ -23,6 +23,8 @@ class PairResult:
     previous_url: str | None
     mismatch: str | None
     """The fingerprint the relay reports when it differs from this console's key."""
+    role: str = "admin"
+    """What the relay lets this console do (the pairing code's role)."""
 
 
 def console_name() -> str:
@@ -54,4 +56,5 @@ async def pair(
         version=paired.version,
         previous_url=previous.url if previous is not None and previous.url != url else None,
         mismatch=paired.fingerprint if paired.fingerprint != mine else None,
+        role=paired.role,
     )

@@ -39,6 +39,7 @@ class Paired:
     relay_id: str
     fingerprint: str
     version: str
+    role: str = "admin"  # a relay from before roles: its only console is its admin
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +98,12 @@ class RelayClient:
         require_secure(self.url, "pair")
         body = {"code": code, "public_key": b64(public_key_of(self._key)), "name": name}
         data = await self._request("POST", "/v1/console/pair", body, signed=False)
-        return Paired(str(data["relay_id"]), str(data["fingerprint"]), str(data.get("version", "")))
+        return Paired(
+            str(data["relay_id"]),
+            str(data["fingerprint"]),
+            str(data.get("version", "")),
+            str(data.get("role") or "admin"),
+        )
 
     async def status(self) -> dict[str, Any]:
         return await self._request("GET", "/v1/console/status")

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.dialogs import Opener, tell
+from console.team import may, why_not
 from console.theme import app_icon
 from console.ui import named
 from core import __version__
@@ -263,6 +264,7 @@ class MainWindow(QMainWindow):
         except RelayError as err:
             self._set_relay_state("Relay: offline", str(err))
             return
+        self.ctx.learn_role(status)
         version = str(status.get("version") or "?")
         note = relay_update_note(version, __version__)
         if note is None:
@@ -331,6 +333,9 @@ class MainWindow(QMainWindow):
         from console.publish_flow import publish_with_confirmation
 
         if self._publishing or self.ctx is None:
+            return
+        if not may(self.ctx.role, "admin"):
+            self.show_error("Publishing", why_not(self.ctx.role, "publish"))
             return
         self._publishing = True
         task = self.ctx.spawn(publish_with_confirmation(self.ctx, self), what="Publishing")

@@ -17,8 +17,10 @@ from relay.openapi_webhooks import webhook_paths
 ERROR_TEXT = {
     400: "The body is not valid JSON, or not a JSON object.",
     401: "The conversation token (or console signature) is missing or wrong.",
-    403: "Refused: the page's origin is not allowed, or the pairing code is wrong.",
+    403: "Refused: the page's origin is not allowed, the pairing code is wrong, or this "
+    "console's role may not do this (``role_required``).",
     404: "Unknown widget, conversation or address.",
+    409: "Refused: it would leave the relay without an admin (``last_admin``).",
     413: "The body is larger than 16 KiB.",
     415: "The body is not sent as application/json.",
     422: "A field is not valid; ``fields`` names each one.",
@@ -501,8 +503,9 @@ def _header_scheme(name: str, description: str) -> dict[str, str]:
 @cache
 def _document() -> dict[str, Any]:
     from relay.openapi_channels import API_KEY_SCHEME, CHANNEL_SCHEMAS, channel_paths
+    from relay.openapi_team import TEAM_SCHEMAS, team_paths
 
-    return {
+    document: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {
             "title": "Storedesk relay",
@@ -515,10 +518,11 @@ def _document() -> dict[str, Any]:
         | _ops_paths()
         | _widget_paths()
         | channel_paths()
+        | team_paths()
         | webhook_paths()
         | _storefront_paths(),
         "components": {
-            "schemas": SCHEMAS | CHANNEL_SCHEMAS,
+            "schemas": SCHEMAS | CHANNEL_SCHEMAS | TEAM_SCHEMAS,
             "securitySchemes": {
                 "apiKey": API_KEY_SCHEME,
                 "conversationToken": {
@@ -537,6 +541,16 @@ def _document() -> dict[str, Any]:
             },
         },
     }
+    _role_refusals(document["paths"])
+    return document
+
+
+def _role_refusals(paths: dict[str, Any]) -> None:
+    """Every signed operation may answer 403 ``role_required`` (``relay.services.roles``)."""
+    for operations in paths.values():
+        for operation in operations.values():
+            if operation.get("security") == SIGNED:
+                operation["responses"].setdefault("403", _errors(403)["403"])
 
 
 def openapi_document() -> dict[str, Any]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.team import ROLES
+
 Schema = dict[str, Any]
 REF = "#/components/schemas/"
 NULLABLE_TEXT: Schema = {"type": ["string", "null"]}
@@ -230,12 +232,15 @@ PAIR_REQUEST = obj(
         "name": {"type": "string", "maxLength": 80},
     },
 )
+_ROLE = {"enum": list(ROLES)}
 PAIRED = obj(
     ["relay_id", "fingerprint", "version"],
     {
         "relay_id": {"type": "string"},
         "fingerprint": {"type": "string"},
         "version": {"type": "string"},
+        "role": _ROLE,
+        "name": {"type": "string"},
     },
 )
 TODAY = {"type": "object", "additionalProperties": {"type": "integer"}}
@@ -249,6 +254,11 @@ STATUS = obj(
         "conversations_open": {"type": "integer"},
         "events_pending": {"type": "integer"},
         "today": TODAY,
+        "console": obj(
+            ["id", "name", "role"],
+            {"id": ID, "name": {"type": "string"}, "role": _ROLE},
+            description="The console that asked, and the role the relay knows it by.",
+        ),
     },
 )
 PUBLISH_REQUEST = obj(

@@ -64,9 +64,7 @@ def cmd_invite(args: argparse.Namespace) -> int:
     from console.team import pair_command, role_line
 
     url, key = _relay(args)
-    made = run_client(
-        url, key, lambda client: client.invite(args.role, args.name, args.expires)
-    )
+    made = run_client(url, key, lambda client: client.invite(args.role, args.name, args.expires))
     if args.json:
         print_json({**made, "pair_command": pair_command(url, made["code"])})
         return EXIT_OK

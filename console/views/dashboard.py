@@ -39,6 +39,7 @@ from console.overview import (
 from console.plural import plural
 from console.publish_flow import plan_publish
 from console.relay_client import RelayError
+from console.team import may
 from console.ui import named
 from console.views.base import View
 from core import __version__
@@ -173,7 +174,8 @@ class DashboardView(View):
         self._show_local(overview)
         status, problem = await self._relay_status()
         self._show_relay(overview, status, problem)
-        pending = await self._pending_publish() if status is not None else None
+        publisher = status is not None and may(self.ctx.role, "admin")
+        pending = await self._pending_publish() if publisher else None
         self._show_step(next_step(overview, pending_publish=pending))
 
     def _show_local(self, overview: Overview) -> None:
@@ -192,9 +194,11 @@ class DashboardView(View):
         if client is None:
             return None, None
         try:
-            return await client.status(), None
+            status = await client.status()
         except RelayError as err:
             return None, str(err)
+        self.ctx.learn_role(status)
+        return status, None
 
     def _show_relay(
         self, overview: Overview, status: dict[str, Any] | None, problem: str | None

@@ -1,4 +1,5 @@
-"""Settings: pairing with the relay (showing this console's key fingerprint), publishing,
+"""Settings: pairing with the relay (showing this console's key fingerprint), the team
+(``console.views.team``), publishing,
 the relay's health, where the workspace is and where its master key is kept."""
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from console.context import MUTED, ConsoleContext
 from console.pairing import PairResult, pair
 from console.plural import plural
 from console.relay_client import RelayError
+from console.team import may, why_not
 from console.ui import named
 from console.views.base import View
 from console.views.dashboard import when
+from console.views.team import TeamPanel
 from core.workspace.relay_link import RelayLinkEntry
 
 KEY_SOURCES = {
@@ -80,6 +83,7 @@ class SettingsView(View):
         super().__init__(ctx, parent)
         self._build()
         ctx.relay_changed.connect(self._show_link)
+        ctx.role_changed.connect(self._show_link)
 
     def _build(self) -> None:
         content = QWidget()
@@ -87,6 +91,8 @@ class SettingsView(View):
         layout.setContentsMargins(24, 18, 24, 18)
         layout.addWidget(QLabel("<h2>Settings</h2>"))
         layout.addWidget(self._pairing_group())
+        self.team = TeamPanel(self.ctx)
+        layout.addWidget(self.team)
         layout.addWidget(self._publish_group())
         layout.addWidget(self._workspace_group())
         layout.addWidget(self._notifications_group())
@@ -131,7 +137,10 @@ class SettingsView(View):
         self.health_button = named(QPushButton("Check the relay"), "healthButton")
         self.health_button.clicked.connect(self._health_clicked)
         self.health_label = _label("healthLabel")
+        self.publish_note = _label("publishNote")
+        self.publish_note.setVisible(False)
         layout.addLayout(self._row(self.publish_button, self.health_button))
+        layout.addWidget(self.publish_note)
         layout.addWidget(self.health_label)
         return group
 
@@ -176,13 +185,17 @@ class SettingsView(View):
 
     async def refresh(self) -> None:
         self._show_link()
+        self.team.reload()
         self.workspace_label.setText(f"Workspace: {self.ctx.data_dir}")
         self.key_label.setText(key_source_text(self.ctx.session.vault.source))
 
     def _show_link(self) -> None:
         link = self.ctx.relay_link()
         self.link_label.setText(link_text(link))
-        self.publish_button.setEnabled(link is not None)
+        publisher = may(self.ctx.role, "admin")
+        self.publish_button.setEnabled(link is not None and publisher)
+        self.publish_note.setVisible(link is not None and not publisher)
+        self.publish_note.setText(why_not(self.ctx.role, "publish widgets, answers and stores"))
         self.health_button.setEnabled(link is not None)
         if link is not None and not self.url_edit.text():
             self.url_edit.setText(link.url)
@@ -206,13 +219,16 @@ class SettingsView(View):
             self.pair_button.setEnabled(True)  # before the result shows: try again at once
         self.code_edit.clear()
         self.pair_result.setText(self._paired_text(result))
+        self.ctx.role = None  # a new relay: what it lets this console do comes next
+        self.ctx.learn_role({"role": result.role})
         self.ctx.relay_changed.emit()
 
     @staticmethod
     def _paired_text(result: PairResult) -> str:
         text = (
             f"Paired with relay {result.link.relay_id} (version {result.version or '?'}). "
-            f"This console's key: {result.link.fingerprint}. Next: publish."
+            f"This console's key: {result.link.fingerprint}. "
+            + ("Next: publish." if result.role == "admin" else f"Role: {result.role}.")
         )
         if result.previous_url:
             text += f" This replaces the pairing with {result.previous_url}."
@@ -237,6 +253,7 @@ class SettingsView(View):
         except RelayError as err:
             self.health_label.setText(f"Offline: {err}")
             return
+        self.ctx.learn_role(status)
         self.health_label.setText(health_text(client.url, status))
 
     def _open_workspace(self) -> None:

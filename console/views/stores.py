@@ -34,6 +34,7 @@ from console.errors import sentence_for
 from console.models.orders import local_time
 from console.models.rows import Column, RowsModel
 from console.plural import plural
+from console.team import may, why_not
 from console.views.base import View
 from console.views.store_browsers import CustomersBrowser, OrdersBrowser
 from console.views.store_history import SyncHistory
@@ -108,7 +109,25 @@ class StoresView(View):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
         ctx.stores_changed.connect(self.reload)
         self.webhooks = WebhookActions(self)
+        self.role_note = QLabel("", self)
+        self.role_note.setObjectName("storesRoleNote")
+        self.role_note.setWordWrap(True)
+        layout.insertWidget(1, self.role_note)
+        ctx.role_changed.connect(self._show_role)
         self.reload()
+
+    def _show_role(self) -> None:
+        """A console that is not an admin browses stores but connects, changes and removes
+        none (their credentials are the relay's to publish); a line says why."""
+        admin = may(self.ctx.role, "admin")
+        for button in (
+            self.connect_button,
+            self.detail.webhooks_button,
+            self.detail.disconnect_button,
+        ):
+            button.setEnabled(admin)
+        self.role_note.setVisible(not admin)
+        self.role_note.setText(why_not(self.ctx.role, "connect, change or remove stores"))
 
     def _connect_menu(self) -> QToolButton:
         button = QToolButton(self)
@@ -130,6 +149,7 @@ class StoresView(View):
         entries = self.ctx.session.stores.list()
         self.stores.set_rows(entries)
         self.empty.setVisible(not entries)
+        self._show_role()
         names = [e.name for e in entries]
         if entries:
             self.table.selectRow(names.index(chosen.name) if chosen and chosen.name in names else 0)

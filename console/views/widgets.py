@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from console.context import ConsoleContext
 from console.models.rows import ROW_ROLE, SORT_ROLE, Column, RowsModel
 from console.plural import plural
+from console.team import may, why_not
 from console.views.base import View, unsaved_settled
 from console.views.widget_editor import WidgetEditor, changed_since_publish
 from core.workspace.widgets import WidgetEntry
@@ -74,6 +75,9 @@ class WidgetsView(View):
         self.knowledge_button = QPushButton("Knowledge base")
         self.whatsapp_button = QPushButton("WhatsApp…")
         self.publish_button = QPushButton("Publish…")
+        self.role_note = QLabel("", wordWrap=True)
+        self.role_note.setObjectName("widgetsRoleNote")
+        self.role_note.setVisible(False)
         self._layout()
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.new_button.clicked.connect(self.new_widget)
@@ -85,6 +89,7 @@ class WidgetsView(View):
         ctx.widgets_changed.connect(self._changed)
         ctx.knowledge_changed.connect(self._changed)
         ctx.relay_changed.connect(self._relay_changed)
+        ctx.role_changed.connect(self._show_role)
         self.reload()
 
     def _layout(self) -> None:
@@ -102,6 +107,7 @@ class WidgetsView(View):
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(buttons)
+        column.addWidget(self.role_note)
         column.addWidget(self.table, 1)
         column.addWidget(self.empty)
         splitter = QSplitter()
@@ -123,6 +129,7 @@ class WidgetsView(View):
         self.empty.setVisible(not entries)
         self.remove_button.setEnabled(bool(entries))
         self.whatsapp_button.setEnabled(bool(entries))
+        self._show_role()
         row = next((n for n, e in enumerate(entries) if e.key == keep), None)
         if row is None and self.editor.entry is None and self.editor.name.text():
             return  # a new widget being filled in stays on screen
@@ -248,6 +255,19 @@ class WidgetsView(View):
 
     def _relay_changed(self) -> None:
         self.editor.refresh_install()
+
+    def _show_role(self) -> None:
+        """A console that is not an admin reads widgets but changes and publishes none
+        (the relay would refuse the publish): the buttons are off and a line says why."""
+        admin = may(self.ctx.role, "admin")
+        editing = (self.new_button, self.publish_button, self.editor.save_button)
+        for button in (*editing, self.editor.publish_button):
+            button.setEnabled(admin)
+        if not admin:
+            self.remove_button.setEnabled(False)
+            self.whatsapp_button.setEnabled(False)
+        self.role_note.setVisible(not admin)
+        self.role_note.setText(why_not(self.ctx.role, "change or publish widgets"))
 
 
 def _table(model: QSortFilterProxyModel) -> QTableView:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from relay.responses import ApiError, invalid
 from relay.state import retry_after_header
 from relay.storage.attempts import AttemptLimit
-from relay.storage.consoles import Grant
+from relay.storage.consoles import OPERATOR, Grant
 from relay.storage.records import ConsoleRecord
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ async def issue_code(
     relay_key: bytes,
     now: datetime,
     *,
-    grant: Grant = Grant("admin", None),
+    grant: Grant = OPERATOR,
     valid_for: timedelta = VALID_FOR,
 ) -> str:
     """A fresh code, stored hashed, valid ``valid_for``; its console gets ``grant``."""
@@ -111,7 +111,9 @@ async def pair(
         )
     raw = body.get("code")
     code = normalise(raw) if isinstance(raw, str) else None
-    grant = None if code is None else await store.spend_pairing_code(code_hash(relay_key, code), now)
+    grant = (
+        None if code is None else await store.spend_pairing_code(code_hash(relay_key, code), now)
+    )
     if grant is None:
         raise ApiError(
             403,

@@ -2,9 +2,9 @@
 
 On PostgreSQL a ``PublishListener`` keeps the published state and the paired consoles
 current with every other relay's publishes and team changes (a revoked console's live
-streams end on every relay). With ``--redis-url``, a ``RedisLink`` carries live messages to the relay
-holding a shopper's stream, presence, and the rate limits. ``SharedState.status()`` is what
-``/readyz`` reports.
+streams end on every relay). With ``--redis-url``, a ``RedisLink`` carries live messages
+to the relay holding a shopper's stream, presence, and the rate limits.
+``SharedState.status()`` is what ``/readyz`` reports.
 """
 
 from __future__ import annotations

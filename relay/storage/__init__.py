@@ -6,8 +6,8 @@
 from __future__ import annotations
 
 from relay.storage.attempts import AttemptLimit, Reservation
-from relay.storage.engine import DATABASE_NAME, database_url
 from relay.storage.consoles import Grant
+from relay.storage.engine import DATABASE_NAME, database_url
 from relay.storage.errors import BundleError, StorageError, TeamError
 from relay.storage.records import (
     ConsoleRecord,

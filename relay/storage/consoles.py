@@ -37,12 +37,16 @@ class Grant:
     name: str | None
 
 
+OPERATOR = Grant("admin", None)
+"""What a code from ``storedesk-relay pairing-code`` grants."""
+
+
 async def add_pairing_code(
     connection: AsyncConnection,
     code_hash: str,
     expires_at: datetime,
     now: datetime,
-    grant: Grant = Grant("admin", None),
+    grant: Grant = OPERATOR,
 ) -> None:
     await connection.execute(delete(pairing_codes).where(pairing_codes.c.expires_at < now))
     await connection.execute(
@@ -149,9 +153,7 @@ def _record(row: Any) -> ConsoleRecord:
 # -- changes to the team: one transaction each, never leaving the relay without an admin ---
 
 
-async def set_role(
-    connection: AsyncConnection, console_id: str, role: TeamRole
-) -> ConsoleRecord:
+async def set_role(connection: AsyncConnection, console_id: str, role: TeamRole) -> ConsoleRecord:
     target = await _member(connection, console_id)
     if target.role == "admin" and role != "admin":
         await _keep_an_admin(connection, target, "demoted")

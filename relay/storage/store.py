@@ -33,7 +33,7 @@ from relay.storage import webhooks as webhook_db
 from relay.storage.attempts import AttemptLimit, Reservation
 from relay.storage.bundle import read_bundle
 from relay.storage.cache import ConversationCache
-from relay.storage.consoles import Grant
+from relay.storage.consoles import OPERATOR, Grant
 from relay.storage.engine import (
     HEAD_REVISION,
     Engines,
@@ -450,7 +450,7 @@ class RelayStore:
     # -- pairing, consoles, nonces ---------------------------------------------------------
 
     async def add_pairing_code(
-        self, code_hash: str, expires_at: datetime, grant: Grant = Grant("admin", None)
+        self, code_hash: str, expires_at: datetime, grant: Grant = OPERATOR
     ) -> None:
         now = self._now()
         await self._writer.exclusive(

@@ -24,15 +24,11 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("consoles") as batch:
-        batch.add_column(
-            sa.Column("role", sa.String(16), nullable=False, server_default="admin")
-        )
+        batch.add_column(sa.Column("role", sa.String(16), nullable=False, server_default="admin"))
         batch.add_column(sa.Column("last_seen_at", UTCDateTime(), nullable=True))
         batch.add_column(sa.Column("revoked_at", UTCDateTime(), nullable=True))
     with op.batch_alter_table("pairing_codes") as batch:
-        batch.add_column(
-            sa.Column("role", sa.String(16), nullable=False, server_default="admin")
-        )
+        batch.add_column(sa.Column("role", sa.String(16), nullable=False, server_default="admin"))
         batch.add_column(sa.Column("name", sa.Text(), nullable=True))
 
 

@@ -1,0 +1,105 @@
+"""The OpenAPI paths and schemas of the team routes (invites, roles, revocation), merged
+into ``relay.openapi``'s document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.team import ROLES
+from relay.openapi_schemas import ID, TIME, Schema, obj, ref
+
+ROLE: Schema = {"enum": list(ROLES)}
+_NULLABLE_TIME: Schema = {"type": ["string", "null"], "format": "date-time"}
+TEAM_MEMBER = obj(
+    ["id", "name", "role", "fingerprint", "created_at", "last_seen_at", "revoked_at"],
+    {
+        "id": ID,
+        "name": {"type": "string"},
+        "role": ROLE,
+        "fingerprint": {"type": "string"},
+        "created_at": TIME,
+        "last_seen_at": _NULLABLE_TIME,
+        "revoked_at": _NULLABLE_TIME,
+    },
+)
+TEAM_SCHEMAS: dict[str, Schema] = {
+    "TeamMember": TEAM_MEMBER,
+    "Team": obj(
+        ["consoles", "you"],
+        {"consoles": {"type": "array", "items": ref("TeamMember")}, "you": ID},
+    ),
+    "InviteRequest": obj(
+        ["role"],
+        {
+            "role": ROLE,
+            "name": {"type": "string", "minLength": 1, "maxLength": 80},
+            "expires_in_minutes": {"type": "integer", "minimum": 10, "maximum": 10080},
+        },
+    ),
+    "Invite": obj(
+        ["code", "role", "name", "expires_at"],
+        {
+            "code": {"type": "string", "pattern": "^[A-Z2-9]{4}-[A-Z2-9]{4}$"},
+            "role": ROLE,
+            "name": {"type": ["string", "null"]},
+            "expires_at": TIME,
+        },
+    ),
+    "RoleRequest": obj(["role"], {"role": ROLE}),
+    "TeamChange": obj(["console"], {"console": ref("TeamMember")}),
+}
+
+
+def team_paths() -> dict[str, Any]:
+    from relay.openapi import SIGNED, _op, _path
+
+    member = _path("id", "The console's id (cn_…), from the team list.")
+    console = ("console",)
+    signed = (400, 401, 403, 415, 422, 429, 503)
+    return {
+        "/v1/console/team": {
+            "get": _op(
+                "The consoles that may use the relay (not the revoked), with their roles.",
+                200,
+                ref("Team"),
+                (401, 403, 429, 503),
+                tags=console,
+                security=SIGNED,
+            )
+        },
+        "/v1/console/team/invites": {
+            "post": _op(
+                "Make a one-time pairing code for a teammate, carrying their role (admins).",
+                201,
+                ref("Invite"),
+                signed,
+                body=ref("InviteRequest"),
+                tags=console,
+                security=SIGNED,
+            )
+        },
+        "/v1/console/team/{id}/role": {
+            "put": _op(
+                "Change a console's role (admins); the last admin cannot be demoted (409).",
+                200,
+                ref("TeamChange"),
+                (*signed, 404, 409),
+                body=ref("RoleRequest"),
+                params=[member],
+                tags=console,
+                security=SIGNED,
+            )
+        },
+        "/v1/console/team/{id}": {
+            "delete": _op(
+                "Revoke a console at once, on every relay (admins); the last admin cannot be "
+                "revoked (409).",
+                200,
+                ref("TeamChange"),
+                (401, 403, 404, 409, 429, 503),
+                params=[member],
+                tags=console,
+                security=SIGNED,
+            )
+        },
+    }
