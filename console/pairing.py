@@ -12,6 +12,7 @@ import httpx
 
 from console.relay_client import RelayClient, check_relay_url
 from core.signing import fingerprint, new_private_key, public_key_of
+from core.team import TeamRole
 from core.workspace.activity import record as record_activity
 from core.workspace.relay_link import RelayLinkEntry, RelayLinkRepository
 
@@ -23,7 +24,7 @@ class PairResult:
     previous_url: str | None
     mismatch: str | None
     """The fingerprint the relay reports when it differs from this console's key."""
-    role: str = "admin"
+    role: TeamRole = "admin"
     """What the relay lets this console do (the pairing code's role)."""
 
 

@@ -16,6 +16,7 @@ import httpx
 
 from core.channels import WhatsAppSettings
 from core.signing import b64, public_key_of, sign_headers
+from core.team import TeamRole, is_role
 
 STREAM_IDLE = 45.0
 """Seconds without a byte (the relay pings every 15 s) before the live stream counts as dead."""
@@ -39,7 +40,7 @@ class Paired:
     relay_id: str
     fingerprint: str
     version: str
-    role: str = "admin"  # a relay from before roles: its only console is its admin
+    role: TeamRole = "admin"  # a relay from before roles: its only console is its admin
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +103,7 @@ class RelayClient:
             str(data["relay_id"]),
             str(data["fingerprint"]),
             str(data.get("version", "")),
-            str(data.get("role") or "admin"),
+            data["role"] if is_role(data.get("role")) else "admin",
         )
 
     async def status(self) -> dict[str, Any]:

@@ -22,7 +22,9 @@ from console.runtime import (
     open_session,
     warn,
 )
+from console.team import role_line
 from core import __version__
+from core.team import is_role
 from core.versions import relay_update_note
 
 if TYPE_CHECKING:
@@ -38,7 +40,7 @@ PAGE = 500
 MAX_PAGES = 10_000
 NOT_PAIRED = (
     "this workspace is not paired with a relay. On the relay run `storedesk-relay "
-    "pairing-code`, then here: storedesk relay pair URL CODE."
+    "pairing-code` (or ask its admin for an invite), then here: storedesk relay pair URL CODE."
 )
 
 
@@ -48,7 +50,9 @@ def register(commands: Any) -> None:
 
     pair = sub.add_parser("pair", help="pair this console with a relay")
     pair.add_argument("url", metavar="URL", help="the relay's address, e.g. https://chat.shop.com")
-    pair.add_argument("code", metavar="CODE", help="from `storedesk-relay pairing-code`")
+    pair.add_argument(
+        "code", metavar="CODE", help="from `storedesk-relay pairing-code` or an admin's invite"
+    )
     pair.add_argument("--name", help="how the relay lists this console (default: computer name)")
     pair.set_defaults(handler=cmd_pair)
 
@@ -145,7 +149,10 @@ def cmd_pair(args: argparse.Namespace) -> int:
     print(f"This console's key: {link.fingerprint} (the relay lists it as {link.name!r}).")
     if done.previous_url is not None:
         print(f"This replaces the pairing with {done.previous_url}.")
-    print("Next: storedesk relay publish")
+    if done.role == "admin":
+        print("Next: storedesk relay publish")
+    else:
+        print(f"Role on this relay: {role_line(done.role)}. Next: storedesk relay pull")
     return EXIT_OK
 
 
@@ -178,6 +185,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     if note is not None:
         print(f"  {note}")
     print(f"  this console: {link.fingerprint}, paired {link.paired_at:%Y-%m-%d %H:%M} UTC")
+    role = (status.get("console") or {}).get("role")
+    if is_role(role):
+        print(f"  its role: {role_line(role)}")
     print(
         f"  published: {plural(status.get('widgets', 0), 'widget')}, "
         f"{plural(status.get('stores', 0), 'store')}; "

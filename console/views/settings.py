@@ -50,8 +50,9 @@ def key_source_text(source: str) -> str:
 def link_text(link: RelayLinkEntry | None) -> str:
     if link is None:
         return (
-            "Not paired. On the relay run <code>storedesk-relay pairing-code</code>, then enter "
-            "its address and the code below. A new key for this console is made when you pair."
+            "Not paired. On the relay run <code>storedesk-relay pairing-code</code> (or ask "
+            "your relay's admin for an invite), then enter its address and the code below. A "
+            "new key for this console is made when you pair."
         )
     return (
         f"Paired with relay <b>{link.relay_id}</b> at {link.url} since {when(link.paired_at)}."

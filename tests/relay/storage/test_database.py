@@ -146,3 +146,36 @@ async def test_events_seq_keeps_growing_after_the_newest_rows_are_deleted(
     assert [e.seq for e in first] == [first[0].seq, first[0].seq + 1]
     assert third.seq > first[-1].seq
     await store.close()
+
+
+def test_consoles_and_codes_from_before_roles_are_admins(tmp_path: Path) -> None:
+    """A relay paired before roles existed: its console and its unused codes are admins."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0006")
+        connection.execute(
+            text(
+                "INSERT INTO consoles (id, name, public_key, fingerprint, created_at) "
+                "VALUES ('cn_old', 'Owner', x'00', 'SHA256:old', '2026-01-01 00:00:00')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO pairing_codes (code_hash, expires_at) "
+                "VALUES ('h', '2099-01-01 00:00:00')"
+            )
+        )
+        command.upgrade(alembic_config(connection), "head")
+        console = connection.execute(text("SELECT role, revoked_at FROM consoles")).one()
+        code = connection.execute(text("SELECT role, name FROM pairing_codes")).one()
+    engine.dispose()
+    assert tuple(console) == ("admin", None) and tuple(code) == ("admin", None)
+
+
+def test_a_revision_id_with_a_name_is_known() -> None:
+    from relay.storage.engine import known_revisions
+
+    assert HEAD_REVISION in known_revisions()
