@@ -92,7 +92,10 @@ class PublishListener:
             log.warning("Another relay published, but reloading failed (%s).", type(exc).__name__)
             return
         self.reloads += 1
-        log.info("Another relay published; reloaded (widgets: %d).", self._store.widget_count())
+        log.info(
+            "Another relay published or changed the team; reloaded (widgets: %d).",
+            self._store.widget_count(),
+        )
         result = self._changed()
         if result is not None:
             await result

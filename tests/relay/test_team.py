@@ -192,7 +192,13 @@ async def test_a_revocation_through_one_relay_holds_on_another(
     assert status == 200
     status, body = await sam_there.call("PUT", "/v1/console/publish", small_bundle())
     assert status == 403 and "is a viewer" in body["error"]["message"]
+    stream = await second.get(
+        "/v1/console/stream", headers=sam.headers("GET", "/v1/console/stream", b"")
+    )
+    assert stream.status == 200 and await stream.content.readuntil(b"data: {}\n\n")
     status, _ = await owner.call("DELETE", f"{TEAM}/{sam_id}")
     assert status == 200
     status, body = await sam_there.call("GET", "/v1/console/status")
     assert status == 401 and body["error"]["code"] == "revoked"
+    await asyncio.wait_for(stream.content.read(), 10)  # the other relay ended its stream too
+    assert stream.content.at_eof()
