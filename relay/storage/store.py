@@ -541,9 +541,10 @@ class RelayStore:
 
     async def find_console(self, fingerprint: str) -> ConsoleRecord | None:
         """``console()``; on PostgreSQL, where several relays may share the database, a
-        console paired through another relay is looked up there and remembered."""
+        console paired (or paired again after a revocation) through another relay is
+        looked up there and remembered."""
         found = self._consoles.get(fingerprint)
-        if found is not None or not self.is_postgresql:
+        if not self.is_postgresql or (found is not None and found.revoked_at is None):
             return found
         async with self._engines.read.connect() as connection:
             found = await console_db.find_console(connection, fingerprint)

@@ -202,3 +202,7 @@ async def test_a_revocation_through_one_relay_holds_on_another(
     assert status == 401 and body["error"]["code"] == "revoked"
     await asyncio.wait_for(stream.content.read(), 10)  # the other relay ended its stream too
     assert stream.content.at_eof()
+    made = await invite(owner, role="agent")  # paired again through the first relay
+    assert (await sam.pair(made["code"]))[0] == 201
+    status, body = await sam_there.call("GET", "/v1/console/status")
+    assert status == 200 and body["console"]["role"] == "agent"
