@@ -19,7 +19,14 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from core.workspace.database import Workspace
-from core.workspace.schedule import NextRun, Outcome, Plan, ScheduleRepository, ScheduleState
+from core.workspace.schedule import (
+    NextRun,
+    Outcome,
+    Plan,
+    ScheduleRepository,
+    ScheduleState,
+    next_run,
+)
 from core.workspace.stores import StoreEntry, StoreRepository
 
 log = logging.getLogger("storedesk.console.schedule")
@@ -90,8 +97,7 @@ class SyncScheduler(QObject):
         return {s.store: self.next_run(s, now, zone) for s in found}
 
     def next_run(self, state: ScheduleState, now: datetime, zone: tzinfo) -> NextRun | None:
-        from core.workspace.schedule import next_run
-
+        """When the store syncs next, never before the grace after the console's start."""
         return next_run(state, now, zone, not_before=self.not_before)
 
     async def tick(self) -> list[tuple[str, Plan, Outcome]]:
