@@ -1,6 +1,8 @@
 """Every failure becomes JSON ``{"error": {"code", "message", "request_id"}}``: our own
 ``ApiError``s, aiohttp's HTTP exceptions (unknown route, wrong method, body too large) and
-unexpected exceptions (500, logged with the traceback, never shown)."""
+unexpected exceptions (500, logged with the traceback, never shown). A database that cannot
+be used right now (a full disk, a lost PostgreSQL connection: ``relay.storage.faults``) is a
+503 with ``Retry-After``, logged in one line: the client may try again, nothing is corrupted."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from aiohttp import web
 
 from relay.keys import METRICS
 from relay.responses import ApiError, error_response
+from relay.storage.faults import Fault, fault_of
 
 log = logging.getLogger("relay.errors")
 
@@ -27,6 +30,18 @@ _BY_STATUS: dict[int, tuple[str, str]] = {
     503: ("unavailable", "The relay is not available right now; try again shortly."),
 }
 _KEEP_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
+_FAULTS: dict[Fault, tuple[str, str]] = {
+    "disk_full": (
+        "The relay's disk is full; nothing was saved. Try again shortly (the relay's operator "
+        "has to free some space).",
+        "30",
+    ),
+    "database_unavailable": (
+        "The relay's database is not answering right now; nothing was lost. Try again in a "
+        "few seconds.",
+        "2",
+    ),
+}
 
 
 def _from_http_exception(request: web.Request, exc: web.HTTPException) -> web.StreamResponse:
@@ -51,6 +66,9 @@ def response_for(request: web.Request, exc: Exception) -> web.StreamResponse:
         return _from_http_exception(request, exc)
     if isinstance(exc, ConnectionResetError):
         raise exc
+    fault = fault_of(exc)
+    if fault is not None:
+        return _fault_response(request, fault, exc)
     log.exception("Unexpected error answering %s %s", request.method, request.path)
     metrics = request.app.get(METRICS)
     if metrics is not None:
@@ -61,3 +79,20 @@ def response_for(request: web.Request, exc: Exception) -> web.StreamResponse:
         "internal",
         "Something went wrong on the relay; the error was logged. Try again.",
     )
+
+
+def _fault_response(request: web.Request, fault: Fault, exc: Exception) -> web.Response:
+    message, retry_after = _FAULTS[fault]
+    log.error("%s %s answered 503 (%s): %s", request.method, request.path, fault, _reason(exc))
+    metrics = request.app.get(METRICS)
+    if metrics is not None:
+        metrics.errors.labels(fault).inc()
+    return error_response(request, 503, fault, message, headers={"Retry-After": retry_after})
+
+
+def _reason(exc: BaseException) -> str:
+    """The innermost cause's one-line text (a driver error carries no parameters: the
+    engines hide them)."""
+    while exc.__cause__ is not None:
+        exc = exc.__cause__
+    return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
