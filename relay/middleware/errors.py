@@ -37,8 +37,7 @@ _FAULTS: dict[Fault, tuple[str, str]] = {
         "30",
     ),
     "database_unavailable": (
-        "The relay's database is not answering right now; nothing was lost. Try again in a "
-        "few seconds.",
+        "The relay's database is not answering right now; try again in a few seconds.",
         "2",
     ),
 }

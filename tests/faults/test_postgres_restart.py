@@ -11,7 +11,6 @@ Skipped, saying why, where PostgreSQL does not run on 127.0.0.1:5432.
 from __future__ import annotations
 
 import asyncio
-import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,21 +19,13 @@ import aiohttp
 import pytest
 
 from tests.faults.shoppers import Chat, Tally, lost_messages, say, start_chat
-from tests.relay.conftest import PG_ADMIN
+from tests.relay.conftest import PG_ADMIN, _postgres_answers
 from tests.relay.console_helpers import WIDGET_KEY, small_bundle
 from tests.relay.process import RelayProcess, pair_and_publish, relay_env
 
 SHOPPERS = 12
 MESSAGES_EACH = 9  # within the per-conversation burst (10)
 TERMINATIONS = 3
-
-
-def _postgres_answers() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 @pytest.fixture

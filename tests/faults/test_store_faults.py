@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestServer
 
 from relay.app import create_app
 from relay.keys import STORE
@@ -43,51 +42,34 @@ class Clock:
         self.moment += timedelta(seconds=seconds)
 
 
-class BadStore:
+class BadStore(burst.CountingStore):
     """Answers order lookups per ``mode``: ``ok``, ``hang`` (past the budget), ``garbage``
-    (cut-off JSON), ``html`` (a 200 login page), ``storm`` (503 pages). ``hits`` counts them."""
+    (cut-off JSON), ``html`` (a 200 login page), ``storm`` (503 pages)."""
 
-    def __init__(self) -> None:
-        self.mode = "ok"
-        self.hits = 0
-        self.server: TestServer | None = None
+    mode = "ok"
 
-    async def _order(self, request: web.Request) -> web.StreamResponse:
-        self.hits += 1
-        number = request.match_info["number"]
+    @property
+    def reached(self) -> int:
+        return sum(self.hits.values())
+
+    async def _order(self, request: web.Request) -> web.Response:
+        if self.mode == "ok":
+            return await super()._order(request)
+        self.hits[request.match_info["number"]] += 1
         if self.mode == "hang":
             await asyncio.sleep(BUDGET * 10)
         if self.mode == "garbage":
             return web.Response(body=b'{"data": {"id": "', content_type="application/json")
         if self.mode == "html":
             return web.Response(text="<html><body>Log in</body></html>", content_type="text/html")
-        if self.mode == "storm":
-            return web.Response(status=503, text="<h1>503 Service Unavailable</h1>")
-        order = {
-            "id": number,
-            "number": number,
-            "state": "processing",
-            "total": "19.90",
-            "currency": "EUR",
-            "created": "2026-01-05T10:00:00Z",
-            "email": burst.OWNER,
-        }
-        return web.json_response({"data": order})
-
-    async def start(self) -> str:
-        app = web.Application()
-        app.router.add_get("/orders/{number}", self._order)
-        self.server = TestServer(app, host="127.0.0.1")
-        await self.server.start_server()
-        return str(self.server.make_url("")).rstrip("/")
+        return web.Response(status=503, text="<h1>503 Service Unavailable</h1>")
 
 
 @pytest.fixture
 async def bad_store() -> AsyncIterator[BadStore]:
     store = BadStore()
     yield store
-    if store.server is not None:
-        await store.server.close()
+    await store.close()
 
 
 async def _ask(client: Any, chat: Chat, number: int) -> tuple[int, str, list[Any]]:
@@ -145,7 +127,7 @@ async def test_a_failing_store_trips_the_breaker_and_shoppers_get_a_polite_answe
         assert status == 200 and UNAVAILABLE in text and not cards
     assert await _lookups(client, "unavailable") == len(chats) - THRESHOLD - 1
     assert await _lookups(client, "error") == THRESHOLD
-    reached = bad_store.hits
+    reached = bad_store.reached
     assert reached <= THRESHOLD * 2  # each failed lookup tried at most twice (one quick retry)
 
     bad_store.mode = "ok"
@@ -153,4 +135,4 @@ async def test_a_failing_store_trips_the_breaker_and_shoppers_get_a_polite_answe
     status, text, cards = await _ask(client, chats[-1], 3000)
     assert status == 200 and UNAVAILABLE not in text
     assert [c["number"] for c in cards] == ["3000"]
-    assert bad_store.hits == reached + 1
+    assert bad_store.reached == reached + 1
