@@ -185,6 +185,8 @@ def report_memory(samples: list[tuple[float, float]]) -> float:
     step = max(1, len(samples) // 12)
     shown = ", ".join(f"{t / 60:.1f} min {rss:.1f}" for t, rss in samples[::step])
     print(f"  RSS (MiB) over time: {shown}")
+    half = samples[len(samples) // 2 :]
+    print(f"  RSS growth over the second half: {half[-1][1] - half[0][1]:+.1f} MiB")
     ratio = last / first
     verdict = "ok" if ratio <= RSS_TARGET else "GROWING"
     print(
