@@ -2,11 +2,17 @@
 ``ApiError``s, aiohttp's HTTP exceptions (unknown route, wrong method, body too large) and
 unexpected exceptions (500, logged with the traceback, never shown). A database that cannot
 be used right now (a full disk, a lost PostgreSQL connection: ``relay.storage.faults``) is a
-503 with ``Retry-After``, logged in one line: the client may try again, nothing is corrupted."""
+503 with ``Retry-After``: the client may try again, nothing is corrupted. It is logged in one
+line, at most one per kind every ``FaultLog.EVERY`` seconds (an outage answers every request
+so), the next line saying how many were left out."""
 
 from __future__ import annotations
 
 import logging
+import math
+import time
+from collections import Counter
+from collections.abc import Callable
 
 from aiohttp import web
 
@@ -80,9 +86,35 @@ def response_for(request: web.Request, exc: Exception) -> web.StreamResponse:
     )
 
 
+class FaultLog:
+    """Logs a fault's 503s, one line per kind every ``EVERY`` seconds."""
+
+    EVERY = 10.0
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._last: dict[Fault, float] = {}
+        self._left_out: Counter[Fault] = Counter()
+
+    def write(self, request: web.Request, fault: Fault, exc: BaseException) -> None:
+        now = self._clock()
+        if now - self._last.get(fault, -math.inf) < self.EVERY:
+            self._left_out[fault] += 1
+            return
+        self._last[fault] = now
+        left_out = self._left_out.pop(fault, 0)
+        more = f"; {left_out} more since the last line" if left_out else ""
+        log.error(
+            "%s %s answered 503 (%s): %s%s", request.method, request.path, fault, _reason(exc), more
+        )
+
+
+FAULT_LOG = FaultLog()
+
+
 def _fault_response(request: web.Request, fault: Fault, exc: Exception) -> web.Response:
     message, retry_after = _FAULTS[fault]
-    log.error("%s %s answered 503 (%s): %s", request.method, request.path, fault, _reason(exc))
+    FAULT_LOG.write(request, fault, exc)
     metrics = request.app.get(METRICS)
     if metrics is not None:
         metrics.errors.labels(fault).inc()

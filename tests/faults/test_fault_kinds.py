@@ -1,15 +1,19 @@
 """Which errors the relay answers 503 (the database cannot be used right now) and which stay
-500 (a bug to fix): ``relay.storage.faults.fault_of``, through the causes the writer adds."""
+500 (a bug to fix): ``relay.storage.faults.fault_of``, through the causes the writer adds;
+and an outage's 503s are logged without flooding the log."""
 
 from __future__ import annotations
 
 import errno
+import logging
 import sqlite3
 
 import psycopg
 import pytest
+from aiohttp.test_utils import make_mocked_request
 from sqlalchemy.exc import DBAPIError
 
+from relay.middleware.errors import FaultLog
 from relay.storage.errors import StorageError
 from relay.storage.faults import fault_of
 
@@ -54,3 +58,27 @@ def test_a_database_that_cannot_be_used_now_is_a_fault_a_bug_is_not(
     error: Exception, fault: str | None
 ) -> None:
     assert fault_of(error) == fault
+
+
+def test_an_outage_is_logged_once_per_kind_every_few_seconds(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    now = [0.0]
+    faults = FaultLog(clock=lambda: now[0])
+    request = make_mocked_request("POST", "/v1/conversations/c_1/messages")
+    full = OSError(errno.ENOSPC, "No space left on device")
+    caplog.set_level(logging.ERROR, logger="relay.errors")
+    for _ in range(50):
+        faults.write(request, "disk_full", full)
+    faults.write(request, "database_unavailable", psycopg.OperationalError("gone"))
+    now[0] += FaultLog.EVERY
+    faults.write(request, "disk_full", full)
+    lines = [r.getMessage() for r in caplog.records]
+    assert lines == [
+        "POST /v1/conversations/c_1/messages answered 503 (disk_full): "
+        "OSError: [Errno 28] No space left on device",
+        "POST /v1/conversations/c_1/messages answered 503 (database_unavailable): "
+        "OperationalError: gone",
+        "POST /v1/conversations/c_1/messages answered 503 (disk_full): "
+        "OSError: [Errno 28] No space left on device; 49 more since the last line",
+    ]
