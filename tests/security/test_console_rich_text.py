@@ -1,0 +1,139 @@
+"""The console's own views render some text as rich text (the inbox thread in a
+``QTextBrowser``, labels with bold headings, ``QLabel``'s automatic rich-text detection):
+hostile text from shoppers, stores and the relay must show there as the text it is — no
+image loaded, no link, every payload readable."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import update
+
+from console.context import ConsoleContext
+from console.views.inbox_thread import InboxThread
+from console.views.leads import LeadsView
+from core.workspace.inbox_browse import ConversationLine, ThreadMessage
+from core.workspace.inbox_profile import OrderSummary, Profile
+from core.workspace.inbox_replies import CannedReplies, Pending
+from core.workspace.models import LeadRow
+from tests.console.gui.conftest import ctx
+from tests.console.gui.insights_helpers import demo_workspace
+from tests.security.payloads import xss_payloads
+from tests.security.qt_checks import assert_shown_as_text
+
+__all__ = ["ctx"]
+NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+SHORT = [p for p in xss_payloads() if len(p) <= 80]
+
+
+def _card(batch: tuple[str, ...] | list[str]) -> dict[str, Any]:
+    return {
+        "type": "order",
+        "number": batch[0],
+        "status": batch[1],
+        "status_label": batch[2],
+        "total": batch[3],
+        "currency": batch[4],
+        "items": [{"name": p, "quantity": p} for p in batch],
+        "tracking": [{"carrier": p, "number": p, "url": p} for p in batch],
+    }
+
+
+def _messages() -> list[ThreadMessage]:
+    payloads = xss_payloads()
+    messages = []
+    for n, payload in enumerate(payloads):
+        messages.append(
+            ThreadMessage(
+                id=f"m{n}",
+                role=("shopper", "bot", "agent", "system", payload)[n % 5],
+                text=payload,
+                created_at=NOW,
+                confidence=0.5 if n % 5 == 1 else None,
+                knowledge_entry_id="kb" if n % 5 == 1 else None,
+                knowledge_question=payload if n % 5 == 1 else None,
+                cards=[_card(payloads[n : n + 5] or payloads[:5])] if n % 10 == 0 else [],
+                form=payload if n % 7 == 0 else None,
+            )
+        )
+    messages.append(
+        ThreadMessage(
+            "p",
+            "bot",
+            "a product",
+            NOW,
+            None,
+            None,
+            None,
+            cards=[{"type": "product", "title": p, "price": p, "currency": p} for p in payloads],
+        )
+    )
+    return messages
+
+
+def _pending() -> list[Pending]:
+    return [
+        Pending(f"r{n}", "c1", p, [_card(xss_payloads()[:5])], p, NOW, 1, state, p)
+        for n, (p, state) in enumerate(
+            zip(xss_payloads()[:10], ["failed", "pending"] * 5, strict=True)
+        )
+    ]
+
+
+def _profile(payload: str) -> Profile:
+    orders = [OrderSummary(n, p, p, Decimal("9.90"), p, NOW, p) for n, p in enumerate(SHORT[:8])]
+    return Profile(1, payload, payload, payload, 3, Decimal("42.00"), payload, payload, orders)
+
+
+@pytest.fixture
+def thread(qapp: object, ctx: ConsoleContext) -> Iterator[InboxThread]:
+    view = InboxThread(CannedReplies(ctx.session.workspace))
+    view.resize(1000, 700)
+    view.show()
+    yield view
+    view.close()
+
+
+@pytest.mark.parametrize("payload", SHORT[::4])
+async def test_the_inbox_thread_shows_hostile_text_as_text(
+    thread: InboxThread, payload: str
+) -> None:
+    line = ConversationLine("c1", payload, NOW, payload, payload, payload, 1, "widget", 1,
+                            payload, 5)  # fmt: skip
+    thread.show_conversation(line, _messages(), _pending())
+    thread.show_profile(_profile(payload))
+    assert_shown_as_text(thread, [*xss_payloads(), payload])
+    thread.show_profile(None, searched=payload)
+    assert_shown_as_text(thread, [payload])
+
+
+async def test_hostile_leads_show_as_text(qapp: object, ctx: ConsoleContext) -> None:
+    await demo_workspace(ctx)
+    payloads = SHORT[:20]
+    with ctx.session.workspace.session() as session:
+        ids = [row.id for row in session.query(LeadRow).order_by(LeadRow.id)][: len(payloads)]
+        for lead_id, payload in zip(ids, payloads, strict=False):
+            session.execute(
+                update(LeadRow).where(LeadRow.id == lead_id).values(name=payload, message=payload)
+            )
+        session.commit()
+    view = LeadsView(ctx)
+    view.show()
+    try:
+        await view.refresh()
+        leads = view.contacts
+        for payload in payloads:
+            found = [n for n, i in enumerate(leads.model.rows()) if i.name == payload]
+            if not found:
+                continue
+            leads.table.selectRow(leads.proxy.mapFromSource(leads.model.index(found[0], 0)).row())
+            leads.show_current()
+            saved = view.save(leads)
+            assert saved is not None and saved.name == payload
+            assert_shown_as_text(view, [payload])
+    finally:
+        view.close()
