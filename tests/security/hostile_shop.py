@@ -5,7 +5,6 @@ publishes it to a relay and replies as an agent with hostile text and cards."""
 
 from __future__ import annotations
 
-import re
 import shutil
 import sqlite3
 import time
@@ -14,17 +13,23 @@ from typing import Any
 
 import httpx
 import orjson
+from aiohttp import web
 
 from core import signing
 from core.demo import demo_database_path, demo_mapping_path
-from tests.relay.process import RelayProcess, run_relay
+from relay.app import create_app
+from relay.keys import SETTINGS, STORE
+from relay.services.pairing import issue_code
+from relay.settings import Settings
+from tests.relay.live import LiveRelay
+from tests.relay.process import free_port
 from tests.security.payloads import xss_payloads
 
 WIDGET_KEY = "wk_hostile_shop_0001"
 ORDER, EMAIL = "1001", "alice@example.com"
 SAFE_TRACKING = "https://tracking.example.com/parcel/SAFE-1"
 LOCAL_TRACKING = "http://127.0.0.1:9/parcel/LOCAL-1"
-BATCH = 12
+BATCH = 25
 # one knowledge entry per batch of payloads, asked for by its animal
 ANIMALS = ("aardvark", "buffalo", "chameleon", "dolphin", "echidna", "flamingo", "gazelle",
            "hedgehog", "iguana", "jaguar", "koala", "lemur")  # fmt: skip
@@ -112,6 +117,38 @@ def hostile_card() -> dict[str, Any]:
     }
 
 
+class PortRelay(LiveRelay):
+    """A live relay (its own loop, in a thread) on a port chosen before the app is built,
+    so that its demo page can name its own address."""
+
+    def __init__(self, folder: Path) -> None:
+        self.port = free_port()
+        settings = Settings(
+            data_dir=folder,
+            relay_key=b"s" * 32,
+            port=self.port,
+            demo_pages=True,
+            ip_requests_per_minute=0,
+            ip_burst=0,
+        )
+        super().__init__(create_app(settings))
+
+    def start(self) -> None:
+        self._thread.start()
+
+        async def up() -> None:
+            await self._runner.setup()
+            await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
+            self.base_url = f"http://127.0.0.1:{self.port}"
+
+        self.run(up)
+
+    def pairing_code(self) -> str:
+        app = self.app
+        settings = app[SETTINGS]
+        return self.run(lambda: issue_code(app[STORE], settings.relay_key, settings.now()))
+
+
 class SignedConsole:
     """A paired console speaking the signed console API, synchronously."""
 
@@ -119,12 +156,9 @@ class SignedConsole:
         self.private_key = signing.new_private_key()
         self.http = httpx.Client(base_url=base_url, timeout=30)
 
-    def pair(self, relay: RelayProcess) -> SignedConsole:
-        printed = run_relay("pairing-code", "--data-dir", str(relay.data_dir), env=relay.env)
-        match = re.search(r"Pairing code: ([A-Z2-9]{4}-[A-Z2-9]{4})", printed.stdout)
-        assert match, printed.stdout + printed.stderr
+    def pair(self, code: str) -> SignedConsole:
         public = signing.b64(signing.public_key_of(self.private_key))
-        body = {"code": match.group(1), "public_key": public, "name": "Security tests"}
+        body = {"code": code, "public_key": public, "name": "Security tests"}
         response = self.http.post("/v1/console/pair", json=body)
         assert response.status_code == 201, response.text
         return self

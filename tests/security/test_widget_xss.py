@@ -7,7 +7,7 @@ link or an image, and each payload is shown as the text it is."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,6 @@ pytest.importorskip("playwright.sync_api", reason=NO_PLAYWRIGHT)
 
 from playwright.sync_api import Browser, Page, Route, expect
 
-from tests.relay.process import RelayProcess, relay_env
 from tests.security import hostile_shop as shop
 from tests.security.page_checks import Trap, assert_nothing_ran, safe_link, without_csp
 from tests.security.payloads import hostile_urls, xss_payloads
@@ -35,7 +34,7 @@ HOSTILE_CSS = (
 
 
 class HostileRelay:
-    def __init__(self, relay: RelayProcess, console: shop.SignedConsole) -> None:
+    def __init__(self, relay: shop.PortRelay, console: shop.SignedConsole) -> None:
         self.relay = relay
         self.console = console
 
@@ -56,12 +55,11 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileRelay]:
         pytest.skip(reason)
     folder = tmp_path_factory.mktemp("hostile")
     database = shop.hostile_database(folder)
-    (folder / "relay").mkdir()
-    env = relay_env(STOREDESK_RELAY_REQUESTS_PER_MINUTE="6000")
-    relay = RelayProcess(folder / "relay", "--demo-pages", env=env).start()
+    relay = shop.PortRelay(folder / "relay")
+    relay.start()
     console = shop.SignedConsole(relay.base_url)
     try:
-        console.pair(relay)
+        console.pair(relay.pairing_code())
         status, body = console.call(
             "PUT", "/v1/console/publish", shop.hostile_bundle(database, relay.base_url)
         )
@@ -69,7 +67,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileRelay]:
         yield HostileRelay(relay, console)
     finally:
         console.close()
-        relay.kill()
+        relay.stop()
 
 
 def _page(browser: Browser, hostile: HostileRelay) -> tuple[Page, Trap]:
@@ -119,6 +117,10 @@ _SHOWN = """
 """
 
 
+def _serving(config: dict[str, Any]) -> Callable[[Route], None]:
+    return lambda route: route.fulfill(json=config)
+
+
 def test_hostile_widget_settings_are_shown_as_text(browser: Browser, hostile: HostileRelay) -> None:
     """The settings as the widget receives them (the relay's own checks bypassed): one page
     load per batch of payloads, in the title, greeting, launcher, reply time and position,
@@ -129,24 +131,20 @@ def test_hostile_widget_settings_are_shown_as_text(browser: Browser, hostile: Ho
     try:
         for n, batch in enumerate(shop.batches()):
             config = _hostile_config(hostile.config, batch, n)
-
-            def serve(route: Route, config: dict[str, Any] = config) -> None:
-                route.fulfill(json=config)
-
             page.unroute("**/v1/widgets/*/config*")
-            page.route("**/v1/widgets/*/config*", serve)
+            page.route("**/v1/widgets/*/config*", _serving(config))
             page.goto(hostile.page_url)
             widget = Widget(page)
             widget.launcher.click()
             expect(widget.panel).to_be_visible()
             expect(widget.messages("bot").first).to_be_attached()
+            found = assert_nothing_ran(page, trap)
+            assert found["images"] == []  # no hostile address became the avatar
             shown = page.evaluate(_SHOWN)
+            assert "attacker.invalid" not in shown["style"] and "url(" not in shown["style"]
             assert shown["launcher"] == config["launcher_text"]
             assert shown["title"] == shown["label"] == config["title"]
             assert shown["greeting"] == config["greeting"]
-            assert "attacker.invalid" not in shown["style"] and "url(" not in shown["style"]
-            found = assert_nothing_ran(page, trap)
-            assert found["images"] == []  # no hostile address became the avatar
     finally:
         _close(page)
 
@@ -186,7 +184,7 @@ def test_hostile_store_records_answers_replies_and_forms_are_shown_as_text(
         widget = Widget(page).open()
         _say(page, widget, f"where is my order {shop.ORDER}")
         _say(page, widget, shop.EMAIL)
-        card = page.locator("[data-part=order-card]").last
+        card = page.locator("[data-part=order-card]").first
         expect(card).to_be_visible()
         for animal in shop.ANIMALS[: len(shop.batches())]:
             _say(page, widget, f"Tell me about the {animal}")
