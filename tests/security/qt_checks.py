@@ -5,6 +5,7 @@ would load it), no link other than https, and the payload readable as written.""
 
 from __future__ import annotations
 
+from PySide6 import QtGui
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument, QTextFormat
 from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QTextEdit, QWidget
@@ -17,7 +18,7 @@ def _document(widget: QWidget) -> QTextDocument | None:
         return None
     text, doc = widget.text(), QTextDocument()
     rich = widget.textFormat() == Qt.TextFormat.RichText or (
-        widget.textFormat() == Qt.TextFormat.AutoText and Qt.mightBeRichText(text)
+        widget.textFormat() == Qt.TextFormat.AutoText and QtGui.Qt.mightBeRichText(text)
     )
     if rich:
         doc.setHtml(text)

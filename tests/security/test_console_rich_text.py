@@ -11,17 +11,15 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import update
 
 from console.context import ConsoleContext
-from console.views.inbox_thread import InboxThread
+from console.views.inbox_thread import ThreadPanel
 from console.views.leads import LeadsView
 from core.workspace.inbox_browse import ConversationLine, ThreadMessage
 from core.workspace.inbox_profile import OrderSummary, Profile
 from core.workspace.inbox_replies import CannedReplies, Pending
 from core.workspace.models import LeadRow
 from tests.console.gui.conftest import ctx
-from tests.console.gui.insights_helpers import demo_workspace
 from tests.security.payloads import xss_payloads
 from tests.security.qt_checks import assert_shown_as_text
 
@@ -90,47 +88,49 @@ def _profile(payload: str) -> Profile:
 
 
 @pytest.fixture
-def thread(qapp: object, ctx: ConsoleContext) -> Iterator[InboxThread]:
-    view = InboxThread(CannedReplies(ctx.session.workspace))
+def thread(qapp: object, ctx: ConsoleContext) -> Iterator[ThreadPanel]:
+    view = ThreadPanel(CannedReplies(ctx.session.workspace))
     view.resize(1000, 700)
     view.show()
     yield view
     view.close()
 
 
-@pytest.mark.parametrize("payload", SHORT[::4])
-async def test_the_inbox_thread_shows_hostile_text_as_text(
-    thread: InboxThread, payload: str
-) -> None:
-    line = ConversationLine("c1", payload, NOW, payload, payload, payload, 1, "widget", 1,
-                            payload, 5)  # fmt: skip
-    thread.show_conversation(line, _messages(), _pending())
-    thread.show_profile(_profile(payload))
-    assert_shown_as_text(thread, [*xss_payloads(), payload])
-    thread.show_profile(None, searched=payload)
-    assert_shown_as_text(thread, [payload])
+async def test_the_inbox_thread_shows_hostile_text_as_text(thread: ThreadPanel) -> None:
+    for payload in SHORT[::3]:
+        line = ConversationLine("c1", payload, NOW, payload, payload, payload, 1, "widget", 1,
+                                payload, 5)  # fmt: skip
+        thread.show_conversation(line, _messages(), _pending())
+        thread.show_profile(_profile(payload))
+        assert_shown_as_text(thread, [*xss_payloads(), payload])
+        thread.show_profile(None, searched=payload)
+        assert_shown_as_text(thread, [payload])
+
+
+def _hostile_leads(ctx: ConsoleContext, payloads: list[str]) -> None:
+    with ctx.session.workspace.session() as session:
+        for n, payload in enumerate(payloads):
+            session.add(
+                LeadRow(id=f"lead-{n}", kind="contact", conversation_id=None, name=payload,
+                        email="ann@example.com", phone=None, message=payload,
+                        requested_time=None, status="new", created_at=NOW, notes=payload)
+            )  # fmt: skip
+        session.commit()
 
 
 async def test_hostile_leads_show_as_text(qapp: object, ctx: ConsoleContext) -> None:
-    await demo_workspace(ctx)
-    payloads = SHORT[:20]
-    with ctx.session.workspace.session() as session:
-        ids = [row.id for row in session.query(LeadRow).order_by(LeadRow.id)][: len(payloads)]
-        for lead_id, payload in zip(ids, payloads, strict=False):
-            session.execute(
-                update(LeadRow).where(LeadRow.id == lead_id).values(name=payload, message=payload)
-            )
-        session.commit()
+    payloads = SHORT[::2]
+    _hostile_leads(ctx, payloads)
     view = LeadsView(ctx)
     view.show()
     try:
         await view.refresh()
         leads = view.contacts
+        rows = {item.name: n for n, item in enumerate(leads.model.rows())}
+        assert set(rows) == set(payloads)
         for payload in payloads:
-            found = [n for n, i in enumerate(leads.model.rows()) if i.name == payload]
-            if not found:
-                continue
-            leads.table.selectRow(leads.proxy.mapFromSource(leads.model.index(found[0], 0)).row())
+            index = leads.proxy.mapFromSource(leads.model.index(rows[payload], 0))
+            leads.table.selectRow(index.row())
             leads.show_current()
             saved = view.save(leads)
             assert saved is not None and saved.name == payload
