@@ -12,9 +12,11 @@ from typing import Any
 
 import pytest
 
+from console.commands.store import connection_for_demo
 from console.context import ConsoleContext
 from console.views.inbox_thread import ThreadPanel
 from console.views.leads import LeadsView
+from console.views.stores import StoresView
 from core.workspace.inbox_browse import ConversationLine, ThreadMessage
 from core.workspace.inbox_profile import OrderSummary, Profile
 from core.workspace.inbox_replies import CannedReplies, Pending
@@ -135,5 +137,28 @@ async def test_hostile_leads_show_as_text(qapp: object, ctx: ConsoleContext) -> 
             saved = view.save(leads)
             assert saved is not None and saved.name == payload
             assert_shown_as_text(view, [payload])
+    finally:
+        view.close()
+
+
+async def test_a_hostile_store_name_and_platform_message_show_as_text(
+    qapp: object, ctx: ConsoleContext
+) -> None:
+    """The store's name, and what a platform says (an error, the shop's own name once
+    connected), are words from outside the console."""
+    settings, secrets = connection_for_demo()
+    payloads = SHORT[::5]
+    entries = [
+        ctx.session.stores.add(f"{payload} {n}", "sql", settings, secrets)
+        for n, payload in enumerate(payloads)
+    ]
+    view = StoresView(ctx)
+    view.show()
+    try:
+        await view.refresh()
+        for entry, payload in zip(entries, payloads, strict=True):
+            view.detail.show_store(entry)
+            view.detail.say(entry.name, f"Connected to {payload}.", failed=True)
+            assert_shown_as_text(view.detail, [entry.name, f"Connected to {payload}."])
     finally:
         view.close()
