@@ -2,7 +2,7 @@
 names and carriers reach the shopper as the same text (JSON strings, drawn with
 ``textContent``), and no tracking link other than https (or http to this computer) is
 ever offered. The SQL shop is covered end to end in the browser (``test_widget_xss``);
-here the WooCommerce emulator and a merchant REST API."""
+here the Shopify and WooCommerce emulators and a merchant REST API."""
 
 from __future__ import annotations
 
@@ -16,14 +16,16 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from relay.keys import STORE
+from tests.emulators import shopify, shopify_seed
 from tests.emulators.woocommerce import DEFAULT_KEY, Running, ShopState, running
 from tests.emulators.woocommerce_seed import Line, tracking_item
 from tests.relay.public_helpers import start_chat
-from tests.relay.webhooks.helpers import WOO_WIDGET, bundle
+from tests.relay.webhooks.helpers import SHOPIFY_WIDGET, WOO_WIDGET, bundle
 from tests.security.page_checks import safe_link
 from tests.security.payloads import hostile_urls, xss_payloads
 
 SAFE = "https://tracking.example.com/parcel/SAFE-1"
+SHOPIFY_LINKS = hostile_urls()[:24]
 
 
 def _cards(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -77,6 +79,37 @@ async def test_hostile_woocommerce_records(app_client: TestClient, woo: Running)
     await chat.bot_says("where is my order 19")
     [card] = _cards(await chat.bot_says("alice@example.test"))
     _check(card, list(xss_payloads()), [*hostile_urls(), "Safe"])
+
+
+# -- Shopify ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def shopify_url() -> AsyncIterator[str]:
+    state = shopify_seed.seeded_shop()
+    order = next(o for o in state.orders if o["name"] == "#1008")
+    # the connector reads an order's first 50 lines and 5 × 5 parcels (GraphQL pages)
+    order["lineItems"] = [
+        shopify_seed._line(p, 1, f"X-{n}", "1.00") for n, p in enumerate(xss_payloads()[:50])
+    ]
+    parcels = [(p, f"T{n}", p) for n, p in enumerate(SHOPIFY_LINKS)] + [("Safe", "S1", SAFE)]
+    order["fulfillments"] = [
+        shopify_seed._fulfillment("2026-01-28T10:00:00Z", "IN_TRANSIT", *parcels[i : i + 5])
+        for i in range(0, 25, 5)
+    ]
+    order["displayFulfillmentStatus"] = "FULFILLED"
+    async with shopify.running(state) as url:
+        yield url
+
+
+async def test_hostile_shopify_records(app_client: TestClient, shopify_url: str) -> None:
+    published = bundle(shopify_base=shopify_url, shopify_token=shopify_seed.TOKEN)
+    await app_client.app[STORE].publish(published)
+    chat = await start_chat(app_client, SHOPIFY_WIDGET)
+    await chat.bot_says("where is my order 1008")
+    email = next(o for o in shopify_seed.seeded_shop().orders if o["name"] == "#1008")["email"]
+    [card] = _cards(await chat.bot_says(email))
+    _check(card, list(xss_payloads()[:50]), [*SHOPIFY_LINKS, "Safe"])
 
 
 # -- a merchant's REST API -------------------------------------------------------------------
