@@ -140,7 +140,7 @@ async def test_response_times_do_not_tell_an_existing_order(client: TestClient) 
 
     await ask("1100")  # warm up: the store's connection, the bot
     existing, unknown = [], []
-    for i in range(40):
+    for i in range(30):
         if i % 2:
             existing.append(await ask(str(1002 + i)))
             unknown.append(await ask(str(9100 + i)))
