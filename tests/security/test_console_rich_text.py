@@ -11,16 +11,22 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from console.commands.store import connection_for_demo
 from console.context import ConsoleContext
+from console.overview import Overview, Today
+from console.views.dashboard import DashboardView
 from console.views.inbox_thread import ThreadPanel
 from console.views.leads import LeadsView
+from console.views.settings import link_text
 from console.views.stores import StoresView
 from core.workspace.inbox_browse import ConversationLine, ThreadMessage
 from core.workspace.inbox_profile import OrderSummary, Profile
 from core.workspace.inbox_replies import CannedReplies, Pending
 from core.workspace.models import LeadRow
+from core.workspace.relay_link import RelayLinkEntry
 from tests.console.gui.conftest import ctx
 from tests.security.payloads import xss_payloads
 from tests.security.qt_checks import assert_shown_as_text
@@ -160,5 +166,25 @@ async def test_a_hostile_store_name_and_platform_message_show_as_text(
             view.detail.show_store(entry)
             view.detail.say(entry.name, f"Connected to {payload}.", failed=True)
             assert_shown_as_text(view.detail, [entry.name, f"Connected to {payload}."])
+    finally:
+        view.close()
+
+
+async def test_what_a_relay_says_shows_as_text(qapp: object, ctx: ConsoleContext) -> None:
+    """The relay's id, version and error sentences reach the Dashboard and Settings: a
+    hostile relay cannot put markup there."""
+    view = DashboardView(ctx)
+    label = QLabel(textFormat=Qt.TextFormat.RichText)
+    try:
+        for payload in SHORT[::6]:
+            link = RelayLinkEntry(1, f"https://relay.example/{payload}", None, payload,
+                                  payload, NOW)  # fmt: skip
+            overview = Overview((), (), link, Today())
+            view._show_relay(overview, None, payload)
+            assert_shown_as_text(view.relay_label, [payload])
+            view._show_relay(overview, {"version": payload}, None)
+            assert_shown_as_text(view.relay_label, [payload, link.url])
+            label.setText(link_text(link))
+            assert_shown_as_text(label, [payload, link.url])
     finally:
         view.close()
