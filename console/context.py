@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 from PySide6.QtCore import QObject, QSettings, Signal
 
+from console.alerts import AlertCenter
 from console.relay_client import RelayClient
 from console.session import CliSession
 from core.team import TeamRole, is_role
@@ -58,6 +59,7 @@ class ConsoleContext(QObject):
         self.links = RelayLinkRepository(session.workspace, session.vault)
         self.demo_url: str | None = None  # the demo storefront, when `storedesk demo` runs
         self.role: TeamRole | None = None  # this console's role on the relay (None: not known)
+        self.alerts = AlertCenter(self.notify.emit, self)
         self._tasks: set[asyncio.Task[Any]] = set()
 
     @classmethod
