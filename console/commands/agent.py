@@ -122,7 +122,12 @@ def _tell_relay(relay: tuple[str, bytes] | None, widget_key: str, settings: Any)
         return
     url, key = relay
     if settings is not None:
-        run_client(url, key, lambda client: client.put_agent(widget_key, settings))
+        try:
+            run_client(url, key, lambda client: client.put_agent(widget_key, settings))
+        except CliError as exc:
+            if "no published widget" not in str(exc):
+                raise
+            warn("saved; run `storedesk relay publish` to publish the widget and its agent.")
         return
     try:
         run_client(url, key, lambda client: client.remove_agent(widget_key))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from relay.crypto import CryptoError, open_sealed, seal
-from relay.responses import invalid
+from relay.responses import ApiError, invalid
 from relay.storage import ai as db
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ class Agents:
         from core.agent.settings import AgentSettingsError, agent_settings
 
         if self._store.widget(widget_key) is None:
-            raise invalid("key", "Publish this widget to the relay first.")
+            raise ApiError(404, "not_found", "There is no published widget with this key.")
         try:
             settings = agent_settings(data)
         except AgentSettingsError as error:

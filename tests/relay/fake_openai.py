@@ -142,12 +142,63 @@ def stall(fake: FakeOpenAI) -> Step:
 @asynccontextmanager
 async def running(fake: FakeOpenAI) -> AsyncIterator[str]:
     """Serve ``fake``; yields its base URL (``http://127.0.0.1:PORT/v1``)."""
+    server, url = await _serve(fake)
+    try:
+        yield url
+    finally:
+        fake.release.set()
+        await server.close()
+
+
+def paused(first: str, rest: str, gate: asyncio.Event) -> Step:
+    """``first`` streamed, then nothing until ``gate`` is set, then ``rest``."""
+
+    async def step(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await response.prepare(request)
+        for piece in (first, None, rest):
+            if piece is None:
+                await gate.wait()
+                continue
+            await response.write(b"data: " + json.dumps(_chunk({"content": piece})).encode() + b"\n\n")
+        await response.write(b"data: [DONE]\n\n")
+        return response
+
+    return step
+
+
+class InThread:
+    """A ``FakeOpenAI`` served from its own thread and event loop, for synchronous tests (the
+    console's commands, the browser tests). ``call(fn)`` runs ``fn()`` on that loop."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self._thread.start()
+        self.fake: FakeOpenAI = self.call(FakeOpenAI)
+        self._server = self.call(lambda: _serve(self.fake))
+        self.url: str = self._server[1]
+
+    def call(self, fn: Callable[[], Any]) -> Any:
+        async def run() -> Any:
+            value = fn()
+            return await value if asyncio.iscoroutine(value) else value
+
+        return asyncio.run_coroutine_threadsafe(run(), self.loop).result(timeout=30)
+
+    def close(self) -> None:
+        self.call(self.fake.release.set)
+        self.call(self._server[0].close)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(timeout=10)
+        self.loop.close()
+
+
+async def _serve(fake: FakeOpenAI) -> tuple[TestServer, str]:
     app = web.Application()
     app.router.add_post("/v1/chat/completions", fake.handle)
     server = TestServer(app, host="127.0.0.1", port=0)
     await server.start_server()
-    try:
-        yield str(server.make_url("/v1"))
-    finally:
-        fake.release.set()
-        await server.close()
+    return server, str(server.make_url("/v1"))
