@@ -87,7 +87,9 @@ def text(*pieces: str, usage: tuple[int, int] | None = (50, 10)) -> Step:
     return step
 
 
-def tool_call(name: str, arguments: dict[str, Any] | str, *, usage: tuple[int, int] = (60, 8)) -> Step:
+def tool_call(
+    name: str, arguments: dict[str, Any] | str, *, usage: tuple[int, int] = (60, 8)
+) -> Step:
     """One tool call, its arguments split over two chunks."""
     raw = arguments if isinstance(arguments, str) else json.dumps(arguments)
     half = len(raw) // 2
@@ -112,7 +114,9 @@ def tool_call(name: str, arguments: dict[str, Any] | str, *, usage: tuple[int, i
 
 def status(code: int) -> Step:
     async def step(request: web.Request) -> web.StreamResponse:
-        return web.json_response({"error": {"message": "down", "type": "server_error"}}, status=code)
+        return web.json_response(
+            {"error": {"message": "down", "type": "server_error"}}, status=code
+        )
 
     return step
 
@@ -160,7 +164,9 @@ def paused(first: str, rest: str, gate: asyncio.Event) -> Step:
             if piece is None:
                 await gate.wait()
                 continue
-            await response.write(b"data: " + json.dumps(_chunk({"content": piece})).encode() + b"\n\n")
+            await response.write(
+                b"data: " + json.dumps(_chunk({"content": piece})).encode() + b"\n\n"
+            )
         await response.write(b"data: [DONE]\n\n")
         return response
 

@@ -104,7 +104,7 @@ async def test_the_agent_answers_through_its_tools(
     chat = await start_chat(relay)
     [reply] = (await chat.say("Can I send things back?"))[1:]
     assert reply["role"] == "bot" and reply["text"] == "Yes: unused items go back within 30 days."
-    first, second = model.requests
+    first, _ = model.requests
     assert first["headers"]["Authorization"] == f"Bearer {API_KEY}"
     assert first["body"]["stream"] is True and first["body"]["tool_choice"] == "auto"
     assert {t["function"]["name"] for t in first["body"]["tools"]} >= {
