@@ -62,10 +62,12 @@ class OpenAIChat:
                     for event in await _whole(response):
                         yield event
                     return
-                async for line in response.aiter_lines():
-                    events = read_line(line)
+                done = False
+                async for line in response.aiter_lines():  # read to its end: httpx's inner
+                    events = None if done else read_line(line)  # iterators then close here
                     if events is None:
-                        return
+                        done = True
+                        continue
                     for event in events:
                         yield event
         except httpx.TimeoutException:

@@ -109,7 +109,8 @@ class Responder:
         try:
             while True:
                 try:
-                    event = await asyncio.wait_for(anext(stream), self._timeout)
+                    async with asyncio.timeout(self._timeout):  # in this task: streams stay put
+                        event = await anext(stream)
                 except StopAsyncIteration:
                     return
                 except TimeoutError:
