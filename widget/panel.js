@@ -494,6 +494,7 @@
           if (!e || !e.s) throw e;
           busy = 0;
           setTyping(0);
+          dropDraft();
           if (gone(e) && st.id) { forget(); greet(); return sendText(chip); }
           var fields = (e.j && e.j.error && e.j.error.fields) || {};
           inputError.textContent = fields.text || (e.j && e.j.error && e.j.error.message) || t.off;

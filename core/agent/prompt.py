@@ -13,7 +13,7 @@ MAX_REPLY = 1200
 HISTORY = 12
 _HISTORY_TEXT = 600
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-_TAGS = re.compile(r"<[^>\n]{0,200}>")
+_TAGS = re.compile(r"</?[A-Za-z][^<>\n]{0,200}>")
 _UNSURE = re.compile(
     r"\b(i\s+(do\s+not|don'?t|really\s+don'?t)\s+know|i'?m\s+not\s+sure|i\s+am\s+not\s+sure|"
     r"i\s+(can'?t|cannot|am\s+unable\s+to)\s+(help|answer|find)|no\s+(idea|information))\b",

@@ -20,6 +20,9 @@ from core.agent.responder import Responder
 from core.agent.toolbox import LeadDraft, Toolbox
 from core.bot import Bot, BotState, Reply, Turn
 from core.bot.lookup import CountedLookup
+from core.ids import new_id
+from relay.services.inputs import InvalidInput, parse_lead
+from relay.storage.records import NewLead
 
 if TYPE_CHECKING:
     import httpx
@@ -39,6 +42,40 @@ class AgentOutcome:
     lookups: int
     lead: LeadDraft | None
     reason: str | None
+
+    def new_lead(self, now: datetime) -> NewLead | None:
+        """The lead the agent recorded, checked like the widget's form (``None``: none)."""
+        draft = self.lead
+        if draft is None:
+            return None
+        data = {
+            "kind": "contact",
+            "name": draft.name or draft.email or draft.phone,
+            "email": draft.email,
+            "phone": draft.phone,
+            "message": draft.message,
+        }
+        try:
+            request = parse_lead(data, now=now)
+        except InvalidInput:
+            return None
+        return NewLead(
+            id=new_id("l"),
+            kind=request.kind,
+            created_at=now,
+            name=request.name,
+            email=request.email,
+            phone=request.phone,
+            message=request.message,
+            requested_time=None,
+        )
+
+    @property
+    def kind(self) -> str:
+        """``answer``, ``verify`` (the bot asked for proof) or ``fallback`` (the bot answers)."""
+        if self.turn is None:
+            return "fallback"
+        return "verify" if self.reason == "verify" else "answer"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +98,11 @@ async def run_agent(
 ) -> AgentOutcome:
     state = request.state
     counted = CountedLookup(lookup) if lookup is not None else None
-    history = [Said("shopper" if r == "shopper" else "shop", t) for r, t in request.history]
+    history = [
+        Said("shopper" if role == "shopper" else "shop", said)
+        for role, said in request.history
+        if role in ("shopper", "bot", "agent")  # not the notices ("Sam joined the chat.")
+    ]
     said = [s.text for s in history if s.role == "shopper"]
     tools = Toolbox(
         state=state,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import logging
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -47,6 +48,9 @@ if TYPE_CHECKING:
     from relay.services.verification import VerificationLimits
     from relay.storage import RelayStore
     from relay.storage.records import ConversationRecord, NewMessage, PublishedWidget
+
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,9 +368,12 @@ class ConversationService:
         if agent is None:
             return await bot.respond(text, state, lookup, team_available=team), None
         outcome = await self._run_agent(agent, widget, conversation, text, state, lookup, team)
-        lead = self._agent_lead(outcome)
+        lead = outcome.new_lead(self._now())
+        if self._metrics is not None:
+            self._metrics.agent.labels(outcome.kind).inc()
         if outcome.turn is not None:
             return _with_failure(outcome.turn, outcome.verification_failed), lead
+        log.info("The AI agent left a message to the bot: %s", outcome.reason)  # no secret
         turn = await bot.respond(text, outcome.state, lookup, team_available=team)
         return _with_failure(turn, outcome.verification_failed, outcome.lookups), lead
 
@@ -396,33 +403,6 @@ class ConversationService:
         request = AgentRequest(text, state, history, team, self._now())
         return await run_agent(
             agent, self._http, widget, self._bot(widget), lookup, request, on_delta
-        )
-
-    def _agent_lead(self, outcome: AgentOutcome) -> NewLead | None:
-        draft = outcome.lead
-        if draft is None:
-            return None
-        now = self._now()
-        data = {
-            "kind": "contact",
-            "name": draft.name or draft.email or draft.phone,
-            "email": draft.email,
-            "phone": draft.phone,
-            "message": draft.message,
-        }
-        try:
-            request = parse_lead(data, now=now)
-        except InvalidInput:
-            return None
-        return NewLead(
-            id=new_id("l"),
-            kind=request.kind,
-            created_at=now,
-            name=request.name,
-            email=request.email,
-            phone=request.phone,
-            message=request.message,
-            requested_time=None,
         )
 
     async def _save_turn(
