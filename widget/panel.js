@@ -288,6 +288,7 @@
       }
       if (d.at != draft.text.textContent.length) return; // a piece went missing: wait
       draft.text.textContent += d.text;
+      net(1); // a slow answer, not a lost connection
       scroll();
     }
     function dropDraft() {

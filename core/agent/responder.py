@@ -1,9 +1,10 @@
 """The agent's turn: rounds of model answer → tool calls → results, until a plain answer.
 
 The turn ends early, and the bot answers instead, when the model is down or slow (no first
-token within the timeout), says something that is not an answer (nothing, garbage, "I don't
-know"), calls ``handoff``, uses up the rounds or the conversation's token budget. A tool
-that needs the shopper's proof ends it too: then the bot's verification flow asks.
+token within the timeout, or the whole turn over ``DEADLINE``), says something that is not
+an answer (nothing, garbage, "I don't know"), calls ``handoff``, uses up the rounds or the
+conversation's token budget. A tool that needs the shopper's proof ends it too: then the
+bot's verification flow asks.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from core.agent.schema import Refused, check_call, tool_specs
 from core.agent.toolbox import Toolbox
 
 MAX_ROUNDS = 4
+DEADLINE = 15.0
 MAX_CALLS = 4
 _MAX_STREAMED = 16_000
 Delta = Callable[[str], Awaitable[None]]
@@ -54,9 +56,20 @@ class _Round:
 
 
 class Responder:
-    def __init__(self, model: ChatModel, *, timeout: float, max_rounds: int = MAX_ROUNDS) -> None:
+    """``timeout``: the longest wait for the model's first (or next) token; ``deadline``:
+    for the whole turn (the widget gives up on an answer after 20 s)."""
+
+    def __init__(
+        self,
+        model: ChatModel,
+        *,
+        timeout: float,
+        deadline: float = DEADLINE,
+        max_rounds: int = MAX_ROUNDS,
+    ) -> None:
         self._model = model
         self._timeout = timeout
+        self._deadline = deadline
         self._max_rounds = max_rounds
 
     async def answer(
@@ -68,23 +81,36 @@ class Responder:
         on_delta: Delta | None = None,
     ) -> AgentResult:
         """Run the turn on ``messages`` (extended in place with the rounds' messages)."""
-        spent = 0
+        spent = [0]
         try:
-            for _ in range(self._max_rounds):
-                if spent >= budget:
-                    return AgentResult("fallback", spent, reason="budget")
-                heard = await self._round(messages, on_delta)
-                text = "".join(heard.text)
-                spent += heard.usage.total if heard.usage else estimate_tokens(messages, text)
-                if not heard.calls:
-                    return _final(text, spent)
-                await self._run_calls(messages, text, heard, tools)
-                if tools.stop is not None:
-                    outcome: Outcome = "verify" if tools.stop == "verify" else "fallback"
-                    return AgentResult(outcome, spent, reason=tools.stop)
+            async with asyncio.timeout(self._deadline):
+                return await self._rounds(messages, tools, budget, on_delta, spent)
         except ModelError as error:
-            return AgentResult("fallback", spent, reason=error.reason)
-        return AgentResult("fallback", spent, reason="rounds")
+            return AgentResult("fallback", spent[0], reason=error.reason)
+        except TimeoutError:
+            return AgentResult("fallback", spent[0], reason="slow")
+
+    async def _rounds(
+        self,
+        messages: list[Message],
+        tools: Toolbox,
+        budget: int,
+        on_delta: Delta | None,
+        spent: list[int],
+    ) -> AgentResult:
+        for _ in range(self._max_rounds):
+            if spent[0] >= budget:
+                return AgentResult("fallback", spent[0], reason="budget")
+            heard = await self._round(messages, on_delta)
+            text = "".join(heard.text)
+            spent[0] += heard.usage.total if heard.usage else estimate_tokens(messages, text)
+            if not heard.calls:
+                return _final(text, spent[0])
+            await self._run_calls(messages, text, heard, tools)
+            if tools.stop is not None:
+                outcome: Outcome = "verify" if tools.stop == "verify" else "fallback"
+                return AgentResult(outcome, spent[0], reason=tools.stop)
+        return AgentResult("fallback", spent[0], reason="rounds")
 
     async def _round(self, messages: list[Message], on_delta: Delta | None) -> _Round:
         heard = _Round()
