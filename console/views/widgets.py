@@ -91,20 +91,19 @@ class WidgetsView(View):
 
     def _layout(self) -> None:
         buttons = QHBoxLayout()
-        for button in (
-            self.new_button,
-            self.remove_button,
-            self.knowledge_button,
-            self.whatsapp_button,
-            self.agent_button,
-        ):
+        for button in (self.new_button, self.remove_button, self.knowledge_button):
             buttons.addWidget(button)
         buttons.addStretch()
         buttons.addWidget(self.publish_button)
+        channels = QHBoxLayout()  # a second row: the window's default width stays enough
+        channels.addWidget(self.whatsapp_button)
+        channels.addWidget(self.agent_button)
+        channels.addStretch()
         left = QWidget()
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(buttons)
+        column.addLayout(channels)
         column.addWidget(self.table, 1)
         column.addWidget(self.empty)
         splitter = QSplitter()
