@@ -228,10 +228,14 @@ class DashboardView(View):
         if overview.link is None:
             self.relay_label.setText("Not paired: widgets go live once this console is paired.")
         elif status is None:
-            self.relay_label.setText(f"<b>Offline</b> — {problem}")
-        else:
+            self.relay_label.setText(f"<b>Offline</b> — {html.escape(problem or '')}")
+        else:  # the relay's answer and the address typed: text, never markup
+            version, url = (
+                html.escape(str(status.get("version", "?"))),
+                html.escape(overview.link.url),
+            )
             self.relay_label.setText(
-                f"<b>Online</b> · version {status.get('version', '?')} · {overview.link.url} · "
+                f"<b>Online</b> · version {version} · {url} · "
                 f"{plural(status.get('widgets', 0), 'widget')} and "
                 f"{plural(status.get('stores', 0), 'store')} published · "
                 f"{plural(status.get('conversations_open', 0), 'open conversation')}"

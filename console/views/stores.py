@@ -8,6 +8,7 @@ network or the database runs on the loop (``ctx.spawn``); the window never waits
 from __future__ import annotations
 
 import asyncio
+import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -350,7 +351,8 @@ class StoreDetail(QWidget):
         self.progress = QProgressBar(self)
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.clicked.connect(self._cancel)
-        self.message = QLabel(self)
+        self.message = QLabel(self)  # a platform's own words (errors, the shop's name): as text
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.tabs = QTabWidget(self)
@@ -401,7 +403,8 @@ class StoreDetail(QWidget):
         hooked = " · webhooks on" if entry.settings.get("webhooks") else ""
         if entry.settings.get("disconnected_at"):
             hooked += " · <span style='color:#b3261e'>the app was uninstalled from the shop</span>"
-        self.heading.setText(f"<b>{entry.name}</b> · {platform_name(entry.platform)}{hooked}")
+        name = html.escape(entry.name)
+        self.heading.setText(f"<b>{name}</b> · {platform_name(entry.platform)}{hooked}")
         self.webhooks_button.setVisible(supports_webhooks(entry))
         text, failed = self._messages.get(entry.name, ("", False))
         self._show_message(text, failed)
