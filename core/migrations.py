@@ -9,12 +9,12 @@ from typing import Any
 
 from sqlalchemy import Connection, inspect, text
 
-_REVISION = re.compile(r'^revision\s*=\s*["\']([^"\']+)["\']', re.MULTILINE)
+_REVISION = re.compile(r"""^revision\s*=\s*["']([^"']+)["']""", re.MULTILINE)
 
 
 def known_revisions(migrations_dir: Path) -> set[str]:
-    """The revision ids of the migrations in ``migrations_dir/versions``, as each file
-    declares it (``revision = "0005_insights"``; the file name's number otherwise)."""
+    """The revision ids of the migrations in ``migrations_dir/versions`` (as each file
+    declares it: an id such as ``0005_insights`` is more than the file name's number)."""
     found = set()
     for path in (migrations_dir / "versions").glob("[0-9]*.py"):
         declared = _REVISION.search(path.read_text(encoding="utf-8"))

@@ -74,6 +74,7 @@ class WidgetsView(View):
         self.remove_button = QPushButton("Remove…")
         self.knowledge_button = QPushButton("Knowledge base")
         self.whatsapp_button = QPushButton("WhatsApp…")
+        self.agent_button = QPushButton("AI agent…")
         self.publish_button = QPushButton("Publish…")
         self.role_note = QLabel("", wordWrap=True)
         self.role_note.setObjectName("widgetsRoleNote")
@@ -84,6 +85,7 @@ class WidgetsView(View):
         self.remove_button.clicked.connect(self.remove_current)
         self.knowledge_button.clicked.connect(self._open_knowledge)
         self.whatsapp_button.clicked.connect(self.open_whatsapp)
+        self.agent_button.clicked.connect(self.open_agent)
         self.publish_button.clicked.connect(self._publish_clicked)
         self.editor.saved.connect(self._saved)
         ctx.widgets_changed.connect(self._changed)
@@ -94,19 +96,19 @@ class WidgetsView(View):
 
     def _layout(self) -> None:
         buttons = QHBoxLayout()
-        for button in (
-            self.new_button,
-            self.remove_button,
-            self.knowledge_button,
-            self.whatsapp_button,
-        ):
+        for button in (self.new_button, self.remove_button, self.knowledge_button):
             buttons.addWidget(button)
         buttons.addStretch()
         buttons.addWidget(self.publish_button)
+        channels = QHBoxLayout()  # a second row: the window's default width stays enough
+        channels.addWidget(self.whatsapp_button)
+        channels.addWidget(self.agent_button)
+        channels.addStretch()
         left = QWidget()
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(buttons)
+        column.addLayout(channels)
         column.addWidget(self.role_note)
         column.addWidget(self.table, 1)
         column.addWidget(self.empty)
@@ -129,6 +131,7 @@ class WidgetsView(View):
         self.empty.setVisible(not entries)
         self.remove_button.setEnabled(bool(entries))
         self.whatsapp_button.setEnabled(bool(entries))
+        self.agent_button.setEnabled(bool(entries))
         self._show_role()
         row = next((n for n, e in enumerate(entries) if e.key == keep), None)
         if row is None and self.editor.entry is None and self.editor.name.text():
@@ -241,6 +244,17 @@ class WidgetsView(View):
         dialog.open()
         return dialog
 
+    def open_agent(self) -> QDialog | None:
+        """The selected widget's language-model agent (a dialog; returned for tests)."""
+        from console.views.widget_agent import AgentDialog
+
+        entry = self.current()
+        if entry is None:
+            return None
+        dialog = AgentDialog(self.ctx, entry, self)
+        dialog.open()
+        return dialog
+
     def _open_knowledge(self) -> None:
         self.ctx.navigate.emit("Knowledge base")
 
@@ -266,6 +280,7 @@ class WidgetsView(View):
         if not admin:
             self.remove_button.setEnabled(False)
             self.whatsapp_button.setEnabled(False)
+            self.agent_button.setEnabled(False)
         self.role_note.setVisible(not admin)
         self.role_note.setText(why_not(self.ctx.role, "change or publish widgets"))
 

@@ -48,6 +48,8 @@ ROUTE_ROLES: dict[str, Rule] = {
     "api_keys.revoke": Rule("admin", "manage API keys"),
     "whatsapp.configure": Rule("admin", "change the WhatsApp channel"),
     "whatsapp.remove": Rule("admin", "change the WhatsApp channel"),
+    "ai.configure": Rule("admin", "change the AI agent"),
+    "ai.remove": Rule("admin", "change the AI agent"),
     "console.team.invite": Rule("admin", "invite teammates"),
     "console.team.role": Rule("admin", "change teammates' roles"),
     "console.team.revoke": Rule("admin", "revoke consoles"),
