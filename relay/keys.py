@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from relay.services.broker import Broker
     from relay.services.connect import ConnectService
     from relay.services.console_feed import ConsoleFeed
+    from relay.services.installations import InstallationLog
     from relay.services.conversations import ConversationService
     from relay.services.lookups import LookupPool
     from relay.services.presence import Presence
@@ -40,6 +41,7 @@ SHARED: web.AppKey[SharedState] = web.AppKey("shared")  # what several relays sh
 CONNECT: web.AppKey[ConnectService] = web.AppKey("connect")  # connect flows
 API_KEYS: web.AppKey[ApiKeys] = web.AppKey("api_keys")  # the API channel's keys
 WHATSAPP: web.AppKey[WhatsAppChannel] = web.AppKey("whatsapp")  # the Twilio channel
+INSTALLATIONS: web.AppKey[InstallationLog] = web.AppKey("installations")  # pages widgets ran on
 
 # per-request values set by the middleware (aiohttp wants typed keys for request storage)
 REQUEST_ID: web.RequestKey[str] = web.RequestKey("request_id", str)

@@ -183,7 +183,12 @@ START_REQUEST = {
                 "signature": {"type": "string"},
             },
         },
-        "page_url": {"type": "string", "maxLength": 2000},
+        "page_url": {
+            "type": "string",
+            "maxLength": 2000,
+            "description": "The page the chat starts on; kept without its query string or "
+            "fragment, ignored when not an http(s) address.",
+        },
     },
 }
 STARTED = obj(

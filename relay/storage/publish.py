@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from relay.crypto import seal
 from relay.storage.bundle import Bundle, StoreSpec, WidgetSpec, entry_changed
-from relay.storage.models import knowledge_entries, stores, widgets
+from relay.storage.models import installations, knowledge_entries, stores, widgets
 from relay.storage.published import store_ad, widget_ad
 
 CHUNK = 500
@@ -88,6 +88,7 @@ async def apply_publish(
         return changes
     sealer = _Sealer(relay_key)
     await _delete(connection, ke, ke.c.widget_key, widget_diff.removed)
+    await _delete(connection, installations, installations.c.widget_key, widget_diff.removed)
     await _delete(connection, widgets, widgets.c.key, widget_diff.removed)
     await _delete(connection, stores, stores.c.id, store_diff.removed)
     await _write_stores(connection, bundle, store_diff, sealer, now)
