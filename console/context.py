@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QSettings, Signal
 
 from console.relay_client import RelayClient
 from console.session import CliSession
+from core.workspace.installations import InstallationRepository
 from core.workspace.knowledge import KnowledgeRepository
 from core.workspace.relay_link import RelayLinkEntry, RelayLinkRepository
 from core.workspace.widgets import WidgetRepository
@@ -53,6 +54,7 @@ class ConsoleContext(QObject):
         self.http = http
         self.widgets = WidgetRepository(session.workspace, session.vault)
         self.knowledge = KnowledgeRepository(session.workspace)
+        self.installations = InstallationRepository(session.workspace)
         self.links = RelayLinkRepository(session.workspace, session.vault)
         self.demo_url: str | None = None  # the demo storefront, when `storedesk demo` runs
         self._tasks: set[asyncio.Task[Any]] = set()

@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from relay.services.broker import Broker
     from relay.services.connect import ConnectService
     from relay.services.console_feed import ConsoleFeed
-    from relay.services.installations import InstallationLog
     from relay.services.conversations import ConversationService
+    from relay.services.installations import InstallationLog
     from relay.services.lookups import LookupPool
     from relay.services.presence import Presence
     from relay.services.webhooks import WebhookProcessor

@@ -1,4 +1,4 @@
-"""`storedesk widget create|list|show|secret|remove`."""
+"""`storedesk widget create|set|list|show|installations|secret|remove`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from console.plural import plural
 from console.runtime import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, CliError, open_session, print_json
 from core.serialize import to_jsonable
 from core.widgets import WidgetError, widget_to_json
+from core.workspace.installations import InstallationItem, unexpected
 
 if TYPE_CHECKING:
     from console.session import CliSession
@@ -46,6 +47,13 @@ def register(commands: Any) -> None:
     change.add_argument("--title", help="the chat window's title")
     change.add_argument("--greeting", help="the bot's first message")
     change.add_argument("--color", help="the brand colour, like #2563eb")
+    change.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="also allow the widget on this site (repeat)",
+    )
     _identity_option(change)
     change.set_defaults(handler=cmd_set, allowed_origin=[], language=[])
 
@@ -61,6 +69,13 @@ def register(commands: Any) -> None:
     secret = sub.add_parser("secret", help="the secret your storefront signs shoppers with")
     secret.add_argument("widget", metavar="WIDGET", help="its name or key")
     secret.set_defaults(handler=cmd_secret)
+
+    pages = sub.add_parser(
+        "installations", help="the shop pages the widget was loaded on (asks the relay)"
+    )
+    pages.add_argument("widget", metavar="WIDGET", help="its name or key")
+    pages.add_argument("--json", action="store_true")
+    pages.set_defaults(handler=cmd_installations)
 
     remove = sub.add_parser("remove", help="delete a widget and its knowledge base")
     remove.add_argument("widget", metavar="WIDGET", help="its name or key")
@@ -157,10 +172,12 @@ def cmd_create(args: argparse.Namespace) -> int:
 
 def cmd_set(args: argparse.Namespace) -> int:
     changes = _settings(args)
-    if not changes:
+    if not changes and not args.allow_origin:
         raise CliError("say what to change, e.g. --identity-max-age 15m.", EXIT_USAGE)
     with open_session(args) as session:
         entry = require_widget(session, args.widget)
+        if args.allow_origin:
+            changes["allowed_origins"] = [*entry.config.allowed_origins, *args.allow_origin]
         try:
             entry = widgets_of(session).update(entry, changes)
         except WidgetError as err:
@@ -254,3 +271,62 @@ def cmd_remove(args: argparse.Namespace) -> int:
     print(f"Removed widget {entry.name!r} ({entry.key}) and its knowledge base.")
     print("Run `storedesk relay publish` to take it off the relay too.")
     return EXIT_OK
+
+
+def cmd_installations(args: argparse.Namespace) -> int:
+    """Ask the relay, keep its answer; without the relay, show the pages kept here, saying so."""
+    from console.commands.relay import require_link, run_client
+    from console.installations import pull_installations
+    from console.relay_client import RelayClient, RelayUnreachable
+    from core.workspace.installations import InstallationRepository
+
+    with open_session(args) as session:
+        entry = require_widget(session, args.widget)
+        link, key = require_link(session)
+        repository = InstallationRepository(session.workspace)
+
+        async def work(client: RelayClient) -> tuple[list[InstallationItem], str | None]:
+            try:
+                return await pull_installations(client, repository, entry), None
+            except RelayUnreachable as exc:
+                return repository.list(entry.id), str(exc)
+
+        items, stale = run_client(link.url, key, work)
+    if args.json:
+        print_json([_installation_json(entry, item) for item in items])
+        return EXIT_OK
+    if stale is not None:
+        print(f"{stale} The pages seen last time:")
+    if not items:
+        print(f"{entry.name!r} has not been loaded on any page yet: add its snippet to your shop")
+        print(f"  {embed_snippet(link.url, entry.key)}")
+        return EXIT_OK
+    for item in items:
+        print(_installation_line(entry, item))
+    flagged = sorted({i.origin for i in items if unexpected(entry.config, i)})
+    if flagged:
+        print(
+            f"Not allowed: {', '.join(flagged)}. The widget does not chat there; to allow a "
+            f"site: storedesk widget set {entry.name!r} --allow-origin URL, then "
+            "storedesk relay publish."
+        )
+    return EXIT_OK
+
+
+def _installation_json(entry: WidgetEntry, item: InstallationItem) -> dict[str, Any]:
+    return {
+        "origin": item.origin,
+        "url": item.url,
+        "first_seen_at": to_jsonable(item.first_seen_at),
+        "last_seen_at": to_jsonable(item.last_seen_at),
+        "allowed": not unexpected(entry.config, item),
+    }
+
+
+def _installation_line(entry: WidgetEntry, item: InstallationItem) -> str:
+    flag = "  NOT ALLOWED" if unexpected(entry.config, item) else ""
+    page = item.url or f"{item.origin} (page not reported)"
+    return (
+        f"{page}{flag}\n    first seen {item.first_seen_at:%Y-%m-%d %H:%M} UTC, "
+        f"last seen {item.last_seen_at:%Y-%m-%d %H:%M} UTC"
+    )

@@ -43,6 +43,7 @@ class ConversationLine:
     widget_id: int | None
     assignee: str | None
     rating: int | None
+    page_url: str | None = None  # the shop page the chat started on
 
     @property
     def shopper(self) -> str:

@@ -128,6 +128,7 @@ class ConversationRow(Base):
     unread: Mapped[int] = mapped_column(Integer, default=0, server_default="0", index=True)
     assignee: Mapped[str | None] = mapped_column(String(80))
     preview: Mapped[str | None]
+    page_url: Mapped[str | None] = mapped_column(Text)
 
 
 class MessageRow(Base):
@@ -300,11 +301,15 @@ class WebhookEvent(Base):
 
 
 class Installation(Base):
+    """A page a widget was loaded on, as the relay last reported it (``url`` is ``None``
+    when the browser did not say which page of ``origin``)."""
+
     __tablename__ = "installations"
-    __table_args__ = (UniqueConstraint("widget_id", "domain"),)
+    __table_args__ = (Index("ix_installations_widget_id", "widget_id", "last_seen_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     widget_id: Mapped[int] = mapped_column(ForeignKey("widgets.id", ondelete="CASCADE"))
-    domain: Mapped[str]
+    origin: Mapped[str]
+    url: Mapped[str | None] = mapped_column(Text)
     first_seen_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
 

@@ -19,13 +19,12 @@ MAX_PER_WIDGET = 500
 
 @dataclass(frozen=True, slots=True)
 class Sighting:
-    """A page seen between ``first`` and ``last`` since the previous write."""
+    """A page seen ``at`` (its first sighting, when the page is new)."""
 
     widget_key: str
     origin: str
     path: str
-    first: datetime
-    last: datetime
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +38,8 @@ class InstallationRecord:
 async def upsert(
     connection: AsyncConnection, sightings: Sequence[Sighting], *, cap: int = MAX_PER_WIDGET
 ) -> None:
-    """Add or refresh each page (first seen only moves back, last seen only forward), then
-    trim the widgets touched to ``cap`` pages."""
+    """Add or refresh each page (last seen only moves forward), then trim the widgets
+    touched to ``cap`` pages."""
     if not sightings:
         return
     table = installations
@@ -50,23 +49,17 @@ async def upsert(
             "widget_key": s.widget_key,
             "origin": s.origin,
             "path": s.path,
-            "first_seen_at": s.first,
-            "last_seen_at": s.last,
+            "first_seen_at": s.at,
+            "last_seen_at": s.at,
         }
         for s in sightings
     ]
     statement = insert(table)
     excluded = statement.excluded
+    latest = func.max if connection.dialect.name == "sqlite" else func.greatest
     statement = statement.on_conflict_do_update(
         index_elements=["widget_key", "origin", "path"],
-        set_={
-            "first_seen_at": func.min(table.c.first_seen_at, excluded.first_seen_at)
-            if connection.dialect.name == "sqlite"
-            else func.least(table.c.first_seen_at, excluded.first_seen_at),
-            "last_seen_at": func.max(table.c.last_seen_at, excluded.last_seen_at)
-            if connection.dialect.name == "sqlite"
-            else func.greatest(table.c.last_seen_at, excluded.last_seen_at),
-        },
+        set_={"last_seen_at": latest(table.c.last_seen_at, excluded.last_seen_at)},
     )
     await connection.execute(statement, rows)
     for widget_key in sorted({s.widget_key for s in sightings}):
