@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from core.signing import b64
+from core.starter_kb import has_placeholder
 from core.widgets import widget_to_json
 from core.workspace.knowledge import KnowledgeRepository
 from core.workspace.widgets import WidgetRepository
@@ -47,7 +48,8 @@ def build_bundle(session: CliSession) -> dict[str, Any]:
                     "question": item.question,
                     "answer": item.answer,
                     "keywords": list(item.keywords),
-                    "enabled": item.enabled,
+                    # a starter answer still saying "[your returns window]" waits for its facts
+                    "enabled": item.enabled and not has_placeholder(item.answer),
                 }
                 for item in knowledge.list(entry.id)
             ],

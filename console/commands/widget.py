@@ -39,6 +39,12 @@ def register(commands: Any) -> None:
     create.add_argument(
         "--language", action="append", default=[], metavar="XX", help="en, es, fr or de (repeat)"
     )
+    create.add_argument(
+        "--no-starter",
+        action="store_true",
+        help="start with an empty knowledge base (default: starter answers on shipping, "
+        "returns, payment and contact, with [placeholders] to fill in)",
+    )
     _identity_option(create)
     create.set_defaults(handler=cmd_create)
 
@@ -153,7 +159,7 @@ def cmd_create(args: argparse.Namespace) -> int:
         session.require_store(args.store)
         try:
             entry = widgets_of(session).create(
-                args.name, store=args.store, settings=_settings(args)
+                args.name, store=args.store, settings=_settings(args), starter=not args.no_starter
             )
         except WidgetError as err:
             raise CliError(str(err), EXIT_USAGE) from None
@@ -164,6 +170,13 @@ def cmd_create(args: argparse.Namespace) -> int:
     if relay is None:
         print(f"(Replace {RELAY_PLACEHOLDER} with your relay's address, or pair first:")
         print(" storedesk relay pair URL CODE.)")
+    if entry.knowledge:
+        print(
+            f"Its knowledge base starts with {entry.knowledge} starter answers (shipping, "
+            "returns, payment, contact). Fill in their [placeholders] (`storedesk kb list "
+            f"{entry.name!r}` shows them): an answer with a placeholder left is not used by "
+            "the bot."
+        )
     print(
         "Then add answers with `storedesk kb add` and make it live with `storedesk relay publish`."
     )

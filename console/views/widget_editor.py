@@ -97,9 +97,14 @@ class WidgetEditor(QWidget):
         self._pages_task: asyncio.Task[Any] | None = None
         self.general_error = error_label()
         self.status = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
+        self.starter = QCheckBox(
+            "Start with starter answers (shipping, returns, payment, contact) to fill in"
+        )
+        self.starter.setChecked(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.key_label)
+        layout.addWidget(self.starter)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.general_error)
         layout.addLayout(self._buttons())
@@ -237,6 +242,7 @@ class WidgetEditor(QWidget):
         self.heading.setText(entry.name if entry else "New widget")
         self.key_label.setText(f"Widget key: {entry.key}" if entry else "")
         self.key_label.setVisible(entry is not None)
+        self.starter.setVisible(entry is None)
         self.preview_button.setEnabled(entry is not None)
         self.status.setText(_state(entry))
         self._loaded = self.values()
@@ -348,7 +354,9 @@ class WidgetEditor(QWidget):
         try:
             if self.entry is None:
                 name, store = values.pop("name"), values.pop("store")
-                entry = self.ctx.widgets.create(name, store=store, settings=values)
+                entry = self.ctx.widgets.create(
+                    name, store=store, settings=values, starter=self.starter.isChecked()
+                )
             else:
                 entry = self.ctx.widgets.update(self.entry, values)
         except WidgetError as err:

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
+from core.ids import new_id
 from core.records import WidgetConfig
+from core.starter_kb import starter_entries
 from core.vault import widget_label
 from core.widgets import WidgetError, new_widget_key, updated, widget_from_json, widget_to_json
 from core.workspace.activity import record
@@ -62,10 +64,17 @@ class WidgetRepository:
         self._new_key = new_key
 
     def create(
-        self, name: str, *, store: str | None, settings: Mapping[str, Any] | None = None
+        self,
+        name: str,
+        *,
+        store: str | None,
+        settings: Mapping[str, Any] | None = None,
+        starter: bool = False,
     ) -> WidgetEntry:
         """A new widget with a fresh key and identity secret; ``settings`` are checked
-        like any WidgetConfig JSON (a bad one raises ``WidgetError`` naming it)."""
+        like any WidgetConfig JSON (a bad one raises ``WidgetError`` naming it). With
+        ``starter``, its knowledge base starts with ``core.starter_kb``'s entries in the
+        widget's first language."""
         store_id = self._store_id(store)
         key = self._new_key()
         config = widget_from_json({**(settings or {}), "key": key, "name": name, "store": store})
@@ -83,6 +92,10 @@ class WidgetRepository:
         }
         with self._workspace.engine.begin() as connection:
             connection.execute(insert(Widget).values(values))
+            if starter:
+                widget_id = connection.scalar(select(Widget.id).where(Widget.key == key))
+                assert widget_id is not None
+                _add_starter(connection, widget_id, config.languages[0], moment)
             record(connection, "widget.created", config.name, {"store": store})
         log.info("Created widget %s (%r)", key, config.name)
         return self._require(key)
@@ -183,6 +196,23 @@ class WidgetRepository:
             query = query.where(where)
         with self._workspace.session() as session:
             return [_entry(*row) for row in session.execute(query).all()]
+
+
+def _add_starter(connection: Connection, widget_id: int, language: str, at: datetime) -> None:
+    rows = [
+        {
+            "id": new_id("k"),
+            "widget_id": widget_id,
+            "question": entry.question,
+            "answer": entry.answer,
+            "keywords": list(entry.keywords),
+            "enabled": True,
+            "created_at": at,
+            "updated_at": at,
+        }
+        for entry in starter_entries(language)
+    ]
+    connection.execute(insert(KnowledgeEntryRow), rows)
 
 
 def _entry(row: Widget, store: str | None, knowledge: int) -> WidgetEntry:
