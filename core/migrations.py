@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import Connection, inspect, text
 
-
 _REVISION = re.compile(r"^revision = [\"']([^\"']+)[\"']", re.MULTILINE)
 
 
