@@ -243,6 +243,8 @@ class WidgetEditor(QWidget):
         self.key_label.setText(f"Widget key: {entry.key}" if entry else "")
         self.key_label.setVisible(entry is not None)
         self.starter.setVisible(entry is None)
+        if entry is None:
+            self.starter.setChecked(True)
         self.preview_button.setEnabled(entry is not None)
         self.status.setText(_state(entry))
         self._loaded = self.values()

@@ -33,6 +33,14 @@ _INTRO = (
 )
 
 
+_RESIZE = (
+    QHeaderView.ResizeMode.ResizeToContents,  # site (with its warning)
+    QHeaderView.ResizeMode.Stretch,  # page
+    QHeaderView.ResizeMode.ResizeToContents,
+    QHeaderView.ResizeMode.ResizeToContents,
+)
+
+
 class PagesModel(RowsModel[InstallationItem]):
     def __init__(self) -> None:
         self.config: WidgetConfig | None = None
@@ -76,8 +84,10 @@ class PagesPanel(QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        for column, mode in enumerate(_RESIZE):
+            header.setSectionResizeMode(column, mode)
         self.status = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self.warning = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self.warning.setStyleSheet("color: #b45309")
