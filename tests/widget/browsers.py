@@ -19,9 +19,11 @@ import importlib.metadata
 import shutil
 import subprocess
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
+
+from tests.widget.bidi import PREFS
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Playwright
@@ -29,17 +31,6 @@ if TYPE_CHECKING:
 FIREFOX_NAMES = ("firefox-esr", "firefox")
 IN_EVERY_BROWSER = pytest.mark.parametrize("browser_name", ["chromium", "firefox"], indirect=True)
 """Mark a widget test with this to run it in Chromium and in Firefox."""
-_FIREFOX_PREFS: dict[str, Any] = {
-    "browser.shell.checkDefaultBrowser": False,
-    "app.update.auto": False,
-    "datareporting.policy.dataSubmissionEnabled": False,
-    "network.captive-portal-service.enabled": False,
-    "browser.safebrowsing.malware.enabled": False,
-    "browser.safebrowsing.phishing.enabled": False,
-    "extensions.update.enabled": False,
-    "messaging-system.rsexperimentloader.enabled": False,
-    "services.settings.server": "http://127.0.0.1:9/",  # no remote settings fetched
-}
 
 
 def firefox_path() -> Path | None:
@@ -65,7 +56,7 @@ def launch_firefox(playwright: Playwright) -> tuple[Browser | None, str]:
             channel="moz-firefox",
             executable_path=str(path),
             headless=True,
-            firefox_user_prefs=_FIREFOX_PREFS,
+            firefox_user_prefs=PREFS,
         )
     except Error as exc:
         return None, f"Playwright could not start {path} over WebDriver BiDi: {_first_line(exc)}"
