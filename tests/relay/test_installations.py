@@ -112,10 +112,18 @@ class Clock:
         self.moment += timedelta(seconds=seconds)
 
 
-async def test_a_page_is_written_at_most_once_a_minute(app_client: TestClient) -> None:
-    await publish_demo(app_client)
+async def clocked_log(client: TestClient, **limits: int) -> tuple[Clock, InstallationLog]:
+    """The demo published, and a log on the app's store that reads ``Clock``."""
+    await publish_demo(client)
     clock = Clock()
-    log = InstallationLog(app_client.app[STORE], lambda: clock.moment, clock=lambda: clock.seconds)
+    store = client.app[STORE]
+    return clock, InstallationLog(
+        store, lambda: clock.moment, clock=lambda: clock.seconds, **limits
+    )
+
+
+async def test_a_page_is_written_at_most_once_a_minute(app_client: TestClient) -> None:
+    clock, log = await clocked_log(app_client)
     page = f"{ORIGIN}/cart"
     assert log.note(WIDGET_KEY, ORIGIN, page) is True
     assert await log.flush() == 1
@@ -134,11 +142,7 @@ async def test_a_page_is_written_at_most_once_a_minute(app_client: TestClient) -
 
 
 async def test_the_oldest_pages_go_beyond_the_cap(app_client: TestClient) -> None:
-    await publish_demo(app_client)
-    clock = Clock()
-    log = InstallationLog(
-        app_client.app[STORE], lambda: clock.moment, clock=lambda: clock.seconds, cap=5
-    )
+    clock, log = await clocked_log(app_client, cap=5)
     for n in range(8):
         clock.advance(1)
         log.note(WIDGET_KEY, ORIGIN, f"{ORIGIN}/page-{n}")
@@ -151,15 +155,7 @@ async def test_the_oldest_pages_go_beyond_the_cap(app_client: TestClient) -> Non
 
 
 async def test_memory_is_bounded(app_client: TestClient) -> None:
-    await publish_demo(app_client)
-    clock = Clock()
-    log = InstallationLog(
-        app_client.app[STORE],
-        lambda: clock.moment,
-        clock=lambda: clock.seconds,
-        remembered=10,
-        pending=3,
-    )
+    _, log = await clocked_log(app_client, remembered=10, pending=3)
     noted = [log.note(WIDGET_KEY, ORIGIN, f"{ORIGIN}/p{n}") for n in range(6)]
     assert noted == [True, True, True, False, False, False]  # the rest waits for a flush
     assert await log.flush() == 3
@@ -193,11 +189,7 @@ async def test_pages_are_kept_and_capped_on_postgresql(
     aiohttp_client: Any, relay_settings: Any, relay_pg_url: str
 ) -> None:
     client = await aiohttp_client(create_app(relay_settings(database_url=relay_pg_url)))
-    await publish_demo(client)
-    clock = Clock()
-    log = InstallationLog(
-        client.app[STORE], lambda: clock.moment, clock=lambda: clock.seconds, cap=2
-    )
+    clock, log = await clocked_log(client, cap=2)
     for n in range(3):
         clock.advance(61)
         log.note(WIDGET_KEY, ORIGIN, f"{ORIGIN}/p{n}")
