@@ -8,7 +8,6 @@ A saved widget is "changed since publish" until the next publish.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -34,7 +33,6 @@ from PySide6.QtWidgets import (
 
 from console.context import ConsoleContext
 from console.dialogs import tell_with_copy
-from console.errors import sentence_for
 from console.views.widget_fields import (
     ColorField,
     HoursEditor,
@@ -89,12 +87,10 @@ class WidgetEditor(QWidget):
         self.errors["allowed_origins"] = self.install.origins_error
         self.install.origins.problem.connect(lambda text: self.show_error("allowed_origins", text))
         self.tabs.addTab(self.install, "Installation")
-        self.pages = PagesPanel()
-        self.pages.refresh_requested.connect(self.refresh_pages)
-        self.pages.allow_requested.connect(self.allow_origin)
+        self.pages = PagesPanel(ctx)
+        self.pages.allowed.connect(self._origin_allowed)
         self.tabs.addTab(self.pages, "Pages")
         self.tabs.currentChanged.connect(self._tab_changed)
-        self._pages_task: asyncio.Task[Any] | None = None
         self.general_error = error_label()
         self.status = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self.starter = QCheckBox(
@@ -248,9 +244,7 @@ class WidgetEditor(QWidget):
         self.preview_button.setEnabled(entry is not None)
         self.status.setText(_state(entry))
         self._loaded = self.values()
-        self._show_local_pages()
-        if self.tabs.currentWidget() is self.pages:
-            self.refresh_pages()
+        self.pages.show_for(entry, ask_relay=self.tabs.currentWidget() is self.pages)
 
     def has_unsaved_changes(self) -> bool:
         """Whether the form differs from what was last loaded or saved."""
@@ -264,63 +258,13 @@ class WidgetEditor(QWidget):
 
     def _tab_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self.pages:
-            self.refresh_pages()
+            self.pages.refresh_from_relay()
 
-    def _show_local_pages(self) -> None:
-        entry = self.entry
-        items = self.ctx.installations.list(entry.id) if entry else []
-        self.pages.show_pages(entry.config if entry else None, items)
-        self.pages.refresh.setEnabled(entry is not None)
-
-    def refresh_pages(self) -> None:
-        """Show the pages kept here, then ask the relay for the current list."""
-        self._show_local_pages()
-        entry, client = self.entry, self.ctx.relay_client()
-        if entry is None:
-            self.pages.status.setText("Save the widget first.")
-            return
-        if client is None:
-            self.pages.status.setText("Pair with your relay (Settings) to see where it runs.")
-            return
-        if entry.published_at is None:
-            self.pages.status.setText("Publish the widget; then its pages show here.")
-            return
-        self.pages.status.setText("Asking the relay…")
-        self._pages_task = self.ctx.spawn(self.pull_pages(client, entry), what="Widget pages")
-
-    async def pull_pages(self, client: Any, entry: WidgetEntry) -> None:
-        from console.installations import pull_installations
-
-        try:
-            items = await pull_installations(client, self.ctx.installations, entry)
-        except Exception as error:  # one sentence; the pages kept here stay shown
-            self.pages.status.setText(f"Showing the pages last seen: {sentence_for(error)}")
-            return
-        if self.entry is not None and self.entry.id == entry.id:
-            self.pages.show_pages(self.entry.config, items)
-            self.pages.status.setText(
-                f"{len(items)} page{'s' if len(items) != 1 else ''} seen."
-                if items
-                else "Not seen on any page yet: add the snippet to your shop."
-            )
-
-    def allow_origin(self, origin: str) -> None:
-        """Add ``origin`` to the saved allowed sites (other unsaved edits stay in the form)."""
-        from core.workspace.installations import allowing
-
-        if self.entry is None:
-            return
-        origins = allowing(self.entry.config, origin)
-        try:
-            entry = self.ctx.widgets.update(self.entry, {"allowed_origins": origins})
-        except WidgetError as err:
-            self.pages.status.setText(str(err))
-            return
+    def _origin_allowed(self, entry: WidgetEntry) -> None:
+        """The Pages tab saved a new allowed site: other unsaved edits stay in the form."""
         self.entry = entry
         self.install.origins.set_value(entry.config.allowed_origins)
         self._loaded["allowed_origins"] = list(entry.config.allowed_origins)
-        self._show_local_pages()
-        self.pages.status.setText(f"Allowed {origin}. Publish… to make it live on your shop.")
         self.status.setText(_state(entry))
         self.saved.emit(entry)
         self.ctx.widgets_changed.emit()

@@ -3,6 +3,7 @@ saw them), a warning on sites the widget is not allowed on, and "Allow this site
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
@@ -18,12 +19,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.errors import sentence_for
+from console.installations import pull_installations
 from console.models.orders import local_time
 from console.models.rows import ROW_ROLE, Column, Index, RowsModel
-from core.workspace.installations import InstallationItem, unexpected
+from core.widgets import WidgetError
+from core.workspace.installations import InstallationItem, allowing, unexpected
 
 if TYPE_CHECKING:
+    from console.context import ConsoleContext
+    from console.relay_client import RelayClient
     from core.records import WidgetConfig
+    from core.workspace.widgets import WidgetEntry
 
 NOT_ALLOWED = "⚠ not allowed"
 _INTRO = (
@@ -74,11 +81,16 @@ def _last(item: InstallationItem) -> object:
 
 
 class PagesPanel(QWidget):
-    refresh_requested = Signal()
-    allow_requested = Signal(str)  # an origin
+    """Shows the pages kept in the workspace for the widget, asks the relay for the current
+    list when the tab is opened (or Refresh), and saves "Allow this site"."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    allowed = Signal(object)  # the WidgetEntry saved with the new allowed site
+
+    def __init__(self, ctx: ConsoleContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.ctx = ctx
+        self.entry: WidgetEntry | None = None
+        self._task: asyncio.Task[Any] | None = None
         self.model = PagesModel()
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -104,9 +116,51 @@ class PagesPanel(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
-        self.refresh.clicked.connect(self.refresh_requested.emit)
+        self.refresh.clicked.connect(self.refresh_from_relay)
         self.allow.clicked.connect(self._allow_clicked)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection())
+
+    def show_for(self, entry: WidgetEntry | None, *, ask_relay: bool = False) -> None:
+        """The pages kept for ``entry``; with ``ask_relay``, then the relay's current list."""
+        self.entry = entry
+        self.status.clear()
+        self._show_kept()
+        if ask_relay:
+            self.refresh_from_relay()
+
+    def _show_kept(self) -> None:
+        entry = self.entry
+        items = self.ctx.installations.list(entry.id) if entry else []
+        self.show_pages(entry.config if entry else None, items)
+        self.refresh.setEnabled(entry is not None)
+
+    def refresh_from_relay(self) -> None:
+        self._show_kept()
+        entry, client = self.entry, self.ctx.relay_client()
+        if entry is None:
+            self.status.setText("Save the widget first.")
+        elif client is None:
+            self.status.setText("Pair with your relay (Settings) to see where it runs.")
+        elif entry.published_at is None:
+            self.status.setText("Publish the widget; then its pages show here.")
+        else:
+            self.status.setText("Asking the relay…")
+            self._task = self.ctx.spawn(self.pull(client, entry), what="Widget pages")
+
+    async def pull(self, client: RelayClient, entry: WidgetEntry) -> None:
+        try:
+            items = await pull_installations(client, self.ctx.installations, entry)
+        except Exception as error:  # one sentence; the pages kept here stay shown
+            self.status.setText(f"Showing the pages last seen: {sentence_for(error)}")
+            return
+        if self.entry is None or self.entry.id != entry.id:
+            return  # another widget is shown now
+        self.show_pages(self.entry.config, items)
+        self.status.setText(
+            f"{len(items)} page{'s' if len(items) != 1 else ''} seen."
+            if items
+            else "Not seen on any page yet: add the snippet to your shop."
+        )
 
     def show_pages(self, config: WidgetConfig | None, items: list[InstallationItem]) -> None:
         self.model.config = config
@@ -130,5 +184,19 @@ class PagesPanel(QWidget):
 
     def _allow_clicked(self) -> None:
         item = self.selected()
-        if item is not None:
-            self.allow_requested.emit(item.origin)
+        if item is not None and self.entry is not None:
+            self.allow_origin(item.origin)
+
+    def allow_origin(self, origin: str) -> None:
+        """Add ``origin`` to the widget's saved allowed sites (publishing makes it live)."""
+        assert self.entry is not None
+        changes = {"allowed_origins": allowing(self.entry.config, origin)}
+        try:
+            entry = self.ctx.widgets.update(self.entry, changes)
+        except WidgetError as err:
+            self.status.setText(str(err))
+            return
+        self.entry = entry
+        self._show_kept()
+        self.status.setText(f"Allowed {origin}. Publish… to make it live on your shop.")
+        self.allowed.emit(entry)
