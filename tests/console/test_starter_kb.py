@@ -10,6 +10,7 @@ import argparse
 import json
 
 import pytest
+from PySide6.QtCore import Qt
 
 from console.publishing import build_bundle
 from console.session import CliSession
@@ -81,3 +82,26 @@ def test_no_starter_gives_an_empty_knowledge_base(shop: Cli) -> None:
     code, out, _ = shop("widget", "create", "--name", "Bare", "--store", "demo", "--no-starter")
     assert code == 0 and "starter answers" not in out
     assert json.loads(shop("kb", "list", "Bare", "--json")[1]) == []
+
+
+def test_the_knowledge_base_screen_marks_answers_to_edit(qapp: object) -> None:
+    from datetime import UTC, datetime
+
+    from console.models.knowledge import KnowledgeModel
+    from core.workspace.knowledge import KnowledgeItem
+
+    at = datetime(2026, 12, 6, tzinfo=UTC)
+    starter = starter_entries("en")[3]
+    rows = [
+        KnowledgeItem("k_1", starter.question, starter.answer, starter.keywords, True, at, at),
+        KnowledgeItem("k_2", "Gift cards?", "Yes, from €20.", (), True, at, at),
+    ]
+    model = KnowledgeModel()
+    model.set_rows(rows)
+    column = next(
+        n
+        for n in range(model.columnCount())
+        if model.headerData(n, Qt.Orientation.Horizontal) == "Enabled"
+    )
+    assert model.index(0, column).data().startswith("To edit: fill in [your returns window")
+    assert model.index(1, column).data() == "Yes"
