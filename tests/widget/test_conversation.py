@@ -22,6 +22,15 @@ SHIPPING_QUESTION = "How long does shipping take?"
 SHIPPING_ANSWER = "leave our warehouse the same day"
 
 
+def test_the_relay_lists_the_page_without_its_query(page: Page, shop: DemoShop) -> None:
+    """The demo page forbids referrers (Referrer-Policy: no-referrer); the widget still
+    reports its page, without the query string or fragment."""
+    page.goto(f"{shop.page_url}?utm_source=mail&email=ann%40example.com#faq")
+    Widget(page).open()
+    assert shop.page_url in shop.pages_seen()
+    assert not any("utm" in (url or "") for url in shop.pages_seen())
+
+
 @IN_EVERY_BROWSER
 def test_a_knowledge_question_gets_its_answer(page: Page, watcher: Watcher) -> None:
     widget = Widget(page).open()

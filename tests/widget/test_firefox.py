@@ -1,11 +1,12 @@
 """The widget in Debian's Firefox ESR, driven over WebDriver BiDi by ``bidi.py`` (real clicks
 and key presses; a fresh user context per test): a knowledge answer, a verified order's card
-with its tracking link, HTML shown as text, and the lead form's validation. These run even
-where Playwright cannot drive that Firefox (``browsers.py`` says why); skipped, saying why,
-where Firefox is not installed."""
+with its tracking link, HTML shown as text, the lead form's validation, and the page it
+reports to the relay. These run even where Playwright cannot drive that Firefox
+(``browsers.py`` says why); skipped, saying why, where Firefox is not installed."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -69,6 +70,13 @@ async def say(tab: Tab, text: str) -> None:
     await tab.type(text)
     await tab.click(q("button[data-part=send]"))
     await tab.wait(message_with("shopper", text), f"the shopper's {text!r}")
+
+
+async def test_the_relay_lists_the_page_without_its_query(tab: Tab, shop: DemoShop) -> None:
+    await tab.goto(f"{shop.page_url}?utm_source=mail#faq")
+    await open_widget(tab)
+    seen = await asyncio.to_thread(shop.pages_seen)
+    assert shop.page_url in seen and not any("utm" in (url or "") for url in seen)
 
 
 async def test_a_knowledge_question_gets_its_answer(tab: Tab) -> None:
