@@ -19,7 +19,18 @@ log = logging.getLogger("storedesk")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from console.commands import demo, kb, leads, privacy, relay, store, sync, vault, widget
+    from console.commands import (
+        alerts,
+        demo,
+        kb,
+        leads,
+        privacy,
+        relay,
+        store,
+        sync,
+        vault,
+        widget,
+    )
 
     parser = argparse.ArgumentParser(
         prog="storedesk",
@@ -42,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     leads.register(commands)
     privacy.register(commands)
     demo.register(commands)
+    alerts.register(commands)
     return parser
 
 

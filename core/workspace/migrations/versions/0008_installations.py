@@ -3,7 +3,7 @@ address, first and last seen), replacing the unused table of domains; and the pa
 conversation started on.
 
 Revision ID: 0008_installations
-Revises: 0005_insights
+Revises: 0009_schedule
 Create Date: 2026-12-06 23:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_installations"
-down_revision = "0005_insights"
+down_revision = "0009_schedule"  # after main's scheduled sync (the id is this task's)
 branch_labels = None
 depends_on = None
 
