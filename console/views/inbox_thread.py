@@ -207,8 +207,8 @@ class ThreadPanel(QWidget):
 
 
 def page_html(url: str | None) -> str:
-    """The page the chat started on, as a link (the workspace keeps only http(s) addresses,
-    without query strings); a note when the channel has no page."""
+    """The page the chat started on, as a link (the workspace keeps only http and https
+    addresses, without query strings); a note when the channel has no page."""
     if not url:
         return "<span style='color: gray'>Started on: no page reported</span>"
     return f"Started on: <a href='{escape(url, quote=True)}'>{escape(url)}</a>"

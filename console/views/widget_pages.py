@@ -23,6 +23,7 @@ from console.errors import sentence_for
 from console.installations import pull_installations
 from console.models.orders import local_time
 from console.models.rows import ROW_ROLE, Column, Index, RowsModel
+from console.plural import plural
 from core.widgets import WidgetError
 from core.workspace.installations import InstallationItem, allowing, unexpected
 
@@ -157,7 +158,7 @@ class PagesPanel(QWidget):
             return  # another widget is shown now
         self.show_pages(self.entry.config, items)
         self.status.setText(
-            f"{len(items)} page{'s' if len(items) != 1 else ''} seen."
+            f"{plural(len(items), 'page')} seen."
             if items
             else "Not seen on any page yet: add the snippet to your shop."
         )
