@@ -9,16 +9,16 @@ from typing import Any
 
 from sqlalchemy import Connection, inspect, text
 
-_REVISION = re.compile(r"^revision = [\"']([^\"']+)[\"']", re.MULTILINE)
+_REVISION = re.compile(r"""^revision\s*=\s*["']([^"']+)["']""", re.MULTILINE)
 
 
 def known_revisions(migrations_dir: Path) -> set[str]:
-    """The revision ids of the migrations in ``migrations_dir/versions`` (each file's
-    ``revision = "…"``: an id need not be its file name's number)."""
+    """The revision ids of the migrations in ``migrations_dir/versions`` (as each file
+    declares it: an id such as ``0005_insights`` is more than the file name's number)."""
     found = set()
     for path in (migrations_dir / "versions").glob("[0-9]*.py"):
-        match = _REVISION.search(path.read_text(encoding="utf-8"))
-        found.add(match.group(1) if match else path.stem.split("_", 1)[0])
+        declared = _REVISION.search(path.read_text(encoding="utf-8"))
+        found.add(declared.group(1) if declared else path.stem.split("_", 1)[0])
     return found
 
 

@@ -2,7 +2,7 @@
 and the page a conversation started on.
 
 Revision ID: 0009_installations
-Revises: 0006
+Revises: 0011_ai
 Create Date: 2026-12-06 23:00:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from core.workspace.coltypes import UTCDateTime
 
 revision = "0009_installations"
-down_revision = "0006"
+down_revision = "0011_ai"  # after main's AI agent (the id is this task's)
 branch_labels = None
 depends_on = None
 
