@@ -19,7 +19,18 @@ log = logging.getLogger("storedesk")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from console.commands import demo, kb, leads, privacy, relay, store, sync, vault, widget
+    from console.commands import (
+        client,
+        demo,
+        kb,
+        leads,
+        privacy,
+        relay,
+        store,
+        sync,
+        vault,
+        widget,
+    )
 
     parser = argparse.ArgumentParser(
         prog="storedesk",
@@ -41,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     relay.register(commands)
     leads.register(commands)
     privacy.register(commands)
+    client.register(commands)
     demo.register(commands)
     return parser
 

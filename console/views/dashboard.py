@@ -169,7 +169,7 @@ class DashboardView(View):
         self._task = self.ctx.spawn(self.refresh(), what="Refreshing the dashboard")
 
     async def refresh(self) -> None:
-        overview = load_overview(self.ctx.session, utc_now())
+        overview = load_overview(self.ctx.session, utc_now(), self.ctx.client_scope())
         self._show_local(overview)
         status, problem = await self._relay_status()
         self._show_relay(overview, status, problem)
@@ -219,7 +219,7 @@ class DashboardView(View):
         if client is None:
             return None
         try:
-            return (await plan_publish(self.ctx.session, client)).changed
+            return (await plan_publish(self.ctx.session, client, only=self.ctx.client())).changed
         except RelayError:
             return None
 

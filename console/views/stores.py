@@ -127,7 +127,7 @@ class StoresView(View):
 
     def reload(self) -> None:
         chosen = self.selected()
-        entries = self.ctx.session.stores.list()
+        entries = self.ctx.session.stores.list(client_id=self.ctx.client_id)
         self.stores.set_rows(entries)
         self.empty.setVisible(not entries)
         names = [e.name for e in entries]

@@ -270,7 +270,9 @@ class WidgetEditor(QWidget):
         try:
             if self.entry is None:
                 name, store = values.pop("name"), values.pop("store")
-                entry = self.ctx.widgets.create(name, store=store, settings=values)
+                entry = self.ctx.widgets.create(
+                    name, store=store, settings=values, client_id=self.ctx.client_id
+                )
             else:
                 entry = self.ctx.widgets.update(self.entry, values)
         except WidgetError as err:
