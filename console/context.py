@@ -90,7 +90,7 @@ class ConsoleContext(QObject):
     def restore_client(self) -> None:
         """The client chosen last time, while it still exists."""
         saved = self.preferences().value(CLIENT, 0, type=int)
-        found = self.clients.by_id(int(saved)) if saved else None
+        found = self.clients.by_id(saved) if isinstance(saved, int) and saved else None
         self.client_id = found.id if found is not None else None
 
     def choose_client(self, client_id: int | None) -> None:

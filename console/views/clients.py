@@ -198,7 +198,8 @@ class ClientsDialog(QDialog):
         try:
             entry = self.ctx.clients.add(name)
         except WorkspaceError as err:
-            return self._refused(err)
+            self._refused(err)
+            return None
         self.new_name.clear()
         self._changed(f"Added client {entry.name!r}.", entry.id)
         return entry
@@ -210,7 +211,8 @@ class ClientsDialog(QDialog):
         try:
             renamed = self.ctx.clients.rename(entry, name)
         except WorkspaceError as err:
-            return self._refused(err)
+            self._refused(err)
+            return None
         self._changed(f"Renamed {entry.name!r} to {renamed.name!r}.", renamed.id)
         return renamed
 

@@ -69,6 +69,9 @@ class ClientScope:
     widget_ids: frozenset[int]
 
 
+ClientList = list[ClientEntry]
+
+
 def check_name(name: str) -> str:
     text = " ".join(name.split())
     if not text:
@@ -97,7 +100,7 @@ class ClientRepository:
 
     # -- reading -----------------------------------------------------------------------
 
-    def list(self) -> list[ClientEntry]:
+    def list(self) -> ClientList:
         return self._entries(None)
 
     def exists(self) -> bool:
@@ -131,7 +134,7 @@ class ClientRepository:
             widget_ids = frozenset(widgets.all())
         return ClientScope(entry.id, entry.name, store_ids, widget_ids)
 
-    def _entries(self, where: Any) -> list[ClientEntry]:
+    def _entries(self, where: Any) -> ClientList:
         stores = select(func.count()).where(StoreRow.client_id == Client.id).scalar_subquery()
         widgets = select(func.count()).where(Widget.client_id == Client.id).scalar_subquery()
         query = select(Client, stores, widgets).order_by(func.lower(Client.name), Client.id)
