@@ -134,9 +134,9 @@ async def publish_with_confirmation(ctx: ConsoleContext, parent: QWidget | None)
     if not plan.changed:
         ctx.status.emit(f"Nothing to publish: {link.url} already has exactly this.")
         return False
-    whose = f"{only.name}'s " if only is not None else ""
+    whose = f" of {only.name}" if only is not None else ""
     question = (
-        f"Publish {whose}{plural(plan.widgets, 'widget')} and the credentials of "
+        f"Publish {plural(plan.widgets, 'widget')}{whose} and the credentials of "
         f"{plural(plan.stores, 'store')} to {link.url}?"
     )
     if only is not None:

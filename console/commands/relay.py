@@ -168,7 +168,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
             return publish(session, client, link, only=only)
 
         plan = run_client(link.url, key, work)
-    whose = f" {only.name}'s widgets" if only is not None else ""
+    whose = f" the widgets of {only.name}" if only is not None else ""
     if args.dry_run:
         print(f"Dry run: nothing changed on {link.url}. Publishing{whose} would do this:")
     else:

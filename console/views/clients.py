@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.context import ConsoleContext
+from console.plural import plural
 from console.ui import named
 from core.workspace.clients import ClientEntry, ClientError, ClientInUse
 from core.workspace.paths import WorkspaceError
@@ -89,6 +90,7 @@ class ClientsDialog(QDialog):
         self.move_to = named(QComboBox(), "moveTo")
         self.remove_button = QPushButton("Remove")
         self.message = named(QLabel(wordWrap=True), "clientsMessage")
+        self.message.setMinimumHeight(52)
         self.owned = named(QTableWidget(0, 3), "ownedTable")
         self._layout()
         self.add_button.clicked.connect(self._add_clicked)
@@ -148,7 +150,8 @@ class ClientsDialog(QDialog):
         self.list.blockSignals(True)
         self.list.clear()
         for entry in clients:
-            item = QListWidgetItem(f"{entry.name} ({entry.stores} stores, {entry.widgets} widgets)")
+            owns = f"{plural(entry.stores, 'store')}, {plural(entry.widgets, 'widget')}"
+            item = QListWidgetItem(f"{entry.name} ({owns})")
             item.setData(256, entry.id)
             self.list.addItem(item)
         ids = [c.id for c in clients]
@@ -172,6 +175,12 @@ class ClientsDialog(QDialog):
     def _fill_owned(self, clients: list[ClientEntry]) -> None:
         stores = self.ctx.session.stores.list()
         widgets = self.ctx.widgets.list()
+        for row in range(self.owned.rowCount()):  # the old rows' widgets go at once
+            for column in range(3):
+                old = self.owned.cellWidget(row, column)
+                if old is not None:
+                    old.hide()
+        self.owned.setRowCount(0)
         self.owned.setRowCount(len(stores) + len(widgets))
         rows = [("Store", s.name, s.client_id) for s in stores]
         rows += [("Widget", w.key, w.client_id) for w in widgets]

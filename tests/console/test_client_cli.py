@@ -140,11 +140,11 @@ def test_publish_for_one_client_leaves_the_other_clients_widgets_on_the_relay(
     assert code == 0, err
 
     code, out, _ = cli("relay", "publish", "--client", "Acme", "--dry-run")
-    assert code == 0 and "Publishing Acme's widgets would do this" in out
+    assert code == 0 and "Publishing the widgets of Acme would do this" in out
     assert f"1 added ({keys['Acme chat']} 'Acme chat')" in out and "Bolt" not in out
 
     code, out, _ = cli("relay", "publish", "--client", "Acme")
-    assert code == 0 and "Published Acme's widgets" in out
+    assert code == 0 and "Published the widgets of Acme" in out
     assert relay_get(relay, f"/v1/widgets/{keys['Acme chat']}/config").status_code == 200
     assert relay_get(relay, f"/v1/widgets/{keys['Bolt chat']}/config").status_code == 404
     assert "not published yet" in cli("widget", "list", "--client", "Bolt Bikes")[1]

@@ -119,8 +119,12 @@ def test_a_client_without_stores_or_widgets_goes_at_once(agency: Agency) -> None
         agency.clients.require("Cobalt")
 
 
-def _chat(workspace: Workspace, cid: str, widget_id: int, *, lead: bool) -> None:
-    at = NOW - timedelta(hours=1)
+def add_chat(
+    workspace: Workspace, cid: str, widget_id: int, *, lead: bool, now: datetime = NOW
+) -> None:
+    """A conversation of ``widget_id`` an hour before ``now``: an unanswered question, and a
+    lead when ``lead``."""
+    at = now - timedelta(hours=1)
     with workspace.engine.begin() as connection:
         connection.execute(
             insert(ConversationRow).values(
@@ -152,9 +156,9 @@ def _chat(workspace: Workspace, cid: str, widget_id: int, *, lead: bool) -> None
 def test_conversations_leads_and_analytics_narrow_to_a_clients_widgets(
     workspace: Workspace, agency: Agency
 ) -> None:
-    _chat(workspace, "acme-1", agency.acme_chat.id, lead=True)
-    _chat(workspace, "bolt-1", agency.bolt_chat.id, lead=True)
-    _chat(workspace, "bolt-2", agency.bolt_chat.id, lead=False)
+    add_chat(workspace, "acme-1", agency.acme_chat.id, lead=True)
+    add_chat(workspace, "bolt-1", agency.bolt_chat.id, lead=True)
+    add_chat(workspace, "bolt-2", agency.bolt_chat.id, lead=False)
     bolt = agency.clients.scope(agency.bolt).widget_ids
 
     reader = InboxReader(workspace)
