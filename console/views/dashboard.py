@@ -199,7 +199,8 @@ class DashboardView(View):
     def _show_relay(
         self, overview: Overview, status: dict[str, Any] | None, problem: str | None
     ) -> None:
-        today = today_on_relay(status) if status else None
+        everyone = self.ctx.client_id is None  # the relay counts every client's chats
+        today = today_on_relay(status) if status and everyone else None
         self.today_label.setText(today_text(today or overview.today))
         if overview.link is None:
             self.relay_label.setText("Not paired: widgets go live once this console is paired.")
