@@ -5,6 +5,7 @@ picker is hidden and the console looks as it always did."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -27,9 +28,11 @@ from console.plural import plural
 from console.ui import named
 from core.workspace.clients import ClientEntry, ClientError, ClientInUse
 from core.workspace.paths import WorkspaceError
+from core.workspace.widgets import WidgetEntry
 
 ALL_CLIENTS = "All clients"
 NO_CLIENT = "No client"
+SAME_AS_STORE = "Same as its store"
 RELEASE = -1  # "move to" choice: keep the stores and widgets without a client
 
 
@@ -72,6 +75,48 @@ def client_choices(combo: QComboBox, clients: list[ClientEntry], current: int | 
         combo.addItem(entry.name, entry.id)
     combo.setCurrentIndex(max(0, combo.findData(current)))
     combo.blockSignals(False)
+
+
+class ClientField(QComboBox):
+    """A widget's client in its editor: "Same as its store" (it follows the store's client)
+    or a client of its own. Its row shows only while clients exist (``row_shown``)."""
+
+    row_shown = Signal(bool)
+
+    def __init__(self, ctx: ConsoleContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("widgetClient")
+
+    def show_for(self, entry: WidgetEntry | None) -> None:
+        """A new widget gets the client every screen shows; a saved one its own."""
+        clients = self.ctx.clients.list()
+        self.clear()
+        self.addItem(SAME_AS_STORE, None)
+        for client in clients:
+            self.addItem(client.name, client.id)
+        current = self.ctx.client_id if entry is None else entry.client_id
+        own = entry is None or entry.client_pinned
+        self.setCurrentIndex(max(0, self.findData(current)) if own else 0)
+        self.row_shown.emit(bool(clients))
+
+    def chosen(self) -> int | None:
+        data = self.currentData()
+        return data if isinstance(data, int) else None
+
+    def save(self, entry: WidgetEntry) -> WidgetEntry:
+        """Give the saved widget the chosen client (when that changed); the entry as now."""
+        if self.count() <= 1:
+            return entry
+        chosen = self.chosen()
+        if chosen is None and entry.client_pinned:
+            self.ctx.clients.follow_store(entry.id)
+        elif chosen is not None and (chosen != entry.client_id or not entry.client_pinned):
+            self.ctx.clients.assign_widget(entry.id, self.ctx.clients.by_id(chosen))
+        else:
+            return entry
+        found = self.ctx.widgets.get(entry.key)
+        return found if found is not None else entry
 
 
 class ClientsDialog(QDialog):

@@ -236,6 +236,16 @@ class ClientRepository:
             )
             record(connection, "client.widget_assigned", name, _to(client))
 
+    def follow_store(self, widget_id: int) -> None:
+        """The widget belongs to its store's client again (and follows it from now on)."""
+        with self._workspace.engine.begin() as connection:
+            store_id = connection.scalar(select(Widget.store_id).where(Widget.id == widget_id))
+            connection.execute(
+                update(Widget)
+                .where(Widget.id == widget_id)
+                .values(client_id=store_client_id(connection, store_id), client_pinned=False)
+            )
+
     def _check_free(self, connection: Connection, name: str, own_id: int | None) -> None:
         query = select(Client.id).where(func.lower(Client.name) == name.lower())
         if set(connection.scalars(query).all()) - {own_id}:

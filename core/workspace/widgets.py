@@ -43,6 +43,8 @@ class WidgetEntry:
     knowledge: int = 0
     client_id: int | None = None
     client: str | None = None
+    client_pinned: bool = False
+    """The client was given to the widget itself (else it follows its store's)."""
 
 
 WidgetList = list[WidgetEntry]
@@ -225,4 +227,5 @@ def _entry(row: Widget, store: str | None, knowledge: int, client: str | None) -
         knowledge=knowledge,
         client_id=row.client_id,
         client=client,
+        client_pinned=row.client_pinned,
     )

@@ -22,6 +22,7 @@ from console.views.knowledge import KnowledgeView
 from console.views.leads import LeadsView
 from console.views.store_wizard import StoreWizard
 from console.views.stores import StoresView
+from console.views.widget_editor import WidgetEditor
 from console.views.widgets import WidgetsView
 from console.window import MainWindow
 from core.workspace.clients import ClientEntry
@@ -216,6 +217,30 @@ async def test_the_store_wizard_offers_the_chosen_client(ctx: ConsoleContext) ->
     ctx.choose_client(found.bolt.id)
     wizard = StoreWizard(ctx, "sql")
     assert not wizard.client.isHidden() and wizard.client.currentText() == "Bolt Bikes"
+
+
+async def test_the_widget_editor_offers_a_client_only_when_clients_exist(
+    ctx: ConsoleContext,
+) -> None:
+    editor = WidgetEditor(ctx)
+    editor.show()
+    assert not editor.client.isVisible()  # no clients: no row
+
+    found = agency(ctx)
+    ctx.choose_client(found.bolt.id)
+    editor.load(None)
+    assert editor.client.isVisible() and editor.client.currentText() == "Bolt Bikes"
+    editor.name.setText("Bolt help")
+    editor.store.setCurrentIndex(editor.store.findData("acme-shop"))
+    saved = editor.save()
+    assert saved is not None and (saved.client, saved.client_pinned) == ("Bolt Bikes", True)
+
+    editor.client.setCurrentText("Same as its store")
+    saved = editor.save()
+    assert saved is not None and (saved.client, saved.client_pinned) == ("Acme", False)
+    ctx.clients.assign_store("acme-shop", found.bolt)  # it follows its store again
+    assert ctx.widgets.get("Bolt help").client == "Bolt Bikes"  # type: ignore[union-attr]
+    editor.close()
 
 
 def question_box() -> QMessageBox | None:
