@@ -154,6 +154,7 @@ WIDGET_CONFIG = obj(
         "store": False,
         "confidence_threshold": False,
         "identity_max_age": False,
+        "retention_days": False,
     },
 )
 ERROR = obj(
