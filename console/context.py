@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 from PySide6.QtCore import QObject, QSettings, Signal
 
+from console.alerts import AlertCenter
 from console.relay_client import RelayClient
 from console.session import CliSession
 from core.workspace.clients import ClientEntry, ClientRepository, ClientScope
@@ -63,6 +64,7 @@ class ConsoleContext(QObject):
         """The client every screen shows (None: all clients); ``choose_client`` sets it."""
         self.restore_client()
         self.demo_url: str | None = None  # the demo storefront, when `storedesk demo` runs
+        self.alerts = AlertCenter(self.notify.emit, self)
         self._tasks: set[asyncio.Task[Any]] = set()
 
     @classmethod

@@ -15,6 +15,7 @@ from relay.keys import (
     CONVERSATIONS,
     FEED,
     LOOKUPS,
+    METRICS,
     PRESENCE,
     SETTINGS,
     STORE,
@@ -86,6 +87,7 @@ async def status(request: web.Request) -> web.Response:
         "conversations_open": await store.open_conversations(),
         "events_pending": await store.pending_events(console.id),
         "today": await store.today_counts(request.app[SETTINGS].now()),
+        "alerts": request.app[METRICS].window.summary().as_json(),
     }
     return json_response(body)
 

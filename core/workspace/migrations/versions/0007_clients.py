@@ -2,7 +2,7 @@
 one of its own (``client_pinned``); both lists are looked up by client.
 
 Revision ID: 0007_clients
-Revises: 0005_insights
+Revises: 0009_schedule
 Create Date: 2026-12-06 23:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_clients"
-down_revision = "0005_insights"
+down_revision = "0009_schedule"
 branch_labels = None
 depends_on = None
 
