@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from console.app import window_settings
 from console.commands.store import connection_for_demo
 from console.context import ConsoleContext
+from console.overview import midnight
 from console.views.analytics import AnalyticsView
 from console.views.clients import ClientsDialog
 from console.views.dashboard import DashboardView
@@ -48,7 +49,8 @@ def agency(ctx: ConsoleContext) -> Agency:
     acme_chat = ctx.widgets.create("Acme chat", store="acme-shop")
     bolt_chat = ctx.widgets.create("Bolt chat", store="bolt-shop")
     ctx.widgets.create("Loose chat", store=None)
-    now = datetime.now(UTC)
+    # a minute past midnight UTC: today for the Dashboard whatever the time the test runs
+    now = midnight(datetime.now(UTC)) + timedelta(minutes=61)
     workspace = ctx.session.workspace
     add_chat(workspace, "acme-1", acme_chat.id, lead=True, now=now)
     add_chat(workspace, "bolt-1", bolt_chat.id, lead=True, now=now)
