@@ -293,6 +293,7 @@ PUBLISH_REQUEST = obj(
         "stores": {"type": "array", "items": {"type": "object"}},
         "widgets": {"type": "array", "items": {"type": "object"}},
         "dry_run": {"type": "boolean"},
+        "partial": {"type": "boolean"},
     },
 )
 _KEYED_CHANGES = obj(

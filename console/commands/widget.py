@@ -6,6 +6,7 @@ import argparse
 import re
 from typing import TYPE_CHECKING, Any
 
+from console.commands.client import add_client_filter, client_filter
 from console.plural import plural
 from console.runtime import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, CliError, open_session, print_json
 from core.serialize import to_jsonable
@@ -46,6 +47,7 @@ def register(commands: Any) -> None:
         "returns, payment and contact, with [placeholders] to fill in)",
     )
     _identity_option(create)
+    create.add_argument("--client", metavar="NAME", help="its client (default: its store's)")
     create.set_defaults(handler=cmd_create)
 
     change = sub.add_parser("set", help="change a widget's settings (publish to make it live)")
@@ -71,6 +73,7 @@ def register(commands: Any) -> None:
 
     listing = sub.add_parser("list", help="list widgets")
     listing.add_argument("--json", action="store_true")
+    add_client_filter(listing, "the widgets")
     listing.set_defaults(handler=cmd_list)
 
     show = sub.add_parser("show", help="a widget's settings and embed snippet")
@@ -167,9 +170,14 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_create(args: argparse.Namespace) -> int:
     with open_session(args) as session:
         session.require_store(args.store)
+        client = client_filter(session, args)
         try:
             entry = widgets_of(session).create(
-                args.name, store=args.store, settings=_settings(args), starter=not args.no_starter
+                args.name,
+                store=args.store,
+                settings=_settings(args),
+                client_id=client.id if client else None,
+                starter=not args.no_starter,
             )
         except WidgetError as err:
             raise CliError(str(err), EXIT_USAGE) from None
@@ -219,6 +227,7 @@ def describe(entry: WidgetEntry, relay: str | None) -> dict[str, Any]:
     return {
         **widget_to_json(entry.config),
         "knowledge_entries": entry.knowledge,
+        "client": entry.client,
         "created_at": to_jsonable(entry.created_at),
         "updated_at": to_jsonable(entry.updated_at),
         "published_at": to_jsonable(entry.published_at),
@@ -234,12 +243,14 @@ def _line(entry: WidgetEntry) -> str:
     )
     store = entry.store or "no store"
     answers = plural(entry.knowledge, "answer")
-    return f"{entry.name:<20} {entry.key}  {store:<16} {answers}, {published}"
+    client = f"  [{entry.client}]" if entry.client else ""
+    return f"{entry.name:<20} {entry.key}  {store:<16} {answers}, {published}{client}"
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     with open_session(args) as session:
-        entries = widgets_of(session).list()
+        client = client_filter(session, args)
+        entries = widgets_of(session).list(client_id=client.id if client else None)
         relay = relay_url(session)
     if args.json:
         print_json([describe(e, relay) for e in entries])

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from console.context import ConsoleContext
 from console.dialogs import tell_with_copy
+from console.views.clients import ClientField
 from console.views.widget_fields import (
     ColorField,
     HoursEditor,
@@ -141,6 +142,9 @@ class WidgetEditor(QWidget):
             ("Reply time", "reply_time", self.reply_time),
         ):
             self._field(form, label, name, field)
+        self.client = ClientField(self.ctx)  # agency mode: a row only while clients exist
+        form.insertRow(2, "Client", self.client)
+        self.client.row_shown.connect(lambda shown: form.setRowVisible(self.client, shown))
         return page
 
     def _behaviour(self) -> QWidget:
@@ -226,6 +230,7 @@ class WidgetEditor(QWidget):
         self.entry = entry
         config = entry.config if entry else _DEFAULT
         self._fill_stores(config.store)
+        self.client.show_for(entry)
         self.name.setText(config.name)
         self.title.setText(config.title)
         self.greeting.setPlainText(config.greeting)
@@ -313,10 +318,15 @@ class WidgetEditor(QWidget):
             if self.entry is None:
                 name, store = values.pop("name"), values.pop("store")
                 entry = self.ctx.widgets.create(
-                    name, store=store, settings=values, starter=self.starter.isChecked()
+                    name,
+                    store=store,
+                    settings=values,
+                    client_id=self.client.chosen(),
+                    starter=self.starter.isChecked(),
                 )
             else:
                 entry = self.ctx.widgets.update(self.entry, values)
+                entry = self.client.save(entry)
         except WidgetError as err:
             self.show_error(err.field, str(err))
             return None

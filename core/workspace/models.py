@@ -54,7 +54,10 @@ class Base(DeclarativeBase):
 
 
 class Client(Base):
+    """A merchant's client (agency mode): it owns stores and widgets."""
+
     __tablename__ = "clients"
+    __table_args__ = (Index("ix_clients_name", "name", unique=True),)
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str]
     email: Mapped[str | None]
@@ -64,7 +67,9 @@ class Client(Base):
 class StoreRow(Base):
     __tablename__ = "stores"
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="SET NULL"))
+    client_id: Mapped[int | None] = mapped_column(
+        ForeignKey("clients.id", ondelete="SET NULL"), index=True
+    )
     name: Mapped[str] = mapped_column(unique=True)
     platform: Mapped[str] = mapped_column(String(32))
     settings: Mapped[dict[str, Any]]
@@ -82,6 +87,11 @@ class Widget(Base):
     key: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str]
     store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id", ondelete="SET NULL"))
+    client_id: Mapped[int | None] = mapped_column(
+        ForeignKey("clients.id", ondelete="SET NULL"), index=True
+    )
+    # True when the client was given to the widget itself; else it follows its store's
+    client_pinned: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     config: Mapped[dict[str, Any]]
     identity_secret: Mapped[bytes | None]
     created_at: Mapped[datetime]
