@@ -43,6 +43,7 @@ class ConversationLine:
     widget_id: int | None
     assignee: str | None
     rating: int | None
+    page_url: str | None = None  # the shop page the chat started on
 
     @property
     def shopper(self) -> str:
@@ -70,6 +71,7 @@ class InboxFilter:
     status: str | None = None  # open, waiting, closed; None: all
     widget_id: int | None = None
     channel: str | None = None
+    widget_ids: frozenset[int] | None = None  # a client's widgets (agency mode)
 
 
 def _search(text: str) -> ColumnElement[bool]:
@@ -100,8 +102,10 @@ class ConversationBrowser(_Browser):
         if where.status is not None:
             conditions.append(c.status == where.status)
         listing = _LISTING
-        if where.widget_id is not None or where.channel is not None:
+        if where.widget_id is not None or where.channel is not None or where.widget_ids is not None:
             listing = replace(_LISTING, indexed=frozenset())
+            if where.widget_ids is not None:
+                conditions.append(c.widget_id.in_(sorted(where.widget_ids)))
             if where.widget_id is not None:
                 conditions.append(c.widget_id == where.widget_id)
             if where.channel is not None:
@@ -171,9 +175,12 @@ class InboxReader:
             rows = connection.execute(query).all()
         return [ThreadMessage(*row) for row in reversed(rows)]
 
-    def unread(self) -> int:
-        """How many conversations have messages the merchant has not read."""
+    def unread(self, widget_ids: frozenset[int] | None = None) -> int:
+        """How many conversations (of these widgets) have messages the merchant has not
+        read."""
         query = select(func.count()).select_from(CONVERSATIONS).where(CONVERSATIONS.c.unread > 0)
+        if widget_ids is not None:
+            query = query.where(CONVERSATIONS.c.widget_id.in_(sorted(widget_ids)))
         with self._workspace.engine.connect() as connection:
             return int(connection.scalar(query) or 0)
 

@@ -28,6 +28,7 @@ ROUTE_ROLES: dict[str, Rule] = {
     "console.stream": Rule("viewer", "follow conversations live"),
     "console.retention": Rule("viewer", "see the retention period"),
     "console.team.list": Rule("viewer", "see the team"),
+    "console.installations": Rule("viewer", "see where widgets are installed"),
     # answering shoppers: agents and admins
     "console.reply": Rule("agent", "answer shoppers"),
     "console.status_set": Rule("agent", "open or close conversations"),

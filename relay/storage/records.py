@@ -36,6 +36,7 @@ class NewConversation:
     language: str | None = None
     customer_email: str | None = None
     customer_name: str | None = None
+    page_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,7 @@ class ConversationRecord:
     started_at: datetime
     updated_at: datetime
     rating: int | None = None
+    page_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
