@@ -19,7 +19,18 @@ log = logging.getLogger("storedesk")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from console.commands import demo, kb, leads, privacy, relay, store, sync, vault, widget
+    from console.commands import (
+        demo,
+        kb,
+        leads,
+        privacy,
+        relay,
+        spam,
+        store,
+        sync,
+        vault,
+        widget,
+    )
 
     parser = argparse.ArgumentParser(
         prog="storedesk",
@@ -37,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync.register(commands)
     vault.register(commands)
     widget.register(commands)
+    spam.register(commands)
     kb.register(commands)
     relay.register(commands)
     leads.register(commands)

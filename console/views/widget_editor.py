@@ -1,4 +1,5 @@
-"""The widget editor: appearance, behaviour and installation tabs; Save, Preview, Publish….
+"""The widget editor: appearance, behaviour, installation and spam tabs; Save, Preview,
+Publish….
 
 Saving goes through ``WidgetRepository`` (which checks the settings as a whole with
 ``core.widgets``); a ``WidgetError`` is shown under the field it names and nothing is saved.
@@ -41,7 +42,9 @@ from console.views.widget_fields import (
     stacked,
 )
 from console.views.widget_install import InstallPanel
+from console.views.widget_spam import SpamPanel
 from core.records import WidgetConfig
+from core.spam import spam_to_json
 from core.widgets import WidgetError
 from core.workspace.widgets import WidgetEntry
 
@@ -59,6 +62,9 @@ _FIELD_TAB = {"allowed_origins": 2} | dict.fromkeys(
     ),
     1,
 )
+
+
+SPAM_TAB = 3
 
 
 def changed_since_publish(entry: WidgetEntry) -> bool:
@@ -85,6 +91,9 @@ class WidgetEditor(QWidget):
         self.errors["allowed_origins"] = self.install.origins_error
         self.install.origins.problem.connect(lambda text: self.show_error("allowed_origins", text))
         self.tabs.addTab(self.install, "Installation")
+        self.spam = SpamPanel()
+        self.errors.update(self.spam.errors)
+        self.tabs.addTab(_scrolled(self.spam), "Spam")
         self.general_error = error_label()
         self.status = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         layout = QVBoxLayout(self)
@@ -222,6 +231,7 @@ class WidgetEditor(QWidget):
         self.suggestions.setPlainText("\n".join(config.suggestions))
         self.identity_max_age.setValue(max(1, config.identity_max_age // 60))
         self.install.origins.set_value(config.allowed_origins)
+        self.spam.set_value(spam_to_json(config.spam))
         self.clear_errors()
         self.refresh_install()
         self.heading.setText(entry.name if entry else "New widget")
@@ -261,6 +271,7 @@ class WidgetEditor(QWidget):
             "suggestions": [line.strip() for line in lines if line.strip()],
             "identity_max_age": self.identity_max_age.value() * 60,
             "allowed_origins": self.install.origins.value(),
+            "spam": self.spam.value(),
         }
 
     def save(self) -> WidgetEntry | None:
@@ -287,7 +298,8 @@ class WidgetEditor(QWidget):
         label.setText(text)
         label.setVisible(bool(text))
         if text:
-            self.tabs.setCurrentIndex(_FIELD_TAB.get(field, 0))
+            spam = field.startswith("spam")
+            self.tabs.setCurrentIndex(SPAM_TAB if spam else _FIELD_TAB.get(field, 0))
 
     def error_text(self, field: str) -> str:
         label = self.errors.get(field, self.general_error)

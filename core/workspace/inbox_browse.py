@@ -1,5 +1,6 @@
 """The Inbox's reading side: conversations a page at a time (newest activity first, with
-filters and search), one conversation's thread, unread counts.
+filters and search), one conversation's thread, unread counts. Conversations taken for spam
+are listed only under the Spam filter, and never counted as unread.
 
 Paging reuses ``core.workspace.browse``: the activity order is served by the indexes
 ``ix_conversations_updated_at`` / ``ix_conversations_status_updated_at`` (LIMIT/OFFSET, far
@@ -43,6 +44,8 @@ class ConversationLine:
     widget_id: int | None
     assignee: str | None
     rating: int | None
+    spam: str | None
+    """The spam rule it broke; ``None``: not spam."""
 
     @property
     def shopper(self) -> str:
@@ -68,6 +71,8 @@ class ThreadMessage:
 @dataclass(frozen=True, slots=True)
 class InboxFilter:
     status: str | None = None  # open, waiting, closed; None: all
+    spam: bool = False
+    """Only the conversations taken for spam (otherwise they are left out)."""
     widget_id: int | None = None
     channel: str | None = None
 
@@ -99,6 +104,7 @@ class ConversationBrowser(_Browser):
         conditions: list[ColumnElement[bool]] = []
         if where.status is not None:
             conditions.append(c.status == where.status)
+        conditions.append(c.spam.is_not(None) if where.spam else c.spam.is_(None))
         listing = _LISTING
         if where.widget_id is not None or where.channel is not None:
             listing = replace(_LISTING, indexed=frozenset())
@@ -173,7 +179,9 @@ class InboxReader:
 
     def unread(self) -> int:
         """How many conversations have messages the merchant has not read."""
-        query = select(func.count()).select_from(CONVERSATIONS).where(CONVERSATIONS.c.unread > 0)
+        c = CONVERSATIONS.c
+        unread = (c.unread > 0, c.spam.is_(None))
+        query = select(func.count()).select_from(CONVERSATIONS).where(*unread)
         with self._workspace.engine.connect() as connection:
             return int(connection.scalar(query) or 0)
 

@@ -142,6 +142,7 @@ conversations = Table(
     Column("started_at", UTCDateTime, nullable=False, index=True),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("rating", Integer, nullable=True),
+    Column("spam", Text, nullable=True),  # the rule it broke (core.spam); None: not spam
 )
 
 messages = Table(

@@ -22,7 +22,7 @@ from core.workspace.stores import StoreRepository
 TABLES = {
     "clients", "stores", "widgets", "knowledge_entries", "conversations", "messages", "leads",
     "customers", "orders", "order_items", "products", "sync_runs", "webhook_events",
-    "installations", "spam_rules", "activity_log", "workspace_settings", "analytics_hours",
+    "installations", "activity_log", "workspace_settings", "analytics_hours",
     "analytics_hours_done",
 }  # fmt: skip
 
