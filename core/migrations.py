@@ -3,15 +3,24 @@ database. Alembic is imported only when a schema actually has to change."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, inspect, text
 
+_REVISION = re.compile(r"""^revision\s*=\s*["']([^"']+)["']""", re.MULTILINE)
+
 
 def known_revisions(migrations_dir: Path) -> set[str]:
-    """The revision ids of the migrations in ``migrations_dir/versions``."""
-    return {p.stem.split("_", 1)[0] for p in (migrations_dir / "versions").glob("[0-9]*.py")}
+    """The revision ids of the migrations in ``migrations_dir/versions``, as each file
+    declares it (``revision = "0006_spam"``; a file name need not spell it)."""
+    found = set()
+    for path in (migrations_dir / "versions").glob("[0-9]*.py"):
+        declared = _REVISION.search(path.read_text(encoding="utf-8"))
+        if declared is not None:
+            found.add(declared.group(1))
+    return found
 
 
 def alembic_config(migrations_dir: Path, connection: Connection | None = None) -> Any:
