@@ -4,47 +4,25 @@ spam" restores the conversation, and the bot answers its next message."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
-import pytest
-from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QApplication
 
 from console import publish_flow
-from console.app import window_settings
 from console.context import ConsoleContext
-from console.views.inbox import SPAM_FILTER, InboxView
+from console.views.inbox import SPAM_FILTER
 from console.window import MainWindow
 from tests.console.gui.helpers import Shot, wait_until
 from tests.console.gui.inbox_helpers import Shopper, demo_on
+from tests.console.gui.test_inbox import inbox_of, pytestmark, window  # noqa: F401 (fixture)
 from tests.relay.live import LiveRelay
 
-pytestmark = [
-    pytest.mark.filterwarnings("ignore:coroutine 'connect_tcp.<locals>.try_connect'"),
-    pytest.mark.filterwarnings(
-        "ignore:Exception ignored in. <coroutine object connect_tcp"
-        ":pytest.PytestUnraisableExceptionWarning"
-    ),
-]
 NEUTRAL = "Thanks for your message."
 
 
-@pytest.fixture
-async def window(ctx: ConsoleContext, relay: LiveRelay, qtbot: object) -> AsyncIterator[MainWindow]:
-    win = MainWindow(window_settings(ctx.data_dir), ctx)
-    win.resize(1280, 800)
-    win.show()
-    yield win
-    view = next(v for v in win.views if isinstance(v, InboxView))
-    await view.aclose()
-    win.close()
-    win.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-
-
 async def test_spam_waits_under_its_filter_until_not_spam(
-    window: MainWindow, ctx: ConsoleContext, relay: LiveRelay, screenshot: Shot
+    window: MainWindow,  # noqa: F811 (a fixture)
+    ctx: ConsoleContext,
+    relay: LiveRelay,
+    screenshot: Shot,
 ) -> None:
     ready = await demo_on(ctx, relay)
     entry = ctx.widgets.get(ready.widget_key)
@@ -55,7 +33,7 @@ async def test_spam_waits_under_its_filter_until_not_spam(
     await publish_flow.publish(ctx.session, client, link)
     ctx.relay_changed.emit()
     window.show_screen("Inbox")
-    inbox = next(v for v in window.views if isinstance(v, InboxView))
+    inbox = inbox_of(window)
 
     async with httpx.AsyncClient(timeout=10) as web:
         shopper = Shopper(web, relay.base_url, relay.base_url)
@@ -63,8 +41,10 @@ async def test_spam_waits_under_its_filter_until_not_spam(
         answer = await shopper.say("casino bonus! also I want to talk to a human")
         assert answer[-1]["text"] == NEUTRAL
         await wait_until(
-            lambda: inbox.reader.conversation(shopper.conversation_id) is not None
-            and inbox.reader.conversation(shopper.conversation_id).spam is not None,  # type: ignore[union-attr]
+            lambda: (
+                inbox.reader.conversation(shopper.conversation_id) is not None
+                and inbox.reader.conversation(shopper.conversation_id).spam is not None
+            ),  # type: ignore[union-attr]
             timeout=10,
         )
         assert inbox.model.row_total() == 0 and inbox.reader.unread() == 0
