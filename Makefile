@@ -104,6 +104,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.console_orders
 	$(BIN)/python -m bench.console_analytics
 	$(BIN)/python -m bench.console_inbox
+	$(BIN)/python -m bench.soak
 
 # The installers: the console and the relay in one folder (PyInstaller) and, on Linux, a .deb,
 # then the smoke test of what was built (packaging/build.py; docs/deploy.md for the relay).

@@ -20,6 +20,7 @@ log = logging.getLogger("storedesk")
 
 def build_parser() -> argparse.ArgumentParser:
     from console.commands import (
+        alerts,
         demo,
         kb,
         leads,
@@ -54,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     leads.register(commands)
     privacy.register(commands)
     demo.register(commands)
+    alerts.register(commands)
     return parser
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 from PySide6.QtCore import QObject, QSettings, Signal
 
+from console.alerts import AlertCenter
 from console.relay_client import RelayClient
 from console.session import CliSession
 from core.workspace.knowledge import KnowledgeRepository
@@ -55,6 +56,7 @@ class ConsoleContext(QObject):
         self.knowledge = KnowledgeRepository(session.workspace)
         self.links = RelayLinkRepository(session.workspace, session.vault)
         self.demo_url: str | None = None  # the demo storefront, when `storedesk demo` runs
+        self.alerts = AlertCenter(self.notify.emit, self)
         self._tasks: set[asyncio.Task[Any]] = set()
 
     @classmethod

@@ -18,9 +18,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from console.plural import plural
 from console.relay_client import RelayClient, RelayError
+from core.privacy import Shopper
 from core.workspace.activity import record
 from core.workspace.database import Workspace
-from core.workspace.privacy import PrivacyRepository, Shopper, ShopperData
+from core.workspace.privacy import PrivacyRepository, ShopperData
 from core.workspace.settings import RETENTION_KEY, WorkspaceSettings
 
 RELAY_PARTS = ("conversations", "messages", "leads")
@@ -143,7 +144,7 @@ async def erase_everywhere(
 def apply_local_retention(workspace: Workspace) -> dict[str, int]:
     """Apply the workspace's retention period now (the console does it on start)."""
     days = WorkspaceSettings(workspace).retention_days
-    return PrivacyRepository(workspace).apply_retention(days) if days else {}
+    return PrivacyRepository(workspace).apply_retention(days)
 
 
 async def set_retention(workspace: Workspace, client: RelayClient | None, days: int | None) -> str:

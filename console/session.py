@@ -12,7 +12,7 @@ from connectors.base import Connector, ConnectorContext, StoreInfo
 from connectors.http import make_client
 from connectors.sync import SyncEngine, SyncResult
 from console.borrowed_token import borrowed, borrows
-from console.runtime import EXIT_NOT_FOUND, CliError, data_dir_arg, warn
+from console.runtime import EXIT_NOT_FOUND, CliError, data_dir_arg, exit_code_for, warn
 from core.contacts import same_email
 from core.orders import clean_order_number
 from core.records import Customer, Order
@@ -20,9 +20,14 @@ from core.vault import Vault
 from core.workspace import Workspace
 from core.workspace.activity import record as record_activity
 from core.workspace.paths import resolve_data_dir
+from core.workspace.schedule import Outcome, ScheduleRepository
 from core.workspace.stores import StoreEntry, StoreRepository
+from core.workspace.sync_lock import SyncBusy, SyncLocks
 
 T = TypeVar("T")
+HOLDER_CLI = "storedesk sync in a terminal"
+HOLDER_CONSOLE = "Sync now in the console"
+HOLDER_SCHEDULE = "the console's schedule"
 
 
 class CliSession:
@@ -133,7 +138,11 @@ class CliSession:
         full: bool,
         progress: Callable[[str, int, int | None], None] | None = None,
         cancel: Any = None,
+        holder: str = HOLDER_CLI,
     ) -> SyncResult:
+        """Sync under the store's lock (``SyncBusy`` when another sync holds it, in this
+        process or another); the outcome is kept for the schedule and its alerts."""
+
         async def work(connector: Connector) -> SyncResult:
             engine = SyncEngine(self.workspace, entry, connector)
             result = await engine.run(full=full, progress=progress, cancel=cancel)
@@ -147,7 +156,23 @@ class CliSession:
             record_activity(self.workspace, "store.synced", entry.name, details)
             return result
 
-        return await self._with_store(entry, work)
+        schedules = ScheduleRepository(self.workspace)
+        try:
+            async with SyncLocks(self.workspace).hold(entry.id, entry.name, holder):
+                result = await self._with_store(entry, work)
+        except SyncBusy as busy:
+            schedules.record(entry.id, full=full, outcome="busy", message=str(busy))
+            raise
+        except Exception as error:
+            schedules.record(entry.id, full=full, outcome="failed", message=_reason(error))
+            raise
+        outcome: Outcome = "cancelled" if result.cancelled else "completed"
+        schedules.record(entry.id, full=full, outcome=outcome)
+        return result
+
+
+def _reason(error: Exception) -> str:
+    return exit_code_for(error)[1]
 
 
 def note_key_source(data_dir: Any, source: str) -> None:

@@ -31,6 +31,7 @@ from core.versions import relay_update_note
 if TYPE_CHECKING:
     from console.context import ConsoleContext
     from console.views.base import View
+    from console.views.stores import StoresView
 
 TITLES = (
     "Dashboard", "Inbox", "Widgets", "Knowledge base", "Stores", "Settings",
@@ -105,10 +106,18 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(view)
         self._connect_context(ctx)
         self._poll.start()
+        self._stores_view().scheduler.start()
         last = self.settings.value("window/screen", "Dashboard")
         self.show_screen(str(last) if last in TITLES else "Dashboard")
         self.update_relay_state()
         self.update_unread()
+
+    def _stores_view(self) -> StoresView:
+        from console.views.stores import StoresView
+
+        view = self.views[TITLES.index("Stores")]
+        assert isinstance(view, StoresView)
+        return view
 
     def show_opening_failed(self, sentence: str) -> None:
         """The workspace could not be opened: say why; closing the box quits."""
@@ -263,6 +272,7 @@ class MainWindow(QMainWindow):
         except RelayError as err:
             self._set_relay_state("Relay: offline", str(err))
             return
+        self.ctx.alerts.update_relay(status)
         version = str(status.get("version") or "?")
         note = relay_update_note(version, __version__)
         if note is None:
@@ -381,6 +391,8 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.sync()
         self._poll.stop()
+        if self.views:
+            self._stores_view().scheduler.stop()
         if self.tray is not None:
             self.tray.hide()
         super().closeEvent(event)

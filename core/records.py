@@ -176,6 +176,7 @@ class WidgetConfig:
     business_hours: tuple[BusinessHours, ...] = ()
     suggestions: tuple[str, ...] = ()
     identity_max_age: int = 86400  # seconds a storefront's shopper signature is accepted
+    retention_days: int | None = None  # None: the workspace's (and relay's) retention period
     spam: SpamRules = SpamRules()
 
 

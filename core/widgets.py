@@ -14,6 +14,7 @@ from typing import Any, cast, get_args
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from core.privacy import RetentionError, check_retention
 from core.records import BusinessHours, SpamRules, WidgetConfig, WidgetPosition
 from core.spam import SpamRuleError, spam_from_json, spam_to_json
 
@@ -185,6 +186,13 @@ def _identity_max_age(data: Mapping[str, Any]) -> int:
     return value
 
 
+def _retention(data: Mapping[str, Any]) -> int | None:
+    try:
+        return check_retention(data.get("retention_days"))
+    except RetentionError as err:
+        raise WidgetError("retention_days", str(err)) from None
+
+
 def _avatar(data: Mapping[str, Any]) -> str | None:
     value = _text(data, "avatar_url", None)
     if not value:
@@ -234,6 +242,7 @@ def widget_from_json(data: Mapping[str, Any]) -> WidgetConfig:
         business_hours=_hours(data),
         suggestions=_string_list(data, "suggestions", ())[:6],
         identity_max_age=_identity_max_age(data),
+        retention_days=_retention(data),
         spam=_spam(data),
     )
 
@@ -261,6 +270,7 @@ def widget_to_json(config: WidgetConfig) -> dict[str, Any]:
         ],
         "suggestions": list(config.suggestions),
         "identity_max_age": config.identity_max_age,
+        "retention_days": config.retention_days,
         "spam": spam_to_json(config.spam),
     }
 

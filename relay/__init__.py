@@ -7,3 +7,7 @@ import sys
 # ``None`` entry makes the import fail and httpx falls back to its "not installed" stub.
 if "httpx" not in sys.modules:
     sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
+from relay import lightweight
+
+lightweight.install()

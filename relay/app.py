@@ -52,7 +52,7 @@ def create_app(settings: Settings, *, assets: WidgetAssets | None = None) -> web
     """The relay; ``assets`` are the widget's files (default: the installed ones)."""
     app = web.Application(client_max_size=max(settings.body_limit, settings.console_body_limit) + 1)
     app[SETTINGS] = settings
-    app[METRICS] = Metrics()
+    app[METRICS] = Metrics(settings.alert_rules)
     app[RUNTIME] = RuntimeState(settings)
     setup_middlewares(app)
     app.cleanup_ctx.append(_store_ctx)

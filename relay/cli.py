@@ -20,7 +20,7 @@ from typing import Any
 from aiohttp import web
 
 from core import __version__
-from relay import logs
+from relay import lightweight, logs
 from relay.settings import Settings, SettingsError
 
 EXIT_OK = 0
@@ -205,6 +205,7 @@ async def serve(
         log.info("Relay %s listening on %s (data in %s)", __version__, address, settings.data_dir)
         if settings.demo_pages:
             log.info("Demo shop pages are on: %s/demo/WIDGET_KEY", settings.public_address)
+        lightweight.release_freed_memory()
         if ready is not None:
             ready(address)
         await stop.wait()

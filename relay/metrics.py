@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from prometheus_client import CollectorRegistry, Counter, generate_latest
-from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily, Metric
+from prometheus_client.core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+    Metric,
+)
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+from relay.alerts import AlertRules, RequestWindow
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -53,6 +60,35 @@ class RequestStats:
         yield latency
 
 
+class WindowStats:
+    """The alert rule's window at scrape time: its error share, p95 and alert states."""
+
+    def __init__(self, window: RequestWindow) -> None:
+        self._window = window
+
+    def collect(self) -> Iterator[Metric]:
+        summary = self._window.summary()
+        window = f" over the last {summary.rules.window:g} seconds"
+        yield GaugeMetricFamily(
+            "storedesk_relay_window_error_ratio",
+            f"Share of server errors (5xx){window}.",
+            value=summary.error_rate,
+        )
+        p95 = summary.p95 if summary.p95 is not None else float("nan")
+        yield GaugeMetricFamily(
+            "storedesk_relay_window_p95_seconds", f"95th percentile answer time{window}.", p95
+        )
+        alert = GaugeMetricFamily(
+            "storedesk_relay_alert",
+            "1 while the alert is raised (error_rate, latency), else 0.",
+            labels=("kind",),
+        )
+        raised = {a.kind for a in summary.alerts}
+        for kind in ("error_rate", "latency"):
+            alert.add_metric((kind,), 1.0 if kind in raised else 0.0)
+        yield alert
+
+
 class Metrics:
     """``requests``: requests (route, method, status) and latency (route, method);
     ``intents`` (intent),
@@ -60,10 +96,14 @@ class Metrics:
 
     content_type = CONTENT_TYPE_LATEST
 
-    def __init__(self) -> None:
+    def __init__(
+        self, rules: AlertRules | None = None, *, clock: Callable[[], float] | None = None
+    ) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self.requests = RequestStats()
         self.registry.register(self.requests)
+        self.window = RequestWindow(rules) if clock is None else RequestWindow(rules, clock=clock)
+        self.registry.register(WindowStats(self.window))
         self.intents = Counter(
             "storedesk_relay_bot_intents",
             "Shopper messages by the intent the bot recognised.",
@@ -93,6 +133,7 @@ class Metrics:
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
         """Count one answered request and its time."""
         self.requests.add(route, method, status, seconds)
+        self.window.add(status, seconds, timed=not route.endswith("/stream"))
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

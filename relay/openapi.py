@@ -401,6 +401,13 @@ def _ops_paths() -> dict[str, Any]:
                 "description": "On PostgreSQL: whether other relays' publishes reach it.",
             },
             "note": {"type": "string", "description": "Why it serves on its own view."},
+            "alerts": obj(
+                ["state", "raised"],
+                {
+                    "state": {"enum": ["ok", "alert"]},
+                    "raised": {"type": "array", "items": {"enum": ["error_rate", "latency"]}},
+                },
+            ),
         },
     )
     return {

@@ -154,6 +154,7 @@ WIDGET_CONFIG = obj(
         "store": False,
         "confidence_threshold": False,
         "identity_max_age": False,
+        "retention_days": False,
     },
 )
 ERROR = obj(
@@ -244,9 +245,39 @@ PAIRED = obj(
     },
 )
 TODAY = {"type": "object", "additionalProperties": {"type": "integer"}}
+_ALERT = obj(
+    ["kind", "message", "value", "threshold"],
+    {
+        "kind": {"enum": ["error_rate", "latency"]},
+        "message": {"type": "string"},
+        "value": {"type": "number"},
+        "threshold": {"type": "number"},
+    },
+)
+ALERTS = obj(
+    ["state", "window_seconds", "requests", "error_rate", "p95_seconds", "thresholds", "alerts"],
+    {
+        "state": {"enum": ["ok", "alert"]},
+        "window_seconds": {"type": "number"},
+        "requests": {"type": "integer"},
+        "error_rate": {"type": "number", "description": "Share of 5xx answers in the window."},
+        "p95_seconds": {"type": ["number", "null"]},
+        "thresholds": obj(
+            ["error_rate", "p95_seconds", "min_requests"],
+            {
+                "error_rate": {"type": "number"},
+                "p95_seconds": {"type": "number"},
+                "min_requests": {"type": "integer"},
+            },
+        ),
+        "alerts": {"type": "array", "items": _ALERT},
+    },
+    description="The relay's alert rule over its recent requests.",
+)
 STATUS = obj(
     ["relay_id", "version", "widgets", "stores", "conversations_open", "events_pending", "today"],
     {
+        "alerts": ALERTS,
         "relay_id": {"type": "string"},
         "version": {"type": "string"},
         "widgets": {"type": "integer"},

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
+from relay.alerts import AlertRules
 from relay.crypto import CryptoError, load_relay_key
 from relay.storage import StorageError, database_url
 
@@ -22,6 +23,9 @@ ENV_PUBLIC_URL = "STOREDESK_RELAY_PUBLIC_URL"
 ENV_REDIS_URL = "STOREDESK_RELAY_REDIS_URL"
 ENV_SHOPIFY_PROXY_SECRET = "STOREDESK_RELAY_SHOPIFY_PROXY_SECRET"
 ENV_REQUESTS_PER_MINUTE = "STOREDESK_RELAY_REQUESTS_PER_MINUTE"
+ENV_ALERT_ERROR_PERCENT = "STOREDESK_RELAY_ALERT_ERROR_PERCENT"
+ENV_ALERT_P95_SECONDS = "STOREDESK_RELAY_ALERT_P95_SECONDS"
+ENV_ALERT_WINDOW_SECONDS = "STOREDESK_RELAY_ALERT_WINDOW_SECONDS"
 
 
 class SettingsError(Exception):
@@ -83,6 +87,8 @@ class Settings:
     stream_ping: float = 15.0
     shutdown_grace: float = 10.0
     retention_interval: float = 3600.0  # seconds between two retention passes
+    # the alert rule the console is told about (/readyz, /v1/console/status, /metrics)
+    alert_rules: AlertRules = field(default_factory=AlertRules)
 
     @property
     def public_address(self) -> str:
@@ -137,10 +143,37 @@ class Settings:
         per_minute = env.get(ENV_REQUESTS_PER_MINUTE, "").strip()
         if per_minute:
             values["ip_requests_per_minute"] = _requests_per_minute(per_minute)
+        values["alert_rules"] = alert_rules(env)
         proxy_secret = env.get(ENV_SHOPIFY_PROXY_SECRET, "").strip()
         if proxy_secret:
             values["shopify_proxy_secret"] = proxy_secret.encode()
         return cls(data_dir=data_dir, relay_key=relay_key, database_url=database_url, **values)
+
+
+def alert_rules(env: Mapping[str, str]) -> AlertRules:
+    """The alert thresholds: defaults (5 % errors, p95 2 s, 5 minutes) unless set."""
+    defaults = AlertRules()
+    percent = _positive(env, ENV_ALERT_ERROR_PERCENT, defaults.error_rate * 100, "a percentage")
+    if percent > 100:
+        raise SettingsError(f"{ENV_ALERT_ERROR_PERCENT} is a percentage from 0 to 100.")
+    p95 = _positive(env, ENV_ALERT_P95_SECONDS, defaults.p95_seconds, "a number of seconds")
+    window = _positive(env, ENV_ALERT_WINDOW_SECONDS, defaults.window, "a number of seconds")
+    if window < 10:
+        raise SettingsError(f"{ENV_ALERT_WINDOW_SECONDS} must be at least 10 seconds.")
+    return AlertRules(error_rate=percent / 100, p95_seconds=p95, window=window)
+
+
+def _positive(env: Mapping[str, str], name: str, default: float, what: str) -> float:
+    text = env.get(name, "").strip().rstrip("%s").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0 or value != value or value == float("inf"):
+        raise SettingsError(f"{name} must be {what} above 0, e.g. {default:g}, not {text!r}.")
+    return value
 
 
 def _requests_per_minute(text: str) -> int:

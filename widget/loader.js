@@ -46,7 +46,9 @@
     r.adoptedStyleSheets = [y];
     r = x.r = el('div', r);
     r.className = 'sd ' + c.position;
-    r.style.cssText = '--c:' + c.color + ';--t:' + c.text_color; // CSSOM (allowed by a strict CSP); the relay checks both are #rrggbb
+    // CSSOM (allowed by a strict CSP); the relay checks both are #rrggbb, and so does this
+    var hex = v => /^#[0-9a-f]{6}$/i.test(v) ? v : '';
+    r.style.cssText = '--c:' + (hex(c.color) || '#2563eb') + ';--t:' + (hex(c.text_color) || '#fff');
     var b = x.b = el('button', r), g;
     b.className = 'b';
     b.type = 'button';

@@ -13,7 +13,7 @@ from console.runtime import EXIT_OK, EXIT_USAGE, CliError, open_session, print_j
 if TYPE_CHECKING:
     from console.relay_client import RelayClient
     from console.session import CliSession
-    from core.workspace.privacy import Shopper
+    from core.privacy import Shopper
 
 T = TypeVar("T")
 
@@ -56,7 +56,7 @@ def register(commands: Any) -> None:
 
 
 def _shopper(args: argparse.Namespace) -> Shopper:
-    from core.workspace.privacy import PrivacyError, shopper_from
+    from core.privacy import PrivacyError, shopper_from
 
     try:
         return shopper_from(args.email, args.phone)
@@ -140,7 +140,7 @@ def cmd_retention_show(args: argparse.Namespace) -> int:
 
 def cmd_retention_set(args: argparse.Namespace) -> int:
     from console.privacy_flow import PrivacyFlowError, set_retention
-    from core.workspace.settings import RetentionError, check_retention
+    from core.privacy import RetentionError, check_retention
 
     try:
         days = check_retention(args.days)

@@ -52,9 +52,11 @@ def register(commands: Any) -> None:
     customer.add_argument("--json", action="store_true")
     customer.set_defaults(handler=cmd_customer)
 
+    from console.commands.schedule import register_schedule
     from console.commands.webhooks import register_webhooks
 
     register_webhooks(sub)
+    register_schedule(sub)
 
 
 def _register_add(sub: Any) -> None:
@@ -205,15 +207,25 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from console.commands.schedule import describe_schedule, schedule_json
+    from core.workspace.schedule import ScheduleRepository
+
     with open_session(args) as session:
         entries = session.stores.list()
+        states = {s.store_id: s for s in ScheduleRepository(session.workspace).states()}
     if args.json:
-        print_json([describe_store(e, as_json=True) for e in entries])
+        print_json(
+            [
+                {**describe_store(e, as_json=True), "schedule": schedule_json(states[e.id])}
+                for e in entries
+            ]
+        )
     elif not entries:
         print("No stores yet. Connect one with: storedesk store add …")
     else:
         for entry in entries:
             print(describe_store(entry))
+            print(f"{'':<20} automatic sync {describe_schedule(states[entry.id])}")
     return EXIT_OK
 
 

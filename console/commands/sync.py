@@ -9,7 +9,15 @@ import signal
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
-from console.runtime import EXIT_INTERRUPTED, EXIT_OK, open_session, print_json, warn
+from console.runtime import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_UNAVAILABLE,
+    CliError,
+    open_session,
+    print_json,
+    warn,
+)
 
 if TYPE_CHECKING:
     from console.session import CliSession
@@ -63,9 +71,14 @@ async def _run(session: CliSession, name: str, full: bool, bar: ProgressBar) -> 
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    from core.workspace.sync_lock import SyncBusy
+
     bar = ProgressBar()
     with open_session(args) as session:
-        result = asyncio.run(_run(session, args.name, args.full, bar))
+        try:
+            result = asyncio.run(_run(session, args.name, args.full, bar))
+        except SyncBusy as busy:
+            raise CliError(str(busy), EXIT_UNAVAILABLE) from None
     if args.json:
         print_json(result)
     else:

@@ -47,6 +47,12 @@ def register(commands: Any) -> None:
     change.add_argument("--greeting", help="the bot's first message")
     change.add_argument("--color", help="the brand colour, like #2563eb")
     _identity_option(change)
+    change.add_argument(
+        "--retention",
+        metavar="DAYS",
+        help="delete this widget's conversations DAYS after their last message, here and on "
+        "the relay (1 to 3650); 'default' follows `storedesk retention`",
+    )
     change.set_defaults(handler=cmd_set, allowed_origin=[], language=[])
 
     listing = sub.add_parser("list", help="list widgets")
@@ -130,6 +136,9 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
         settings["languages"] = args.language
     if args.identity_max_age is not None:
         settings["identity_max_age"] = duration(args.identity_max_age)
+    retention = getattr(args, "retention", None)
+    if retention is not None:
+        settings["retention_days"] = None if retention.strip() == "default" else retention
     return settings
 
 
@@ -227,6 +236,10 @@ def cmd_show(args: argparse.Namespace) -> int:
     origins = ", ".join(config.allowed_origins) or "any site (no --allowed-origin given)"
     print(f"  allowed on: {origins}")
     print(f"  signed-in shoppers: signatures accepted for {_age(config.identity_max_age)}")
+    kept = "as set by `storedesk retention`"
+    if config.retention_days is not None:
+        kept = f"{plural(config.retention_days, 'day')} after their last message"
+    print(f"  conversations kept: {kept}")
     print(f"  embed: {details['embed']}")
     return EXIT_OK
 

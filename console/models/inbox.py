@@ -104,7 +104,7 @@ def _text(text: str) -> str:
 
 
 def message_html(message: ThreadMessage) -> str:
-    who = ROLE_TEXT.get(message.role, message.role)
+    who = escape(ROLE_TEXT.get(message.role, message.role))
     head = f"<b>{who}</b> <span style='color: gray'>{_time(message.created_at)}</span>"
     if message.role == "bot" and message.confidence is not None:
         matched = (

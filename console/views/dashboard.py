@@ -111,11 +111,14 @@ class DashboardView(View):
         self._build()
         for signal in (ctx.stores_changed, ctx.widgets_changed, ctx.relay_changed):
             signal.connect(self._changed)
+        ctx.alerts.changed.connect(self.show_alerts)
+        self.show_alerts()
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 18)
         layout.addWidget(QLabel("<h2>Dashboard</h2>"))
+        layout.addWidget(self._alert_box())
         layout.addWidget(self._demo_box())
         layout.addWidget(self._next_box())
         relay = QGroupBox("Relay")
@@ -133,6 +136,26 @@ class DashboardView(View):
         group = QGroupBox(title)
         QVBoxLayout(group).addWidget(body)
         return group
+
+    def _alert_box(self) -> QFrame:
+        """A red banner while an alert lasts (a store that cannot sync, a failing relay)."""
+        self.alert_box = named(QFrame(), "alertBox")
+        self.alert_box.setFrameShape(QFrame.Shape.StyledPanel)
+        self.alert_box.setStyleSheet(
+            "QFrame#alertBox { background: #fde7e9; border: 1px solid #b3261e; }"
+        )
+        self.alert_label = named(QLabel("", wordWrap=True), "alertText")
+        self.alert_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        QHBoxLayout(self.alert_box).addWidget(self.alert_label, 1)
+        self.alert_box.setVisible(False)
+        return self.alert_box
+
+    def show_alerts(self) -> None:
+        alerts = self.ctx.alerts.alerts()
+        self.alert_box.setVisible(bool(alerts))
+        self.alert_label.setText(
+            "<br>".join(f"<b>{html.escape(a.title)}.</b> {html.escape(a.text)}" for a in alerts)
+        )
 
     def _demo_box(self) -> QFrame:
         self.demo_box = named(QFrame(), "demoBox")
@@ -172,6 +195,7 @@ class DashboardView(View):
         overview = load_overview(self.ctx.session, utc_now())
         self._show_local(overview)
         status, problem = await self._relay_status()
+        self.ctx.alerts.update_relay(status)
         self._show_relay(overview, status, problem)
         pending = await self._pending_publish() if status is not None else None
         self._show_step(next_step(overview, pending_publish=pending))
@@ -204,10 +228,14 @@ class DashboardView(View):
         if overview.link is None:
             self.relay_label.setText("Not paired: widgets go live once this console is paired.")
         elif status is None:
-            self.relay_label.setText(f"<b>Offline</b> — {problem}")
-        else:
+            self.relay_label.setText(f"<b>Offline</b> — {html.escape(problem or '')}")
+        else:  # the relay's answer and the address typed: text, never markup
+            version, url = (
+                html.escape(str(status.get("version", "?"))),
+                html.escape(overview.link.url),
+            )
             self.relay_label.setText(
-                f"<b>Online</b> · version {status.get('version', '?')} · {overview.link.url} · "
+                f"<b>Online</b> · version {version} · {url} · "
                 f"{plural(status.get('widgets', 0), 'widget')} and "
                 f"{plural(status.get('stores', 0), 'store')} published · "
                 f"{plural(status.get('conversations_open', 0), 'open conversation')}"

@@ -153,7 +153,7 @@ class ThreadPanel(QWidget):
             self.transcript.setHtml("")
             self.profile.setText("")
             return
-        status = STATUS_TEXT.get(line.status, line.status)
+        status = escape(STATUS_TEXT.get(line.status, line.status))
         who = f" · assigned to {escape(line.assignee)}" if line.assignee else ""
         spam = f" · <b>spam</b> ({escape(line.spam)})" if line.spam else ""
         self.header.setText(f"<b>{escape(line.shopper)}</b> · {status}{who}{spam}")
@@ -192,13 +192,14 @@ class ThreadPanel(QWidget):
         lines = [f"<b>{escape(profile.name or profile.email or 'Customer')}</b>"]
         lines += [escape(v) for v in (profile.email, profile.phone, profile.store) if v]
         if profile.total_orders is not None:
-            spent = money(profile.lifetime_value, profile.currency)
+            spent = escape(money(profile.lifetime_value, profile.currency))
             lines.append(f"{profile.total_orders} orders · {spent}")
         lines.append("<br><b>Recent orders</b>")
         for order in profile.orders:
             lines.append(
                 f"#{escape(order.number)} · {escape(status_label(order.status))} · "
-                f"{money(order.total, order.currency)} · {local_time(order.created_at)[:10]}"
+                f"{escape(money(order.total, order.currency))} · "
+                f"{local_time(order.created_at)[:10]}"
             )
             action = self.card_menu.addAction(f"Send order #{order.number} ({order.status})")
             action.setData(order.id)

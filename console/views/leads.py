@@ -156,7 +156,10 @@ class LeadsView(View):
         self.appointments = LeadList("appointment")
         self.tabs.addTab(self.contacts, "Leads")
         self.tabs.addTab(self.appointments, "Appointment requests")
-        self.message = named(QLabel(wordWrap=True), "leadsMessage")
+        # names and messages come from shoppers: shown as typed, never as markup
+        self.message = named(
+            QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText), "leadsMessage"
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.message)

@@ -36,8 +36,8 @@ from console.privacy_flow import (
 from console.ui import named
 from console.views.base import View
 from console.views.tables import proxy_for, table_for
-from core.workspace.privacy import PrivacyError, Shopper, shopper_from
-from core.workspace.settings import RetentionError, WorkspaceSettings, check_retention
+from core.privacy import PrivacyError, RetentionError, Shopper, check_retention, shopper_from
+from core.workspace.settings import WorkspaceSettings
 
 Row = tuple[str, str, str, str]  # where, what, when, text
 COLUMNS: list[Column[Row]] = [

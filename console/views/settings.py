@@ -3,6 +3,7 @@ the relay's health, where the workspace is and where its master key is kept."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl
@@ -51,8 +52,9 @@ def link_text(link: RelayLinkEntry | None) -> str:
             "its address and the code below. A new key for this console is made when you pair."
         )
     return (
-        f"Paired with relay <b>{link.relay_id}</b> at {link.url} since {when(link.paired_at)}."
-        f"<br>This console's key fingerprint: <code>{link.fingerprint}</code>"
+        f"Paired with relay <b>{html.escape(link.relay_id)}</b> at {html.escape(link.url)} "
+        f"since {when(link.paired_at)}."
+        f"<br>This console's key fingerprint: <code>{html.escape(link.fingerprint)}</code>"
         f"<br>Last publish: {when(link.last_publish_at)} · last pull: {when(link.last_pull_at)}"
     )
 

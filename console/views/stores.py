@@ -8,6 +8,7 @@ network or the database runs on the loop (``ctx.spawn``); the window never waits
 from __future__ import annotations
 
 import asyncio
+import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -29,17 +30,29 @@ from PySide6.QtWidgets import (
 )
 
 from connectors.sync import SyncResult
-from console.context import ConsoleContext
+from console.context import ConsoleContext, utc_now
 from console.errors import sentence_for
 from console.models.orders import local_time
 from console.models.rows import Column, RowsModel
 from console.plural import plural
+from console.scheduler import SyncScheduler, local_zone
+from console.session import HOLDER_CONSOLE, HOLDER_SCHEDULE
 from console.views.base import View
 from console.views.store_browsers import CustomersBrowser, OrdersBrowser
 from console.views.store_history import SyncHistory
+from console.views.store_schedule import ScheduleDialog, next_text, schedule_line
 from console.views.store_webhooks import TOOLTIP, WebhookActions, supports_webhooks
 from console.views.store_wizard import PLATFORMS, StoreWizard
+from core.workspace.schedule import (
+    NextRun,
+    Outcome,
+    Plan,
+    Schedule,
+    ScheduleRepository,
+    ScheduleState,
+)
 from core.workspace.stores import StoreEntry
+from core.workspace.sync_lock import SyncBusy
 
 PLATFORM_NAMES = {"shopify": "Shopify", "woocommerce": "WooCommerce", "sql": "SQL database",
                   "rest": "REST API"}  # fmt: skip
@@ -50,19 +63,23 @@ def platform_name(platform: str) -> str:
     return PLATFORM_NAMES.get(platform, platform)
 
 
-STORE_COLUMNS: list[Column[StoreEntry]] = [
-    Column("Store", lambda s: s.name),
-    Column("Platform", lambda s: platform_name(s.platform)),
-    Column("Customers", lambda s: f"{s.customers:,}", sort=lambda s: s.customers, align_right=True),
-    Column("Orders", lambda s: f"{s.orders:,}", sort=lambda s: s.orders, align_right=True),
-    Column("Products", lambda s: f"{s.products:,}", sort=lambda s: s.products, align_right=True),
-    Column("Last sync", lambda s: local_time(s.last_sync_at) if s.last_sync_at else "never"),
-]
+def store_columns(schedule: Callable[[StoreEntry], str]) -> list[Column[StoreEntry]]:
+    """The list's columns; ``schedule`` is a store's next run and last result."""
+    return [
+        Column("Store", lambda s: s.name),
+        Column("Platform", lambda s: platform_name(s.platform)),
+        Column("Customers", lambda s: f"{s.customers:,}", sort=lambda s: s.customers,
+               align_right=True),
+        Column("Orders", lambda s: f"{s.orders:,}", sort=lambda s: s.orders, align_right=True),
+        Column("Products", lambda s: f"{s.products:,}", sort=lambda s: s.products,
+               align_right=True),
+        Column("Last sync", lambda s: local_time(s.last_sync_at) if s.last_sync_at else "never"),
+        Column("Next sync", schedule),
+    ]  # fmt: skip
 
 
 @dataclass(slots=True)
 class _Sync:
-    task: asyncio.Task[Any]
     cancel: asyncio.Event
     phase: str = "customers"
     done: int = 0
@@ -77,7 +94,13 @@ class StoresView(View):
         self.syncs: dict[str, _Sync] = {}
         self.wizard: StoreWizard | None = None
         self.confirmation: QMessageBox | None = None
-        self.stores = RowsModel(STORE_COLUMNS, self)
+        self.schedule_dialog: ScheduleDialog | None = None
+        self.planned: dict[str, ScheduleState] = {}
+        self.scheduler = SyncScheduler(
+            ctx.session.workspace, ctx.session.stores, self.run_scheduled, parent=self
+        )
+        self.scheduler.checked.connect(self._schedules_read)
+        self.stores = RowsModel(store_columns(self._next_text), self)
         self.connect_button = self._connect_menu()
         self.table = QTableView(self)
         self.table.setModel(self.stores)
@@ -128,6 +151,7 @@ class StoresView(View):
     def reload(self) -> None:
         chosen = self.selected()
         entries = self.ctx.session.stores.list()
+        self._schedules_read(ScheduleRepository(self.ctx.session.workspace).states(), quiet=True)
         self.stores.set_rows(entries)
         self.empty.setVisible(not entries)
         names = [e.name for e in entries]
@@ -168,12 +192,52 @@ class StoresView(View):
         self.detail.say(entry.name, f"Connected to {info.name}.{notes}")
 
     def sync(self, entry: StoreEntry) -> None:
+        """Sync now: on the loop; the window shows a failure (or "already syncing")."""
         if entry.name in self.syncs:
             return
+        self.ctx.spawn(self._sync_now(entry), what=f"Syncing {entry.name}")
+
+    async def _sync_now(self, entry: StoreEntry) -> None:
+        error = await self.run_sync(entry, full=False, holder=HOLDER_CONSOLE)
+        if error is not None:
+            raise error  # the window shows it too, wherever the merchant is
+
+    async def run_scheduled(self, entry: StoreEntry, plan: Plan) -> Outcome:
+        """The scheduler's runner: a failure is shown on this screen (and becomes an alert
+        when it repeats), never as a dialog every quarter of an hour."""
+        if entry.name in self.syncs:
+            return "busy"
+        error = await self.run_sync(entry, full=plan == "full", holder=HOLDER_SCHEDULE)
+        if isinstance(error, SyncBusy):
+            return "busy"
+        return "failed" if error is not None else "completed"
+
+    async def run_sync(self, entry: StoreEntry, *, full: bool, holder: str) -> Exception | None:
+        """One sync with progress and Cancel; the error that stopped it, if any."""
         cancel = asyncio.Event()
-        task = self.ctx.spawn(self._sync(entry, cancel), what=f"Syncing {entry.name}")
-        self.syncs[entry.name] = _Sync(task, cancel)
+        self.syncs[entry.name] = _Sync(cancel)
         self.detail.show_store(self.selected())
+
+        def progress(phase: str, done: int, total: int | None) -> None:
+            self._progress(entry.name, phase, done, total)
+
+        kind = "Full sync" if full else "Syncing"
+        self.detail.say(entry.name, f"{kind}{' (scheduled)' if holder == HOLDER_SCHEDULE else ''}…")
+        try:
+            result = await self.ctx.session.sync_store(
+                entry, full=full, progress=progress, cancel=cancel, holder=holder
+            )
+        except Exception as error:
+            self.ctx.sync_state.emit(entry.name, "failed", 0, -1)
+            self.detail.say(entry.name, sentence_for(error), failed=True)
+            return error
+        finally:
+            self.syncs.pop(entry.name, None)
+            self.ctx.stores_changed.emit()
+        phase = "cancelled" if result.cancelled else "done"
+        self.ctx.sync_state.emit(entry.name, phase, result.created + result.updated, -1)
+        self.detail.say(entry.name, sync_summary(result))
+        return None
 
     def cancel_sync(self, name: str) -> None:
         running = self.syncs.get(name)
@@ -181,25 +245,39 @@ class StoresView(View):
             running.cancel.set()
             self.detail.say(name, "Cancelling after the page being stored…")
 
-    async def _sync(self, entry: StoreEntry, cancel: asyncio.Event) -> None:
-        def progress(phase: str, done: int, total: int | None) -> None:
-            self._progress(entry.name, phase, done, total)
+    # --- the schedule --------------------------------------------------------------------
+    def _schedules_read(self, states: list[ScheduleState], *, quiet: bool = False) -> None:
+        """Fresh schedules: the Next sync column, the detail's line, the store alerts."""
+        self.planned = {state.store: state for state in states}
+        if not quiet:
+            self.stores.layoutChanged.emit()
+        self.detail.show_schedule()
+        self.ctx.alerts.update_stores(states)
 
-        self.detail.say(entry.name, "Syncing…")
-        try:
-            result = await self.ctx.session.sync_store(
-                entry, full=False, progress=progress, cancel=cancel
-            )
-        except Exception as error:
-            self.ctx.sync_state.emit(entry.name, "failed", 0, -1)
-            self.detail.say(entry.name, sentence_for(error), failed=True)
-            raise  # the window shows it too, wherever the merchant is
-        finally:
-            self.syncs.pop(entry.name, None)
-            self.ctx.stores_changed.emit()
-        phase = "cancelled" if result.cancelled else "done"
-        self.ctx.sync_state.emit(entry.name, phase, result.created + result.updated, -1)
-        self.detail.say(entry.name, sync_summary(result))
+    def next_run(self, name: str) -> NextRun | None:
+        state = self.planned.get(name)
+        if state is None:
+            return None
+        return self.scheduler.next_run(state, utc_now(), local_zone())
+
+    def _next_text(self, entry: StoreEntry) -> str:
+        if entry.name in self.syncs:
+            return "syncing now"
+        state = self.planned.get(entry.name)
+        return next_text(self.next_run(entry.name), state)
+
+    def edit_schedule(self, entry: StoreEntry) -> ScheduleDialog:
+        state = self.planned.get(entry.name)
+        dialog = ScheduleDialog(entry.name, state.schedule if state else Schedule(), self)
+        dialog.chosen.connect(lambda schedule: self._save_schedule(entry, schedule))
+        self.schedule_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _save_schedule(self, entry: StoreEntry, schedule: Schedule) -> None:
+        ScheduleRepository(self.ctx.session.workspace).set(entry.id, schedule)
+        self.ctx.status.emit(f"{entry.name}: automatic sync {schedule.describe()}.")
+        self.reload()
 
     def _progress(self, name: str, phase: str, done: int, total: int | None) -> None:
         running = self.syncs.get(name)
@@ -266,23 +344,27 @@ class StoreDetail(QWidget):
         self.webhooks_button = self._button("Webhooks", lambda e: view.webhooks.register(e))
         self.webhooks_button.setToolTip(TOOLTIP)
         self.disconnect_button = self._button("Disconnect…", view.disconnect_store)
+        self.schedule_label = QLabel(self)
+        self.schedule_label.setWordWrap(True)
+        self.schedule_button = self._button("Change schedule…", lambda e: view.edit_schedule(e))
         self.phase = QLabel(self)
         self.progress = QProgressBar(self)
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.clicked.connect(self._cancel)
-        self.message = QLabel(self)
+        self.message = QLabel(self)  # a platform's own words (errors, the shop's name): as text
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.tabs = QTabWidget(self)
         self._layout()
         self.show_store(None)
 
-    def _button(self, text: str, act: Callable[[StoreEntry], None]) -> QPushButton:
+    def _button(self, text: str, act: Callable[[StoreEntry], object]) -> QPushButton:
         button = QPushButton(text, self)
         button.clicked.connect(lambda _checked=False: self._act(act))
         return button
 
-    def _act(self, act: Callable[[StoreEntry], None]) -> None:
+    def _act(self, act: Callable[[StoreEntry], object]) -> None:
         if self.entry is not None:
             act(self.entry)
 
@@ -298,7 +380,11 @@ class StoreDetail(QWidget):
         bar.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        planned = QHBoxLayout()
+        planned.addWidget(self.schedule_label, 1)
+        planned.addWidget(self.schedule_button)
         layout.addLayout(actions)
+        layout.addLayout(planned)
         layout.addLayout(bar)
         layout.addWidget(self.message)
         layout.addWidget(self.tabs, 1)
@@ -317,13 +403,22 @@ class StoreDetail(QWidget):
         hooked = " · webhooks on" if entry.settings.get("webhooks") else ""
         if entry.settings.get("disconnected_at"):
             hooked += " · <span style='color:#b3261e'>the app was uninstalled from the shop</span>"
-        self.heading.setText(f"<b>{entry.name}</b> · {platform_name(entry.platform)}{hooked}")
+        name = html.escape(entry.name)
+        self.heading.setText(f"<b>{name}</b> · {platform_name(entry.platform)}{hooked}")
         self.webhooks_button.setVisible(supports_webhooks(entry))
         text, failed = self._messages.get(entry.name, ("", False))
         self._show_message(text, failed)
         self.show_progress(entry.name)
+        self.show_schedule()
         if changed:
             self._fill_tabs(entry)
+
+    def show_schedule(self) -> None:
+        """``Automatic sync: every 15 min, full at 03:00 · next at 14:15 · last: …``"""
+        if self.entry is None:
+            return
+        state = self.view.planned.get(self.entry.name)
+        self.schedule_label.setText(schedule_line(state, self.view.next_run(self.entry.name)))
 
     def _clear_tabs(self) -> None:
         while self.tabs.count():

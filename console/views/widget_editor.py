@@ -59,6 +59,7 @@ _FIELD_TAB = {"allowed_origins": 2} | dict.fromkeys(
         "languages",
         "suggestions",
         "identity_max_age",
+        "retention_days",
     ),
     1,
 )
@@ -162,6 +163,14 @@ class WidgetEditor(QWidget):
             "How long a signed-in shopper's signature from your storefront is accepted "
             "(at most 24 hours = 1440 min)"
         )
+        # 0 days in the form: no period of its own (the Privacy screen's applies)
+        self.retention_days = QSpinBox(minimum=0, maximum=3650, suffix=" days")
+        self.retention_days.setSpecialValueText("as in Privacy")
+        self.retention_days.setMaximumWidth(140)
+        self.retention_days.setToolTip(
+            "Delete this widget's conversations this many days after their last message, "
+            "here and on the relay; 'as in Privacy' follows the retention set there"
+        )
         for label, name, field in (
             ("Business hours", "business_hours", self.hours),
             ("Time zone", "timezone", self.timezone),
@@ -171,6 +180,7 @@ class WidgetEditor(QWidget):
             ("Languages", "languages", self.languages),
             ("Suggestions", "suggestions", self.suggestions),
             ("Sign-in valid for", "identity_max_age", self.identity_max_age),
+            ("Keep conversations", "retention_days", self.retention_days),
         ):
             self._field(form, label, name, field)
         self.behaviour_hint = QLabel(
@@ -230,6 +240,7 @@ class WidgetEditor(QWidget):
         self.languages.set_value(config.languages)
         self.suggestions.setPlainText("\n".join(config.suggestions))
         self.identity_max_age.setValue(max(1, config.identity_max_age // 60))
+        self.retention_days.setValue(config.retention_days or 0)
         self.install.origins.set_value(config.allowed_origins)
         self.spam.set_value(spam_to_json(config.spam))
         self.clear_errors()
@@ -270,6 +281,7 @@ class WidgetEditor(QWidget):
             "languages": self.languages.value(),
             "suggestions": [line.strip() for line in lines if line.strip()],
             "identity_max_age": self.identity_max_age.value() * 60,
+            "retention_days": self.retention_days.value() or None,
             "allowed_origins": self.install.origins.value(),
             "spam": self.spam.value(),
         }

@@ -6,6 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from core.links import shopper_link
 from core.records import STATUS_LABELS, Order, OrderItem, Product
 from core.serialize import utc_iso
 
@@ -33,9 +34,10 @@ def order_card(order: Order) -> dict[str, Any]:
         "shipped_at": _time(order.shipped_at),
         "items": [_item(i) for i in order.items],
         "tracking": [
-            {"carrier": t.carrier, "number": t.number, "url": t.url} for t in order.tracking
+            {"carrier": t.carrier, "number": t.number, "url": shopper_link(t.url)}
+            for t in order.tracking
         ],
-        "status_url": order.status_url,
+        "status_url": shopper_link(order.status_url),
     }
 
 
@@ -62,5 +64,5 @@ def product_card(product: Product) -> dict[str, Any]:
         "price": _money(product.price),
         "currency": product.currency,
         "in_stock": product.in_stock,
-        "url": product.url,
+        "url": shopper_link(product.url),
     }

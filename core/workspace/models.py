@@ -407,3 +407,33 @@ class PendingReply(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     state: Mapped[str] = mapped_column(String(16), default="pending", server_default="pending")
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class SyncScheduleRow(Base):
+    """A store's automatic sync (no row: the default schedule) and how its runs went."""
+
+    __tablename__ = "sync_schedules"
+    store_id: Mapped[int] = mapped_column(
+        ForeignKey("stores.id", ondelete="CASCADE"), primary_key=True
+    )
+    every_minutes: Mapped[int] = mapped_column(Integer)  # 0: no interval sync
+    nightly: Mapped[str | None] = mapped_column(String(5))  # "03:00" local time, or off
+    last_attempt_at: Mapped[datetime | None]
+    last_full_attempt_at: Mapped[datetime | None]
+    last_result: Mapped[str | None] = mapped_column(String(16))
+    last_message: Mapped[str | None] = mapped_column(Text)
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class SyncLockRow(Base):
+    """Who syncs a store right now, across processes; a holder that died loses it when its
+    lease runs out (``expires_at``), a live one renews the lease while it syncs."""
+
+    __tablename__ = "sync_locks"
+    store_id: Mapped[int] = mapped_column(
+        ForeignKey("stores.id", ondelete="CASCADE"), primary_key=True
+    )
+    owner: Mapped[str] = mapped_column(String(64))
+    holder: Mapped[str] = mapped_column(String(64))
+    acquired_at: Mapped[datetime]
+    expires_at: Mapped[datetime]

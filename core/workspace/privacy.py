@@ -9,7 +9,6 @@ in the store, or the next sync brings them back.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -17,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, delete, func, or_, select
 
+from core.privacy import PHONE_JUNK, RetentionError, Shopper, check_retention
 from core.serialize import to_jsonable
 from core.workspace.activity import record
 from core.workspace.database import Workspace
@@ -27,55 +27,12 @@ from core.workspace.models import (
     MessageRow,
     OrderRow,
     StoreRow,
+    Widget,
 )
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PHONE_JUNK = (" ", "-", "(", ")", ".", "/")
-
-
-class PrivacyError(ValueError):
-    """An email or phone that cannot identify a shopper; ``str()`` is the sentence."""
-
-
-@dataclass(frozen=True, slots=True)
-class Shopper:
-    email: str | None = None
-    phone: str | None = None
-
-    @property
-    def label(self) -> str:
-        return " / ".join(v for v in (self.email, self.phone) if v)
-
-    def as_json(self) -> dict[str, str | None]:
-        return {"email": self.email, "phone": self.phone}
-
-
-def shopper_from(email: str | None, phone: str | None) -> Shopper:
-    """Check and normalise what identifies the shopper; one sentence when unusable."""
-    email = (email or "").strip().lower() or None
-    phone = (phone or "").strip() or None
-    if email is None and phone is None:
-        raise PrivacyError("Give the shopper's email address or phone number.")
-    if email is not None and not _EMAIL.match(email):
-        raise PrivacyError(f"{email!r} is not an email address (like name@example.com).")
-    if phone is not None:
-        digits = _plain_phone(phone)
-        if not re.fullmatch(r"\+?\d{6,15}", digits):
-            raise PrivacyError(
-                f"{phone!r} is not a phone number: use 6 to 15 digits, optionally with a leading +."
-            )
-        phone = digits
-    return Shopper(email, phone)
-
-
-def _plain_phone(value: str) -> str:
-    for junk in _PHONE_JUNK:
-        value = value.replace(junk, "")
-    return value
 
 
 def _phone_column(column: Any) -> Any:
-    for junk in _PHONE_JUNK:
+    for junk in PHONE_JUNK:
         column = func.replace(column, junk, "")
     return column
 
@@ -236,13 +193,28 @@ class PrivacyRepository:
             record(connection, "privacy.erased", "a shopper", details)
         return counts
 
-    def apply_retention(self, days: int) -> dict[str, int]:
-        """Delete conversations (and their messages) whose last activity is older than
-        ``days``; their leads stay, without the conversation."""
-        cutoff = self._now() - timedelta(days=days)
+    def apply_retention(self, days: int | None) -> dict[str, int]:
+        """Delete conversations (and their messages) whose last activity is older than their
+        widget's own retention period, or else ``days`` (None: kept); their leads stay,
+        without the conversation."""
+        now = self._now()
         last = func.coalesce(ConversationRow.last_message_at, ConversationRow.updated_at)
         with self._workspace.engine.begin() as connection:
-            old = select(ConversationRow.id).where(last < cutoff)
+            own = _widget_retention(connection)
+            periods: list[tuple[int, ColumnElement[bool]]] = [
+                (kept, ConversationRow.widget_id.in_(ids)) for kept, ids in own.items()
+            ]
+            if days is not None:
+                theirs = [widget for ids in own.values() for widget in ids]
+                default = or_(
+                    ConversationRow.widget_id.is_(None), ConversationRow.widget_id.not_in(theirs)
+                )
+                periods.append((days, default))
+            if not periods:
+                return {"conversations": 0, "messages": 0}
+            old = select(ConversationRow.id).where(
+                or_(*(of & (last < now - timedelta(days=kept)) for kept, of in periods))
+            )
             messages = connection.execute(
                 delete(MessageRow).where(MessageRow.conversation_id.in_(old))
             ).rowcount
@@ -251,5 +223,21 @@ class PrivacyRepository:
             ).rowcount
             counts = {"conversations": int(conversations or 0), "messages": int(messages or 0)}
             if counts["conversations"]:
-                record(connection, "retention.applied", f"{days} days", counts)
+                said = "off" if days is None else f"{days} days"
+                if own:
+                    said += f", {', '.join(f'{kept} days' for kept in own)} for some widgets"
+                record(connection, "retention.applied", said, counts)
         return counts
+
+
+def _widget_retention(connection: Connection) -> dict[int, list[int]]:
+    """The widgets with a retention period of their own: their ids by period (days)."""
+    periods: dict[int, list[int]] = {}
+    for widget_id, config in connection.execute(select(Widget.id, Widget.config)):
+        try:
+            days = check_retention((config or {}).get("retention_days"))
+        except (RetentionError, AttributeError):
+            continue  # the widget editor refuses such a value; a hand-edited one keeps all
+        if days is not None:
+            periods.setdefault(days, []).append(widget_id)
+    return periods

@@ -11,36 +11,6 @@ from core.workspace.database import Workspace
 from core.workspace.models import WorkspaceSetting
 
 RETENTION_KEY = "retention_days"
-MIN_RETENTION_DAYS = 1
-MAX_RETENTION_DAYS = 3650
-
-
-class RetentionError(ValueError):
-    """A retention period the workspace cannot use; ``str()`` is the sentence."""
-
-
-def check_retention(value: object) -> int | None:
-    """Whole days from 1 to 3650, or None ("keep everything"); one sentence otherwise."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        text = value.strip().lower()
-        if text in ("", "off", "never", "forever", "none"):
-            return None
-        if not text.isdigit():
-            raise RetentionError(
-                f"{value!r} is not a number of days: give a whole number from "
-                f"{MIN_RETENTION_DAYS} to {MAX_RETENTION_DAYS}, or 'off' to keep everything."
-            )
-        value = int(text)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise RetentionError("The retention period must be a whole number of days.")
-    if not MIN_RETENTION_DAYS <= value <= MAX_RETENTION_DAYS:
-        raise RetentionError(
-            f"The retention period must be from {MIN_RETENTION_DAYS} to {MAX_RETENTION_DAYS} "
-            f"days (you gave {value}); use 'off' to keep everything."
-        )
-    return value
 
 
 class WorkspaceSettings:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import Any
@@ -14,6 +15,7 @@ from relay.keys import (
     CONVERSATIONS,
     FEED,
     LOOKUPS,
+    METRICS,
     PRESENCE,
     SETTINGS,
     STORE,
@@ -24,6 +26,8 @@ from relay.routes.console_stream import console_stream
 from relay.services import console_auth, pairing, publishing
 from relay.services.inputs import parse_cards
 from relay.state import client_ip
+
+log = logging.getLogger("storedesk.relay.console")
 
 SignedHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 MAX_EVENTS = 1000
@@ -83,6 +87,7 @@ async def status(request: web.Request) -> web.Response:
         "conversations_open": await store.open_conversations(),
         "events_pending": await store.pending_events(console.id),
         "today": await store.today_counts(request.app[SETTINGS].now()),
+        "alerts": request.app[METRICS].window.summary().as_json(),
     }
     return json_response(body)
 
@@ -90,8 +95,13 @@ async def status(request: web.Request) -> web.Response:
 @signed
 async def publish(request: web.Request) -> web.Response:
     store = request.app[STORE]
-    changes = await publishing.publish(store, await read_json(request))
+    body = await read_json(request)
+    changes = await publishing.publish(store, body)
     request.app[LOOKUPS].retain(store.published.stores)  # close connectors of removed stores
+    if body.get("dry_run") is not True:  # a widget's own retention period applies at once
+        deleted = await store.apply_retention()
+        if deleted["conversations"]:
+            log.info("Retention deleted %s conversations", deleted["conversations"])
     return json_response({"changes": changes})
 
 

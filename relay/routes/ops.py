@@ -34,7 +34,13 @@ async def readyz(request: web.Request) -> web.Response:
             headers={"Retry-After": "5"},
         )
     shared = request.app.get(SHARED)
-    return json_response({"status": "ready", **(shared.status() if shared else {})})
+    summary = request.app[METRICS].window.summary()
+    alerts = {
+        "state": "alert" if summary.alerts else "ok",
+        "raised": [a.kind for a in summary.alerts],
+    }
+    body = {"status": "ready", **(shared.status() if shared else {}), "alerts": alerts}
+    return json_response(body)
 
 
 async def metrics(request: web.Request) -> web.Response:

@@ -10,8 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from core.workspace.privacy import PrivacyError, Shopper, shopper_from
-from core.workspace.settings import RetentionError, check_retention
+from core.privacy import PrivacyError, RetentionError, Shopper, check_retention, shopper_from
 from relay.keys import LOOKUPS, SETTINGS, STORE
 from relay.responses import invalid, json_response, read_json
 from relay.routes.console import signed

@@ -14,6 +14,7 @@ from typing import Any, Literal
 import orjson
 
 from core.contacts import phone_digits
+from core.links import shopper_link
 from core.serialize import parse_datetime
 from relay.responses import ApiError
 
@@ -223,7 +224,20 @@ def parse_cards(value: Any) -> list[dict[str, Any]]:
             card.get("tracking", []), list
         ):
             raise InvalidInput({"cards": "An order card's items and tracking must be lists."})
-        cards.append({"items": [], "tracking": [], **card})
+        cards.append(_safe_links({"items": [], "tracking": [], **card}))
     if len(orjson.dumps(cards)) > _CARD_BYTES:
         raise InvalidInput({"cards": "The cards are too large to send."})
     return cards
+
+
+def _safe_links(card: dict[str, Any]) -> dict[str, Any]:
+    """The card with every address a shopper could not safely follow taken out (a console
+    is trusted with the card, not with what a store put in its tracking links)."""
+    tracking = [
+        {**t, "url": shopper_link(t.get("url"))} if isinstance(t, dict) and "url" in t else t
+        for t in card["tracking"]
+    ]
+    safe = {**card, "tracking": tracking}
+    if "status_url" in card:
+        safe["status_url"] = shopper_link(card["status_url"])
+    return safe

@@ -7,6 +7,7 @@ leads, and the console events that carry them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,7 +15,14 @@ from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.serialize import to_jsonable
-from relay.storage.models import conversations, events, leads, messages, relay_meta
+from relay.storage.models import (
+    channel_messages,
+    conversations,
+    events,
+    leads,
+    messages,
+    relay_meta,
+)
 
 _PHONE_JUNK = (" ", "-", "(", ")", ".", "/")
 CONVERSATION_FIELDS = (
@@ -85,7 +93,11 @@ async def _delete_conversations(connection: AsyncConnection, ids: list[str]) -> 
     async def gone(statement: Any) -> int:
         return int((await connection.execute(statement)).rowcount or 0)
 
+    channel = channel_messages.c
     counts = {
+        "channel_messages": await gone(
+            delete(channel_messages).where(channel.conversation_id.in_(ids))
+        ),
         "events": await gone(delete(events).where(events.c.conversation_id.in_(ids))),
         "leads": await gone(delete(leads).where(leads.c.conversation_id.in_(ids))),
         "messages": await gone(delete(messages).where(messages.c.conversation_id.in_(ids))),
@@ -113,13 +125,33 @@ async def set_retention(connection: AsyncConnection, days: int | None) -> None:
 
 
 async def apply_retention(
-    connection: AsyncConnection, now: datetime
+    connection: AsyncConnection, now: datetime, widget_days: Mapping[str, int] | None = None
 ) -> tuple[list[str], dict[str, int]]:
-    """Delete conversations idle for longer than the retention period (none set: nothing)."""
-    days = await retention_days(connection)
-    if days is None:
-        return [], {"conversations": 0, "messages": 0, "leads": 0, "events": 0}
-    cutoff = now - timedelta(days=days)
-    old = select(conversations.c.id).where(conversations.c.updated_at < cutoff)
-    ids = list((await connection.execute(old)).scalars())
-    return ids, await _delete_conversations(connection, ids)
+    """Delete conversations idle for longer than their widget's retention period
+    (``widget_days``, by widget key) or else the relay's (none set: kept), with their
+    messages, leads, events and WhatsApp delivery records; the ids and the counts.
+
+    Delivery records that never belonged to a conversation go after the same period."""
+    default = await retention_days(connection)
+    own = dict(widget_days or {})
+    c, channel = conversations.c, channel_messages.c
+    ids: list[str] = []
+    orphans = 0
+    periods: list[tuple[int, Any, Any]] = []  # (days, conversations', delivery records' clause)
+    for days in sorted(set(own.values())):
+        keys = [key for key, kept in own.items() if kept == days]
+        periods.append((days, c.widget_key.in_(keys), channel.widget_key.in_(keys)))
+    if default is not None:
+        keys = list(own)
+        periods.append((default, c.widget_key.not_in(keys), channel.widget_key.not_in(keys)))
+    for days, of_widgets, of_channel in periods:
+        cutoff = now - timedelta(days=days)
+        old = select(c.id).where(of_widgets, c.updated_at < cutoff)
+        ids.extend((await connection.execute(old)).scalars())
+        stray = delete(channel_messages).where(
+            of_channel, channel.conversation_id.is_(None), channel.created_at < cutoff
+        )
+        orphans += int((await connection.execute(stray)).rowcount or 0)
+    counts = await _delete_conversations(connection, ids)
+    counts["channel_messages"] += orphans
+    return ids, counts

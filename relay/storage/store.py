@@ -334,9 +334,15 @@ class RelayStore:
         return await self.apply_retention()
 
     async def apply_retention(self) -> dict[str, int]:
+        """Apply the relay's retention period, and each published widget's own; the counts."""
         now = self._now()
+        own = {
+            key: widget.settings.retention_days
+            for key, widget in self._published.widgets.items()
+            if widget.settings.retention_days is not None
+        }
         ids, counts = await self._writer.exclusive(
-            lambda connection: privacy_db.apply_retention(connection, now)
+            lambda connection: privacy_db.apply_retention(connection, now, own)
         )
         self._forget(ids)
         return dict(counts)

@@ -11,8 +11,9 @@ from sqlalchemy.exc import OperationalError
 
 from console.privacy_flow import PrivacyFlowError, erase_everywhere
 from console.relay_client import RelayError
+from core.privacy import shopper_from
 from core.workspace import Workspace
-from core.workspace.privacy import PrivacyRepository, shopper_from
+from core.workspace.privacy import PrivacyRepository
 from tests.core.analytics.conftest import Writer, at
 
 ANN = shopper_from("ann@example.com", None)

@@ -85,6 +85,19 @@ def test_a_widget_may_accept_shopper_signatures_for_less_than_a_day(shop: Cli) -
     assert code == 2 and "not a time like" in err
 
 
+def test_a_widget_may_keep_its_conversations_for_a_period_of_its_own(shop: Cli) -> None:
+    key = create(shop)
+    assert "as set by `storedesk retention`" in shop("widget", "show", key)[1]
+    code, _, err = shop("widget", "set", key, "--retention", "30")
+    assert code == 0, err
+    assert json.loads(shop("widget", "show", key, "--json")[1])["retention_days"] == 30
+    assert "30 days after their last message" in shop("widget", "show", key)[1]
+    code, _, err = shop("widget", "set", key, "--retention", "0")
+    assert code == 2 and "from 1 to 3650" in err
+    assert shop("widget", "set", key, "--retention", "default")[0] == 0
+    assert json.loads(shop("widget", "show", key, "--json")[1])["retention_days"] is None
+
+
 @pytest.mark.parametrize(
     "args, exit_code, message",
     [

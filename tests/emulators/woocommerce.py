@@ -86,6 +86,8 @@ async def woo_middleware(request: web.Request, handler: Handler) -> web.StreamRe
         )
     if not request.path.startswith("/wp-json/wc/") or request.path in _PUBLIC:
         return await handler(request)
+    if state.slow:
+        await asyncio.sleep(state.slow)
     outcome = state.auth.authenticate(
         is_ssl=request.secure and state.sees_https,
         home_url=state.home_url,

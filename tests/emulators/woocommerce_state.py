@@ -54,6 +54,7 @@ class ShopState:
     sees_https: bool = True  # False: TLS ends at a proxy WordPress does not know about
     clock: Callable[[], float] = time.time
     failures: deque[Failure] = field(default_factory=deque)
+    slow: float = 0.0  # seconds every API answer waits (a far-away or busy shop)
     log: list[str] = field(default_factory=list)
     rng: random.Random = field(default_factory=lambda: random.Random(943))  # MySQL's tie order
     insecure_callbacks: bool = False  # let /wc-auth/v1/authorize call back over plain HTTP

@@ -8,12 +8,14 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
+from sqlalchemy import select
 
 from relay.app import create_app
 from relay.keys import STORE
 from relay.storage import privacy as privacy_db
+from relay.storage.models import channel_messages
 from tests.relay.console_helpers import Console, paired_console
-from tests.relay.public_helpers import publish_demo, start_chat
+from tests.relay.public_helpers import demo_bundle, publish_demo, start_chat
 
 
 class Clock:
@@ -127,3 +129,67 @@ async def wait_until(read: Any, *, gone: bool) -> None:
             return
         await asyncio.sleep(0.02)
     raise AssertionError("the retention job did not run")
+
+
+async def _delivery(
+    store: Any, sid: str, widget_key: str, conversation: str | None, at: Any
+) -> None:
+    values = {
+        "sid": sid,
+        "widget_key": widget_key,
+        "conversation_id": conversation,
+        "direction": "in",
+        "status": "received",
+        "created_at": at,
+        "updated_at": at,
+    }
+    await store._writer.exclusive(lambda c: c.execute(channel_messages.insert().values(values)))
+
+
+async def _deliveries(store: Any) -> set[str]:
+    async with store._engines.read.connect() as connection:
+        return set((await connection.execute(select(channel_messages.c.sid))).scalars())
+
+
+async def test_a_widget_keeps_conversations_for_its_own_period(
+    client: TestClient, clock: Clock
+) -> None:
+    """The widget's own period wins over the relay's; WhatsApp delivery records go too."""
+    store = client.app[STORE]
+    bundle = demo_bundle()
+    own = bundle["widgets"][0]
+    own["config"] = {**own["config"], "retention_days": 7}
+    other = {**own, "key": "wk_default_period", "name": "Other", "config": {}}
+    bundle["widgets"].append(other)
+    await store.publish(bundle, dry_run=False)
+    await store._writer.exclusive(lambda c: privacy_db.set_retention(c, 30))
+    short = (await start_chat(client)).conversation_id
+    long = (await start_chat(client, "wk_default_period")).conversation_id
+    await _delivery(store, "SM_linked", own["key"], short, clock.now)
+    await _delivery(store, "SM_stray", own["key"], None, clock.now)
+    await _delivery(store, "SM_other", other["key"], None, clock.now)
+
+    clock.now += timedelta(days=8)
+    deleted = await store.apply_retention()
+    assert deleted["conversations"] == 1 and deleted["channel_messages"] == 2
+    assert await store.conversation(short) is None
+    assert await store.conversation(long) is not None
+    assert await _deliveries(store) == {"SM_other"}
+
+    clock.now += timedelta(days=23)  # 31 days: the relay's period
+    assert (await store.apply_retention())["conversations"] == 1
+    assert await store.conversation(long) is None and await _deliveries(store) == set()
+
+
+async def test_a_widget_period_applies_when_the_relay_keeps_everything(
+    client: TestClient, clock: Clock
+) -> None:
+    store = client.app[STORE]
+    bundle = demo_bundle()
+    bundle["widgets"][0]["config"]["retention_days"] = 2
+    await store.publish(bundle, dry_run=False)
+    chat = await start_chat(client)
+    clock.now += timedelta(days=3)
+    assert await store.retention_days() is None
+    assert (await store.apply_retention())["conversations"] == 1
+    assert await store.conversation(chat.conversation_id) is None

@@ -119,6 +119,8 @@ async def test_appearance_and_behaviour_edits_are_saved(view: WidgetsView) -> No
     editor.suggestions.setPlainText("Track my order\nReturns")
     assert editor.identity_max_age.value() == 1440  # 24 hours unless the merchant shortens it
     editor.identity_max_age.setValue(30)
+    assert editor.retention_days.text() == "as in Privacy"  # no period of its own yet
+    editor.retention_days.setValue(45)
     editor.save_button.click()
 
     config = view.ctx.widgets.get("Shop chat").config  # type: ignore[union-attr]
@@ -133,6 +135,7 @@ async def test_appearance_and_behaviour_edits_are_saved(view: WidgetsView) -> No
     assert config.appointment_form and config.languages == ("en", "es")
     assert config.suggestions == ("Track my order", "Returns")
     assert config.identity_max_age == 1800
+    assert config.retention_days == 45
 
 
 async def test_bad_business_hours_and_time_zone_are_shown_by_their_fields(

@@ -30,14 +30,14 @@ class Writer:
         self.workspace = workspace
         self.n = 0
 
-    def widget(self, name: str, timezone: str = "UTC") -> int:
+    def widget(self, name: str, timezone: str = "UTC", **config: Any) -> int:
         moment = at(1)
         with self.workspace.engine.begin() as c:
             result = c.execute(
                 insert(Widget).values(
                     key=f"w_{name}",
                     name=name,
-                    config={"timezone": timezone},
+                    config={"timezone": timezone, **config},
                     created_at=moment,
                     updated_at=moment,
                 )

@@ -9,12 +9,13 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
+from core.privacy import PrivacyError, RetentionError, check_retention, shopper_from
 from core.workspace import Workspace
 from core.workspace.activity import ActivityRepository, record
 from core.workspace.leads import LeadError, LeadRepository, leads_csv
 from core.workspace.models import ConversationRow, LeadRow, MessageRow
-from core.workspace.privacy import PrivacyError, PrivacyRepository, shopper_from
-from core.workspace.settings import RetentionError, WorkspaceSettings, check_retention
+from core.workspace.privacy import PrivacyRepository
+from core.workspace.settings import WorkspaceSettings
 from tests.core.analytics.conftest import Writer, at
 
 
@@ -124,3 +125,21 @@ def test_retention_is_checked_and_deletes_old_conversations(
     assert privacy.apply_retention(10) == {"conversations": 1, "messages": 1}
     assert count(workspace, ConversationRow) == 1
     assert count(workspace, LeadRow) == 1  # the lead stays, without its conversation
+
+
+def test_a_widget_with_its_own_retention_period_keeps_its_conversations_that_long(
+    workspace: Workspace, write: Writer
+) -> None:
+    short = write.widget("Short", retention_days=3)
+    usual = write.widget("Usual")
+    mistyped = write.widget("Mistyped", retention_days="soon")  # kept: not a period
+    gone = write.conversation(at(1), widget_id=short, last_message_at=at(1))
+    kept = write.conversation(at(1), widget_id=usual, last_message_at=at(1))
+    odd = write.conversation(at(1), widget_id=mistyped, last_message_at=at(1))
+    privacy = PrivacyRepository(workspace, now=lambda: at(6))
+    assert privacy.apply_retention(None) == {"conversations": 1, "messages": 0}
+    assert privacy.apply_retention(10) == {"conversations": 0, "messages": 0}
+    assert privacy.apply_retention(4) == {"conversations": 2, "messages": 0}
+    with workspace.engine.begin() as connection:
+        left = set(connection.scalars(select(ConversationRow.id)))
+    assert gone not in left and kept not in left and odd not in left
