@@ -44,7 +44,7 @@ class ConversationLine:
     widget_id: int | None
     assignee: str | None
     rating: int | None
-    spam: str | None
+    spam: str | None = None
     """The spam rule it broke; ``None``: not spam."""
 
     @property
