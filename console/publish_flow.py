@@ -95,7 +95,8 @@ async def publish(
 async def _publish_channels(
     session: CliSession, client: RelayClient, widgets: WidgetRepository
 ) -> None:
-    """Each widget's WhatsApp settings (sent apart from the bundle: the token is sealed)."""
+    """Each widget's WhatsApp settings and language-model agent (sent apart from the
+    bundle: the token and API key are sealed)."""
     from core.workspace.channels import ChannelRepository
 
     channels = ChannelRepository(session.workspace, session.vault)
@@ -103,6 +104,9 @@ async def _publish_channels(
         settings = channels.whatsapp(entry)
         if settings is not None:
             await client.put_whatsapp(entry.key, settings)
+        agent = channels.agent(entry)
+        if agent is not None:
+            await client.put_agent(entry.key, agent)
 
 
 def _client(ctx: ConsoleContext) -> tuple[RelayClient, RelayLinkEntry]:

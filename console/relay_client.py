@@ -14,6 +14,7 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
+from core.agent.settings import AgentSettings
 from core.channels import WhatsAppSettings
 from core.signing import b64, public_key_of, sign_headers
 
@@ -223,6 +224,17 @@ class RelayClient:
 
     async def remove_whatsapp(self, widget_key: str) -> None:
         await self._request("DELETE", f"/v1/console/widgets/{quote(widget_key, safe='')}/whatsapp")
+
+    # -- the language-model agent -----------------------------------------------------------
+
+    async def put_agent(self, widget_key: str, settings: AgentSettings) -> dict[str, Any]:
+        if settings.api_key:
+            require_secure(self.url, "send the model's API key")
+        path = f"/v1/console/widgets/{quote(widget_key, safe='')}/ai"
+        return await self._request("PUT", path, settings.to_json())
+
+    async def remove_agent(self, widget_key: str) -> None:
+        await self._request("DELETE", f"/v1/console/widgets/{quote(widget_key, safe='')}/ai")
 
     # -- connect flows ---------------------------------------------------------------------
 

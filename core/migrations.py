@@ -13,13 +13,12 @@ _REVISION = re.compile(r"""^revision\s*=\s*["']([^"']+)["']""", re.MULTILINE)
 
 
 def known_revisions(migrations_dir: Path) -> set[str]:
-    """The revision ids of the migrations in ``migrations_dir/versions``, as each file
-    declares it (``revision = "0006_spam"``; a file name need not spell it)."""
+    """The revision ids of the migrations in ``migrations_dir/versions`` (as each file
+    declares it: an id such as ``0005_insights`` is more than the file name's number)."""
     found = set()
     for path in (migrations_dir / "versions").glob("[0-9]*.py"):
         declared = _REVISION.search(path.read_text(encoding="utf-8"))
-        if declared is not None:
-            found.add(declared.group(1))
+        found.add(declared.group(1) if declared else path.stem.split("_", 1)[0])
     return found
 
 

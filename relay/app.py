@@ -11,6 +11,7 @@ from relay.assets import WidgetAssets, packaged_assets
 from relay.keys import HTTP, METRICS, RUNTIME, SETTINGS, STORE
 from relay.metrics import Metrics
 from relay.middleware import setup_middlewares
+from relay.routes.ai import setup_ai
 from relay.routes.api_channel import setup_api_channel
 from relay.routes.connect import setup_connect
 from relay.routes.console import setup_console
@@ -63,6 +64,7 @@ def create_app(settings: Settings, *, assets: WidgetAssets | None = None) -> web
     setup_connect(app)
     setup_api_channel(app)
     setup_whatsapp(app)
+    setup_ai(app)
     setup_webhooks(app)
     setup_ops(app)
     setup_shared(app)

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     import httpx
 
     from relay.metrics import Metrics
+    from relay.services.agents import Agents
     from relay.services.api_keys import ApiKeys
     from relay.services.broker import Broker
     from relay.services.connect import ConnectService
@@ -40,6 +41,7 @@ SHARED: web.AppKey[SharedState] = web.AppKey("shared")  # what several relays sh
 CONNECT: web.AppKey[ConnectService] = web.AppKey("connect")  # connect flows
 API_KEYS: web.AppKey[ApiKeys] = web.AppKey("api_keys")  # the API channel's keys
 WHATSAPP: web.AppKey[WhatsAppChannel] = web.AppKey("whatsapp")  # the Twilio channel
+AGENTS: web.AppKey[Agents] = web.AppKey("agents")  # widgets' language-model agents
 
 # per-request values set by the middleware (aiohttp wants typed keys for request storage)
 REQUEST_ID: web.RequestKey[str] = web.RequestKey("request_id", str)

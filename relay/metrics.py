@@ -123,6 +123,13 @@ class Metrics:
             ("platform", "result"),
             registry=self.registry,
         )
+        self.agent = Counter(
+            "storedesk_relay_agent_turns",
+            "Shopper messages given to a widget's AI agent, by outcome (answer; verify: the "
+            "bot asked for proof; fallback: the bot answered).",
+            ("outcome",),
+            registry=self.registry,
+        )
         self.errors = Counter(
             "storedesk_relay_errors",
             "Errors by kind (internal, storage, store, ...).",

@@ -112,6 +112,24 @@ WHATSAPP_SET = obj(
         "webhook_url": {"type": "string", "description": "Set it in Twilio for incoming messages."},
     },
 )
+_AI_FIELDS: dict[str, Schema] = {
+    "enabled": {"type": "boolean"},
+    "base_url": {"type": "string", "description": "Before /chat/completions: http://host:11434/v1"},
+    "model": {"type": "string", "maxLength": 200},
+    "persona": {"type": "string", "maxLength": 40},
+    "temperature": {"type": "number", "minimum": 0, "maximum": 2},
+    "token_budget": {"type": "integer", "minimum": 500, "maximum": 1000000},
+    "timeout": {"type": "number", "minimum": 1, "maximum": 120},
+}
+AI_SETTINGS = obj(
+    ["base_url", "model"],
+    _AI_FIELDS
+    | {"api_key": {"type": "string", "description": "Sealed on the relay; never returned."}},
+)
+AI_SET = obj(
+    [*_AI_FIELDS, "api_key_set"],
+    _AI_FIELDS | {"api_key_set": {"type": "boolean"}},
+)
 TWILIO_FORM = {
     "application/x-www-form-urlencoded": {
         "schema": {"type": "object", "additionalProperties": {"type": "string"}}
@@ -121,6 +139,8 @@ TWILIO_FORM = {
 CHANNEL_SCHEMAS: dict[str, Schema] = {
     "WhatsAppSettings": WHATSAPP_SETTINGS,
     "WhatsAppSet": WHATSAPP_SET,
+    "AiSettings": AI_SETTINGS,
+    "AiSet": AI_SET,
     "ApiCustomer": API_CUSTOMER,
     "ApiStart": API_START,
     "ApiStarted": API_STARTED,
@@ -213,6 +233,27 @@ def channel_paths() -> dict[str, Any]:
             ),
             "delete": _op(
                 "Turn the widget's WhatsApp channel off.",
+                200,
+                ref("Ok"),
+                (*signed, 404),
+                params=[widget],
+                tags=console,
+                security=SIGNED,
+            ),
+        },
+        "/v1/console/widgets/{key}/ai": {
+            "put": _op(
+                "Set the widget's language-model agent; the API key is sealed, never returned.",
+                200,
+                ref("AiSet"),
+                (*signed, 404),
+                body=ref("AiSettings"),
+                params=[widget],
+                tags=console,
+                security=SIGNED,
+            ),
+            "delete": _op(
+                "Turn the widget's language-model agent off.",
                 200,
                 ref("Ok"),
                 (*signed, 404),

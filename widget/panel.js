@@ -83,7 +83,7 @@
     var L = L10N[lang] || L10N[lang = 'en'], t = {};
     KEYS.forEach(function (k, i) { t[k] = L[i]; });
     var who = {}, st = read(), seen = {}, last = '', isOpen = 0, unread = 0, busy = 0, uid = 0;
-    var es, esFails = 0, pollT, pollN = 0, starting, kick, rated = 0, typedAt = 0, agentT;
+    var es, esFails = 0, pollT, pollN = 0, starting, kick, rated = 0, typedAt = 0, agentT, draft;
     ['email', 'name', 'ts', 'signature'].forEach(function (k) { who[k] = x.s.getAttribute('data-customer-' + k); });
 
     // -- DOM helpers ------------------------------------------------------------------------
@@ -243,6 +243,9 @@
       if (!w.EventSource || esFails > 2) return poll();
       es = new EventSource(R + convPath('/stream?token=' + encodeURIComponent(st.token) + (last ? '&after=' + last : '')));
       es.onmessage = function (e) { try { add(JSON.parse(e.data), 2); } catch (err) { /* not a message */ } };
+      es.addEventListener('delta', function (e) { // the shop's assistant writing its reply
+        try { grow(JSON.parse(e.data)); } catch (err) { /* not a delta */ }
+      });
       es.addEventListener('typing', function () { // an agent is typing in the console
         if (busy) return;
         setTyping(1);
@@ -273,9 +276,29 @@
     }
 
     // -- messages --------------------------------------------------------------------------
+    function grow(d) { // a piece of a reply being written; the whole message replaces it
+      if (!d || typeof d.text != 'string' || typeof d.draft != 'string' || seen[d.draft]) return;
+      if (!draft || draft.id != d.draft) {
+        dropDraft();
+        if (d.at) return; // joined mid-reply: wait for the whole message
+        var text = h('div', {p: 'text', class: 'tx'});
+        draft = {id: d.draft, text: text, box: h('div', {p: 'draft', 'data-role': 'bot', 'aria-busy': 'true', class: 'm bot'}, [text])};
+        log.insertBefore(draft.box, typing.parentNode == log ? typing : null);
+        typing.remove();
+      }
+      if (d.at != draft.text.textContent.length) return; // a piece went missing: wait
+      draft.text.textContent += d.text;
+      net(1); // a slow answer, not a lost connection
+      scroll();
+    }
+    function dropDraft() {
+      if (draft) { seen[draft.id] = 1; draft.box.remove(); }
+      draft = null;
+    }
     function add(m, mode) { // mode 0: history, 1: answer to this page, 2: stream or poll
       if (!m || !m.id || seen[m.id]) return;
       seen[m.id] = 1;
+      if (m.role == 'bot') dropDraft();
       if (m.id > last) last = m.id;
       var role = /^(bot|agent|shopper)$/.test(m.role) ? m.role : 'system';
       if (role == 'agent' && !busy) { clearTimeout(agentT); typing.remove(); }
@@ -478,6 +501,7 @@
           if (!e || !e.s) throw e;
           busy = 0;
           setTyping(0);
+          dropDraft();
           if (gone(e) && st.id) { forget(); greet(); return sendText(chip); }
           var fields = (e.j && e.j.error && e.j.error.fields) || {};
           inputError.textContent = fields.text || (e.j && e.j.error && e.j.error.message) || t.off;

@@ -72,10 +72,11 @@ def register(commands: Any) -> None:
     remove.add_argument("widget", metavar="WIDGET", help="its name or key")
     remove.set_defaults(handler=cmd_remove)
 
-    from console.commands import api_keys, whatsapp
+    from console.commands import agent, api_keys, whatsapp
 
     api_keys.register(sub)
     whatsapp.register(sub)
+    agent.register(sub)
 
 
 def _identity_option(parser: argparse.ArgumentParser) -> None:

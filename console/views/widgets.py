@@ -73,6 +73,7 @@ class WidgetsView(View):
         self.remove_button = QPushButton("Remove…")
         self.knowledge_button = QPushButton("Knowledge base")
         self.whatsapp_button = QPushButton("WhatsApp…")
+        self.agent_button = QPushButton("AI agent…")
         self.publish_button = QPushButton("Publish…")
         self._layout()
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
@@ -80,6 +81,7 @@ class WidgetsView(View):
         self.remove_button.clicked.connect(self.remove_current)
         self.knowledge_button.clicked.connect(self._open_knowledge)
         self.whatsapp_button.clicked.connect(self.open_whatsapp)
+        self.agent_button.clicked.connect(self.open_agent)
         self.publish_button.clicked.connect(self._publish_clicked)
         self.editor.saved.connect(self._saved)
         ctx.widgets_changed.connect(self._changed)
@@ -89,19 +91,19 @@ class WidgetsView(View):
 
     def _layout(self) -> None:
         buttons = QHBoxLayout()
-        for button in (
-            self.new_button,
-            self.remove_button,
-            self.knowledge_button,
-            self.whatsapp_button,
-        ):
+        for button in (self.new_button, self.remove_button, self.knowledge_button):
             buttons.addWidget(button)
         buttons.addStretch()
         buttons.addWidget(self.publish_button)
+        channels = QHBoxLayout()  # a second row: the window's default width stays enough
+        channels.addWidget(self.whatsapp_button)
+        channels.addWidget(self.agent_button)
+        channels.addStretch()
         left = QWidget()
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(buttons)
+        column.addLayout(channels)
         column.addWidget(self.table, 1)
         column.addWidget(self.empty)
         splitter = QSplitter()
@@ -123,6 +125,7 @@ class WidgetsView(View):
         self.empty.setVisible(not entries)
         self.remove_button.setEnabled(bool(entries))
         self.whatsapp_button.setEnabled(bool(entries))
+        self.agent_button.setEnabled(bool(entries))
         row = next((n for n, e in enumerate(entries) if e.key == keep), None)
         if row is None and self.editor.entry is None and self.editor.name.text():
             return  # a new widget being filled in stays on screen
@@ -231,6 +234,17 @@ class WidgetsView(View):
         if entry is None:
             return None
         dialog = WhatsAppDialog(self.ctx, entry, self)
+        dialog.open()
+        return dialog
+
+    def open_agent(self) -> QDialog | None:
+        """The selected widget's language-model agent (a dialog; returned for tests)."""
+        from console.views.widget_agent import AgentDialog
+
+        entry = self.current()
+        if entry is None:
+            return None
+        dialog = AgentDialog(self.ctx, entry, self)
         dialog.open()
         return dialog
 

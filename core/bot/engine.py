@@ -88,6 +88,13 @@ class Bot:
             lookups=counted.calls if counted else 0,
         )
 
+    def ask_proof(self, state: BotState, number: str | None, *, team_available: bool) -> Turn:
+        """The verification question for an order the agent was asked about (its tools show
+        nothing to a shopper who has not proven who they are)."""
+        ctx = self._ctx(state.language, team=team_available)
+        outcome = order_flow.ask_proof(ctx, expire_lock(state, ctx.now), number)
+        return Turn(outcome.replies, outcome.state, "order_status")
+
     def after_lead(self, kind: LeadKind, state: BotState) -> Turn:
         """The confirmation once the shopper sent the lead or appointment form."""
         ctx = self._ctx(state.language)

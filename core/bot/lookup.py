@@ -51,3 +51,10 @@ class CountedLookup:
             return list(await self._lookup.search_products(text, limit=limit))
         except Exception as error:
             raise StoreUnavailable(str(error)) from error
+
+    async def get_customer(self, *, email: str) -> Customer | None:
+        self.calls += 1
+        try:
+            return await self._lookup.get_customer(email=email)
+        except Exception as error:
+            raise StoreUnavailable(str(error)) from error

@@ -92,6 +92,19 @@ async def check(
     return Outcome((show(ctx, order),), state)
 
 
+def ask_proof(ctx: Ctx, state: BotState, number: str | None) -> Outcome:
+    """Ask for what proves order ``number`` (or, without one, a number and email) is the
+    shopper's: the same words as when the bot itself meets an order question."""
+    if is_locked(state, ctx.now):
+        return locked(ctx, state)
+    if number:
+        waiting = state.update(pending="order", pending_order=number, pending_email=None)
+        return _ask(ctx, waiting, "ask_email", number=number)
+    if state.known_emails():
+        return _ask(ctx, state.update(pending="order", pending_order=None), "ask_number")
+    return _ask(ctx, state.update(pending="order", pending_order=None), "ask_number_and_email")
+
+
 def show(ctx: Ctx, order: Order) -> Reply:
     text = describe_order(order, ctx.lang, zone=ctx.zone, now=ctx.now)
     return Reply(f"{text}\n{describe_items(order, ctx.lang)}", cards=(order_card(order),))

@@ -43,6 +43,8 @@ class BotState:
     handoff: str | None = None
     identity_phone: str | None = None
     identity_customer: str | None = None
+    agent_tokens: int = 0
+    """Tokens the language-model agent spent in this conversation (its budget's count)."""
 
     @classmethod
     def new(
@@ -124,7 +126,14 @@ def _read(data: object) -> BotState:
         handoff=_choice(data.get("handoff"), _HANDOFFS),
         identity_phone=_text(data.get("identity_phone")),
         identity_customer=_text(data.get("identity_customer")),
+        agent_tokens=_count(data.get("agent_tokens", 0)),
     )
+
+
+def _count(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 10**9:
+        raise ValueError("count")
+    return value
 
 
 def _text(value: object) -> str | None:

@@ -16,6 +16,7 @@ from aiohttp import web
 
 from relay.assets import etag_matches
 from relay.keys import (
+    AGENTS,
     BROKER,
     CONVERSATIONS,
     FEED,
@@ -29,6 +30,7 @@ from relay.keys import (
 )
 from relay.responses import JSON, ApiError, json_response
 from relay.routes.stream import setup_stream
+from relay.services.agents import Agents
 from relay.services.broker import Broker
 from relay.services.console_feed import ConsoleFeed
 from relay.services.conversations import ConversationService
@@ -159,6 +161,7 @@ async def _services(app: web.Application) -> AsyncIterator[None]:
     feed = ConsoleFeed()
     app[BROKER] = broker
     app[FEED] = feed
+    agents = app[AGENTS] = Agents(app[STORE], relay_key=settings.relay_key, now=settings.now)
     app[CONVERSATIONS] = ConversationService(
         app[STORE],
         lookups=lookups,
@@ -169,6 +172,8 @@ async def _services(app: web.Application) -> AsyncIterator[None]:
         now=settings.now,
         text_limit=settings.text_limit,
         feed=feed,
+        agents=agents,
+        http=app.get(HTTP),
     )
     try:
         yield

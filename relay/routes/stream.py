@@ -1,7 +1,9 @@
 """``GET /v1/conversations/{id}/stream``: new messages as server-sent events.
 
 Each message goes out as ``id: <message id>`` / ``event: message`` / ``data: <Message JSON>``;
-an agent typing in the console as ``event: typing`` / ``data: {"name": …}`` (never stored).
+an agent typing in the console as ``event: typing`` / ``data: {"name": …}`` (never stored);
+a reply the widget's language-model agent is writing as ``event: delta`` / ``data: {"draft":
+…, "at": offset, "text": piece}`` (never stored: the whole reply follows as a message).
 A reconnecting browser sends ``Last-Event-ID`` (or ``?after=``) and first receives what it
 missed, read from storage. An idle stream sends a ``: ping`` comment (every 15 s by default)
 so proxies keep it open; every stream ends when the relay shuts down.
@@ -31,6 +33,11 @@ def _token(request: web.Request) -> str | None:
 
 def typing_bytes(notice: dict[str, Any]) -> bytes:
     return b"event: typing\ndata: %s\n\n" % orjson.dumps({"name": notice.get("name")})
+
+
+def delta_bytes(notice: dict[str, Any]) -> bytes:
+    data = {"draft": notice["draft"], "at": notice["at"], "text": notice["text"]}
+    return b"event: delta\ndata: %s\n\n" % orjson.dumps(data)
 
 
 def event_bytes(message: dict[str, Any]) -> bytes:
@@ -71,6 +78,8 @@ async def stream(request: web.Request) -> web.StreamResponse:
                 await response.write(PING)
             elif live.get("_typing"):
                 await response.write(typing_bytes(live))
+            elif live.get("_delta"):
+                await response.write(delta_bytes(live))
             elif last is None or live["id"] > last:
                 await response.write(event_bytes(live))
                 last = live["id"]

@@ -7,10 +7,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import logging
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -35,8 +36,13 @@ from relay.services.widgets import WidgetBots
 from relay.storage.records import Feedback, NewConversation, NewLead
 
 if TYPE_CHECKING:
+    import httpx
+
+    from core.agent.settings import AgentSettings
     from core.bot import Lookup, Turn
     from relay.metrics import Metrics
+    from relay.services.agent_turn import AgentOutcome
+    from relay.services.agents import Agents
     from relay.services.broker import Broker
     from relay.services.console_feed import ConsoleFeed
     from relay.services.lookups import LookupPool
@@ -44,6 +50,9 @@ if TYPE_CHECKING:
     from relay.services.verification import VerificationLimits
     from relay.storage import RelayStore
     from relay.storage.records import ConversationRecord, NewMessage, PublishedWidget
+
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +75,17 @@ class Unauthorized(ApiError):
         super().__init__(401, "unauthorized", message, headers={"WWW-Authenticate": "Bearer"})
 
 
+def _with_failure(turn: Turn, failed: bool, lookups: int = 0) -> Turn:
+    """``turn`` counting what the agent did before it: a failed verification, lookups."""
+    if not failed and not lookups:
+        return turn
+    return replace(
+        turn,
+        verification_failed=turn.verification_failed or failed,
+        lookups=turn.lookups + lookups,
+    )
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -83,9 +103,13 @@ class ConversationService:
         now: Callable[[], datetime],
         text_limit: int = 2000,
         feed: ConsoleFeed | None = None,
+        agents: Agents | None = None,
+        http: httpx.AsyncClient | None = None,
     ) -> None:
         self._store = store
         self._feed = feed
+        self._agents = agents if http is not None else None
+        self._http = http
         self._sent: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
         self._lookups = lookups
         self._broker = broker
@@ -284,7 +308,7 @@ class ConversationService:
                 published = await self._save_spam(conversation, spam, [shopper], received)
                 intent, refused = "spam", False
             else:
-                published, intent, refused = await self._answer(
+                published, intent, refused = await self._bot_turn(
                     widget, conversation, text, client, received
                 )
         self._count(intent, locked=refused)
@@ -292,7 +316,7 @@ class ConversationService:
         self._poke()
         return published
 
-    async def _answer(
+    async def _bot_turn(
         self,
         widget: PublishedWidget,
         conversation: ConversationRecord,
@@ -302,11 +326,11 @@ class ConversationService:
     ) -> tuple[list[dict[str, Any]], str, bool]:
         """The bot's answer, stored with the message: ``(published, intent, refused)``."""
         team = team_available(widget.settings, received, connected=self._presence.connected())
-        turn, refused = await self._respond(widget, conversation, text, client, team=team)
+        turn, refused, lead = await self._respond(widget, conversation, text, client, team=team)
         now = max(self._now(), received)
         shopper = shape.shopper_message(text, received, intent=turn.intent)
         stored = [shopper, *(shape.bot_message(r, turn.intent, now) for r in turn.replies)]
-        published = await self._save_turn(conversation, turn, stored, now)
+        published = await self._save_turn(conversation, turn, stored, now, lead=lead)
         return published, turn.intent, refused
 
     async def _save_spam(
@@ -338,19 +362,22 @@ class ConversationService:
         client: str,
         *,
         team: bool,
-    ) -> tuple[Turn, bool]:
-        """The bot's turn, its order lookups counted against the verification limits (one
-        attempt reserved before the first reaches the store, refunded unless the turn failed
-        verification). At a limit, the turn is answered as locked. ``(turn, refused)``."""
+    ) -> tuple[Turn, bool, NewLead | None]:
+        """The bot's (or the widget's agent's) turn, its order lookups counted against the
+        verification limits (one attempt reserved before the first reaches the store,
+        refunded unless the turn failed verification). At a limit, the turn is answered as
+        locked. ``(turn, refused, lead the agent recorded)``."""
         bot, state = self._bot(widget), BotState.from_json(conversation.bot_state)
         lookup = self._lookup(widget)
+        agent = await self._agent(widget, state)
         if lookup is None:
-            return await bot.respond(text, state, None, team_available=team), False
+            turn, lead = await self._answer(agent, widget, conversation, text, state, None, team)
+            return turn, False, lead
         gate = self._verification.gate(client, conversation.id)
         failed = True  # an error mid-turn keeps the attempt counted
         try:
             gated = GatedLookup(lookup, gate, verified=state.verified_orders)
-            turn = await bot.respond(text, state, gated, team_available=team)
+            turn, lead = await self._answer(agent, widget, conversation, text, state, gated, team)
             failed = turn.verification_failed
         finally:
             await gate.settle(failed=failed)
@@ -358,8 +385,69 @@ class ConversationService:
             locked = await bot.respond(
                 text, state, lookup, lookups_allowed=False, team_available=team
             )
-            return locked, True
-        return turn, False
+            return locked, True, None
+        return turn, False, lead
+
+    async def _agent(self, widget: PublishedWidget, state: BotState) -> AgentSettings | None:
+        """The widget's agent, unless it is off, its budget for this conversation is spent,
+        or the bot is in the middle of verifying the shopper (the bot's flow finishes that)."""
+        if self._agents is None or state.pending is not None:
+            return None
+        settings = await self._agents.settings(widget.key)
+        if settings is None or state.agent_tokens >= settings.token_budget:
+            return None
+        return settings
+
+    async def _answer(
+        self,
+        agent: AgentSettings | None,
+        widget: PublishedWidget,
+        conversation: ConversationRecord,
+        text: str,
+        state: BotState,
+        lookup: Lookup | None,
+        team: bool,
+    ) -> tuple[Turn, NewLead | None]:
+        bot = self._bot(widget)
+        if agent is None:
+            return await bot.respond(text, state, lookup, team_available=team), None
+        outcome = await self._run_agent(agent, widget, conversation, text, state, lookup, team)
+        lead = outcome.new_lead(self._now())
+        if self._metrics is not None:
+            self._metrics.agent.labels(outcome.kind).inc()
+        if outcome.turn is not None:
+            return _with_failure(outcome.turn, outcome.verification_failed), lead
+        log.info("The AI agent left a message to the bot: %s", outcome.reason)  # no secret
+        turn = await bot.respond(text, outcome.state, lookup, team_available=team)
+        return _with_failure(turn, outcome.verification_failed, outcome.lookups), lead
+
+    async def _run_agent(
+        self,
+        agent: AgentSettings,
+        widget: PublishedWidget,
+        conversation: ConversationRecord,
+        text: str,
+        state: BotState,
+        lookup: Lookup | None,
+        team: bool,
+    ) -> AgentOutcome:
+        from relay.services.agent_turn import AgentRequest, run_agent
+        from relay.storage.ai import recent_messages
+
+        assert self._http is not None
+        history = await self._store.read(lambda c: recent_messages(c, conversation.id, 12))
+        draft, written = new_id("d"), 0
+
+        async def on_delta(piece: str) -> None:
+            nonlocal written
+            notice = {"_delta": True, "draft": draft, "at": written, "text": piece}
+            written += len(piece)
+            self._broker.publish(conversation.id, [notice])
+
+        request = AgentRequest(text, state, history, team, self._now())
+        return await run_agent(
+            agent, self._http, widget, self._bot(widget), lookup, request, on_delta
+        )
 
     async def _save_turn(
         self,

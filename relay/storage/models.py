@@ -255,6 +255,15 @@ whatsapp_channels = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
+ai_agents = Table(
+    "ai_agents",
+    metadata,
+    Column("widget_key", ID, primary_key=True),
+    Column("sealed", LargeBinary, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+"""A widget's language-model agent: its settings, the API key among them, sealed whole."""
+
 channel_threads = Table(
     "channel_threads",
     metadata,

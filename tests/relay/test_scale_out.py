@@ -280,11 +280,9 @@ async def test_readyz_names_what_the_relays_share(
 ) -> None:
     for session in sessions:
         async with session.get("/readyz") as response:
-            assert await response.json() == {
-                "status": "ready",
-                "redis": "connected",
-                "publishes": "listening",
-            }
+            body = await response.json()
+            assert body.pop("alerts")["state"] in ("ok", "alert")  # each relay's own window
+            assert body == {"status": "ready", "redis": "connected", "publishes": "listening"}
     printed = run_relay("serve", "--redis-url", "http://nowhere", env=relays[0].env)
     assert printed.returncode == 2
     assert "--redis-url like redis://" in printed.stderr
