@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 CHROMIUM := /usr/bin/chromium
+FIREFOX := /usr/bin/firefox-esr
 
-.PHONY: run test lint typecheck pytest chromium console-libs bench clean wordpress wordpress-plugin wordpress-pot wordpress-lint
+.PHONY: run test lint typecheck pytest chromium firefox console-libs bench clean wordpress wordpress-plugin wordpress-pot wordpress-lint
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +27,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) chromium wordpress
+pytest: $(STAMP) chromium firefox wordpress
 	$(BIN)/pytest -q
 
 # The widget's browser tests drive Debian's Chromium; install it when it is missing (as root,
@@ -43,6 +44,22 @@ chromium:
 	  || echo "Installing Chromium with sudo apt-get failed: the browser tests will skip."; \
 	else \
 	  echo "Chromium is not at $(CHROMIUM) and installing it needs root (sudo apt-get install chromium): the browser tests will skip."; \
+	fi
+
+# Some widget browser tests also run in Debian's Firefox ESR (driven over WebDriver BiDi; see
+# tests/widget/browsers.py): install it like Chromium, else say why (those runs then skip).
+firefox:
+	@if [ -x $(FIREFOX) ]; then :; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "Firefox ESR is not at $(FIREFOX) and this system has no apt-get: the Firefox browser tests will skip."; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr) \
+	  || echo "Installing Firefox ESR with apt-get failed: the Firefox browser tests will skip."; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+	  (sudo -n apt-get update -qq && sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr) \
+	  || echo "Installing Firefox ESR with sudo apt-get failed: the Firefox browser tests will skip."; \
+	else \
+	  echo "Firefox ESR is not at $(FIREFOX) and installing it needs root (sudo apt-get install firefox-esr): the Firefox browser tests will skip."; \
 	fi
 
 # The console's window (Qt's X11 support) needs X11 libraries that minimal Debian and Ubuntu

@@ -21,6 +21,7 @@ log = logging.getLogger("storedesk")
 def build_parser() -> argparse.ArgumentParser:
     from console.commands import (
         alerts,
+        client,
         demo,
         kb,
         leads,
@@ -54,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     relay.register(commands)
     leads.register(commands)
     privacy.register(commands)
+    client.register(commands)
     demo.register(commands)
     alerts.register(commands)
     return parser

@@ -20,12 +20,15 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from console.alerts import AlertCenter
 from console.relay_client import RelayClient
 from console.session import CliSession
+from core.workspace.clients import ClientEntry, ClientRepository, ClientScope
+from core.workspace.installations import InstallationRepository
 from core.workspace.knowledge import KnowledgeRepository
 from core.workspace.relay_link import RelayLinkEntry, RelayLinkRepository
 from core.workspace.widgets import WidgetRepository
 
 log = logging.getLogger("storedesk.console")
 MUTED = "notifications/muted"  # preferences key: no desktop notifications
+CLIENT = "clients/selected"  # preferences key: the client every screen shows (agency mode)
 
 
 def utc_now() -> datetime:
@@ -47,6 +50,8 @@ class ConsoleContext(QObject):
     add_knowledge = Signal(int, str)  # widget id (-1: any), a question to answer in the KB
     inbox_changed = Signal()  # conversations or unread counts changed
     notify = Signal(str, str)  # a desktop notification: title, text (the window shows it)
+    clients_changed = Signal()  # clients added, renamed, removed or given stores/widgets
+    client_chosen = Signal()  # the client every screen shows changed (``client_id``)
 
     def __init__(self, session: CliSession, http: httpx.AsyncClient) -> None:
         super().__init__()
@@ -54,7 +59,12 @@ class ConsoleContext(QObject):
         self.http = http
         self.widgets = WidgetRepository(session.workspace, session.vault)
         self.knowledge = KnowledgeRepository(session.workspace)
+        self.installations = InstallationRepository(session.workspace)
         self.links = RelayLinkRepository(session.workspace, session.vault)
+        self.clients = ClientRepository(session.workspace)
+        self.client_id: int | None = None
+        """The client every screen shows (None: all clients); ``choose_client`` sets it."""
+        self.restore_client()
         self.demo_url: str | None = None  # the demo storefront, when `storedesk demo` runs
         self.alerts = AlertCenter(self.notify.emit, self)
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -78,6 +88,37 @@ class ConsoleContext(QObject):
     def preferences(self) -> QSettings:
         """The console's own settings (window, notifications), kept in the workspace."""
         return QSettings(str(self.data_dir / "console.ini"), QSettings.Format.IniFormat)
+
+    # -- agency mode: the client every screen shows -------------------------------------
+
+    def restore_client(self) -> None:
+        """The client chosen last time, while it still exists."""
+        saved = self.preferences().value(CLIENT, 0, type=int)
+        found = self.clients.by_id(saved) if isinstance(saved, int) and saved else None
+        self.client_id = found.id if found is not None else None
+
+    def choose_client(self, client_id: int | None) -> None:
+        """Show one client (None: all) on every screen, and remember it."""
+        if client_id == self.client_id:
+            return
+        self.client_id = client_id
+        self.preferences().setValue(CLIENT, client_id or 0)
+        self.client_chosen.emit()
+        self.stores_changed.emit()  # the screens' store and widget lists change with it
+        self.widgets_changed.emit()
+        self.inbox_changed.emit()
+
+    def client(self) -> ClientEntry | None:
+        return self.clients.by_id(self.client_id) if self.client_id is not None else None
+
+    def client_scope(self) -> ClientScope | None:
+        """What the chosen client owns, or None when every client is shown."""
+        entry = self.client()
+        return self.clients.scope(entry) if entry is not None else None
+
+    def client_widget_ids(self) -> frozenset[int] | None:
+        scope = self.client_scope()
+        return scope.widget_ids if scope is not None else None
 
     def relay_client(self) -> RelayClient | None:
         """A signed client for the paired relay, or None when the console is not paired."""

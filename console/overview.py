@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from console.session import CliSession
 from core.bot.intents import ORDER_QUESTIONS
+from core.workspace.clients import ClientScope
 from core.workspace.models import ConversationRow, LeadRow, MessageRow
 from core.workspace.relay_link import RelayLinkEntry, RelayLinkRepository
 from core.workspace.stores import StoreEntry
@@ -50,17 +51,31 @@ def midnight(now: datetime) -> datetime:
     return moment.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def today_in_workspace(session: CliSession, now: datetime) -> Today:
-    """Counts since midnight UTC from what `pull` brought into the workspace."""
+def today_in_workspace(
+    session: CliSession, now: datetime, widget_ids: frozenset[int] | None = None
+) -> Today:
+    """Counts since midnight UTC from what `pull` brought into the workspace (of these
+    widgets' conversations: one client's, or None for all)."""
     start = midnight(now)
+    c = ConversationRow
+    mine = [] if widget_ids is None else [c.widget_id.in_(sorted(widget_ids))]
     with session.workspace.session() as db:
-        started = db.scalar(select(func.count()).where(ConversationRow.started_at >= start))
-        leads = db.scalar(select(func.count()).where(LeadRow.created_at >= start))
+        started = db.scalar(select(func.count()).where(c.started_at >= start, *mine))
+        leads = db.scalar(
+            select(func.count())
+            .select_from(LeadRow)
+            .outerjoin(c, c.id == LeadRow.conversation_id)
+            .where(LeadRow.created_at >= start, *mine)
+        )
         lookups = db.scalar(
-            select(func.count()).where(
+            select(func.count())
+            .select_from(MessageRow)
+            .join(c, c.id == MessageRow.conversation_id)
+            .where(
                 MessageRow.created_at >= start,
                 MessageRow.role == "shopper",
                 MessageRow.intent.in_(sorted(ORDER_QUESTIONS)),
+                *mine,
             )
         )
     return Today(int(started or 0), int(leads or 0), int(lookups or 0), "workspace")
@@ -79,14 +94,18 @@ def today_on_relay(status: Mapping[str, Any]) -> Today | None:
     return Today(number("conversations"), number("leads"), number("lookups"), "relay")
 
 
-def load_overview(session: CliSession, now: datetime) -> Overview:
-    widgets = WidgetRepository(session.workspace, session.vault).list()
+def load_overview(
+    session: CliSession, now: datetime, client: ClientScope | None = None
+) -> Overview:
+    """Everything, or one client's stores, widgets and conversations (agency mode)."""
+    client_id = client.client_id if client is not None else None
+    widgets = WidgetRepository(session.workspace, session.vault).list(client_id=client_id)
     link = RelayLinkRepository(session.workspace, session.vault).current()
     return Overview(
-        stores=tuple(session.stores.list()),
+        stores=tuple(session.stores.list(client_id=client_id)),
         widgets=tuple(widgets),
         link=link,
-        today=today_in_workspace(session, now),
+        today=today_in_workspace(session, now, client.widget_ids if client else None),
     )
 
 

@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from core.signing import b64
+from core.starter_kb import has_placeholder
 from core.widgets import widget_to_json
+from core.workspace.clients import ClientEntry
 from core.workspace.knowledge import KnowledgeRepository
 from core.workspace.widgets import WidgetRepository
 
@@ -15,15 +17,21 @@ if TYPE_CHECKING:
     from console.session import CliSession
 
 
-def build_bundle(session: CliSession) -> dict[str, Any]:
+def build_bundle(session: CliSession, client: ClientEntry | None = None) -> dict[str, Any]:
     """Every widget (settings, identity secret, knowledge) and the stores they use, with
-    their settings and decrypted credentials: what is not in it is removed on the relay."""
+    their settings and decrypted credentials: what is not in it is removed on the relay.
+
+    For one ``client`` (agency mode) only its widgets and the stores they use (and its own
+    stores sending webhooks) are in it, marked ``partial``: the relay adds and updates
+    them and leaves every other client's as they are."""
     widgets = WidgetRepository(session.workspace, session.vault)
     knowledge = KnowledgeRepository(session.workspace)
-    entries = widgets.list()
+    client_id = client.id if client is not None else None
+    entries = widgets.list(client_id=client_id)
     used = {entry.store for entry in entries if entry.store}
     # a store sending webhooks to the relay is published too (the relay checks them with it)
-    used |= {s.name for s in session.stores.list() if s.settings.get("webhooks")}
+    hooked = session.stores.list(client_id=client_id)
+    used |= {s.name for s in hooked if s.settings.get("webhooks")}
     stores = [
         {
             "id": store.name,
@@ -47,14 +55,18 @@ def build_bundle(session: CliSession) -> dict[str, Any]:
                     "question": item.question,
                     "answer": item.answer,
                     "keywords": list(item.keywords),
-                    "enabled": item.enabled,
+                    # a starter answer still saying "[your returns window]" waits for its facts
+                    "enabled": item.enabled and not has_placeholder(item.answer),
                 }
                 for item in knowledge.list(entry.id)
             ],
         }
         for entry in entries
     ]
-    return {"stores": stores, "widgets": bundle_widgets}
+    bundle: dict[str, Any] = {"stores": stores, "widgets": bundle_widgets}
+    if client is not None:
+        bundle["partial"] = True
+    return bundle
 
 
 def _names(values: Any) -> list[str]:

@@ -215,6 +215,11 @@ class RelayClient:
         data = await self._request("POST", path)
         return str(data["token"])
 
+    async def installations(self, widget_key: str) -> dict[str, Any]:
+        """The pages the widget was loaded on (``{"installations": [...], "limit": n}``)."""
+        path = f"/v1/console/widgets/{quote(widget_key, safe='')}/installations"
+        return await self._request("GET", path)
+
     # -- the WhatsApp channel ----------------------------------------------------------------
 
     async def put_whatsapp(self, widget_key: str, settings: WhatsAppSettings) -> dict[str, Any]:

@@ -74,6 +74,7 @@ def describe_store(entry: StoreEntry, *, as_json: bool = False) -> Any:
         return {
             "name": entry.name,
             "platform": entry.platform,
+            "client": entry.client,
             "created_at": to_jsonable(entry.created_at),
             "last_sync_at": to_jsonable(last),
             "synced": {

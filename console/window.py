@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QStackedWidget,
     QSystemTrayIcon,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         self.about_box: QMessageBox | None = None
         self._publishing = False
         self.unread = 0
+        self.clients_dialog: QWidget | None = None
         self.tray_tip = "Storedesk"
         self.notifications: list[tuple[str, str]] = []  # what was notified, newest last
         self.open_url: Opener = QDesktopServices.openUrl
@@ -105,6 +107,7 @@ class MainWindow(QMainWindow):
             type(view).shortcut = _shortcut(number)  # the window's order sets it
             self.stack.addWidget(view)
         self._connect_context(ctx)
+        self._attach_clients(ctx)
         self._poll.start()
         self._stores_view().scheduler.start()
         last = self.settings.value("window/screen", "Dashboard")
@@ -145,11 +148,14 @@ class MainWindow(QMainWindow):
         self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.opening)
+        self.side = QVBoxLayout()  # agency mode adds the client picker above the sidebar
+        self.side.setContentsMargins(0, 0, 0, 0)
+        self.side.addWidget(self.sidebar, 1)
         body = QWidget()
         layout = QHBoxLayout(body)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.sidebar)
+        layout.addLayout(self.side)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(body)
 
@@ -170,7 +176,9 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         menus = self.menuBar()
         file = menus.addMenu("&File")
-        file.addAction(self._action("&Publish…", "Ctrl+P", self.start_publish))
+        self.publish_action = self._action("&Publish…", "Ctrl+P", self.start_publish)
+        file.addAction(self.publish_action)
+        file.addAction(self._action("&Clients…", "", self.show_clients))
         file.addAction(self._action("&Settings…", "Ctrl+,", self._show_settings))
         file.addSeparator()
         file.addAction(self._action("&Quit", "Ctrl+Q", self.quit))
@@ -207,6 +215,31 @@ class MainWindow(QMainWindow):
         ctx.relay_changed.connect(self.update_relay_state)
         ctx.inbox_changed.connect(self.update_unread)
         ctx.notify.connect(self.notify)
+
+    # -- agency mode: the client every screen shows ----------------------------------------
+
+    def _attach_clients(self, ctx: ConsoleContext) -> None:
+        from console.views.clients import ClientPicker
+
+        self.client_picker = ClientPicker(ctx)
+        self.side.insertWidget(0, self.client_picker)
+        ctx.client_chosen.connect(self._client_chosen)
+        ctx.clients_changed.connect(self._client_chosen)
+        self._client_chosen()
+
+    def _client_chosen(self) -> None:
+        """Every screen shows the chosen client; the current one reloads now."""
+        client = self.ctx.client() if self.ctx is not None else None
+        self.publish_action.setText(f"&Publish {client.name}…" if client else "&Publish…")
+        self.refresh_current(relay=False)
+
+    def show_clients(self) -> None:
+        from console.views.clients import ClientsDialog
+
+        if self.ctx is None:
+            return
+        self.clients_dialog = ClientsDialog(self.ctx, self)
+        self.clients_dialog.open()
 
     # -- screens -------------------------------------------------------------------------
 

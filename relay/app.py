@@ -16,6 +16,7 @@ from relay.routes.api_channel import setup_api_channel
 from relay.routes.connect import setup_connect
 from relay.routes.console import setup_console
 from relay.routes.demo import setup_demo
+from relay.routes.installations import setup_installations
 from relay.routes.ops import setup_ops
 from relay.routes.privacy import setup_privacy
 from relay.routes.public import setup_public
@@ -63,6 +64,7 @@ def create_app(settings: Settings, *, assets: WidgetAssets | None = None) -> web
     setup_privacy(app)
     setup_connect(app)
     setup_api_channel(app)
+    setup_installations(app)
     setup_whatsapp(app)
     setup_ai(app)
     setup_webhooks(app)

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from relay.services.connect import ConnectService
     from relay.services.console_feed import ConsoleFeed
     from relay.services.conversations import ConversationService
+    from relay.services.installations import InstallationLog
     from relay.services.lookups import LookupPool
     from relay.services.presence import Presence
     from relay.services.webhooks import WebhookProcessor
@@ -42,6 +43,7 @@ CONNECT: web.AppKey[ConnectService] = web.AppKey("connect")  # connect flows
 API_KEYS: web.AppKey[ApiKeys] = web.AppKey("api_keys")  # the API channel's keys
 WHATSAPP: web.AppKey[WhatsAppChannel] = web.AppKey("whatsapp")  # the Twilio channel
 AGENTS: web.AppKey[Agents] = web.AppKey("agents")  # widgets' language-model agents
+INSTALLATIONS: web.AppKey[InstallationLog] = web.AppKey("installations")  # pages widgets ran on
 
 # per-request values set by the middleware (aiohttp wants typed keys for request storage)
 REQUEST_ID: web.RequestKey[str] = web.RequestKey("request_id", str)

@@ -53,6 +53,24 @@ API_KEY_CREATED = {
     "properties": {"key": {"type": "string", "pattern": "^sdk_", "description": "Shown once."}},
 }
 API_KEYS = obj(["keys"], {"keys": {"type": "array", "items": ref("ApiKey")}})
+NULLABLE_TEXT: Schema = {"type": ["string", "null"]}
+INSTALLATION = obj(
+    ["origin", "path", "url", "first_seen_at", "last_seen_at"],
+    {
+        "origin": TEXT,
+        "path": {**NULLABLE_TEXT, "description": "null when the browser did not say which page."},
+        "url": {**NULLABLE_TEXT, "description": "The page, without query string or fragment."},
+        "first_seen_at": TIME,
+        "last_seen_at": TIME,
+    },
+)
+INSTALLATIONS = obj(
+    ["installations", "limit"],
+    {
+        "installations": {"type": "array", "items": ref("Installation")},
+        "limit": {"type": "integer", "description": "The most pages kept per widget."},
+    },
+)
 API_KEY_REQUEST = obj(["name"], {"name": {"type": "string", "maxLength": 80}, "scopes": SCOPES})
 
 WOO_CONNECT = obj(
@@ -148,6 +166,8 @@ CHANNEL_SCHEMAS: dict[str, Schema] = {
     "ApiKeyCreated": API_KEY_CREATED,
     "ApiKeys": API_KEYS,
     "ApiKeyRequest": API_KEY_REQUEST,
+    "Installation": INSTALLATION,
+    "Installations": INSTALLATIONS,
     "WooConnect": WOO_CONNECT,
     "ShopifyConnect": SHOPIFY_CONNECT,
     "ConnectStarted": CONNECT_STARTED,
@@ -310,6 +330,18 @@ def channel_paths() -> dict[str, Any]:
                 "The widget's API keys (never the keys themselves).",
                 200,
                 ref("ApiKeys"),
+                (*signed, 404),
+                params=[widget],
+                tags=console,
+                security=SIGNED,
+            ),
+        },
+        "/v1/console/widgets/{key}/installations": {
+            "get": _op(
+                "The pages the widget was loaded on (from its config requests' Origin and "
+                "Referer), seen most recently first.",
+                200,
+                ref("Installations"),
                 (*signed, 404),
                 params=[widget],
                 tags=console,

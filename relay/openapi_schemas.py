@@ -184,7 +184,12 @@ START_REQUEST = {
                 "signature": {"type": "string"},
             },
         },
-        "page_url": {"type": "string", "maxLength": 2000},
+        "page_url": {
+            "type": "string",
+            "maxLength": 2000,
+            "description": "The page the chat starts on; kept without its query string or "
+            "fragment, ignored when not an http(s) address.",
+        },
     },
 }
 STARTED = obj(
@@ -293,6 +298,7 @@ PUBLISH_REQUEST = obj(
         "stores": {"type": "array", "items": {"type": "object"}},
         "widgets": {"type": "array", "items": {"type": "object"}},
         "dry_run": {"type": "boolean"},
+        "partial": {"type": "boolean"},
     },
 )
 _KEYED_CHANGES = obj(

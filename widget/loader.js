@@ -68,7 +68,8 @@
   }
 
   function get(n) {
-    fetch(R + '/v1/widgets/' + K + '/config?language=' + navigator.language)
+    // the page (no query or fragment) as Referer, so the console lists where the widget runs
+    fetch(R + '/v1/widgets/' + K + '/config?language=' + navigator.language, x.f = {referrer: location.origin + location.pathname, referrerPolicy: 'no-referrer-when-downgrade'})
       .then(r => { if (!r.ok) throw 0; return r.json(); })
       .then(c => d.body ? show(c) : d.addEventListener('DOMContentLoaded', () => show(c)),
         () => n < 7 && setTimeout(get, 2000 << n, n + 1));

@@ -137,7 +137,7 @@
     function recheck() { // a page open for long: ask again on opening, at most once a minute
       if (Date.now() - checked < 6e4) return;
       checked = Date.now();
-      fetch(R + '/v1/widgets/' + K + '/config?language=' + C.language).then(function (r) { return r.ok && r.json(); })
+      fetch(R + '/v1/widgets/' + K + '/config?language=' + C.language, x.f).then(function (r) { return r.ok && r.json(); })
         .then(function (c) { if (c) presence(c); }, function () { /* offline is shown elsewhere */ });
     }
     presence(C);

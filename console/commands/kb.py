@@ -16,6 +16,7 @@ from console.runtime import (
     open_session,
     print_json,
 )
+from core.starter_kb import placeholders
 
 if TYPE_CHECKING:
     from console.session import CliSession
@@ -78,6 +79,7 @@ def _as_json(item: KnowledgeItem) -> dict[str, Any]:
         "answer": item.answer,
         "keywords": list(item.keywords),
         "enabled": item.enabled,
+        "placeholders": placeholders(item.answer),
         "uses": item.uses,
         "helpful": item.helpful,
         "unhelpful": item.unhelpful,
@@ -89,6 +91,9 @@ def _show(item: KnowledgeItem) -> str:
     answer = " ".join(item.answer.split())
     answer = answer if len(answer) <= 90 else answer[:89] + "…"
     lines = [f"{item.id}  {item.question}{state}", f"    {answer}"]
+    missing = placeholders(item.answer)
+    if missing:
+        lines.append(f"    TO EDIT (not used by the bot until filled in): {', '.join(missing)}")
     if item.keywords:
         lines.append(f"    keywords: {', '.join(item.keywords)}")
     if item.uses:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from console.commands.client import add_client_filter, client_widget_ids
 from console.runtime import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, CliError, open_session, print_json
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ def register(commands: Any) -> None:
         )  # fmt: skip
         parser.add_argument("--status", help="only this status (new, contacted, won, lost, …)")
         parser.add_argument("--search", metavar="TEXT", help="in name, email, phone, notes")
+        add_client_filter(parser, "the leads")
 
     listing = sub.add_parser("list", help="list leads, newest first")
     filters(listing)
@@ -54,7 +56,10 @@ def _items(args: argparse.Namespace, session: Any) -> list[LeadItem]:
     if args.status and args.status not in statuses_for(args.kind):
         allowed = ", ".join(statuses_for(args.kind))
         raise CliError(f"{args.status!r} is not a status here; use one of {allowed}.", EXIT_USAGE)
-    return LeadRepository(session.workspace).list(args.kind, status=args.status, text=args.search)
+    widget_ids = client_widget_ids(session, args)
+    return LeadRepository(session.workspace).list(
+        args.kind, status=args.status, text=args.search, widget_ids=widget_ids
+    )
 
 
 def _json(item: LeadItem) -> dict[str, Any]:

@@ -54,6 +54,11 @@ def register(commands: Any) -> None:
 
     publish = sub.add_parser("publish", help="send widgets, answers and store access to the relay")
     publish.add_argument("--dry-run", action="store_true", help="show what would change")
+    publish.add_argument(
+        "--client",
+        metavar="NAME",
+        help="only this client's widgets (and their stores); other clients' stay as they are",
+    )
     publish.set_defaults(handler=cmd_publish)
 
     status = sub.add_parser("status", help="is the relay up, and what is waiting there")
@@ -150,19 +155,24 @@ def cmd_pair(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
+    from console.commands.client import client_filter
     from console.publish_flow import plan_publish, publish
 
     with open_session(args) as session:
+        only = client_filter(session, args)
         link, key = require_link(session)
 
         def work(client: RelayClient) -> Awaitable[PublishPlan]:
-            return plan_publish(session, client) if args.dry_run else publish(session, client, link)
+            if args.dry_run:
+                return plan_publish(session, client, only=only)
+            return publish(session, client, link, only=only)
 
         plan = run_client(link.url, key, work)
+    whose = f" the widgets of {only.name}" if only is not None else ""
     if args.dry_run:
-        print(f"Dry run: nothing changed on {link.url}. Publishing would do this:")
+        print(f"Dry run: nothing changed on {link.url}. Publishing{whose} would do this:")
     else:
-        print(f"Published to {link.url}:")
+        print(f"Published{whose} to {link.url}:")
     for line in plan.lines:
         print(f"  {line}")
     return EXIT_OK

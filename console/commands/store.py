@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from console.commands.client import add_client_filter, client_filter
 from console.render import describe_customer, describe_order, describe_store
 from console.runtime import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, CliError, open_session, print_json
 from core.demo import demo_database_url, demo_mapping_path
@@ -26,6 +27,7 @@ def register(commands: Any) -> None:
 
     listing = sub.add_parser("list", help="list connected stores")
     listing.add_argument("--json", action="store_true")
+    add_client_filter(listing, "the stores")
     listing.set_defaults(handler=cmd_list)
 
     test = sub.add_parser("test", help="test a store's connection")
@@ -211,7 +213,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     from core.workspace.schedule import ScheduleRepository
 
     with open_session(args) as session:
-        entries = session.stores.list()
+        client = client_filter(session, args)
+        entries = session.stores.list(client_id=client.id if client else None)
         states = {s.store_id: s for s in ScheduleRepository(session.workspace).states()}
     if args.json:
         print_json(
@@ -224,7 +227,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         print("No stores yet. Connect one with: storedesk store add …")
     else:
         for entry in entries:
-            print(describe_store(entry))
+            print(describe_store(entry) + (f"  [{entry.client}]" if entry.client else ""))
             print(f"{'':<20} automatic sync {describe_schedule(states[entry.id])}")
     return EXIT_OK
 

@@ -1,4 +1,4 @@
-"""`storedesk widget create|list|show|secret|remove`."""
+"""`storedesk widget create|set|list|show|installations|secret|remove`."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ import argparse
 import re
 from typing import TYPE_CHECKING, Any
 
+from console.commands.client import add_client_filter, client_filter
 from console.plural import plural
 from console.runtime import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, CliError, open_session, print_json
 from core.serialize import to_jsonable
 from core.widgets import WidgetError, widget_to_json
+from core.workspace.installations import InstallationItem, unexpected
 
 if TYPE_CHECKING:
     from console.session import CliSession
@@ -38,7 +40,14 @@ def register(commands: Any) -> None:
     create.add_argument(
         "--language", action="append", default=[], metavar="XX", help="en, es, fr or de (repeat)"
     )
+    create.add_argument(
+        "--no-starter",
+        action="store_true",
+        help="start with an empty knowledge base (default: starter answers on shipping, "
+        "returns, payment and contact, with [placeholders] to fill in)",
+    )
     _identity_option(create)
+    create.add_argument("--client", metavar="NAME", help="its client (default: its store's)")
     create.set_defaults(handler=cmd_create)
 
     change = sub.add_parser("set", help="change a widget's settings (publish to make it live)")
@@ -46,6 +55,13 @@ def register(commands: Any) -> None:
     change.add_argument("--title", help="the chat window's title")
     change.add_argument("--greeting", help="the bot's first message")
     change.add_argument("--color", help="the brand colour, like #2563eb")
+    change.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="also allow the widget on this site (repeat)",
+    )
     _identity_option(change)
     change.add_argument(
         "--retention",
@@ -57,6 +73,7 @@ def register(commands: Any) -> None:
 
     listing = sub.add_parser("list", help="list widgets")
     listing.add_argument("--json", action="store_true")
+    add_client_filter(listing, "the widgets")
     listing.set_defaults(handler=cmd_list)
 
     show = sub.add_parser("show", help="a widget's settings and embed snippet")
@@ -67,6 +84,13 @@ def register(commands: Any) -> None:
     secret = sub.add_parser("secret", help="the secret your storefront signs shoppers with")
     secret.add_argument("widget", metavar="WIDGET", help="its name or key")
     secret.set_defaults(handler=cmd_secret)
+
+    pages = sub.add_parser(
+        "installations", help="the shop pages the widget was loaded on (asks the relay)"
+    )
+    pages.add_argument("widget", metavar="WIDGET", help="its name or key")
+    pages.add_argument("--json", action="store_true")
+    pages.set_defaults(handler=cmd_installations)
 
     remove = sub.add_parser("remove", help="delete a widget and its knowledge base")
     remove.add_argument("widget", metavar="WIDGET", help="its name or key")
@@ -146,9 +170,14 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_create(args: argparse.Namespace) -> int:
     with open_session(args) as session:
         session.require_store(args.store)
+        client = client_filter(session, args)
         try:
             entry = widgets_of(session).create(
-                args.name, store=args.store, settings=_settings(args)
+                args.name,
+                store=args.store,
+                settings=_settings(args),
+                client_id=client.id if client else None,
+                starter=not args.no_starter,
             )
         except WidgetError as err:
             raise CliError(str(err), EXIT_USAGE) from None
@@ -159,6 +188,13 @@ def cmd_create(args: argparse.Namespace) -> int:
     if relay is None:
         print(f"(Replace {RELAY_PLACEHOLDER} with your relay's address, or pair first:")
         print(" storedesk relay pair URL CODE.)")
+    if entry.knowledge:
+        print(
+            f"Its knowledge base starts with {entry.knowledge} starter answers (shipping, "
+            "returns, payment, contact). Fill in their [placeholders] (`storedesk kb list "
+            f"{entry.name!r}` shows them): an answer with a placeholder left is not used by "
+            "the bot."
+        )
     print(
         "Then add answers with `storedesk kb add` and make it live with `storedesk relay publish`."
     )
@@ -167,10 +203,12 @@ def cmd_create(args: argparse.Namespace) -> int:
 
 def cmd_set(args: argparse.Namespace) -> int:
     changes = _settings(args)
-    if not changes:
+    if not changes and not args.allow_origin:
         raise CliError("say what to change, e.g. --identity-max-age 15m.", EXIT_USAGE)
     with open_session(args) as session:
         entry = require_widget(session, args.widget)
+        if args.allow_origin:
+            changes["allowed_origins"] = [*entry.config.allowed_origins, *args.allow_origin]
         try:
             entry = widgets_of(session).update(entry, changes)
         except WidgetError as err:
@@ -189,6 +227,7 @@ def describe(entry: WidgetEntry, relay: str | None) -> dict[str, Any]:
     return {
         **widget_to_json(entry.config),
         "knowledge_entries": entry.knowledge,
+        "client": entry.client,
         "created_at": to_jsonable(entry.created_at),
         "updated_at": to_jsonable(entry.updated_at),
         "published_at": to_jsonable(entry.published_at),
@@ -204,12 +243,14 @@ def _line(entry: WidgetEntry) -> str:
     )
     store = entry.store or "no store"
     answers = plural(entry.knowledge, "answer")
-    return f"{entry.name:<20} {entry.key}  {store:<16} {answers}, {published}"
+    client = f"  [{entry.client}]" if entry.client else ""
+    return f"{entry.name:<20} {entry.key}  {store:<16} {answers}, {published}{client}"
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     with open_session(args) as session:
-        entries = widgets_of(session).list()
+        client = client_filter(session, args)
+        entries = widgets_of(session).list(client_id=client.id if client else None)
         relay = relay_url(session)
     if args.json:
         print_json([describe(e, relay) for e in entries])
@@ -268,3 +309,62 @@ def cmd_remove(args: argparse.Namespace) -> int:
     print(f"Removed widget {entry.name!r} ({entry.key}) and its knowledge base.")
     print("Run `storedesk relay publish` to take it off the relay too.")
     return EXIT_OK
+
+
+def cmd_installations(args: argparse.Namespace) -> int:
+    """Ask the relay, keep its answer; without the relay, show the pages kept here, saying so."""
+    from console.commands.relay import require_link, run_client
+    from console.installations import pull_installations
+    from console.relay_client import RelayClient, RelayUnreachable
+    from core.workspace.installations import InstallationRepository
+
+    with open_session(args) as session:
+        entry = require_widget(session, args.widget)
+        link, key = require_link(session)
+        repository = InstallationRepository(session.workspace)
+
+        async def work(client: RelayClient) -> tuple[list[InstallationItem], str | None]:
+            try:
+                return await pull_installations(client, repository, entry), None
+            except RelayUnreachable as exc:
+                return repository.list(entry.id), str(exc)
+
+        items, stale = run_client(link.url, key, work)
+    if args.json:
+        print_json([_installation_json(entry, item) for item in items])
+        return EXIT_OK
+    if stale is not None:
+        print(f"{stale} The pages seen last time:")
+    if not items:
+        print(f"{entry.name!r} has not been loaded on any page yet: add its snippet to your shop")
+        print(f"  {embed_snippet(link.url, entry.key)}")
+        return EXIT_OK
+    for item in items:
+        print(_installation_line(entry, item))
+    flagged = sorted({i.origin for i in items if unexpected(entry.config, i)})
+    if flagged:
+        print(
+            f"Not allowed: {', '.join(flagged)}. The widget does not chat there; to allow a "
+            f"site: storedesk widget set {entry.name!r} --allow-origin URL, then "
+            "storedesk relay publish."
+        )
+    return EXIT_OK
+
+
+def _installation_json(entry: WidgetEntry, item: InstallationItem) -> dict[str, Any]:
+    return {
+        "origin": item.origin,
+        "url": item.url,
+        "first_seen_at": to_jsonable(item.first_seen_at),
+        "last_seen_at": to_jsonable(item.last_seen_at),
+        "allowed": not unexpected(entry.config, item),
+    }
+
+
+def _installation_line(entry: WidgetEntry, item: InstallationItem) -> str:
+    flag = "  NOT ALLOWED" if unexpected(entry.config, item) else ""
+    page = item.url or f"{item.origin} (page not reported)"
+    return (
+        f"{page}{flag}\n    first seen {item.first_seen_at:%Y-%m-%d %H:%M} UTC, "
+        f"last seen {item.last_seen_at:%Y-%m-%d %H:%M} UTC"
+    )

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from console.models.rows import Column, Index, RowsModel
+from core.starter_kb import has_placeholder, placeholders
 from core.workspace.knowledge import KnowledgeItem
 
 USAGE_COLUMNS = (4, 5, 6)  # Used, Helpful, Not helpful
@@ -22,7 +23,7 @@ def _columns() -> list[Column[KnowledgeItem]]:
         Column("Question", lambda i: i.question),
         Column("Answer", lambda i: _one_line(i.answer)),
         Column("Keywords", lambda i: ", ".join(i.keywords)),
-        Column("Enabled", lambda i: "Yes" if i.enabled else "No"),
+        Column("Enabled", _state),
         Column("Used", lambda i: str(i.uses), sort=lambda i: i.uses, align_right=True),
         Column("Helpful", lambda i: str(i.helpful), sort=lambda i: i.helpful, align_right=True),
         Column(
@@ -52,3 +53,10 @@ class KnowledgeModel(RowsModel[KnowledgeItem]):
             if role == Qt.ItemDataRole.ToolTipRole and index.column() == 1:
                 return item.answer
         return super().data(index, role)
+
+
+def _state(item: KnowledgeItem) -> str:
+    """ "To edit" for a starter answer with placeholders left (the bot does not use it)."""
+    if has_placeholder(item.answer):
+        return "To edit: fill in " + ", ".join(placeholders(item.answer)[:2])
+    return "Yes" if item.enabled else "No"

@@ -214,7 +214,7 @@ class AnalyticsView(View):
         self.widget_picker.blockSignals(True)
         self.widget_picker.clear()
         self.widget_picker.addItem("All widgets", None)
-        for entry in self.ctx.widgets.list():
+        for entry in self.ctx.widgets.list(client_id=self.ctx.client_id):
             self.widget_picker.addItem(entry.name, entry.id)
         found = self.widget_picker.findData(chosen)
         self.widget_picker.setCurrentIndex(max(0, found))
@@ -229,6 +229,7 @@ class AnalyticsView(View):
             end=self.today(),
             offset_minutes=_local_offset_minutes(),
             widget_id=self.widget_picker.currentData(),
+            client_widgets=self.ctx.client_widget_ids(),
         )
 
     async def refresh(self) -> None:

@@ -192,7 +192,7 @@ class DashboardView(View):
         self._task = self.ctx.spawn(self.refresh(), what="Refreshing the dashboard")
 
     async def refresh(self) -> None:
-        overview = load_overview(self.ctx.session, utc_now())
+        overview = load_overview(self.ctx.session, utc_now(), self.ctx.client_scope())
         self._show_local(overview)
         status, problem = await self._relay_status()
         self.ctx.alerts.update_relay(status)
@@ -223,7 +223,8 @@ class DashboardView(View):
     def _show_relay(
         self, overview: Overview, status: dict[str, Any] | None, problem: str | None
     ) -> None:
-        today = today_on_relay(status) if status else None
+        everyone = self.ctx.client_id is None  # the relay counts every client's chats
+        today = today_on_relay(status) if status and everyone else None
         self.today_label.setText(today_text(today or overview.today))
         if overview.link is None:
             self.relay_label.setText("Not paired: widgets go live once this console is paired.")
@@ -247,7 +248,7 @@ class DashboardView(View):
         if client is None:
             return None
         try:
-            return (await plan_publish(self.ctx.session, client)).changed
+            return (await plan_publish(self.ctx.session, client, only=self.ctx.client())).changed
         except RelayError:
             return None
 

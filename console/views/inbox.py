@@ -62,7 +62,7 @@ class InboxView(View):
         self.canned = CannedReplies(workspace)
         self.live = LiveInbox(ctx, parent=self)
         self.replies = ReplySender(ctx, parent=self)
-        self.filter = InboxFilter()
+        self.filter = InboxFilter(widget_ids=ctx.client_widget_ids())
         self.model = ConversationsModel(self.reader.browser(self.filter))
         self._typed_at = 0.0
         self._courtesies: set[asyncio.Task[Any]] = set()  # "typing" notices under way
@@ -148,7 +148,11 @@ class InboxView(View):
 
     def _fill_filters(self) -> None:
         for combo, items, everything in (
-            (self.widget_filter, [(w.name, w.id) for w in self.ctx.widgets.list()], "All widgets"),
+            (
+                self.widget_filter,
+                [(w.name, w.id) for w in self.ctx.widgets.list(client_id=self.ctx.client_id)],
+                "All widgets",
+            ),
             (self.channel_filter, [(c, c) for c in self.reader.channels()], "All channels"),
         ):
             chosen = combo.currentData()
@@ -164,7 +168,10 @@ class InboxView(View):
 
     async def refresh(self) -> None:
         self._fill_filters()
-        self.reload()
+        if self.filter.widget_ids != self.ctx.client_widget_ids():
+            self._filters_changed()  # another client was chosen
+        else:
+            self.reload()
 
     def _filters_changed(self, *_: object) -> None:
         status = self.status_filter.currentData()
@@ -173,6 +180,7 @@ class InboxView(View):
             spam=status == SPAM_FILTER,
             widget_id=self.widget_filter.currentData(),
             channel=self.channel_filter.currentData(),
+            widget_ids=self.ctx.client_widget_ids(),
         )
         old = self.model
         self.model = ConversationsModel(self.reader.browser(self.filter), self.table)
@@ -396,4 +404,4 @@ class InboxView(View):
         await self.replies.aclose()
 
     def unread(self) -> int:
-        return self.reader.unread()
+        return self.reader.unread(self.ctx.client_widget_ids())

@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -76,6 +76,10 @@ class ThreadPanel(QWidget):
         self.card_button.setMenu(self.card_menu)
         self.send = named(QPushButton("Send"), "sendButton")
         self.send.clicked.connect(self.send_requested.emit)
+        self.page = named(QLabel(""), "pageUrl")
+        self.page.setWordWrap(True)
+        self.page.setTextFormat(Qt.TextFormat.RichText)
+        self.page.setOpenExternalLinks(True)
         self.profile = named(QLabel(""), "profile")
         self.profile.setWordWrap(True)
         self.profile.setTextFormat(self.profile.textFormat().RichText)
@@ -122,6 +126,7 @@ class ThreadPanel(QWidget):
         side = QVBoxLayout(right)
         side.setContentsMargins(6, 0, 0, 0)
         side.addWidget(QLabel("<b>Shopper</b>"))
+        side.addWidget(self.page)
         side.addWidget(self.profile)
         side.addWidget(self.lookup)
         side.addStretch(1)
@@ -152,7 +157,9 @@ class ThreadPanel(QWidget):
             self.header.setText("Choose a conversation.")
             self.transcript.setHtml("")
             self.profile.setText("")
+            self.page.setText("")
             return
+        self.page.setText(page_html(line.page_url))
         status = escape(STATUS_TEXT.get(line.status, line.status))
         who = f" · assigned to {escape(line.assignee)}" if line.assignee else ""
         spam = f" · <b>spam</b> ({escape(line.spam)})" if line.spam else ""
@@ -211,3 +218,11 @@ class ThreadPanel(QWidget):
     def shopper_is_typing(self) -> None:
         self.typing.setText("The shopper is typing…")
         self._typing_timer.start()
+
+
+def page_html(url: str | None) -> str:
+    """The page the chat started on, as a link (the workspace keeps only http and https
+    addresses, without query strings); a note when the channel has no page."""
+    if not url:
+        return "<span style='color: gray'>Started on: no page reported</span>"
+    return f"Started on: <a href='{escape(url, quote=True)}'>{escape(url)}</a>"

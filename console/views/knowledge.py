@@ -135,7 +135,7 @@ class KnowledgeView(View):
 
     def reload_widgets(self) -> None:
         current = self.widget()
-        widgets = self.ctx.widgets.list()
+        widgets = self.ctx.widgets.list(client_id=self.ctx.client_id)
         self.picker.blockSignals(True)
         self.picker.clear()
         for entry in widgets:

@@ -187,6 +187,7 @@ class LeadsView(View):
             status=None if status == ALL else status,
             text=part.search.text(),
             limit=SHOWN,
+            widget_ids=self.ctx.client_widget_ids(),
         )
         part.set_items(items, keep or (current.id if current else None))
 

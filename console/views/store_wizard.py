@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -33,6 +34,7 @@ from console.context import ConsoleContext
 from console.errors import sentence_for
 from console.models.rows import RowsModel
 from console.plural import plural
+from console.views.clients import client_choices
 from console.views.store_forms import FORMS, ConnectionForm, Missing
 from console.views.store_mapping import PREVIEW_COLUMNS
 from core.records import Order
@@ -77,6 +79,10 @@ class StoreWizard(QDialog):
         self.setWindowTitle(f"Connect {self.form.label}")
         self.name = QLineEdit(self)
         self.name.setPlaceholderText("A short name, e.g. my-shop (optional)")
+        self.client = QComboBox(self)  # agency mode: shown only when clients exist
+        self.client.setObjectName("storeClient")
+        clients = ctx.clients.list()
+        client_choices(self.client, clients, ctx.client_id)
         self.error = QLabel(self)
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b3261e;")
@@ -99,6 +105,10 @@ class StoreWizard(QDialog):
         intro.setOpenExternalLinks(True)
         top = QFormLayout()
         top.addRow("Name in Storedesk", self.name)
+        if self.client.count() > 1:
+            top.addRow("Client", self.client)
+        else:
+            self.client.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(top)
@@ -153,7 +163,14 @@ class StoreWizard(QDialog):
         self._busy(f"Testing the connection to {self.form.label}…")
         try:
             info = await self.ctx.session.test_connection(self.platform, settings, secrets)
-            self.ctx.session.stores.add(name, self.platform, settings, secrets)
+            client = self.client.currentData()
+            self.ctx.session.stores.add(
+                name,
+                self.platform,
+                settings,
+                secrets,
+                client_id=client if isinstance(client, int) else None,
+            )
         except Exception as error:  # any failure is a sentence here; nothing was saved
             self._busy("")
             self.show_error(f"{sentence_for(error)} Nothing was saved.")

@@ -150,7 +150,7 @@ class StoresView(View):
 
     def reload(self) -> None:
         chosen = self.selected()
-        entries = self.ctx.session.stores.list()
+        entries = self.ctx.session.stores.list(client_id=self.ctx.client_id)
         self._schedules_read(ScheduleRepository(self.ctx.session.workspace).states(), quiet=True)
         self.stores.set_rows(entries)
         self.empty.setVisible(not entries)

@@ -1,5 +1,5 @@
-"""The widget editor: appearance, behaviour, installation and spam tabs; Save, Preview,
-Publish….
+"""The widget editor: appearance, behaviour, installation, pages and spam tabs; Save,
+Preview, Publish….
 
 Saving goes through ``WidgetRepository`` (which checks the settings as a whole with
 ``core.widgets``); a ``WidgetError`` is shown under the field it names and nothing is saved.
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from console.context import ConsoleContext
 from console.dialogs import tell_with_copy
+from console.views.clients import ClientField
 from console.views.widget_fields import (
     ColorField,
     HoursEditor,
@@ -42,6 +43,7 @@ from console.views.widget_fields import (
     stacked,
 )
 from console.views.widget_install import InstallPanel
+from console.views.widget_pages import PagesPanel
 from console.views.widget_spam import SpamPanel
 from core.records import WidgetConfig
 from core.spam import spam_to_json
@@ -65,7 +67,7 @@ _FIELD_TAB = {"allowed_origins": 2} | dict.fromkeys(
 )
 
 
-SPAM_TAB = 3
+SPAM_TAB = 4
 
 
 def changed_since_publish(entry: WidgetEntry) -> bool:
@@ -92,14 +94,23 @@ class WidgetEditor(QWidget):
         self.errors["allowed_origins"] = self.install.origins_error
         self.install.origins.problem.connect(lambda text: self.show_error("allowed_origins", text))
         self.tabs.addTab(self.install, "Installation")
+        self.pages = PagesPanel(ctx)
+        self.pages.allowed.connect(self._origin_allowed)
+        self.tabs.addTab(self.pages, "Pages")
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.spam = SpamPanel()
         self.errors.update(self.spam.errors)
         self.tabs.addTab(_scrolled(self.spam), "Spam")
         self.general_error = error_label()
         self.status = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
+        self.starter = QCheckBox(
+            "Start with starter answers (shipping, returns, payment, contact) to fill in"
+        )
+        self.starter.setChecked(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.key_label)
+        layout.addWidget(self.starter)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.general_error)
         layout.addLayout(self._buttons())
@@ -139,6 +150,9 @@ class WidgetEditor(QWidget):
             ("Reply time", "reply_time", self.reply_time),
         ):
             self._field(form, label, name, field)
+        self.client = ClientField(self.ctx)  # agency mode: a row only while clients exist
+        form.insertRow(2, "Client", self.client)
+        self.client.row_shown.connect(lambda shown: form.setRowVisible(self.client, shown))
         return page
 
     def _behaviour(self) -> QWidget:
@@ -224,6 +238,7 @@ class WidgetEditor(QWidget):
         self.entry = entry
         config = entry.config if entry else _DEFAULT
         self._fill_stores(config.store)
+        self.client.show_for(entry)
         self.name.setText(config.name)
         self.title.setText(config.title)
         self.greeting.setPlainText(config.greeting)
@@ -248,9 +263,13 @@ class WidgetEditor(QWidget):
         self.heading.setText(entry.name if entry else "New widget")
         self.key_label.setText(f"Widget key: {entry.key}" if entry else "")
         self.key_label.setVisible(entry is not None)
+        self.starter.setVisible(entry is None)
+        if entry is None:
+            self.starter.setChecked(True)
         self.preview_button.setEnabled(entry is not None)
         self.status.setText(_state(entry))
         self._loaded = self.values()
+        self.pages.show_for(entry, ask_relay=self.tabs.currentWidget() is self.pages)
 
     def has_unsaved_changes(self) -> bool:
         """Whether the form differs from what was last loaded or saved."""
@@ -259,6 +278,21 @@ class WidgetEditor(QWidget):
     def refresh_install(self) -> None:
         link = self.ctx.relay_link()
         self.install.show_for(self.entry.key if self.entry else None, link.url if link else None)
+
+    # pages the widget was loaded on
+
+    def _tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.pages:
+            self.pages.refresh_from_relay()
+
+    def _origin_allowed(self, entry: WidgetEntry) -> None:
+        """The Pages tab saved a new allowed site: other unsaved edits stay in the form."""
+        self.entry = entry
+        self.install.origins.set_value(entry.config.allowed_origins)
+        self._loaded["allowed_origins"] = list(entry.config.allowed_origins)
+        self.status.setText(_state(entry))
+        self.saved.emit(entry)
+        self.ctx.widgets_changed.emit()
 
     def values(self) -> dict[str, Any]:
         """The form as WidgetConfig JSON fields (unchecked: saving checks them)."""
@@ -293,9 +327,16 @@ class WidgetEditor(QWidget):
         try:
             if self.entry is None:
                 name, store = values.pop("name"), values.pop("store")
-                entry = self.ctx.widgets.create(name, store=store, settings=values)
+                entry = self.ctx.widgets.create(
+                    name,
+                    store=store,
+                    settings=values,
+                    client_id=self.client.chosen(),
+                    starter=self.starter.isChecked(),
+                )
             else:
                 entry = self.ctx.widgets.update(self.entry, values)
+                entry = self.client.save(entry)
         except WidgetError as err:
             self.show_error(err.field, str(err))
             return None

@@ -119,7 +119,7 @@ class WidgetsView(View):
     def reload(self, select: str | None = None) -> None:
         """Reload the list, keeping (or moving to) the selected widget."""
         keep = select or (self.editor.entry.key if self.editor.entry else None)
-        entries = self.ctx.widgets.list()
+        entries = self.ctx.widgets.list(client_id=self.ctx.client_id)
         self.model.set_rows(entries)
         self._fit_columns()
         self.empty.setVisible(not entries)

@@ -11,11 +11,11 @@ forgotten hours of a period in SQL, in the caller's transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, bindparam, text
 
 from core.bot.intents import LOOKUP_INTENTS, ORDER_QUESTIONS
 
@@ -158,23 +158,25 @@ def read_days(
     connection: Connection,
     first: datetime,
     stop: datetime,
-    widget_id: int | None,
+    widget_ids: Collection[int] | None,
     offset_minutes: int,
 ) -> dict[str, dict[str, float]]:
-    """The sums of [first, stop) per local day ("YYYY-MM-DD"), for one widget or all."""
+    """The sums of [first, stop) per local day ("YYYY-MM-DD"), for some widgets or all."""
     keys = list(hours(first, stop))
     if not keys:
         return {}
-    where = "" if widget_id is None else "AND widget_id = :widget"
+    where = "" if widget_ids is None else "AND widget_id IN :widgets"
     totals = ", ".join(f"sum({name}) AS {name}" for name in SUMS)
     query = text(
         f"SELECT date(hour || ':00:00', :shift) AS day, {totals} FROM analytics_hours "
         f"WHERE hour BETWEEN :a AND :b {where} GROUP BY day"
     )
+    if widget_ids is not None:
+        query = query.bindparams(bindparam("widgets", expanding=True))
     params = {
         "a": keys[0],
         "b": keys[-1],
-        "widget": widget_id,
+        **({} if widget_ids is None else {"widgets": sorted(widget_ids)}),
         "shift": f"{offset_minutes:+d} minutes",
     }
     return {

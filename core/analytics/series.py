@@ -53,6 +53,15 @@ class Period:
     """The last day shown (the merchant's today)."""
     offset_minutes: int = 0
     widget_id: int | None = None
+    client_widgets: frozenset[int] | None = None
+    """A client's widgets (agency mode): only their conversations count."""
+
+    def widgets(self) -> frozenset[int] | None:
+        """The widgets counted, or None for every widget (and none)."""
+        if self.widget_id is not None:
+            only = frozenset({self.widget_id})
+            return only if self.client_widgets is None else only & self.client_widgets
+        return self.client_widgets
 
     @property
     def first(self) -> date:
@@ -103,7 +112,7 @@ def daily_series(connection: Connection, period: Period) -> DailySeries:
     transaction (``engine.begin()``) so the computed hours are kept."""
     start, stop = period.moments()
     rollup.ensure(connection, start, stop)
-    sums = rollup.read_days(connection, start, stop, period.widget_id, period.offset_minutes)
+    sums = rollup.read_days(connection, start, stop, period.widgets(), period.offset_minutes)
     days = tuple(period.first + timedelta(days=i) for i in range(period.days))
     per_day = [_metrics(sums.get(d.isoformat(), {})) for d in days]
     values = {name: tuple(day[name] for day in per_day) for name in METRICS}
@@ -161,13 +170,12 @@ def unanswered_questions(connection: Connection, period: Period) -> list[Questio
     """What shoppers asked when the bot found no answer it trusted (low confidence or no
     intent), newest first, at most ``MAX_QUESTIONS``."""
     params = period.params()
+    widgets = period.widgets()
     found: list[Question] = []
     for row in connection.execute(text(UNANSWERED_SQL), params).mappings():
         if len(found) >= MAX_QUESTIONS:
             break
-        if not row["question"] or (
-            period.widget_id is not None and row["widget_id"] != period.widget_id
-        ):
+        if not row["question"] or (widgets is not None and row["widget_id"] not in widgets):
             continue
         at = datetime.fromisoformat(row["at"]).replace(tzinfo=UTC)
         found.append(Question(row["question"], at, row["cid"], row["widget_id"]))

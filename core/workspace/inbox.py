@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from core.pages import clean_page_url
 from core.serialize import parse_datetime
 from core.workspace.database import Workspace
 from core.workspace.models import (
@@ -59,6 +60,12 @@ def _text(data: Mapping[str, Any], name: str, *, required: bool = False) -> str 
     if value is None and not required:
         return None
     raise MalformedEvent(f"{name!r} is missing or not text")
+
+
+def _page_url(value: Any) -> str | None:
+    """The page the chat started on, cleaned again (the relay's word is not trusted blindly);
+    anything unusable is dropped rather than losing the conversation."""
+    return clean_page_url(value) if isinstance(value, str) else None
 
 
 def _mapping(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
@@ -134,6 +141,7 @@ class _Batch:
             "customer_email": _text(conv, "customer_email"),
             "customer_name": _text(conv, "customer_name"),
             "language": _text(conv, "language"),
+            "page_url": _page_url(conv.get("page_url")),
         }
         if isinstance(widget_key, str) and widget_key in self.widgets:
             values["widget_id"] = self.widgets[widget_key]

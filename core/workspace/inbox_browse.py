@@ -44,6 +44,7 @@ class ConversationLine:
     widget_id: int | None
     assignee: str | None
     rating: int | None
+    page_url: str | None = None  # the shop page the chat started on
     spam: str | None = None
     """The spam rule it broke; ``None``: not spam."""
 
@@ -75,6 +76,7 @@ class InboxFilter:
     """Only the conversations taken for spam (otherwise they are left out)."""
     widget_id: int | None = None
     channel: str | None = None
+    widget_ids: frozenset[int] | None = None  # a client's widgets (agency mode)
 
 
 def _search(text: str) -> ColumnElement[bool]:
@@ -106,8 +108,10 @@ class ConversationBrowser(_Browser):
             conditions.append(c.status == where.status)
         conditions.append(c.spam.is_not(None) if where.spam else c.spam.is_(None))
         listing = _LISTING
-        if where.widget_id is not None or where.channel is not None:
+        if where.widget_id is not None or where.channel is not None or where.widget_ids is not None:
             listing = replace(_LISTING, indexed=frozenset())
+            if where.widget_ids is not None:
+                conditions.append(c.widget_id.in_(sorted(where.widget_ids)))
             if where.widget_id is not None:
                 conditions.append(c.widget_id == where.widget_id)
             if where.channel is not None:
@@ -177,11 +181,14 @@ class InboxReader:
             rows = connection.execute(query).all()
         return [ThreadMessage(*row) for row in reversed(rows)]
 
-    def unread(self) -> int:
-        """How many conversations have messages the merchant has not read."""
+    def unread(self, widget_ids: frozenset[int] | None = None) -> int:
+        """How many conversations (of these widgets) have messages the merchant has not
+        read; conversations taken for spam are not waiting for anyone."""
         c = CONVERSATIONS.c
-        unread = (c.unread > 0, c.spam.is_(None))
-        query = select(func.count()).select_from(CONVERSATIONS).where(*unread)
+        query = select(func.count()).select_from(CONVERSATIONS).where(c.unread > 0)
+        query = query.where(c.spam.is_(None))
+        if widget_ids is not None:
+            query = query.where(c.widget_id.in_(sorted(widget_ids)))
         with self._workspace.engine.connect() as connection:
             return int(connection.scalar(query) or 0)
 

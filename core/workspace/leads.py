@@ -122,9 +122,13 @@ class LeadRepository:
         status: str | None = None,
         text: str | None = None,
         limit: int | None = None,
+        widget_ids: frozenset[int] | None = None,
     ) -> list[LeadItem]:
-        """Newest first; ``text`` is found in the name, email, phone, message or notes."""
+        """Newest first; ``text`` is found in the name, email, phone, message or notes;
+        ``widget_ids``: only leads from those widgets' conversations (a client's)."""
         query = _query().where(LeadRow.kind == kind)
+        if widget_ids is not None:
+            query = query.where(ConversationRow.widget_id.in_(sorted(widget_ids)))
         if status:
             query = query.where(LeadRow.status == status)
         if text and text.strip():

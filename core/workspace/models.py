@@ -54,7 +54,10 @@ class Base(DeclarativeBase):
 
 
 class Client(Base):
+    """A merchant's client (agency mode): it owns stores and widgets."""
+
     __tablename__ = "clients"
+    __table_args__ = (Index("ix_clients_name", "name", unique=True),)
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str]
     email: Mapped[str | None]
@@ -64,7 +67,9 @@ class Client(Base):
 class StoreRow(Base):
     __tablename__ = "stores"
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="SET NULL"))
+    client_id: Mapped[int | None] = mapped_column(
+        ForeignKey("clients.id", ondelete="SET NULL"), index=True
+    )
     name: Mapped[str] = mapped_column(unique=True)
     platform: Mapped[str] = mapped_column(String(32))
     settings: Mapped[dict[str, Any]]
@@ -82,6 +87,11 @@ class Widget(Base):
     key: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str]
     store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id", ondelete="SET NULL"))
+    client_id: Mapped[int | None] = mapped_column(
+        ForeignKey("clients.id", ondelete="SET NULL"), index=True
+    )
+    # True when the client was given to the widget itself; else it follows its store's
+    client_pinned: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     config: Mapped[dict[str, Any]]
     identity_secret: Mapped[bytes | None]
     created_at: Mapped[datetime]
@@ -128,6 +138,7 @@ class ConversationRow(Base):
     unread: Mapped[int] = mapped_column(Integer, default=0, server_default="0", index=True)
     assignee: Mapped[str | None] = mapped_column(String(80))
     preview: Mapped[str | None]
+    page_url: Mapped[str | None] = mapped_column(Text)
     spam: Mapped[str | None] = mapped_column(String(200))
     """The spam rule it broke (``core.spam``); ``None``: not spam."""
 
@@ -302,11 +313,15 @@ class WebhookEvent(Base):
 
 
 class Installation(Base):
+    """A page a widget was loaded on, as the relay last reported it (``url`` is ``None``
+    when the browser did not say which page of ``origin``)."""
+
     __tablename__ = "installations"
-    __table_args__ = (UniqueConstraint("widget_id", "domain"),)
+    __table_args__ = (Index("ix_installations_widget_id", "widget_id", "last_seen_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     widget_id: Mapped[int] = mapped_column(ForeignKey("widgets.id", ondelete="CASCADE"))
-    domain: Mapped[str]
+    origin: Mapped[str]
+    url: Mapped[str | None] = mapped_column(Text)
     first_seen_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
 

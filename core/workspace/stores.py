@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.workspace.activity import record
 from core.workspace.database import Workspace
-from core.workspace.models import CustomerRow, OrderRow, ProductRow, StoreRow, SyncRun
+from core.workspace.models import Client, CustomerRow, OrderRow, ProductRow, StoreRow, SyncRun
 from core.workspace.paths import WorkspaceError
 
 if TYPE_CHECKING:
@@ -41,6 +41,8 @@ class StoreEntry:
     customers: int = 0
     orders: int = 0
     products: int = 0
+    client_id: int | None = None
+    client: str | None = None
 
 
 StoreList = list[StoreEntry]
@@ -61,14 +63,20 @@ class StoreRepository:
         vault.recover(workspace)
 
     def add(
-        self, name: str, platform: str, settings: Mapping[str, Any], secrets: Mapping[str, str]
+        self,
+        name: str,
+        platform: str,
+        settings: Mapping[str, Any],
+        secrets: Mapping[str, str],
+        *,
+        client_id: int | None = None,
     ) -> StoreEntry:
         name = name.strip()
         if not name:
             raise WorkspaceError("A store needs a name.")
         try:
             with self._workspace.engine.begin() as connection:
-                store_id = self._insert(connection, name, platform, settings)
+                store_id = self._insert(connection, name, platform, settings, client_id)
                 blob = self._vault.encrypt(store_id, secrets)
                 connection.execute(
                     update(StoreRow).where(StoreRow.id == store_id).values(secrets=blob)
@@ -84,9 +92,15 @@ class StoreRepository:
         return entry
 
     def _insert(
-        self, connection: Connection, name: str, platform: str, settings: Mapping[str, Any]
+        self,
+        connection: Connection,
+        name: str,
+        platform: str,
+        settings: Mapping[str, Any],
+        client_id: int | None,
     ) -> int:
         values = {
+            "client_id": client_id,
             "name": name,
             "platform": platform,
             "settings": dict(settings),
@@ -101,15 +115,20 @@ class StoreRepository:
         entries = self._entries(StoreRow.name == name)
         return entries[0] if entries else None
 
-    def list(self) -> StoreList:
-        return self._entries(None)
+    def list(self, *, client_id: int | None = None) -> StoreList:
+        """Every store, or only those of one client (agency mode)."""
+        return self._entries(None if client_id is None else StoreRow.client_id == client_id)
 
     def _entries(self, where: Any) -> StoreList:
-        query = select(StoreRow, *_count_columns()).order_by(StoreRow.name)
+        query = (
+            select(StoreRow, Client.name, *_count_columns())
+            .outerjoin(Client, Client.id == StoreRow.client_id)
+            .order_by(StoreRow.name)
+        )
         if where is not None:
             query = query.where(where)
         with self._workspace.session() as session:
-            return [_entry(row, *counts) for row, *counts in session.execute(query).all()]
+            return [_entry(*row) for row in session.execute(query).all()]
 
     def secrets(self, entry: StoreEntry) -> dict[str, str]:
         with self._workspace.engine.connect() as connection:
@@ -172,7 +191,9 @@ def _count_columns() -> list[Any]:
     ]
 
 
-def _entry(row: StoreRow, customers: int, orders: int, products: int) -> StoreEntry:
+def _entry(
+    row: StoreRow, client: str | None, customers: int, orders: int, products: int
+) -> StoreEntry:
     return StoreEntry(
         id=row.id,
         name=row.name,
@@ -183,6 +204,8 @@ def _entry(row: StoreRow, customers: int, orders: int, products: int) -> StoreEn
         customers=customers,
         orders=orders,
         products=products,
+        client_id=row.client_id,
+        client=client,
     )
 
 

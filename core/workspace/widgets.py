@@ -10,14 +10,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
+from core.ids import new_id
 from core.records import WidgetConfig
+from core.starter_kb import starter_entries
 from core.vault import widget_label
 from core.widgets import WidgetError, new_widget_key, updated, widget_from_json, widget_to_json
 from core.workspace.activity import record
+from core.workspace.clients import store_client_id
 from core.workspace.database import Workspace
-from core.workspace.models import KnowledgeEntryRow, StoreRow, Widget
+from core.workspace.models import Client, KnowledgeEntryRow, StoreRow, Widget
 from core.workspace.paths import WorkspaceError
 
 if TYPE_CHECKING:
@@ -40,6 +43,10 @@ class WidgetEntry:
     updated_at: datetime
     published_at: datetime | None = None
     knowledge: int = 0
+    client_id: int | None = None
+    client: str | None = None
+    client_pinned: bool = False
+    """The client was given to the widget itself (else it follows its store's)."""
 
 
 WidgetList = list[WidgetEntry]
@@ -62,10 +69,18 @@ class WidgetRepository:
         self._new_key = new_key
 
     def create(
-        self, name: str, *, store: str | None, settings: Mapping[str, Any] | None = None
+        self,
+        name: str,
+        *,
+        store: str | None,
+        settings: Mapping[str, Any] | None = None,
+        client_id: int | None = None,
+        starter: bool = False,
     ) -> WidgetEntry:
         """A new widget with a fresh key and identity secret; ``settings`` are checked
-        like any WidgetConfig JSON (a bad one raises ``WidgetError`` naming it)."""
+        like any WidgetConfig JSON (a bad one raises ``WidgetError`` naming it). Its client
+        is ``client_id``, else its store's. With ``starter``, its knowledge base starts with
+        ``core.starter_kb``'s entries in the widget's first language."""
         store_id = self._store_id(store)
         key = self._new_key()
         config = widget_from_json({**(settings or {}), "key": key, "name": name, "store": store})
@@ -82,13 +97,21 @@ class WidgetRepository:
             "updated_at": moment,
         }
         with self._workspace.engine.begin() as connection:
+            follows = store_client_id(connection, store_id)
+            values["client_id"] = follows if client_id is None else client_id
+            values["client_pinned"] = values["client_id"] != follows
             connection.execute(insert(Widget).values(values))
+            if starter:
+                widget_id = connection.scalar(select(Widget.id).where(Widget.key == key))
+                assert widget_id is not None
+                _add_starter(connection, widget_id, config.languages[0], moment)
             record(connection, "widget.created", config.name, {"store": store})
         log.info("Created widget %s (%r)", key, config.name)
         return self._require(key)
 
-    def list(self) -> WidgetList:
-        return self._entries(None)
+    def list(self, *, client_id: int | None = None) -> WidgetList:
+        """Every widget, or only those of one client (agency mode)."""
+        return self._entries(None if client_id is None else Widget.client_id == client_id)
 
     def get(self, name_or_key: str) -> WidgetEntry | None:
         """By key, else by name (ignoring case)."""
@@ -112,6 +135,8 @@ class WidgetRepository:
         if "store" in changes:
             values["store_id"] = self._store_id(config.store)
         with self._workspace.engine.begin() as connection:
+            if "store" in changes:
+                values.update(_followed_client(connection, entry, values["store_id"]))
             connection.execute(update(Widget).where(Widget.id == entry.id).values(values))
             record(connection, "widget.changed", config.name, {"fields": sorted(changes)})
         return self._require(entry.key)
@@ -175,8 +200,9 @@ class WidgetRepository:
             .scalar_subquery()
         )
         query = (
-            select(Widget, StoreRow.name, knowledge)
+            select(Widget, StoreRow.name, knowledge, Client.name)
             .outerjoin(StoreRow, StoreRow.id == Widget.store_id)
+            .outerjoin(Client, Client.id == Widget.client_id)
             .order_by(Widget.name, Widget.id)
         )
         if where is not None:
@@ -185,7 +211,34 @@ class WidgetRepository:
             return [_entry(*row) for row in session.execute(query).all()]
 
 
-def _entry(row: Widget, store: str | None, knowledge: int) -> WidgetEntry:
+def _add_starter(connection: Connection, widget_id: int, language: str, at: datetime) -> None:
+    rows = [
+        {
+            "id": new_id("k"),
+            "widget_id": widget_id,
+            "question": entry.question,
+            "answer": entry.answer,
+            "keywords": list(entry.keywords),
+            "enabled": True,
+            "created_at": at,
+            "updated_at": at,
+        }
+        for entry in starter_entries(language)
+    ]
+    connection.execute(insert(KnowledgeEntryRow), rows)
+
+
+def _followed_client(
+    connection: Connection, entry: WidgetEntry, store_id: int | None
+) -> dict[str, Any]:
+    """A widget whose client follows its store's follows its new store's."""
+    pinned = connection.scalar(select(Widget.client_pinned).where(Widget.id == entry.id))
+    if pinned:
+        return {}  # given a client of its own: it stays
+    return {"client_id": store_client_id(connection, store_id)}
+
+
+def _entry(row: Widget, store: str | None, knowledge: int, client: str | None) -> WidgetEntry:
     config = widget_from_json({**row.config, "key": row.key, "name": row.name, "store": store})
     return WidgetEntry(
         id=row.id,
@@ -197,4 +250,7 @@ def _entry(row: Widget, store: str | None, knowledge: int) -> WidgetEntry:
         updated_at=row.updated_at,
         published_at=row.published_at,
         knowledge=knowledge,
+        client_id=row.client_id,
+        client=client,
+        client_pinned=row.client_pinned,
     )

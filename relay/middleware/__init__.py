@@ -3,8 +3,10 @@
 In order, every request gets an id (``request_id``) and is counted and timed
 (``metrics``); any failure becomes JSON (``errors``); then a refusal may answer it before
 its handler runs: CORS (``cors``), draining (``draining``), body size (``body_size``), content
-type (``content_type``), rate limits (``rate_limit``). Headers are added as the response goes
-out (``request_id``, ``security_headers``, ``cors``), by one ``on_response_prepare`` handler.
+type (``content_type``), rate limits (``rate_limit``); a widget's config request that
+nothing but CORS refused notes the page it came from (``installations``). Headers are added
+as the response goes out (``request_id``, ``security_headers``, ``cors``), by one
+``on_response_prepare`` handler.
 One middleware rather than nine keeps the per-request cost of the chain low (each aiohttp
 middleware layer is a coroutine call).
 """
@@ -23,6 +25,7 @@ from relay.middleware import (
     cors,
     draining,
     errors,
+    installations,
     metrics,
     rate_limit,
     request_id,
@@ -48,10 +51,12 @@ async def pipeline(request: web.Request, handler: Handler) -> web.StreamResponse
     status = 500
     try:
         try:
-            refused = await cors.refusal(request) if cors.applies(request) else None
+            refused = cors_refused = await cors.refusal(request) if cors.applies(request) else None
             refused, handled = _refusal(request, refused)
             if refused is None and request.app[RUNTIME].shared_limits is not None:
                 refused = await rate_limit.shared_refusal(request)
+            if refused is None or refused is cors_refused:
+                installations.note(request)
             response = refused if refused is not None else await handler(handled)
         except Exception as exc:
             response = errors.response_for(request, exc)

@@ -167,6 +167,7 @@ class ConversationService:
             language=language,
             customer_email=email,
             customer_name=name,
+            page_url=request.page_url,
         )
         replies = [shape.bot_message(r, turn.intent, now) for r in turn.replies]
         published = shape.public_json(replies)
@@ -174,7 +175,7 @@ class ConversationService:
         await self._store.create_conversation(
             conversation,
             replies,
-            [events.created(conversation, request.page_url), *events.messages(replies, published)],
+            [events.created(conversation), *events.messages(replies, published)],
         )
         self._poke()
         return {"conversation_id": conversation.id, "token": token, "messages": published}
@@ -242,7 +243,7 @@ class ConversationService:
         await self._store.create_conversation(
             conversation,
             replies,
-            [events.created(conversation, None), *events.messages(replies, published)],
+            [events.created(conversation), *events.messages(replies, published)],
         )
         return {"conversation_id": conversation.id, "messages": published}
 

@@ -15,6 +15,7 @@ import orjson
 
 from core.contacts import phone_digits
 from core.links import shopper_link
+from core.pages import clean_page_url
 from core.serialize import parse_datetime
 from relay.responses import ApiError
 
@@ -119,7 +120,8 @@ def parse_start(data: dict[str, Any] | None) -> StartRequest:
         identity = _identity(customer, errors)
     if errors:
         raise InvalidInput(errors)
-    return StartRequest(language=language, identity=identity, page_url=page_url)
+    # kept without its query string or fragment; an address that is not http(s) is dropped
+    return StartRequest(language=language, identity=identity, page_url=clean_page_url(page_url))
 
 
 def _identity(customer: dict[str, Any], errors: dict[str, str]) -> Identity | None:

@@ -98,7 +98,7 @@ class Events:
             widget_key=self.widget_key,
         )
 
-    def created(self, conversation: NewConversation, page_url: str | None) -> NewEvent:
+    def created(self, conversation: NewConversation) -> NewEvent:
         data = {
             "id": conversation.id,
             "widget_key": conversation.widget_key,
@@ -107,7 +107,7 @@ class Events:
             "customer_email": conversation.customer_email,
             "customer_name": conversation.customer_name,
             "language": conversation.language,
-            "page_url": page_url,
+            "page_url": conversation.page_url,
         }
         return self._event("conversation.created", {"conversation": data})
 

@@ -29,19 +29,20 @@ def _check_platforms(body: Mapping[str, Any]) -> None:
             )
 
 
-def _dry_run(body: Mapping[str, Any]) -> bool:
-    value = body.get("dry_run", False)
+def _flag(body: Mapping[str, Any], name: str) -> bool:
+    value = body.get(name, False)
     if not isinstance(value, bool):
-        raise invalid("dry_run", "dry_run must be true or false.")
+        raise invalid(name, f"{name} must be true or false.")
     return value
 
 
 async def publish(store: RelayStore, body: Mapping[str, Any]) -> dict[str, Any]:
-    """The ``changes`` of publishing ``body`` (nothing is written when ``dry_run``)."""
-    dry_run = _dry_run(body)
+    """The ``changes`` of publishing ``body`` (nothing is written when ``dry_run``). A
+    ``partial`` bundle (one client's widgets) adds and updates, and removes nothing."""
+    dry_run, partial = _flag(body, "dry_run"), _flag(body, "partial")
     _check_platforms(body)
     bundle = {"stores": body.get("stores", []), "widgets": body.get("widgets", [])}
     try:
-        return await store.publish(bundle, dry_run=dry_run)
+        return await store.publish(bundle, dry_run=dry_run, partial=partial)
     except BundleError as exc:
         raise ApiError(422, "invalid", str(exc), fields={exc.field: str(exc)}) from None

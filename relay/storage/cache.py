@@ -64,6 +64,7 @@ class ConversationCache:
             customer_name=conversation.customer_name,
             started_at=conversation.started_at,
             updated_at=conversation.started_at,
+            page_url=conversation.page_url,
         )
         return lambda committed: self.put(record) if committed else self.evict(record.id)
 

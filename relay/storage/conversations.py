@@ -111,6 +111,7 @@ def _conversation_params(conversation: NewConversation) -> dict[str, Any]:
         "started_at": conversation.started_at,
         "updated_at": conversation.started_at,
         "rating": None,
+        "page_url": conversation.page_url,
     }
 
 
@@ -175,6 +176,7 @@ def _conversation_values(conversation: NewConversation) -> tuple[Any, ...]:
         started,
         started,
         None,  # rating
+        conversation.page_url,
     )
 
 
@@ -206,8 +208,8 @@ def _turn_values(value: _Turn) -> tuple[Any, ...]:
 _SQLITE: dict[str, Step] = {
     "conversation.insert": DriverStep(
         "INSERT INTO conversations (id, widget_key, token_hash, channel, status, bot_state, "
-        "language, customer_email, customer_name, started_at, updated_at, rating) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "language, customer_email, customer_name, started_at, updated_at, rating, page_url) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         _conversation_values,
     ),
     "message.insert": DriverStep(

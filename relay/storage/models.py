@@ -142,6 +142,7 @@ conversations = Table(
     Column("started_at", UTCDateTime, nullable=False, index=True),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("rating", Integer, nullable=True),
+    Column("page_url", Text, nullable=True),
     Column("spam", Text, nullable=True),  # the rule it broke (core.spam); None: not spam
 )
 
@@ -307,3 +308,17 @@ webhook_inbox = Table(
 """Store webhook deliveries, verified and committed before the 200 goes out; processed
 in the background (``body`` is cleared once processed). ``dedupe_key`` refuses a second
 copy of one delivery."""
+
+installations = Table(
+    "installations",
+    metadata,
+    Column("widget_key", ID, nullable=False),
+    Column("origin", String(255), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("first_seen_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("widget_key", "origin", "path"),
+    Index(None, "widget_key", "last_seen_at"),
+)
+"""The pages each widget was loaded on (``path`` is empty when the browser did not say
+which page), at most ``relay.storage.installations.MAX_PER_WIDGET`` per widget."""

@@ -27,7 +27,7 @@ from relay.storage.models import (
 _PHONE_JUNK = (" ", "-", "(", ")", ".", "/")
 CONVERSATION_FIELDS = (
     "id", "widget_key", "channel", "status", "language", "customer_email", "customer_name",
-    "started_at", "updated_at", "rating",
+    "started_at", "updated_at", "rating", "page_url",
 )  # fmt: skip
 MESSAGE_FIELDS = ("id", "conversation_id", "role", "text", "cards", "created_at")
 LEAD_FIELDS = (

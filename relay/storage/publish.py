@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from relay.crypto import seal
 from relay.storage.bundle import Bundle, StoreSpec, WidgetSpec, entry_changed
-from relay.storage.models import knowledge_entries, stores, widgets
+from relay.storage.models import installations, knowledge_entries, stores, widgets
 from relay.storage.published import store_ad, widget_ad
 
 CHUNK = 500
@@ -65,7 +65,10 @@ async def apply_publish(
     relay_key: bytes,
     now: datetime,
     dry_run: bool,
+    partial: bool = False,
 ) -> dict[str, Any]:
+    """``partial``: the bundle holds some widgets and stores (one client's); the others are
+    neither compared nor removed."""
     old_stores = {k: d for k, d in await connection.execute(select(stores.c.id, stores.c.digest))}
     old_widgets = {
         key: (digest, version)
@@ -73,6 +76,9 @@ async def apply_publish(
             select(widgets.c.key, widgets.c.digest, widgets.c.version)
         )
     }
+    if partial:
+        old_stores = {k: d for k, d in old_stores.items() if k in bundle.stores}
+        old_widgets = {k: v for k, v in old_widgets.items() if k in bundle.widgets}
     store_diff = _diff(old_stores, {k: s.digest for k, s in bundle.stores.items()})
     widget_diff = _diff(
         {k: d for k, (d, _) in old_widgets.items()},
@@ -88,6 +94,7 @@ async def apply_publish(
         return changes
     sealer = _Sealer(relay_key)
     await _delete(connection, ke, ke.c.widget_key, widget_diff.removed)
+    await _delete(connection, installations, installations.c.widget_key, widget_diff.removed)
     await _delete(connection, widgets, widgets.c.key, widget_diff.removed)
     await _delete(connection, stores, stores.c.id, store_diff.removed)
     await _write_stores(connection, bundle, store_diff, sealer, now)

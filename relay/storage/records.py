@@ -40,6 +40,7 @@ class NewConversation:
     language: str | None = None
     customer_email: str | None = None
     customer_name: str | None = None
+    page_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,7 @@ class ConversationRecord:
     started_at: datetime
     updated_at: datetime
     rating: int | None = None
+    page_url: str | None = None
     spam: str | None = None
     """Why it is taken for spam (``core.spam.SpamMatch.reason``); ``None``: it is not."""
 

@@ -184,15 +184,23 @@ class RelayStore:
     def store_count(self) -> int:
         return len(self._published.stores)
 
-    async def publish(self, bundle: Mapping[str, Any], *, dry_run: bool = False) -> dict[str, Any]:
-        """Replace the published state with ``bundle``; the changes, as the console shows them.
-        A bad bundle raises ``BundleError`` (a ``StorageError`` with ``.field``)."""
+    async def publish(
+        self, bundle: Mapping[str, Any], *, dry_run: bool = False, partial: bool = False
+    ) -> dict[str, Any]:
+        """Replace the published state with ``bundle`` (``partial``: only what it holds);
+        the changes, as the console shows them. A bad bundle raises ``BundleError`` (a
+        ``StorageError`` with ``.field``)."""
         spec = read_bundle(bundle, self._key)
         relay_id = await self.relay_id() if self.is_postgresql else ""
 
         async def work(connection: AsyncConnection) -> dict[str, Any]:
             found = await apply_publish(
-                connection, spec, relay_key=self._key, now=self._now(), dry_run=dry_run
+                connection,
+                spec,
+                relay_key=self._key,
+                now=self._now(),
+                dry_run=dry_run,
+                partial=partial,
             )
             if relay_id and not dry_run and _changed(found):  # the other relays reload
                 await notify_db.notify(connection, relay_id, self.instance, "published")

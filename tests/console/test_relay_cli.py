@@ -69,7 +69,9 @@ def paired(cli: Cli, relay: Relay) -> Cli:
 
 
 def widget_key(cli: Cli) -> str:
-    code, out, err = cli("widget", "create", "--name", "Shop chat", "--store", "demo")
+    code, out, err = cli(
+        "widget", "create", "--name", "Shop chat", "--store", "demo", "--no-starter"
+    )
     assert code == 0, err
     key = next(word for word in out.split() if word.startswith("wk_"))
     assert cli("kb", "import", key, str(EXAMPLES / "knowledge.csv"))[0] == 0

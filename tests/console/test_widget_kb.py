@@ -21,7 +21,9 @@ def shop(cli: Cli) -> Cli:
 
 
 def create(cli: Cli, *extra: str) -> str:
-    code, out, err = cli("widget", "create", "--name", "Shop chat", "--store", "demo", *extra)
+    code, out, err = cli(
+        "widget", "create", "--name", "Shop chat", "--store", "demo", "--no-starter", *extra
+    )
     assert code == 0, err
     match = re.search(r"key (wk_\w+)", out)
     assert match is not None

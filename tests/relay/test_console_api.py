@@ -172,6 +172,7 @@ async def test_publish_reports_changes_and_replaces_everything(app_client: TestC
         (small_bundle(store="missing"), "widgets[0].store"),
         ({"widgets": {}}, "widgets"),
         ({"widgets": [], "dry_run": "yes"}, "dry_run"),
+        ({"widgets": [], "partial": 1}, "partial"),
     ],
 )
 async def test_publish_names_the_first_bad_field(

@@ -1,12 +1,14 @@
 """Browser tests: Playwright for Python driving Debian's Chromium (headless) against a real
-relay with the demo shop (see ``shop.py``). The relay and the browser start once per run;
-each test gets a fresh browser context (its own storage) on the demo storefront page.
+relay with the demo shop (see ``shop.py``), and a subset also in Debian's Firefox ESR
+(``browsers.py``). The relay starts once per run, each browser once per module; each test
+gets a fresh browser context (its own storage) on the demo storefront page.
 
-Skipped, saying why, where Chromium or Playwright is missing (``make test`` installs
-Chromium where it can)."""
+Skipped, saying why, where a browser or Playwright is missing (``make test`` installs
+Chromium and Firefox ESR where it can)."""
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +18,7 @@ import pytest
 from tests.widget.shop import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    NO_PLAYWRIGHT,
     ROOT,
     DemoShop,
     open_demo_shop,
@@ -23,7 +26,7 @@ from tests.widget.shop import (
 )
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page
+    from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 
     from tests.widget.page import Watcher
 
@@ -38,22 +41,51 @@ def _skip_without_a_browser() -> None:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """One Chromium per test module. Playwright's sync API runs an event loop on this thread
-    while it is open, so it is closed with each module: later async tests (the console's) can
-    run their own loop whatever the order."""
-    _skip_without_a_browser()
+def playwright() -> Iterator[Playwright]:
+    """One Playwright per test module. Its sync API runs an event loop on this thread while it
+    is open, so it is closed with each module: later async tests (the console's) can run
+    their own loop whatever the order."""
+    if importlib.util.find_spec("playwright") is None:
+        pytest.skip(NO_PLAYWRIGHT)
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=15_000)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with sync_playwright() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    """Debian's Chromium, headless (launched for the first test of a module that needs it)."""
+    _skip_without_a_browser()
+    chromium = playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    )
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def firefox(playwright: Playwright) -> Iterator[Browser]:
+    """Debian's Firefox ESR through WebDriver BiDi (``tests.widget.browsers``); skipped, saying
+    exactly why, where it cannot be driven."""
+    from tests.widget.browsers import launch_firefox
+
+    found, reason = launch_firefox(playwright)
+    if found is None:
+        pytest.skip(reason)
+    try:
+        yield found
+    finally:
+        found.close()
+
+
+@pytest.fixture
+def browser_name(request: pytest.FixtureRequest) -> str:
+    """``chromium``, unless a test runs in every browser (``browsers.IN_EVERY_BROWSER``)."""
+    return str(getattr(request, "param", "chromium"))
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +99,10 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoShop]:
 
 
 @pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
+def context(request: pytest.FixtureRequest, browser_name: str) -> Iterator[BrowserContext]:
+    browser: Browser = request.getfixturevalue(
+        "firefox" if browser_name == "firefox" else "browser"
+    )
     context = browser.new_context(viewport=DESKTOP, locale="en-GB")
     try:
         yield context

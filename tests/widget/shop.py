@@ -81,6 +81,11 @@ class DemoShop:
         """An agent's reply, through the signed console API (``storedesk relay reply``)."""
         self.console("relay", "reply", conversation_id, text, "--author", "Sam")
 
+    def pages_seen(self) -> set[str | None]:
+        """The page addresses the relay saw the widget on (``storedesk widget installations``)."""
+        listed = json.loads(self.console("widget", "installations", self.widget_key, "--json"))
+        return {page["url"] for page in listed}
+
     def stop(self) -> None:
         self.relay.kill()
 

@@ -14,6 +14,7 @@ pytest.importorskip("playwright.sync_api", reason=NO_PLAYWRIGHT)
 
 from playwright.sync_api import Page, expect
 
+from tests.widget.browsers import IN_EVERY_BROWSER
 from tests.widget.page import Watcher, Widget
 from tests.widget.shop import DemoShop
 
@@ -21,6 +22,16 @@ SHIPPING_QUESTION = "How long does shipping take?"
 SHIPPING_ANSWER = "leave our warehouse the same day"
 
 
+def test_the_relay_lists_the_page_without_its_query(page: Page, shop: DemoShop) -> None:
+    """The demo page forbids referrers (Referrer-Policy: no-referrer); the widget still
+    reports its page, without the query string or fragment."""
+    page.goto(f"{shop.page_url}?utm_source=mail&email=ann%40example.com#faq")
+    Widget(page).open()
+    assert shop.page_url in shop.pages_seen()
+    assert not any("utm" in (url or "") for url in shop.pages_seen())
+
+
+@IN_EVERY_BROWSER
 def test_a_knowledge_question_gets_its_answer(page: Page, watcher: Watcher) -> None:
     widget = Widget(page).open()
     widget.say(SHIPPING_QUESTION)
@@ -28,6 +39,7 @@ def test_a_knowledge_question_gets_its_answer(page: Page, watcher: Watcher) -> N
     assert watcher.errors == [] and watcher.violations() == []
 
 
+@IN_EVERY_BROWSER
 def test_the_owner_of_an_order_sees_its_card_and_tracking_link(page: Page, shop: DemoShop) -> None:
     order = shop.order
     widget = Widget(page).open()
@@ -66,6 +78,7 @@ def test_a_wrong_email_reveals_nothing_about_the_order(page: Page, shop: DemoSho
         assert secret not in log
 
 
+@IN_EVERY_BROWSER
 def test_the_lead_form_shows_its_errors_then_takes_the_details(page: Page) -> None:
     widget = Widget(page).open()
     widget.say("Please contact me about a wholesale order")

@@ -12,6 +12,7 @@ pytest.importorskip("playwright.sync_api", reason=NO_PLAYWRIGHT)
 
 from playwright.sync_api import Browser, Page, Route
 
+from tests.widget.browsers import IN_EVERY_BROWSER
 from tests.widget.page import Watcher, Widget, differing_share
 from tests.widget.shop import HTML_ANSWER, HTML_QUESTION, DemoShop
 
@@ -35,6 +36,7 @@ def _no_markup_ran(widget: Widget, watcher: Watcher) -> None:
     assert widget.count_in_shadow("[data-part=log] img") == 0
 
 
+@IN_EVERY_BROWSER
 def test_html_in_a_knowledge_answer_is_shown_as_text(page: Page, watcher: Watcher) -> None:
     widget = Widget(page).open()
     widget.say(HTML_QUESTION)

@@ -55,10 +55,10 @@ class Shopper:
     def headers(self) -> dict[str, str]:
         return {"Origin": self.origin, "Authorization": f"Bearer {self.token}"}
 
-    async def start(self, widget_key: str) -> None:
+    async def start(self, widget_key: str, page_url: str | None = None) -> None:
         response = await self.http.post(
             f"{self.base}/v1/widgets/{widget_key}/conversations",
-            json={},
+            json={"page_url": page_url} if page_url else {},
             headers={"Origin": self.origin},
         )
         assert response.status_code == 201, response.text

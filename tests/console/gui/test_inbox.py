@@ -72,7 +72,7 @@ async def test_the_whole_loop_from_handoff_to_rating(
     window.show_screen("Inbox")
     inbox = inbox_of(window)
     shopper = Shopper(web, relay.base_url, relay.base_url)
-    await shopper.start(ready.widget_key)
+    await shopper.start(ready.widget_key, f"{relay.base_url}/products/kettle?utm=mail#buy")
     await shopper.say("where is my order 1001")
     await shopper.say("alice@example.com")  # verified: the bot shows the order card
     await shopper.say("I want to talk to a human")
@@ -91,6 +91,8 @@ async def test_the_whole_loop_from_handoff_to_rating(
     panel = inbox.panel
     await wait_until(lambda: "Recent orders" in panel.profile.text())
     assert "Alice Martin" in panel.profile.text() and "#1001" in panel.profile.text()
+    page = f"{relay.base_url}/products/kettle"  # the page the chat started on, no query
+    assert f"<a href='{page}'>{page}</a>" in panel.page.text() and "utm" not in panel.page.text()
     transcript = panel.transcript.toPlainText()
     assert "Order #1001" in transcript and "I want to talk to a human" in transcript
     assert window.sidebar.item(1).text() == "Inbox"  # read once opened

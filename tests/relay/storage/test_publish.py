@@ -174,6 +174,24 @@ async def test_a_dry_run_reports_the_changes_and_writes_nothing(store: RelayStor
     assert count == 2
 
 
+async def test_a_partial_publish_adds_and_updates_and_removes_nothing_else(
+    store: RelayStore,
+) -> None:
+    """One client's widgets (agency mode): the others stay exactly as they were."""
+    await store.publish(bundle(), dry_run=False)
+    only_blog = bundle()
+    only_blog["stores"] = []
+    only_blog["widgets"] = [{**only_blog["widgets"][1], "name": "Blog chat"}]
+    changes = await store.publish(only_blog, dry_run=False, partial=True)
+    assert changes["widgets"] == {"added": [], "updated": [KEY_B], "removed": [], "unchanged": 0}
+    assert changes["stores"]["removed"] == [] and changes["knowledge"]["removed"] == 0
+    kept = store.widget(KEY_A)
+    assert kept is not None and kept.store_id == "Main shop"
+    blog = store.widget(KEY_B)
+    assert blog is not None and blog.name == "Blog chat"
+    assert store.store_count() == 1 and store.widget_count() == 2
+
+
 async def test_the_published_state_is_loaded_when_the_relay_starts_again(
     store: RelayStore, database: Database, clock: Clock
 ) -> None:

@@ -3,7 +3,7 @@ rollup; the unused spam_rules table goes (a widget's spam rules live in its sett
 the relay receives when the console publishes).
 
 Revision ID: 0006_spam
-Revises: 0009_schedule
+Revises: 0007_clients
 Create Date: 2026-12-06 23:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_spam"
-down_revision = "0009_schedule"
+down_revision = "0007_clients"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Spam: a conversation taken for spam keeps the rule it broke (none: not spam).
 
 Revision ID: 0008_spam
-Revises: 0011_ai
+Revises: 0009_installations
 Create Date: 2026-12-06 23:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_spam"
-down_revision = "0011_ai"
+down_revision = "0009_installations"
 branch_labels = None
 depends_on = None
 
