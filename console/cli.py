@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
         leads,
         privacy,
         relay,
+        spam,
         store,
         sync,
         team,
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync.register(commands)
     vault.register(commands)
     widget.register(commands)
+    spam.register(commands)
     kb.register(commands)
     relay.register(commands)
     team.register(commands)

@@ -150,6 +150,14 @@ class RelayClient:
             conversation_id, "status", {"status": status, "author": author}
         )
 
+    async def set_spam(self, conversation_id: str, spam: bool, author: str) -> dict[str, Any]:
+        """Mark a conversation as spam or restore it; ``{"spam": reason or None}``."""
+        path = f"/v1/console/conversations/{quote(conversation_id, safe='')}/spam"
+        data = await self._request("POST", path, {"spam": spam, "author": author})
+        if "spam" not in data:
+            raise RelayError(f"The relay at {self.url} answered without the conversation's state.")
+        return data
+
     async def assign(self, conversation_id: str, assignee: str) -> dict[str, Any]:
         return await self._conversation(conversation_id, "assign", {"assignee": assignee})
 

@@ -142,6 +142,20 @@ class BusinessHours:
 
 
 @dataclass(frozen=True, slots=True)
+class SpamRules:
+    """A widget's spam rules (``core.spam`` checks and applies them): addresses or ranges
+    (IPv4/IPv6, normalised like ``203.0.113.0/24``), words or phrases and regular
+    expressions (both case-insensitive), at most ``rate_per_minute`` shopper messages a
+    minute per conversation and per address, and the lead form's hidden honeypot field."""
+
+    ips: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+    regexes: tuple[str, ...] = ()
+    rate_per_minute: int | None = None
+    honeypot: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class WidgetConfig:
     key: str
     name: str
@@ -163,6 +177,7 @@ class WidgetConfig:
     suggestions: tuple[str, ...] = ()
     identity_max_age: int = 86400  # seconds a storefront's shopper signature is accepted
     retention_days: int | None = None  # None: the workspace's (and relay's) retention period
+    spam: SpamRules = SpamRules()
 
 
 @dataclass(frozen=True, slots=True)

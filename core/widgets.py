@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.privacy import RetentionError, check_retention
-from core.records import BusinessHours, WidgetConfig, WidgetPosition
+from core.records import BusinessHours, SpamRules, WidgetConfig, WidgetPosition
+from core.spam import SpamRuleError, spam_from_json, spam_to_json
 
 SUPPORTED_LANGUAGES = ("en", "es", "fr", "de")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -201,6 +202,13 @@ def _avatar(data: Mapping[str, Any]) -> str | None:
     return value
 
 
+def _spam(data: Mapping[str, Any]) -> SpamRules:
+    try:
+        return spam_from_json(data.get("spam"))
+    except SpamRuleError as exc:
+        raise WidgetError(f"spam.{exc.part}", str(exc)) from None
+
+
 def widget_from_json(data: Mapping[str, Any]) -> WidgetConfig:
     """Check every field; raise ``WidgetError`` naming the first bad one."""
     if not isinstance(data, Mapping):
@@ -235,6 +243,7 @@ def widget_from_json(data: Mapping[str, Any]) -> WidgetConfig:
         suggestions=_string_list(data, "suggestions", ())[:6],
         identity_max_age=_identity_max_age(data),
         retention_days=_retention(data),
+        spam=_spam(data),
     )
 
 
@@ -262,6 +271,7 @@ def widget_to_json(config: WidgetConfig) -> dict[str, Any]:
         "suggestions": list(config.suggestions),
         "identity_max_age": config.identity_max_age,
         "retention_days": config.retention_days,
+        "spam": spam_to_json(config.spam),
     }
 
 

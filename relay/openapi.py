@@ -347,6 +347,18 @@ def _console_paths() -> dict[str, Any]:
                 security=SIGNED,
             )
         },
+        "/v1/console/conversations/{id}/spam": {
+            "post": _op(
+                "Mark a conversation as spam (the bot stops answering it), or restore it.",
+                200,
+                ref("SpamState"),
+                (*signed_errors, 404),
+                body=ref("SpamRequest"),
+                params=[CONVERSATION],
+                tags=console,
+                security=SIGNED,
+            )
+        },
         "/v1/console/conversations/{id}/assign": {
             "post": _op(
                 "Assign an agent; the shopper sees that they joined.",

@@ -212,6 +212,11 @@ LEAD_REQUEST = obj(
         "phone": {"type": "string", "maxLength": 40},
         "message": {"type": "string", "maxLength": 2000},
         "requested_time": TIME,
+        "website": {
+            "type": "string",
+            "description": "The form's hidden honeypot field: people leave it empty, and a "
+            "lead that fills it in is taken for spam.",
+        },
     },
 )
 LEAD_CREATED = obj(
@@ -342,6 +347,7 @@ EVENT = obj(
                 "handoff.requested",
                 "conversation.status",
                 "conversation.assigned",
+                "conversation.spam",
             ]
         },
         "conversation_id": NULLABLE_TEXT,
@@ -368,6 +374,13 @@ REPLY = obj(["message"], {"message": ref("Message")})
 STATUS_REQUEST = obj(
     ["status"],
     {"status": {"enum": ["open", "closed"]}, "author": {"type": "string", "maxLength": 80}},
+)
+SPAM_REQUEST = obj(
+    ["spam"], {"spam": {"type": "boolean"}, "author": {"type": "string", "maxLength": 80}}
+)
+SPAM_STATE = obj(
+    ["conversation_id", "spam"],
+    {"conversation_id": {"type": "string"}, "spam": {"type": ["string", "null"]}},
 )
 ASSIGN_REQUEST = obj(["assignee"], {"assignee": {"type": "string", "maxLength": 80}})
 TYPING_REQUEST = obj([], {"author": {"type": "string", "maxLength": 80}})
@@ -413,6 +426,8 @@ SCHEMAS: dict[str, Schema] = {
     "ConversationStarted": STARTED,
     "SendMessage": SEND_REQUEST,
     "LeadRequest": LEAD_REQUEST,
+    "SpamRequest": SPAM_REQUEST,
+    "SpamState": SPAM_STATE,
     "LeadCreated": LEAD_CREATED,
     "FeedbackRequest": FEEDBACK_REQUEST,
     "Ok": OK,

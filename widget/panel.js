@@ -409,6 +409,11 @@
         errors[n] = err;
         f.append(h('div', {class: 'fd'}, [h('label', {for: id, text: t[n]}), input, err]));
       });
+      // the honeypot: off screen, out of the tab order and of the accessibility tree, so
+      // people leave it empty; robots filling every field get a polite non-answer
+      f.append(h('div', {class: 'hp', 'aria-hidden': 'true'}, [
+        h('label', {for: 'sd-f' + (++uid), text: 'Website'}),
+        h('input', {p: 'honeypot', name: 'website', id: 'sd-f' + uid, type: 'text', tabindex: '-1', autocomplete: 'off'})]));
       var general = errors.form = h('p', {p: 'error', 'data-for': 'form', role: 'alert', class: 'er', hidden: true});
       var submit = h('button', {type: 'submit', class: 'pb', text: t.submit});
       f.append(general, submit);
@@ -416,6 +421,7 @@
         e.preventDefault();
         var v = {kind: kind == 'lead' ? 'contact' : 'appointment'};
         fields.forEach(function (fd) { v[fd[0]] = f.elements[fd[0]].value.trim(); });
+        if (f.elements.website.value) v.website = f.elements.website.value;
         if (v.requested_time) {
           var when = new Date(v.requested_time);
           v.requested_time = isNaN(when) ? v.requested_time : when.toISOString();

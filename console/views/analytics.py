@@ -48,7 +48,7 @@ from core.analytics.unanswered import Cluster, cluster_questions
 from core.workspace.database import Workspace
 
 CHARTS: tuple[tuple[str, tuple[str, ...], float | None], ...] = (
-    ("Conversations", ("conversations", "handoffs", "leads"), None),
+    ("Conversations", ("conversations", "handoffs", "leads", "spam"), None),
     ("Messages and order lookups", ("messages", "lookups", "verified_lookups"), None),
     ("Answered by the bot (%)", ("bot_answered",), 100.0),
     ("Satisfaction (average rating, 1–5)", ("satisfaction",), 5.0),
@@ -59,6 +59,7 @@ LEGEND = {
     "conversations": "Conversations",
     "handoffs": "Handoffs",
     "leads": "Leads",
+    "spam": "Spam",
     "messages": "Messages",
     "lookups": "Order lookups",
     "verified_lookups": "Verified",
@@ -286,5 +287,5 @@ def _totals_text(data: DailySeries) -> str:
         f"{n('bot_answered')}% answered by the bot · {n('handoffs')} handoffs · "
         f"{n('leads')} leads · {n('lookups')} order lookups ({n('verified_lookups')} verified) · "
         f"satisfaction {n('satisfaction')} from {n('ratings')} ratings · "
-        f"first agent reply {n('first_response')} min"
+        f"first agent reply {n('first_response')} min · {n('spam')} spam conversations blocked"
     )

@@ -41,6 +41,8 @@ from core.workspace.inbox_replies import CannedReplies
 
 TYPING_EVERY = 3.0  # seconds between "agent is typing" notices to the shopper
 AGENT_NAME = "inbox/agent_name"
+SPAM_FILTER = "spam"
+"""The status filter's item for conversations taken for spam (left out of the others)."""
 
 
 def _shopper(event: dict[str, Any], reader: InboxReader) -> str:
@@ -77,6 +79,7 @@ class InboxView(View):
         self.status_filter.addItem("All conversations", None)
         for status, text in STATUS_TEXT.items():
             self.status_filter.addItem(text, status)
+        self.status_filter.addItem("Spam", SPAM_FILTER)
         self.widget_filter = named(QComboBox(), "widgetFilter")
         self.channel_filter = named(QComboBox(), "channelFilter")
         self.search = named(
@@ -135,6 +138,7 @@ class InboxView(View):
         self.panel.send_requested.connect(self._send)
         self.panel.status_requested.connect(self._set_status)
         self.panel.assign_requested.connect(self._assign)
+        self.panel.spam_requested.connect(self._set_spam)
         self.panel.lookup_requested.connect(self._lookup)
         self.panel.card_requested.connect(self._send_card)
         self.panel.canned_button.clicked.connect(self.edit_canned)
@@ -170,8 +174,10 @@ class InboxView(View):
             self.reload()
 
     def _filters_changed(self, *_: object) -> None:
+        status = self.status_filter.currentData()
         self.filter = InboxFilter(
-            status=self.status_filter.currentData(),
+            status=None if status == SPAM_FILTER else status,
+            spam=status == SPAM_FILTER,
             widget_id=self.widget_filter.currentData(),
             channel=self.channel_filter.currentData(),
             widget_ids=self.ctx.client_widget_ids(),
@@ -331,6 +337,29 @@ class InboxView(View):
         self.reader.set_state(line.id, status=status)
         await self.live.pull(client)  # the notice sent to the shopper, into the thread
         self.reload()
+
+    def _set_spam(self, spam: bool) -> None:
+        self.ctx.spawn(self.set_spam(spam), what="Marking the conversation")
+
+    async def set_spam(self, spam: bool) -> None:
+        """Take the open conversation for spam, or restore it ("Not spam") on the relay, so
+        that the bot answers (or stops answering) its next messages too."""
+        line = self.panel.conversation
+        client = self.ctx.relay_client()
+        if line is None:
+            return
+        if client is None:
+            self.panel.notice.setText("Pair a relay in Settings first: it decides what is spam.")
+            return
+        try:
+            state = await client.set_spam(line.id, spam, self.author())
+        except RelayError as err:
+            self.panel.notice.setText(str(err))
+            return
+        self.reader.set_state(line.id, spam=state.get("spam"))
+        await self.live.pull(client)
+        self.reload()
+        self._show_count()
 
     def _assign(self) -> None:
         self.ctx.spawn(self.assign(), what="Assigning the conversation")

@@ -39,6 +39,7 @@ class ThreadPanel(QWidget):
     assign_requested = Signal()
     lookup_requested = Signal(str)  # email, phone or customer id typed by the merchant
     card_requested = Signal(int)  # an order id for the order card picker
+    spam_requested = Signal(bool)  # True: mark as spam; False: "Not spam"
 
     def __init__(self, canned: CannedReplies, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -51,6 +52,12 @@ class ThreadPanel(QWidget):
         self.assign.clicked.connect(self.assign_requested.emit)
         self.close_button.clicked.connect(self._close_clicked)
         self.reopen.clicked.connect(self._reopen_clicked)
+        self.spam_button = named(QPushButton("Spam"), "spamButton")
+        self.spam_button.setToolTip("Take this conversation for spam: the bot stops answering it")
+        self.not_spam = named(QPushButton("Not spam"), "notSpamButton")
+        self.not_spam.setToolTip("Restore this conversation: the bot answers it again")
+        self.spam_button.clicked.connect(lambda: self.spam_requested.emit(True))
+        self.not_spam.clicked.connect(lambda: self.spam_requested.emit(False))
         self.transcript = named(QTextBrowser(), "thread")
         self.transcript.setOpenExternalLinks(False)
         self.typing = named(QLabel(""), "shopperTyping")
@@ -98,7 +105,8 @@ class ThreadPanel(QWidget):
     def _layout(self) -> None:
         top = QHBoxLayout()
         top.addWidget(self.header, 1)
-        for button in (self.assign, self.close_button, self.reopen):
+        actions = (self.assign, self.close_button, self.reopen, self.spam_button, self.not_spam)
+        for button in actions:
             top.addWidget(button)
         buttons = QHBoxLayout()
         buttons.addWidget(self.canned_button)
@@ -141,6 +149,9 @@ class ThreadPanel(QWidget):
         self.conversation = line
         for widget in (self.assign, self.close_button, self.reopen, self.reply, self.send):
             widget.setEnabled(line is not None)
+        self.spam_button.setEnabled(line is not None)
+        self.not_spam.setVisible(line is not None and line.spam is not None)
+        self.spam_button.setVisible(line is None or line.spam is None)
         self.card_button.setEnabled(line is not None)
         if line is None:
             self.header.setText("Choose a conversation.")
@@ -151,7 +162,8 @@ class ThreadPanel(QWidget):
         self.page.setText(page_html(line.page_url))
         status = escape(STATUS_TEXT.get(line.status, line.status))
         who = f" · assigned to {escape(line.assignee)}" if line.assignee else ""
-        self.header.setText(f"<b>{escape(line.shopper)}</b> · {status}{who}")
+        spam = f" · <b>spam</b> ({escape(line.spam)})" if line.spam else ""
+        self.header.setText(f"<b>{escape(line.shopper)}</b> · {status}{who}{spam}")
         self.close_button.setVisible(line.status != "closed")
         self.reopen.setVisible(line.status == "closed")
         bar = self.transcript.verticalScrollBar()
@@ -170,6 +182,8 @@ class ThreadPanel(QWidget):
         self.transcript.setHtml("")
         for widget in (self.assign, self.close_button, self.reopen, self.send, self.card_button):
             widget.setEnabled(False)
+        self.spam_button.setEnabled(False)
+        self.not_spam.setVisible(False)
 
     def show_profile(self, profile: Profile | None, searched: str | None = None) -> None:
         self.card_menu.clear()

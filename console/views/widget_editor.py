@@ -1,5 +1,5 @@
-"""The widget editor: appearance, behaviour, installation and pages tabs; Save, Preview,
-Publish….
+"""The widget editor: appearance, behaviour, installation, pages and spam tabs; Save,
+Preview, Publish….
 
 Saving goes through ``WidgetRepository`` (which checks the settings as a whole with
 ``core.widgets``); a ``WidgetError`` is shown under the field it names and nothing is saved.
@@ -44,7 +44,9 @@ from console.views.widget_fields import (
 )
 from console.views.widget_install import InstallPanel
 from console.views.widget_pages import PagesPanel
+from console.views.widget_spam import SpamPanel
 from core.records import WidgetConfig
+from core.spam import spam_to_json
 from core.widgets import WidgetError
 from core.workspace.widgets import WidgetEntry
 
@@ -63,6 +65,9 @@ _FIELD_TAB = {"allowed_origins": 2} | dict.fromkeys(
     ),
     1,
 )
+
+
+SPAM_TAB = 4
 
 
 def changed_since_publish(entry: WidgetEntry) -> bool:
@@ -93,6 +98,9 @@ class WidgetEditor(QWidget):
         self.pages.allowed.connect(self._origin_allowed)
         self.tabs.addTab(self.pages, "Pages")
         self.tabs.currentChanged.connect(self._tab_changed)
+        self.spam = SpamPanel()
+        self.errors.update(self.spam.errors)
+        self.tabs.addTab(_scrolled(self.spam), "Spam")
         self.general_error = error_label()
         self.status = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         self.starter = QCheckBox(
@@ -249,6 +257,7 @@ class WidgetEditor(QWidget):
         self.identity_max_age.setValue(max(1, config.identity_max_age // 60))
         self.retention_days.setValue(config.retention_days or 0)
         self.install.origins.set_value(config.allowed_origins)
+        self.spam.set_value(spam_to_json(config.spam))
         self.clear_errors()
         self.refresh_install()
         self.heading.setText(entry.name if entry else "New widget")
@@ -308,6 +317,7 @@ class WidgetEditor(QWidget):
             "identity_max_age": self.identity_max_age.value() * 60,
             "retention_days": self.retention_days.value() or None,
             "allowed_origins": self.install.origins.value(),
+            "spam": self.spam.value(),
         }
 
     def save(self) -> WidgetEntry | None:
@@ -341,7 +351,8 @@ class WidgetEditor(QWidget):
         label.setText(text)
         label.setVisible(bool(text))
         if text:
-            self.tabs.setCurrentIndex(_FIELD_TAB.get(field, 0))
+            spam = field.startswith("spam")
+            self.tabs.setCurrentIndex(SPAM_TAB if spam else _FIELD_TAB.get(field, 0))
 
     def error_text(self, field: str) -> str:
         label = self.errors.get(field, self.general_error)

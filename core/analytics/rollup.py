@@ -1,7 +1,8 @@
 """An hourly rollup of the analytics, kept in the workspace so 90 days of a million messages
 are summed from about two thousand rows, not scanned again.
 
-``analytics_hours`` holds each UTC hour's sums per widget (0: none); ``analytics_hours_done``
+``analytics_hours`` holds each UTC hour's sums per widget (0: none; conversations taken for
+spam, and their messages, are counted as ``spam`` conversations only); ``analytics_hours_done``
 the hours computed. Triggers (migration 0004) forget an hour the moment a conversation,
 message or lead of that hour is added, changed or deleted — whoever writes it (inbox,
 privacy erasure, retention) — so what is read is never stale. ``ensure`` recomputes the
@@ -20,7 +21,7 @@ from core.bot.intents import LOOKUP_INTENTS, ORDER_QUESTIONS
 
 SUMS = (
     "conversations", "handoffs", "ratings", "rating_sum", "messages", "lookups",
-    "verified_lookups", "leads", "waits", "wait_minutes",
+    "verified_lookups", "leads", "waits", "wait_minutes", "spam",
 )  # fmt: skip
 HOUR_FORMAT = "%Y-%m-%d %H"
 
@@ -30,12 +31,13 @@ _WIDGET = "coalesce(c.widget_id, 0)"
 
 PARTS = (
     f"""SELECT substr(c.started_at, 1, 13) AS hour, {_WIDGET} AS widget,
-       count(*) AS conversations, sum(c.handoff_reason IS NOT NULL) AS handoffs,
+       sum(c.spam IS NULL) AS conversations, sum(c.spam IS NOT NULL) AS spam,
+       sum(c.handoff_reason IS NOT NULL) AS handoffs,
        count(c.rating) AS ratings, coalesce(sum(c.rating), 0) AS rating_sum
 FROM conversations c WHERE c.started_at >= :start AND c.started_at < :stop
 GROUP BY hour, widget""",
     f"""SELECT substr(m.created_at, 1, 13) AS hour, {_WIDGET} AS widget,
-       count(*) AS messages,
+       sum(c.spam IS NULL) AS messages,
        sum(m.role = 'shopper' AND m.intent IN ({_ORDER})) AS lookups
 FROM messages m LEFT JOIN conversations c ON c.id = m.conversation_id
 WHERE m.created_at >= :start AND m.created_at < :stop
@@ -197,11 +199,11 @@ TRIGGERS = (
     """CREATE TRIGGER analytics_conversation_deleted AFTER DELETE ON conversations BEGIN
     DELETE FROM analytics_hours_done WHERE hour = substr(OLD.started_at, 1, 13); END""",
     """CREATE TRIGGER analytics_conversation_changed
-    AFTER UPDATE OF started_at, rating, handoff_reason, widget_id ON conversations BEGIN
+    AFTER UPDATE OF started_at, rating, handoff_reason, widget_id, spam ON conversations BEGIN
     DELETE FROM analytics_hours_done
     WHERE hour IN (substr(OLD.started_at, 1, 13), substr(NEW.started_at, 1, 13));
     DELETE FROM analytics_hours_done
-    WHERE OLD.widget_id IS NOT NEW.widget_id AND hour IN (
+    WHERE (OLD.widget_id IS NOT NEW.widget_id OR OLD.spam IS NOT NEW.spam) AND hour IN (
         SELECT substr(created_at, 1, 13) FROM messages WHERE conversation_id = NEW.id
         UNION SELECT substr(created_at, 1, 13) FROM leads WHERE conversation_id = NEW.id); END""",
     """CREATE TRIGGER analytics_lead_added AFTER INSERT ON leads BEGIN

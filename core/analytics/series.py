@@ -40,6 +40,7 @@ METRICS: Mapping[str, str] = {
     "satisfaction": "Satisfaction (average rating, 1–5)",
     "ratings": "Ratings",
     "first_response": "First agent reply (minutes)",
+    "spam": "Spam conversations blocked",
 }
 AVERAGES = frozenset({"bot_answered", "satisfaction", "first_response"})
 """Metrics that are a per-day average or share (None on a day without data)."""
@@ -146,6 +147,7 @@ def _metrics(row: Mapping[str, float | None]) -> dict[str, float | None]:
         "satisfaction": round(_number(row, "rating_sum") / ratings, 2) if ratings else None,
         "ratings": ratings,
         "first_response": round(_number(row, "wait_minutes") / waits, 1) if waits else None,
+        "spam": _number(row, "spam"),
     }
 
 

@@ -49,6 +49,8 @@ class InboxReport:
     store_changes: int = 0
     duplicates: int = 0
     skipped: int = 0
+    spam: int = 0
+    """Conversations taken for spam or restored."""
 
 
 def _text(data: Mapping[str, Any], name: str, *, required: bool = False) -> str | None:
@@ -96,6 +98,7 @@ class _Batch:
             "store.changed": self.store_change,
             "conversation.status": self.status,
             "conversation.assigned": self.assigned,
+            "conversation.spam": self.spam,
         }.get(str(event.get("type")))
         data = event.get("data")
         if handler is None or not isinstance(data, Mapping):
@@ -216,6 +219,14 @@ class _Batch:
 
     def assigned(self, event: Mapping[str, Any], data: Mapping[str, Any], at: datetime) -> None:
         self._change(event, at, assignee=(_text(data, "assignee", required=True) or "")[:80])
+
+    def spam(self, event: Mapping[str, Any], data: Mapping[str, Any], at: datetime) -> None:
+        """Taken for spam (``spam``: the rule it broke), or restored (``None``)."""
+        reason = data.get("spam")
+        if reason is not None and not isinstance(reason, str):
+            raise MalformedEvent("spam must be the rule it broke or null")
+        self._change(event, at, spam=reason[:200] if reason else None)
+        self.counts["spam"] += 1
 
     def _change(self, event: Mapping[str, Any], at: datetime, **values: Any) -> None:
         conversation_id = _text(event, "conversation_id", required=True)

@@ -1,5 +1,6 @@
 """The Inbox's reading side: conversations a page at a time (newest activity first, with
-filters and search), one conversation's thread, unread counts.
+filters and search), one conversation's thread, unread counts. Conversations taken for spam
+are listed only under the Spam filter, and never counted as unread.
 
 Paging reuses ``core.workspace.browse``: the activity order is served by the indexes
 ``ix_conversations_updated_at`` / ``ix_conversations_status_updated_at`` (LIMIT/OFFSET, far
@@ -44,6 +45,8 @@ class ConversationLine:
     assignee: str | None
     rating: int | None
     page_url: str | None = None  # the shop page the chat started on
+    spam: str | None = None
+    """The spam rule it broke; ``None``: not spam."""
 
     @property
     def shopper(self) -> str:
@@ -69,6 +72,8 @@ class ThreadMessage:
 @dataclass(frozen=True, slots=True)
 class InboxFilter:
     status: str | None = None  # open, waiting, closed; None: all
+    spam: bool = False
+    """Only the conversations taken for spam (otherwise they are left out)."""
     widget_id: int | None = None
     channel: str | None = None
     widget_ids: frozenset[int] | None = None  # a client's widgets (agency mode)
@@ -101,6 +106,7 @@ class ConversationBrowser(_Browser):
         conditions: list[ColumnElement[bool]] = []
         if where.status is not None:
             conditions.append(c.status == where.status)
+        conditions.append(c.spam.is_not(None) if where.spam else c.spam.is_(None))
         listing = _LISTING
         if where.widget_id is not None or where.channel is not None or where.widget_ids is not None:
             listing = replace(_LISTING, indexed=frozenset())
@@ -177,10 +183,12 @@ class InboxReader:
 
     def unread(self, widget_ids: frozenset[int] | None = None) -> int:
         """How many conversations (of these widgets) have messages the merchant has not
-        read."""
-        query = select(func.count()).select_from(CONVERSATIONS).where(CONVERSATIONS.c.unread > 0)
+        read; conversations taken for spam are not waiting for anyone."""
+        c = CONVERSATIONS.c
+        query = select(func.count()).select_from(CONVERSATIONS).where(c.unread > 0)
+        query = query.where(c.spam.is_(None))
         if widget_ids is not None:
-            query = query.where(CONVERSATIONS.c.widget_id.in_(sorted(widget_ids)))
+            query = query.where(c.widget_id.in_(sorted(widget_ids)))
         with self._workspace.engine.connect() as connection:
             return int(connection.scalar(query) or 0)
 

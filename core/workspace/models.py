@@ -139,6 +139,8 @@ class ConversationRow(Base):
     assignee: Mapped[str | None] = mapped_column(String(80))
     preview: Mapped[str | None]
     page_url: Mapped[str | None] = mapped_column(Text)
+    spam: Mapped[str | None] = mapped_column(String(200))
+    """The spam rule it broke (``core.spam``); ``None``: not spam."""
 
 
 class MessageRow(Base):
@@ -324,15 +326,6 @@ class Installation(Base):
     last_seen_at: Mapped[datetime]
 
 
-class SpamRule(Base):
-    __tablename__ = "spam_rules"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))  # ip, email, keyword
-    pattern: Mapped[str]
-    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime]
-
-
 class WorkspaceSetting(Base):
     """Workspace-wide settings by key (e.g. ``retention_days``)."""
 
@@ -357,6 +350,7 @@ class AnalyticsHour(Base):
     waits: Mapped[int] = mapped_column(Integer)
     rating_sum: Mapped[int] = mapped_column(Integer)
     wait_minutes: Mapped[float] = mapped_column(Float)
+    spam: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class AnalyticsHourDone(Base):

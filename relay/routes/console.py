@@ -193,6 +193,19 @@ async def conversation_status(request: web.Request) -> web.Response:
 
 
 @signed
+async def conversation_spam(request: web.Request) -> web.Response:
+    """Mark a conversation as spam, or restore it ("Not spam")."""
+    body = await read_json(request)
+    spam = body.get("spam")
+    if not isinstance(spam, bool):
+        raise invalid("spam", "spam must be true or false.")
+    result = await request.app[CONVERSATIONS].set_spam(
+        request.match_info["id"], spam, _author(body)
+    )
+    return json_response(result)
+
+
+@signed
 async def assign(request: web.Request) -> web.Response:
     body = await read_json(request)
     message = await request.app[CONVERSATIONS].assign(
@@ -226,4 +239,5 @@ def setup_console(app: web.Application) -> None:
     router.add_post(f"{conversation}/reply", reply, name="console.reply")
     router.add_post(f"{conversation}/status", conversation_status, name="console.status_set")
     router.add_post(f"{conversation}/assign", assign, name="console.assign")
+    router.add_post(f"{conversation}/spam", conversation_spam, name="console.spam")
     router.add_post(f"{conversation}/typing", agent_typing, name="console.typing")

@@ -116,7 +116,9 @@ async def list_messages(request: web.Request) -> web.Response:
 
 async def lead(request: web.Request) -> web.Response:
     body = await read_object(request)
-    result = await request.app[CONVERSATIONS].lead(request.match_info["id"], bearer(request), body)
+    result = await request.app[CONVERSATIONS].lead(
+        request.match_info["id"], bearer(request), body, client_ip(request)
+    )
     return json_response(result, status=201)
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from core.bot import Bot, BotState, StoreUnavailable
 from core.bot.identity import check_identity
 from core.ids import new_id, new_token
+from core.spam import SpamMatch
 from core.widgets import pick_language, team_available
 from relay.responses import ApiError
 from relay.services import messages as shape
@@ -29,6 +30,7 @@ from relay.services.inputs import (
     parse_feedback,
     parse_lead,
 )
+from relay.services.spam import SpamGuard
 from relay.services.verification import GatedLookup
 from relay.services.widgets import WidgetBots
 from relay.storage.records import Feedback, NewConversation, NewLead
@@ -118,6 +120,7 @@ class ConversationService:
         self._now = now
         self._text_limit = text_limit
         self._widgets = WidgetBots(store, now, connected=presence.connected)
+        self._spam = SpamGuard(store)
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     # -- widgets ---------------------------------------------------------------------------
@@ -300,15 +303,56 @@ class ConversationService:
             text = check_text(text, limit=self._text_limit)
             widget = self._widget_of(conversation)
             received = self._now()
-            team = team_available(widget.settings, received, connected=self._presence.connected())
-            turn, refused, lead = await self._respond(widget, conversation, text, client, team=team)
-            now = max(self._now(), received)
-            shopper = shape.shopper_message(text, received, intent=turn.intent)
-            stored = [shopper, *(shape.bot_message(r, turn.intent, now) for r in turn.replies)]
-            published = await self._save_turn(conversation, turn, stored, now, lead=lead)
-        self._count(turn.intent, locked=refused)
+            spam = await self._spam.message(widget.settings.spam, conversation, text, client)
+            if spam is not None:  # never reaches the bot: no lookup, no handoff
+                shopper = shape.shopper_message(text, received, intent="spam")
+                published = await self._save_spam(conversation, spam, [shopper], received)
+                intent, refused = "spam", False
+            else:
+                published, intent, refused = await self._bot_turn(
+                    widget, conversation, text, client, received
+                )
+        self._count(intent, locked=refused)
         self._broker.publish(conversation.id, published)
         self._poke()
+        return published
+
+    async def _bot_turn(
+        self,
+        widget: PublishedWidget,
+        conversation: ConversationRecord,
+        text: str,
+        client: str,
+        received: datetime,
+    ) -> tuple[list[dict[str, Any]], str, bool]:
+        """The bot's answer, stored with the message: ``(published, intent, refused)``."""
+        team = team_available(widget.settings, received, connected=self._presence.connected())
+        turn, refused, lead = await self._respond(widget, conversation, text, client, team=team)
+        now = max(self._now(), received)
+        shopper = shape.shopper_message(text, received, intent=turn.intent)
+        stored = [shopper, *(shape.bot_message(r, turn.intent, now) for r in turn.replies)]
+        published = await self._save_turn(conversation, turn, stored, now, lead=lead)
+        return published, turn.intent, refused
+
+    async def _save_spam(
+        self,
+        conversation: ConversationRecord,
+        spam: SpamMatch,
+        received: list[NewMessage],
+        now: datetime,
+    ) -> list[dict[str, Any]]:
+        """Store what a spam sender sent with the neutral reply (the bot's state untouched);
+        the first time, the conversation is marked and the console told why."""
+        messages = [*received, shape.neutral_message(conversation.language, now)]
+        published = shape.public_json(messages)
+        events = shape.events_for(conversation, now)
+        marked = [] if conversation.spam is not None else [events.spam(spam.reason, None)]
+        await self._store.add_turn(
+            conversation.id,
+            messages,
+            events=[*marked, *events.messages(messages, published)],
+            spam=(spam.reason,) if marked else None,
+        )
         return published
 
     async def _respond(
@@ -456,13 +500,28 @@ class ConversationService:
         return shape.public_json(found)
 
     async def lead(
-        self, conversation_id: str, token: str | None, data: dict[str, Any]
+        self,
+        conversation_id: str,
+        token: str | None,
+        data: dict[str, Any],
+        client: str | None = None,
     ) -> dict[str, Any]:
         async with self._lock(conversation_id):
             conversation = await self.authorize(conversation_id, token)
             now = self._now()
             request = parse_lead(data, now=now)
-            turn = self._bot(self._widget_of(conversation)).after_lead(
+            widget = self._widget_of(conversation)
+            texts = [t for t in (request.name, request.email, request.message) if t]
+            spam = await self._spam.lead(
+                widget.settings.spam, conversation, texts, client, request.honeypot
+            )
+            if spam is not None:  # answered as if taken, never a lead for the console
+                published = await self._save_spam(conversation, spam, [], now)
+                self._count("spam", locked=False)
+                self._broker.publish(conversation.id, published)
+                self._poke()
+                return {"lead_id": new_id("l"), "messages": published}
+            turn = self._bot(widget).after_lead(
                 request.kind, BotState.from_json(conversation.bot_state)
             )
             lead = NewLead(
@@ -583,6 +642,22 @@ class ConversationService:
         self._broker.publish(conversation.id, published)
         self._poke()
         return published[0]
+
+    async def set_spam(self, conversation_id: str, spam: bool, author: str) -> dict[str, Any]:
+        """The merchant marks a conversation as spam, or restores it ("Not spam"): its next
+        messages are answered by the bot again. Nothing is shown to the shopper."""
+        async with self._lock(conversation_id):
+            conversation = await self._known(conversation_id)
+            reason = SpamMatch("marked", author).reason if spam else None
+            if (reason is None) != (conversation.spam is None):
+                events = shape.events_for(conversation, self._now())
+                await self._store.add_turn(
+                    conversation.id, [], events=[events.spam(reason, author)], spam=(reason,)
+                )
+            else:
+                reason = conversation.spam
+        self._poke()
+        return {"conversation_id": conversation_id, "spam": reason}
 
     async def assign(self, conversation_id: str, agent: str) -> dict[str, Any]:
         """An agent takes the conversation: the shopper sees "… joined the chat"."""

@@ -58,6 +58,8 @@ class LeadRequest:
     phone: str | None
     message: str | None
     requested_time: datetime | None
+    honeypot: object = None
+    """What the form's hidden field held (``HONEYPOT_FIELD``): people leave it empty."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +140,10 @@ def _identity(customer: dict[str, Any], errors: dict[str, str]) -> Identity | No
     return None
 
 
+HONEYPOT_FIELD = "website"
+"""The lead form's field hidden from people (the widget renders it; robots fill it in)."""
+
+
 def parse_lead(data: dict[str, Any], *, now: datetime) -> LeadRequest:
     errors: dict[str, str] = {}
     kind = data.get("kind", "contact")
@@ -161,7 +167,8 @@ def parse_lead(data: dict[str, Any], *, now: datetime) -> LeadRequest:
     requested = _requested_time(data.get("requested_time"), kind, now, errors)
     if errors:
         raise InvalidInput(errors, "Some details need another look.")
-    return LeadRequest(kind, name or "", email, phone, message, requested)
+    honeypot = data.get(HONEYPOT_FIELD)
+    return LeadRequest(kind, name or "", email, phone, message, requested, honeypot)
 
 
 def _requested_time(

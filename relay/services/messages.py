@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.ids import new_id
 from core.serialize import to_jsonable, utc_iso
+from core.spam import neutral_reply
 from relay.storage.records import (
     ConversationRecord,
     NewConversation,
@@ -37,6 +38,13 @@ def agent_message(
 def system_message(text: str, at: datetime, *, form: str | None = None) -> NewMessage:
     """A notice in the chat ("Sam joined the chat."); ``form="rating"`` asks for a rating."""
     return NewMessage(id=new_id("m"), role="system", text=text, created_at=at, form=form)
+
+
+def neutral_message(language: str | None, at: datetime) -> NewMessage:
+    """The reply to a message taken for spam: polite, the same whatever was sent."""
+    return NewMessage(
+        id=new_id("m"), role="bot", text=neutral_reply(language), created_at=at, intent="spam"
+    )
 
 
 def bot_message(reply: Reply, intent: str | None, at: datetime) -> NewMessage:
@@ -138,6 +146,10 @@ class Events:
 
     def assigned(self, assignee: str) -> NewEvent:
         return self._event("conversation.assigned", {"assignee": assignee})
+
+    def spam(self, reason: str | None, by: str | None) -> NewEvent:
+        """The conversation is taken for spam (``reason``: the rule), or no longer (None)."""
+        return self._event("conversation.spam", {"spam": reason, "by": by})
 
 
 def events_for(conversation: ConversationRecord, at: datetime) -> Events:

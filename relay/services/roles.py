@@ -34,6 +34,7 @@ ROUTE_ROLES: dict[str, Rule] = {
     "console.status_set": Rule("agent", "open or close conversations"),
     "console.assign": Rule("agent", "assign conversations"),
     "console.typing": Rule("agent", "show shoppers that someone is typing"),
+    "console.spam": Rule("agent", "mark conversations as spam"),
     # changing what the relay serves, its secrets, shoppers' data and the team: admins
     "console.publish": Rule("admin", "publish widgets, answers and stores"),
     "console.privacy.find": Rule("admin", "look up a shopper's personal data"),

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from relay.storage.records import ConversationRecord, Feedback, NewConversation
+from relay.storage.records import ConversationRecord, Feedback, NewConversation, SpamFlag
 
 DEFAULT_SIZE = 2000
 """Conversations kept: about 1 KB each (record and bot state), so about 2 MB at most. A
@@ -76,9 +76,12 @@ class ConversationCache:
         bot_state: dict[str, Any] | None,
         status: str | None,
         feedback: Feedback | None,
+        spam: SpamFlag | None = None,
     ) -> Callable[[bool], None]:
         """The writer's follow-up for a turn: the same changes, in memory, once committed."""
         changes: dict[str, Any] = {"updated_at": now}
+        if spam is not None:
+            changes["spam"] = spam[0]
         if bot_state is not None:
             changes["bot_state"] = bot_state
         if status is not None:

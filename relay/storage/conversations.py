@@ -21,6 +21,7 @@ from relay.storage.records import (
     NewEvent,
     NewLead,
     NewMessage,
+    SpamFlag,
     StoredMessage,
 )
 from relay.storage.writer import CoreStep, DriverStep, Op, Step, sqlite_datetime, sqlite_json
@@ -147,6 +148,7 @@ STEPS: list[tuple[str, Step]] = [
     ("message.insert", CoreStep(messages.insert(), _message_params)),
     ("lead.insert", leads.insert()),
     ("conversation.turn", CoreStep(_turn, _turn_params)),
+    ("conversation.spam", CoreStep(_set("spam"), lambda value: {"b_cid": value[0], "v": value[1]})),
     ("feedback", _feedback),
     (
         "knowledge.use",
@@ -250,9 +252,12 @@ def turn_ops(
     events: Sequence[NewEvent],
     lead: NewLead | None,
     feedback: Feedback | None,
+    spam: SpamFlag | None = None,
 ) -> list[Op]:
     ops = _message_ops(conversation_id, new_messages)
     ops.append(("conversation.turn", (conversation_id, now, bot_state, status)))
+    if spam is not None:
+        ops.append(("conversation.spam", (conversation_id, spam[0])))
     if lead is not None:
         ops.append(("lead.insert", _lead_row(conversation_id, lead)))
     if feedback is not None:

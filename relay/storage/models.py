@@ -148,6 +148,7 @@ conversations = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Column("rating", Integer, nullable=True),
     Column("page_url", Text, nullable=True),
+    Column("spam", Text, nullable=True),  # the rule it broke (core.spam); None: not spam
 )
 
 messages = Table(

@@ -21,7 +21,12 @@ EventType = Literal[
     "store.changed",
     "conversation.status",
     "conversation.assigned",
+    "conversation.spam",
 ]
+
+
+SpamFlag = tuple[str | None]
+"""A change to a conversation's spam flag: ``(reason,)`` marks it, ``(None,)`` clears it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +59,8 @@ class ConversationRecord:
     updated_at: datetime
     rating: int | None = None
     page_url: str | None = None
+    spam: str | None = None
+    """Why it is taken for spam (``core.spam.SpamMatch.reason``); ``None``: it is not."""
 
 
 @dataclass(frozen=True, slots=True)

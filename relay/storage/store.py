@@ -60,6 +60,7 @@ from relay.storage.records import (
     Published,
     PublishedStore,
     PublishedWidget,
+    SpamFlag,
     StoredMessage,
     WriterStats,
 )
@@ -250,7 +251,9 @@ class RelayStore:
         events: Sequence[NewEvent] = (),
         lead: NewLead | None = None,
         feedback: Feedback | None = None,
+        spam: SpamFlag | None = None,
     ) -> None:
+        """Store a turn in one group-committed write; ``spam`` changes the spam flag."""
         now = self._now()
         ops = conversation_db.turn_ops(
             conversation_id,
@@ -261,11 +264,17 @@ class RelayStore:
             events=events,
             lead=lead,
             feedback=feedback,
+            spam=spam,
         )
         after = None
         if self._cache is not None:
             after = self._cache.after_turn(
-                conversation_id, now=now, bot_state=bot_state, status=status, feedback=feedback
+                conversation_id,
+                now=now,
+                bot_state=bot_state,
+                status=status,
+                feedback=feedback,
+                spam=spam,
             )
         await self._writer.write(ops, after=after)
 

@@ -156,3 +156,29 @@ def test_no_profile_for_an_unknown_shopper(workspace: Workspace) -> None:
     assert lookup.find(customer_id="42") is None
     assert lookup.shopper_email(None, "c_none") is None
     assert lookup.order_card(1) is None
+
+
+def test_spam_conversations_wait_under_the_spam_filter_until_restored(
+    workspace: Workspace,
+) -> None:
+    inbox, reader = InboxRepository(workspace), InboxReader(workspace)
+    report = inbox.apply(
+        [
+            message("c_ok", "shopper", "Do you ship to Norway?", 1),
+            event("conversation.spam", "c_bad", {"spam": "word casino", "by": None}, 2),
+            message("c_bad", "shopper", "casino bonus", 2),
+        ]
+    )
+    assert report.spam == 1
+    listed = reader.browser()
+    assert [line.id for line in listed.page(0, 10)] == ["c_ok"]
+    spam = reader.browser(InboxFilter(spam=True))
+    [line] = spam.page(0, 10)
+    assert (line.id, line.spam) == ("c_bad", "word casino")
+    assert reader.unread() == 1  # the spam conversation's message is not waiting for anyone
+    inbox.apply([event("conversation.spam", "c_bad", {"spam": None, "by": "Sam"}, 3)])
+    assert {line.id for line in reader.browser().page(0, 10)} == {"c_ok", "c_bad"}
+    assert reader.browser(InboxFilter(spam=True)).count() == 0
+    assert reader.unread() == 2
+    skipped = inbox.apply([event("conversation.spam", "c_ok", {"spam": 3}, 4)])
+    assert skipped.skipped == 1

@@ -22,7 +22,7 @@ from core.workspace.stores import StoreRepository
 TABLES = {
     "clients", "stores", "widgets", "knowledge_entries", "conversations", "messages", "leads",
     "customers", "orders", "order_items", "products", "sync_runs", "webhook_events",
-    "installations", "spam_rules", "activity_log", "workspace_settings", "analytics_hours",
+    "installations", "activity_log", "workspace_settings", "analytics_hours",
     "analytics_hours_done",
 }  # fmt: skip
 
@@ -130,6 +130,23 @@ def test_a_workspace_from_a_newer_version_is_refused_untouched(tmp_path: Path) -
         connection.execute(text("UPDATE alembic_version SET version_num = '0999'"))
     with pytest.raises(WorkspaceError, match="newer Storedesk"):
         Workspace.open(tmp_path)
+
+
+def test_a_workspace_at_an_older_revision_is_upgraded(tmp_path: Path) -> None:
+    """``0004_sync`` (declared in ``0004_sync_totals.py``) is a known, older revision."""
+    from alembic import command
+
+    from core.workspace.database import known_revisions
+
+    older = Workspace.open(tmp_path)
+    with older.engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0004_sync")
+    older.close()
+    assert {"0004_sync", HEAD_REVISION} <= known_revisions()
+    workspace = Workspace.open(tmp_path)
+    with workspace.engine.connect() as connection:
+        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == HEAD_REVISION
+    workspace.close()
 
 
 def test_an_unusable_folder_is_one_clear_sentence(tmp_path: Path) -> None:

@@ -107,7 +107,7 @@ def thread(qapp: object, ctx: ConsoleContext) -> Iterator[ThreadPanel]:
 async def test_the_inbox_thread_shows_hostile_text_as_text(thread: ThreadPanel) -> None:
     for payload in SHORT[::8]:
         line = ConversationLine("c1", payload, NOW, payload, payload, payload, 1, "widget", 1,
-                                payload, 5)  # fmt: skip
+                                payload, 5, spam=payload)  # fmt: skip
         thread.show_conversation(line, _messages(), _pending())
         thread.show_profile(_profile(payload))
         assert_shown_as_text(thread, [*xss_payloads(), payload])

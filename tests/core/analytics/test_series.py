@@ -45,6 +45,7 @@ def test_a_day_of_bot_answers_handoffs_ratings_and_lookups(
         "satisfaction": 4.0,
         "ratings": 2,
         "first_response": 6.0,
+        "spam": 0,
     }
     other = result.days.index(date(2026, 11, 4))
     assert result.values["conversations"][other] == 0
@@ -108,3 +109,25 @@ def test_the_rollup_follows_every_change(workspace: Workspace, write: Writer) ->
         db.execute(delete(ConversationRow))
     assert series(workspace).totals["conversations"] == 0
     assert series(workspace).totals["messages"] == 0
+
+
+def test_spam_conversations_are_counted_apart_and_follow_not_spam(
+    workspace: Workspace, write: Writer
+) -> None:
+    from sqlalchemy import update
+
+    from core.workspace.models import ConversationRow
+
+    shop = write.widget("shop")
+    real = write.conversation(at(5), widget_id=shop)
+    write.message(real, "shopper", at(5), "hello")
+    spam = write.conversation(at(5, 11), widget_id=shop, spam="word casino")
+    write.message(spam, "shopper", at(5, 11), "casino bonus")
+    write.message(spam, "bot", at(5, 11), "Thanks for your message.", intent="spam")
+
+    totals = series(workspace).totals
+    assert (totals["conversations"], totals["messages"], totals["spam"]) == (1, 1, 1)
+    with workspace.engine.begin() as db:  # "Not spam": the rollup follows
+        db.execute(update(ConversationRow).where(ConversationRow.id == spam).values(spam=None))
+    totals = series(workspace).totals
+    assert (totals["conversations"], totals["messages"], totals["spam"]) == (2, 3, 0)

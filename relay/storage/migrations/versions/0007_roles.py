@@ -5,7 +5,7 @@ the relay records when each console was last seen.
 Consoles paired before this revision, and codes made before it, are admins.
 
 Revision ID: 0007_roles
-Revises: 0009_installations
+Revises: 0008_spam
 Create Date: 2026-12-06 23:00:00
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from core.workspace.coltypes import UTCDateTime
 
 revision = "0007_roles"
-down_revision = "0009_installations"
+down_revision = "0008_spam"
 branch_labels = None
 depends_on = None
 
