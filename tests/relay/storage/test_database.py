@@ -121,7 +121,7 @@ async def test_a_database_from_a_newer_relay_is_refused(fresh_database: Database
 
 
 async def test_a_database_at_the_head_revision_opens_again(fresh_database: Database) -> None:
-    """Revision ids are what the migration files declare (``0008_spam``), not their names'
+    """Revision ids are what the migration files declare (``0009_spam``), not their names'
     first part: a database at the head is never taken for a newer relay's."""
     store = await RelayStore.open(fresh_database.url, relay_key=RELAY_KEY)
     await store.migrate()

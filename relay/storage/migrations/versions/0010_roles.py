@@ -4,8 +4,8 @@ the relay records when each console was last seen.
 
 Consoles paired before this revision, and codes made before it, are admins.
 
-Revision ID: 0007_roles
-Revises: 0008_spam
+Revision ID: 0010_roles
+Revises: 0009_spam
 Create Date: 2026-12-06 23:00:00
 """
 
@@ -16,8 +16,8 @@ from alembic import op
 
 from core.workspace.coltypes import UTCDateTime
 
-revision = "0007_roles"
-down_revision = "0008_spam"
+revision = "0010_roles"
+down_revision = "0009_spam"
 branch_labels = None
 depends_on = None
 

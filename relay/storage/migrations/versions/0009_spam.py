@@ -1,7 +1,7 @@
 """Spam: a conversation taken for spam keeps the rule it broke (none: not spam).
 
-Revision ID: 0008_spam
-Revises: 0009_installations
+Revision ID: 0009_spam
+Revises: 0008_installations
 Create Date: 2026-12-06 23:00:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_spam"
-down_revision = "0009_installations"
+revision = "0009_spam"
+down_revision = "0008_installations"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 and the per-store sync lock (a lease) that keeps two syncs of one store apart across
 processes.
 
-Revision ID: 0009_schedule
+Revision ID: 0006_schedule
 Revises: 0005_insights
 Create Date: 2026-12-06 23:00:00
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_schedule"
+revision = "0006_schedule"
 down_revision = "0005_insights"
 branch_labels = None
 depends_on = None

@@ -2,8 +2,8 @@
 address, first and last seen), replacing the unused table of domains; and the page a
 conversation started on.
 
-Revision ID: 0008_installations
-Revises: 0009_schedule
+Revision ID: 0007_installations
+Revises: 0006_schedule
 Create Date: 2026-12-06 23:00:00
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_installations"
-down_revision = "0009_schedule"  # after main's scheduled sync (the id is this task's)
+revision = "0007_installations"
+down_revision = "0006_schedule"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """The language-model agent: each widget's settings, sealed (the API key among them).
 
-Revision ID: 0011_ai
+Revision ID: 0007_ai
 Revises: 0006
 Create Date: 2026-12-06 23:00:00
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 from core.workspace.coltypes import UTCDateTime
 
-revision = "0011_ai"
+revision = "0007_ai"
 down_revision = "0006"
 branch_labels = None
 depends_on = None

@@ -1,8 +1,8 @@
 """Installations: the pages each widget was loaded on (origin, path, first and last seen),
 and the page a conversation started on.
 
-Revision ID: 0009_installations
-Revises: 0011_ai
+Revision ID: 0008_installations
+Revises: 0007_ai
 Create Date: 2026-12-06 23:00:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 from core.workspace.coltypes import UTCDateTime
 
-revision = "0009_installations"
-down_revision = "0011_ai"  # after main's AI agent (the id is this task's)
+revision = "0008_installations"
+down_revision = "0007_ai"
 branch_labels = None
 depends_on = None
 

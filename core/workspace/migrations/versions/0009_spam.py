@@ -2,8 +2,8 @@
 rollup; the unused spam_rules table goes (a widget's spam rules live in its settings, which
 the relay receives when the console publishes).
 
-Revision ID: 0006_spam
-Revises: 0007_clients
+Revision ID: 0009_spam
+Revises: 0008_clients
 Create Date: 2026-12-06 23:00:00
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_spam"
-down_revision = "0007_clients"
+revision = "0009_spam"
+down_revision = "0008_clients"
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """Clients (agency mode): a widget belongs to a client too: its store's, unless it was given
 one of its own (``client_pinned``); both lists are looked up by client.
 
-Revision ID: 0007_clients
-Revises: 0009_schedule
+Revision ID: 0008_clients
+Revises: 0006_schedule
 Create Date: 2026-12-06 23:00:00
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_clients"
-down_revision = "0008_installations"
+revision = "0008_clients"
+down_revision = "0007_installations"
 branch_labels = None
 depends_on = None
 
