@@ -570,16 +570,6 @@ class ConversationService:
 
     # -- the console's side ----------------------------------------------------------------
 
-    async def _known(self, conversation_id: str) -> ConversationRecord:
-        try:
-            check_id(conversation_id, "conversation")
-        except InvalidInput:
-            raise NotFound("There is no such conversation.") from None
-        conversation = await self._store.conversation(conversation_id)
-        if conversation is None:
-            raise NotFound("There is no such conversation.")
-        return conversation
-
     async def agent_reply(
         self,
         conversation_id: str,
@@ -595,7 +585,7 @@ class ConversationService:
         on the way back) returns the message already posted instead of a second one."""
         text = check_text(text, limit=self._text_limit)
         async with self._lock(conversation_id):
-            conversation = await self._known(conversation_id)
+            conversation = await self.existing(conversation_id)
             if ref is not None and (conversation_id, ref) in self._sent:
                 return self._sent[(conversation_id, ref)]
             message = shape.agent_message(text, self._now(), author, cards=cards)
@@ -624,7 +614,7 @@ class ConversationService:
     async def set_status(self, conversation_id: str, status: str, author: str) -> dict[str, Any]:
         """Close or reopen a conversation; the shopper is told (and asked to rate on close)."""
         async with self._lock(conversation_id):
-            conversation = await self._known(conversation_id)
+            conversation = await self.existing(conversation_id)
             now = self._now()
             if status == "closed":
                 notice = shape.system_message(f"{author} closed this chat.", now, form="rating")
@@ -647,7 +637,7 @@ class ConversationService:
         """The merchant marks a conversation as spam, or restores it ("Not spam"): its next
         messages are answered by the bot again. Nothing is shown to the shopper."""
         async with self._lock(conversation_id):
-            conversation = await self._known(conversation_id)
+            conversation = await self.existing(conversation_id)
             reason = SpamMatch("marked", author).reason if spam else None
             if (reason is None) != (conversation.spam is None):
                 events = shape.events_for(conversation, self._now())
@@ -662,7 +652,7 @@ class ConversationService:
     async def assign(self, conversation_id: str, agent: str) -> dict[str, Any]:
         """An agent takes the conversation: the shopper sees "… joined the chat"."""
         async with self._lock(conversation_id):
-            conversation = await self._known(conversation_id)
+            conversation = await self.existing(conversation_id)
             now = self._now()
             notice = shape.system_message(f"{agent} joined the chat.", now)
             published = shape.public_json([notice])
@@ -680,7 +670,7 @@ class ConversationService:
 
     async def agent_typing(self, conversation_id: str, author: str) -> None:
         """Show "… is typing" in the shopper's chat (live streams only; nothing is stored)."""
-        await self._known(conversation_id)
+        await self.existing(conversation_id)
         self._broker.publish(conversation_id, [{"_typing": True, "name": author}])
 
     async def shopper_typing(self, conversation_id: str, token: str | None) -> None:
