@@ -45,6 +45,9 @@ class BotState:
     identity_customer: str | None = None
     agent_tokens: int = 0
     """Tokens the language-model agent spent in this conversation (its budget's count)."""
+    human_at: datetime | None = None
+    """When a person from the shop last joined or wrote here (None: not since it was
+    closed); while that is recent, the bot leaves the shopper's messages to them."""
 
     @classmethod
     def new(
@@ -127,7 +130,17 @@ def _read(data: object) -> BotState:
         identity_phone=_text(data.get("identity_phone")),
         identity_customer=_text(data.get("identity_customer")),
         agent_tokens=_count(data.get("agent_tokens", 0)),
+        human_at=_moment(data.get("human_at")),
     )
+
+
+def _moment(value: object) -> datetime | None:
+    if value is None:
+        return None
+    moment = parse_datetime(_text(value))
+    if moment is None:
+        raise ValueError("moment")
+    return moment
 
 
 def _count(value: object) -> int:

@@ -12,7 +12,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from core.bot import Bot, BotState, StoreUnavailable
@@ -308,6 +308,9 @@ class ConversationService:
                 shopper = shape.shopper_message(text, received, intent="spam")
                 published = await self._save_spam(conversation, spam, [shopper], received)
                 intent, refused = "spam", False
+            elif _human_answers(conversation, received):  # the bot keeps out of their way
+                published = await self._save_for_human(conversation, text, received)
+                intent, refused = "human", False
             else:
                 published, intent, refused = await self._bot_turn(
                     widget, conversation, text, client, received
@@ -333,6 +336,18 @@ class ConversationService:
         stored = [shopper, *(shape.bot_message(r, turn.intent, now) for r in turn.replies)]
         published = await self._save_turn(conversation, turn, stored, now, lead=lead)
         return published, turn.intent, refused
+
+    async def _save_for_human(
+        self, conversation: ConversationRecord, text: str, received: datetime
+    ) -> list[dict[str, Any]]:
+        """Store a message for the person answering this conversation (no bot reply)."""
+        messages = [shape.shopper_message(text, received)]
+        published = shape.public_json(messages)
+        events = shape.events_for(conversation, received)
+        await self._store.add_turn(
+            conversation.id, messages, events=events.messages(messages, published)
+        )
+        return published
 
     async def _save_spam(
         self,
@@ -596,7 +611,7 @@ class ConversationService:
             await self._store.add_turn(
                 conversation.id,
                 [message],
-                bot_state=None,
+                bot_state=_with_human(conversation, message.created_at),
                 status="open" if changed else None,
                 events=[
                     *events.messages([message], published, extra=extra),
@@ -625,7 +640,7 @@ class ConversationService:
             await self._store.add_turn(
                 conversation.id,
                 [notice],
-                bot_state=None,
+                bot_state=_with_human(conversation, None) if status == "closed" else None,
                 status=status,
                 events=[*events.messages([notice], published), events.status(status, author)],
             )
@@ -660,7 +675,7 @@ class ConversationService:
             await self._store.add_turn(
                 conversation.id,
                 [notice],
-                bot_state=None,
+                bot_state=_with_human(conversation, now),
                 status=None,
                 events=[*events.messages([notice], published), events.assigned(agent)],
             )
@@ -678,3 +693,20 @@ class ConversationService:
         await self.authorize(conversation_id, token)
         if self._feed is not None:
             self._feed.typing(conversation_id)
+
+
+HUMAN_QUIET = timedelta(minutes=30)
+"""How long after a person from the shop last joined or wrote the bot stays out of the way."""
+
+
+def _human_answers(conversation: ConversationRecord, now: datetime) -> bool:
+    """Whether a person from the shop is answering this conversation now."""
+    if conversation.status == "closed":
+        return False
+    at = BotState.from_json(conversation.bot_state).human_at
+    return at is not None and now - at < HUMAN_QUIET
+
+
+def _with_human(conversation: ConversationRecord, at: datetime | None) -> dict[str, Any]:
+    """The conversation's bot state with the shop's person last seen ``at`` (None: gone)."""
+    return BotState.from_json(conversation.bot_state).update(human_at=at).to_json()

@@ -4,6 +4,7 @@ console stream that wakes the console when events wait."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
@@ -15,6 +16,15 @@ from relay.app import create_app
 from tests.relay.console_helpers import Console, paired_console
 from tests.relay.public_helpers import Chat, publish_demo, start_chat
 from tests.relay.test_stream import next_block, next_message, open_stream
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
 
 CARD = {
     "type": "order",
@@ -161,3 +171,35 @@ async def test_shopper_typing_needs_the_token(client: TestClient) -> None:
     chat = await start_chat(client)
     response = await client.post(f"/v1/conversations/{chat.conversation_id}/typing")
     assert response.status == 401
+
+
+async def test_the_bot_keeps_out_of_a_conversation_a_person_is_answering(
+    aiohttp_client: Any, relay_settings: Any
+) -> None:
+    clock = Clock()
+    client = await aiohttp_client(create_app(relay_settings(now=clock)))
+    await publish_demo(client)
+    console = await paired_console(client)
+    chat = await start_chat(client)
+    await chat.say("I want to talk to a human")
+    status, _ = await console.call("POST", path(chat, "assign"), {"assignee": "Sam"})
+    assert status == 200
+    await pull(console)
+    answer = await chat.say("How long does shipping take?")
+    assert [m["role"] for m in answer] == ["shopper"]  # Sam answers, not the bot
+    told = [e for e in await pull(console) if e["type"] == "message"]
+    assert [e["data"]["message"]["text"] for e in told] == ["How long does shipping take?"]
+    await console.call("POST", path(chat, "reply"), {"text": "2 to 4 days.", "author": "Sam"})
+    assert [m["role"] for m in await chat.say("Thanks!")] == ["shopper"]
+
+    clock.now += timedelta(minutes=31)  # Sam went quiet: the bot helps again
+    assert "bot" in [m["role"] for m in await chat.say("How long does shipping take?")]
+
+
+async def test_the_bot_answers_again_once_the_person_closed_the_chat(client: TestClient) -> None:
+    console = await paired_console(client)
+    chat = await start_chat(client)
+    await console.call("POST", path(chat, "reply"), {"text": "Hello, Sam here.", "author": "Sam"})
+    assert [m["role"] for m in await chat.say("What is your return policy?")] == ["shopper"]
+    await console.call("POST", path(chat, "status"), {"status": "closed", "author": "Sam"})
+    assert "bot" in [m["role"] for m in await chat.say("What is your return policy?")]

@@ -189,6 +189,7 @@ def test_hostile_store_records_answers_replies_and_forms_are_shown_as_text(
         for animal in shop.ANIMALS[: len(shop.batches())]:
             _say(page, widget, f"Tell me about the {animal}")
         _say(page, widget, "\n".join(xss_payloads())[:1900])
+        _lead(page, widget)  # before a person answers: the bot keeps out of their way then
         conversation = widget.conversation_id(shop.WIDGET_KEY)
         before = widget.messages("agent").count()
         sent = _agent_replies(hostile, conversation)
@@ -197,7 +198,6 @@ def test_hostile_store_records_answers_replies_and_forms_are_shown_as_text(
                  .querySelectorAll('[data-part=message][data-role=agent]').length >= n""",
             arg=before + sent,
         )
-        _lead(page, widget)
         found = assert_nothing_ran(page, trap)
         text = found["text"]
         missing = [p for p in xss_payloads() if p.strip() not in text]
