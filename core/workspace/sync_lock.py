@@ -19,6 +19,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
@@ -59,6 +60,29 @@ def new_owner() -> str:
     return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
 
 
+def _ended(owner: str) -> bool:
+    """Whether ``owner`` (``new_owner``'s token) is a process of this computer that is gone
+    (or a zombie); a process elsewhere, or one that may still run, is not."""
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname()[:30] or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # not ours to signal: it runs
+        return False
+    try:  # a killed child its parent has not reaped yet still answers signal 0
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]
+
+
 class SyncLocks:
     def __init__(
         self,
@@ -82,25 +106,34 @@ class SyncLocks:
             )
             if stale.rowcount:
                 log.warning("Store %r: took over a sync lock whose holder stopped renewing", store)
-            try:
-                with connection.begin_nested():
-                    connection.execute(
-                        insert(SyncLockRow).values(
-                            store_id=store_id,
-                            owner=owner,
-                            holder=holder,
-                            acquired_at=now,
-                            expires_at=now + self._lease,
-                        )
+            values = {
+                "store_id": store_id,
+                "owner": owner,
+                "holder": holder,
+                "acquired_at": now,
+                "expires_at": now + self._lease,
+            }
+            for _ in range(2):
+                try:
+                    with connection.begin_nested():
+                        connection.execute(insert(SyncLockRow).values(values))
+                    return
+                except IntegrityError:
+                    pass
+                row = connection.execute(
+                    select(SyncLockRow.owner, SyncLockRow.holder, SyncLockRow.acquired_at).where(
+                        SyncLockRow.store_id == store_id
                     )
-                return
-            except IntegrityError:
-                pass
-            row = connection.execute(
-                select(SyncLockRow.holder, SyncLockRow.acquired_at).where(
-                    SyncLockRow.store_id == store_id
+                ).one()
+                if not _ended(row.owner):
+                    break
+                # its process on this computer is gone (killed): no need to wait for the lease
+                connection.execute(
+                    delete(SyncLockRow).where(
+                        SyncLockRow.store_id == store_id, SyncLockRow.owner == row.owner
+                    )
                 )
-            ).one()
+                log.warning("Store %r: took over the sync lock of a process that ended", store)
         raise SyncBusy(store, row.holder, row.acquired_at)
 
     def renew(self, store_id: int, owner: str) -> bool:

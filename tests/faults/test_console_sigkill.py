@@ -271,6 +271,7 @@ async def test_a_publish_killed_mid_way_leaves_old_or_new_and_reruns(tmp_path: P
                 "demo",
                 "--greeting",
                 "Hello v1",
+                "--no-starter",
             ),
             ("kb", "import", "Shop chat", str(_knowledge(tmp_path / "v1.csv", "v1"))),
             ("relay", "publish"),
