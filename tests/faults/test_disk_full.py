@@ -112,10 +112,11 @@ def _fill(directory: Path) -> Path:
     """Write a file until the filesystem is full; the file, to remove when space returns."""
     filler = directory / "filler"
     block = b"\0" * 65536
-    with filler.open("wb") as out, contextlib.suppress(OSError):
-        while True:
-            out.write(block)
-            out.flush()
+    # Unbuffered: a buffered file would try again to write what did not fit when it
+    # closes, and raise ENOSPC there, outside the loop.
+    with filler.open("wb", buffering=0) as out, contextlib.suppress(OSError):
+        while out.write(block):
+            pass
     return filler
 
 
