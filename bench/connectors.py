@@ -1,6 +1,7 @@
 """Connector and sync budgets, each measured side by side with its baseline in one run.
 
     python -m bench.connectors            (or: make bench)
+    python -m bench.connectors --only sync --rounds 3     (one part: lookup, sync or memory)
 
 1. Order lookup through the WooCommerce connector vs. a bare httpx GET of the same
    emulator URL (budget ≤ 1.3×).
@@ -38,6 +39,7 @@ import httpx
 from bench.emulated import ROOT, Emulator, woocommerce
 
 SYNC_IN_FLIGHT = 2  # the page being stored and the next one asked for
+PARTS = ("lookup", "sync", "memory")
 
 os.environ.setdefault("STOREDESK_KEYRING", "off")
 os.environ.setdefault("STOREDESK_MASTER_KEY", base64.b64encode(os.urandom(32)).decode())
@@ -187,6 +189,9 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=5000)
     parser.add_argument("--big", type=int, default=50000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--only", choices=PARTS, action="append", help="run only this part (may be repeated)"
+    )
     parser.add_argument("--memory-child", nargs=4, metavar=("URL", "KEY", "SECRET", "CAFILE"))
     args = parser.parse_args()
     if args.memory_child:
@@ -194,26 +199,43 @@ def main() -> None:
         memory_child(url, key, secret, cafile or None)
         return
 
-    with woocommerce(args.orders) as emu:
-        lookup = asyncio.run(bench_lookup(emu, 200))
-        print(
-            f"lookup   bare httpx {lookup['bare_ms']:.2f} ms · "
-            f"connector {lookup['connector_ms']:.2f} ms → {verdict(lookup['ratio'], 1.3)}"
-        )
-        sync = asyncio.run(bench_sync(emu, args.rounds))
-        ratio = sync["sync_s"] / sync["fetch_s"]
-        print(
-            f"sync     {sync['orders']:.0f} orders in {sync['pages']:.0f} requests: "
-            f"fetch only {sync['fetch_s']:.2f} s · sync {sync['sync_s']:.2f} s "
-            f"→ {verdict(ratio, 1.25)}"
-        )
-        print(
-            f"         (fetching those pages {SYNC_IN_FLIGHT} at a time: "
-            f"{sync['ahead_s']:.2f} s → sync {sync['sync_s'] / sync['ahead_s']:.2f}×)"
-        )
-    small, big = measure_memory(args.orders), measure_memory(args.big)
-    ratio = big["peak"] / small["peak"]
-    print(f"memory   {_mem(small)} · {_mem(big)} → {verdict(ratio, 1.5)}")
+    parts = set(args.only or PARTS)
+    if parts & {"lookup", "sync"}:
+        with woocommerce(args.orders) as emu:
+            if "lookup" in parts:
+                report_lookup(emu)
+            if "sync" in parts:
+                report_sync(emu, args.rounds)
+    if "memory" in parts:
+        report_memory(args.orders, args.big)
+
+
+def report_lookup(emu: Emulator) -> None:
+    lookup = asyncio.run(bench_lookup(emu, 200))
+    print(
+        f"lookup   bare httpx {lookup['bare_ms']:.2f} ms · "
+        f"connector {lookup['connector_ms']:.2f} ms → {verdict(lookup['ratio'], 1.3)}"
+    )
+
+
+def report_sync(emu: Emulator, rounds: int) -> None:
+    sync = asyncio.run(bench_sync(emu, rounds))
+    ratio = sync["sync_s"] / sync["fetch_s"]
+    print(
+        f"sync     {sync['orders']:.0f} orders in {sync['pages']:.0f} requests: "
+        f"fetch only {sync['fetch_s']:.2f} s · sync {sync['sync_s']:.2f} s "
+        f"→ {verdict(ratio, 1.25)}"
+    )
+    print(
+        f"         (fetching those pages {SYNC_IN_FLIGHT} at a time: "
+        f"{sync['ahead_s']:.2f} s → sync {sync['sync_s'] / sync['ahead_s']:.2f}×)"
+    )
+
+
+def report_memory(orders: int, big: int) -> None:
+    small, large = measure_memory(orders), measure_memory(big)
+    ratio = large["peak"] / small["peak"]
+    print(f"memory   {_mem(small)} · {_mem(large)} → {verdict(ratio, 1.5)}")
 
 
 if __name__ == "__main__":

@@ -1,12 +1,12 @@
 """Writing pages of synced orders and products: one upsert per page, unchanged rows skipped.
 
 Each page costs a handful of statements whatever its size: one SELECT of the stored content
-hashes, (for orders) one SELECT of the customers they link to, one executemany ``INSERT …
-ON CONFLICT DO UPDATE`` of the new or changed rows, and for orders one SELECT of their row
-ids, one DELETE of the items of orders that were already stored and one executemany INSERT
-of their items. This is the hot path of a sync, so each record becomes one tuple of the
-values SQLite stores (the same text forms the SQLAlchemy column types write and read), and
-the statements go straight to the driver.
+hashes, (for orders) one SELECT of the customers they link to, one executemany ``INSERT``
+of the new rows and one ``INSERT … ON CONFLICT DO UPDATE`` of the changed ones, and for
+orders one SELECT of their row ids, one DELETE of the items of orders that were already
+stored and one executemany INSERT of their items. This is the hot path of a sync, so each
+record becomes one tuple of the values SQLite stores (the same text forms the SQLAlchemy
+column types write and read), and the statements go straight to the driver.
 """
 
 from __future__ import annotations
@@ -138,7 +138,7 @@ def write_products(
         else:
             outcome.add("created" if before is None else "updated")
             changed.append(item)
-    _write(connection, changed, stored, outcome, _upsert_products)
+    _write(connection, changed, stored, outcome, _product_writer(stored))
     return outcome
 
 
@@ -256,20 +256,51 @@ def _merged_links(cursor: DBAPICursor, store_id: int, ids: list[str]) -> dict[st
 
 
 @functools.cache
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({_marks(len(columns))})"
+
+
+@functools.cache
 def _upsert_sql(table: str, columns: tuple[str, ...]) -> str:
     """``INSERT … ON CONFLICT (store_id, external_id) DO UPDATE SET …`` for these columns."""
     updates = ", ".join(
         f"{c} = excluded.{c}" for c in columns if c not in ("store_id", "external_id")
     )
     return (
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({_marks(len(columns))}) "
-        f"ON CONFLICT (store_id, external_id) DO UPDATE SET {updates}"
+        f"{_insert_sql(table, columns)} ON CONFLICT (store_id, external_id) DO UPDATE SET {updates}"
     )
 
 
-def _upsert_products(cursor: DBAPICursor, batch: Sequence[_Prepared]) -> None:
-    sql = _upsert_sql("products", (*PRODUCT_COLUMNS, "content_hash"))
-    cursor.executemany(sql, [(*item.values, item.digest) for item in batch])
+def _save_rows(
+    cursor: DBAPICursor,
+    table: str,
+    columns: tuple[str, ...],
+    rows: Sequence[tuple[Any, ...]],
+    known: Sequence[bool],
+) -> None:
+    """Insert the rows not stored yet, upsert the others (``known``, side by side).
+
+    A plain INSERT costs SQLite half what an upsert does (with foreign keys on, each upsert
+    statement keeps an undo journal), and on a first sync every row is new. The rows
+    already stored were read in this transaction, so none can appear meanwhile.
+    """
+    new = [row for row, stored in zip(rows, known, strict=True) if not stored]
+    old = [row for row, stored in zip(rows, known, strict=True) if stored]
+    if new:
+        cursor.executemany(_insert_sql(table, columns), new)
+    if old:
+        cursor.executemany(_upsert_sql(table, columns), old)
+
+
+def _product_writer(
+    stored: dict[str, tuple[str, int | None]],
+) -> Callable[[DBAPICursor, Sequence[_Prepared]], None]:
+    def upsert(cursor: DBAPICursor, batch: Sequence[_Prepared]) -> None:
+        rows = [(*item.values, item.digest) for item in batch]
+        known = [item.external_id in stored for item in batch]
+        _save_rows(cursor, "products", (*PRODUCT_COLUMNS, "content_hash"), rows, known)
+
+    return upsert
 
 
 def _order_writer(
@@ -288,8 +319,9 @@ def _upsert_orders(
     stored: dict[str, tuple[str, int | None]],
 ) -> None:
     """Upsert the orders, then replace their items (a new order has none to delete)."""
-    sql = _upsert_sql("orders", (*ORDER_COLUMNS, "content_hash", "customer_id"))
-    cursor.executemany(sql, [(*item.values, item.digest, item.customer_id) for item in batch])
+    rows = [(*item.values, item.digest, item.customer_id) for item in batch]
+    known = [item.external_id in stored for item in batch]
+    _save_rows(cursor, "orders", (*ORDER_COLUMNS, "content_hash", "customer_id"), rows, known)
     row_ids: dict[str, int] = {}
     for part in chunks([item.external_id for item in batch]):
         cursor.execute(
