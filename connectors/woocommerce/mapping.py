@@ -6,6 +6,7 @@ A payload that cannot be read raises ``MappingError`` and the caller skips that 
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Mapping
@@ -48,6 +49,12 @@ def plain_name(value: object) -> str:
     text = str(value or "")
     if "&" not in text:
         return text
+    return _unescaped(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _unescaped(text: str) -> str:
+    """Kept: a shop's few hundred product names come back on every order of a sync."""
     return _ENTITY.sub(lambda entity: html.unescape(entity.group(0)), text)
 
 

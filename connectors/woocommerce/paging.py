@@ -105,7 +105,8 @@ async def by_modified(
             reply = await ahead.answer()
             rows = list(reply.data or [])
             total = reply.total if total is None else total
-            moments = [m for m in map(modified_of, rows) if m is not None]
+            each = list(map(modified_of, rows))  # read once: a page is 100 rows
+            moments = [m for m in each if m is not None]
             if len(rows) < per_page or not moments:  # the rest, or nothing to page by
                 if rows and not moments:
                     rest = by_id(client, path, {**params, **window(lower)}, per_page)
@@ -116,7 +117,7 @@ async def by_modified(
                 yield Reply(rows, total, None)
                 return
             newest = max(moments)
-            older = [r for r in rows if (m := modified_of(r)) is None or m < newest]
+            older = [r for r, m in zip(rows, each, strict=True) if m is None or m < newest]
             if older:
                 lower = newest  # that second again: its rows may continue on the next page
                 await ahead.ask({**base, **window(lower)})

@@ -46,6 +46,7 @@ _CUSTOMER_ID, _EMAIL_KEY = (
     ORDER_COLUMNS.index("email_key"),
 )
 _NO_TRACKING = "[]"
+_DB_TIME = "%04d-%02d-%02d %02d:%02d:%02d.%06d"  # datetime.isoformat(" ", "microseconds")
 
 
 @dataclass(slots=True)
@@ -63,8 +64,11 @@ def db_time(moment: datetime | None) -> str | None:
     """A datetime as the workspace stores it: naive UTC text with microseconds."""
     if moment is None:
         return None
-    if moment.tzinfo is UTC:  # the usual case: cut the "+00:00" off the ISO text
-        return moment.isoformat(" ", "microseconds")[:26]
+    if moment.tzinfo is UTC:  # the usual case: three per order, so formatted directly
+        return _DB_TIME % (
+            moment.year, moment.month, moment.day,
+            moment.hour, moment.minute, moment.second, moment.microsecond,
+        )  # fmt: skip
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment.isoformat(" ", "microseconds")
