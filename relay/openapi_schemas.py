@@ -254,7 +254,14 @@ PAIRED = obj(
         "name": {"type": "string"},
     },
 )
-TODAY = {"type": "object", "additionalProperties": {"type": "integer"}}
+TODAY = {
+    "type": "object",
+    "additionalProperties": {"type": "integer"},
+    "description": (
+        "Since midnight UTC: conversations, messages, leads and lookups of the conversations "
+        "not taken for spam; spam: the conversations started that were."
+    ),
+}
 _ALERT = obj(
     ["kind", "message", "value", "threshold"],
     {
