@@ -387,7 +387,18 @@ SPAM_REQUEST = obj(
 )
 SPAM_STATE = obj(
     ["conversation_id", "spam"],
-    {"conversation_id": {"type": "string"}, "spam": {"type": ["string", "null"]}},
+    {
+        "conversation_id": {"type": "string"},
+        "spam": {"type": ["string", "null"]},
+        "still_matches": obj(
+            ["kind", "rule"],
+            {"kind": {"enum": ["ip", "word", "regex"]}, "rule": {"type": "string"}},
+            description=(
+                "Once restored: the widget's rule that took the conversation for spam and "
+                "still stands, so it will be taken for spam again (absent when none)."
+            ),
+        ),
+    },
 )
 ASSIGN_REQUEST = obj(["assignee"], {"assignee": {"type": "string", "maxLength": 80}})
 TYPING_REQUEST = obj([], {"author": {"type": "string", "maxLength": 80}})
