@@ -115,6 +115,8 @@ widgets = Table(
     Column("digest", String(64), nullable=False),
     Column("version", Integer, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    # the client scope (agency mode) the widget was last published under; None: no client
+    Column("scope", String(64), nullable=True, index=True),
 )
 
 knowledge_entries = Table(

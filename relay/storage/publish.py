@@ -22,7 +22,16 @@ from relay.storage.published import store_ad, widget_ad
 
 CHUNK = 500
 STORE_FIELDS = ("platform", "settings", "secrets", "digest", "updated_at")
-WIDGET_FIELDS = ("name", "store_id", "config", "identity_secret", "digest", "version", "updated_at")
+WIDGET_FIELDS = (
+    "name",
+    "store_id",
+    "config",
+    "identity_secret",
+    "digest",
+    "version",
+    "updated_at",
+    "scope",
+)
 ENTRY_FIELDS = ("question", "answer", "keywords", "enabled")
 ke = knowledge_entries
 
@@ -41,6 +50,14 @@ class _Diff:
             "removed": sorted(self.removed),
             "unchanged": self.unchanged,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class _OldWidget:
+    digest: str
+    version: int
+    name: str
+    scope: str | None
 
 
 @dataclass(slots=True)
@@ -68,25 +85,30 @@ async def apply_publish(
     partial: bool = False,
 ) -> dict[str, Any]:
     """``partial``: the bundle holds some widgets and stores (one client's); the others are
-    neither compared nor removed."""
+    neither compared nor removed, except the widgets last published under the bundle's
+    ``scope`` (that client's) that it no longer holds nor ``keep``s: those are removed."""
     old_stores = {k: d for k, d in await connection.execute(select(stores.c.id, stores.c.digest))}
-    old_widgets = {
-        key: (digest, version)
-        for key, digest, version in await connection.execute(
-            select(widgets.c.key, widgets.c.digest, widgets.c.version)
-        )
-    }
+    w = widgets.c
+    rows = await connection.execute(select(w.key, w.digest, w.version, w.name, w.scope))
+    old_widgets = {row.key: _OldWidget(row.digest, row.version, row.name, row.scope) for row in rows}
+    kept: list[str] = []
     if partial:
         old_stores = {k: d for k, d in old_stores.items() if k in bundle.stores}
-        old_widgets = {k: v for k, v in old_widgets.items() if k in bundle.widgets}
+        kept = sorted(k for k, o in old_widgets.items() if _kept(bundle, k, o))
+        old_widgets = {k: o for k, o in old_widgets.items() if _compared(bundle, k, o)}
     store_diff = _diff(old_stores, {k: s.digest for k, s in bundle.stores.items()})
     widget_diff = _diff(
-        {k: d for k, (d, _) in old_widgets.items()},
+        {k: o.digest for k, o in old_widgets.items()},
         {k: w.digest for k, w in bundle.widgets.items()},
     )
     plan = await _knowledge_plan(connection, bundle, widget_diff)
+    widget_changes = widget_diff.to_json()
+    if widget_diff.removed:  # the console no longer knows their names
+        widget_changes["names"] = {k: old_widgets[k].name for k in widget_changes["removed"]}
+    if kept:
+        widget_changes["kept"] = kept
     changes = {
-        "widgets": widget_diff.to_json(),
+        "widgets": widget_changes,
         "knowledge": plan.to_json(),
         "stores": store_diff.to_json(),
     }
@@ -101,6 +123,24 @@ async def apply_publish(
     await _write_widgets(connection, bundle, widget_diff, old_widgets, sealer, now)
     await _write_knowledge(connection, plan)
     return changes
+
+
+def _compared(bundle: Bundle, key: str, old: _OldWidget) -> bool:
+    """Whether a partial bundle speaks for this published widget: it holds it, or the widget
+    was published under the bundle's scope (then missing from the bundle means removed)."""
+    if key in bundle.widgets:
+        return True
+    return bundle.scope is not None and old.scope == bundle.scope and key not in bundle.keep
+
+
+def _kept(bundle: Bundle, key: str, old: _OldWidget) -> bool:
+    """A widget of the bundle's scope that the console now has under another client."""
+    return (
+        bundle.scope is not None
+        and old.scope == bundle.scope
+        and key in bundle.keep
+        and key not in bundle.widgets
+    )
 
 
 def _diff(old: dict[str, str], new: dict[str, str]) -> _Diff:
@@ -196,7 +236,7 @@ async def _write_widgets(
     connection: AsyncConnection,
     bundle: Bundle,
     diff: _Diff,
-    old: dict[str, tuple[str, int]],
+    old: dict[str, _OldWidget],
     sealer: _Sealer,
     now: datetime,
 ) -> None:
@@ -211,6 +251,7 @@ async def _write_widgets(
             "digest": spec.digest,
             "version": version,
             "updated_at": now,
+            "scope": spec.scope,
         }
 
     if diff.added:
@@ -218,7 +259,7 @@ async def _write_widgets(
         await connection.execute(insert(widgets), [{"key": r.pop("b_key"), **r} for r in rows])
     if diff.updated:
         statement = update(widgets).where(widgets.c.key == bindparam("b_key"))
-        rows = [_prefixed(row(k, old[k][1] + 1)) for k in diff.updated]
+        rows = [_prefixed(row(k, old[k].version + 1)) for k in diff.updated]
         await connection.execute(_values(statement, widgets, WIDGET_FIELDS), rows)
 
 
