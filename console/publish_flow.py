@@ -63,8 +63,9 @@ class PublishPlan:
         if not self.kept:
             return None
         return (
-            f"{plural(len(self.kept), 'widget')} of this client now belonging to another "
-            f"({', '.join(self.kept)}) stay as they are until that client is published."
+            f"{plural(len(self.kept), 'widget')} published for this client now belonging to "
+            f"another client or none ({', '.join(self.kept)}) stay as they are until that "
+            "one is published."
         )
 
     def notes(self) -> list[str]:
@@ -193,9 +194,8 @@ def _confirmation(plan: PublishPlan, target: PublishTarget, url: str) -> tuple[s
     notes = plan.notes()
     if isinstance(target, RemovedClient):
         title = f"Take {target.name} off the relay"
-        question = (
-            f"Client {target.name!r} was removed. Publish its scope to {url}? "
-            + (plan.removal_line() or "It removes no widget.")
+        question = f"Client {target.name!r} was removed. Publish its scope to {url}? " + (
+            plan.removal_line() or "It removes no widget."
         )
         kept = plan.kept_line()
         return title, question, "\n\n".join([summary, kept] if kept else [summary])

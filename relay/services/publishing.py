@@ -44,7 +44,7 @@ async def publish(store: RelayStore, body: Mapping[str, Any]) -> dict[str, Any]:
     dry_run, partial = _flag(body, "dry_run"), _flag(body, "partial")
     for name in ("scope", "keep"):
         if name in body and not partial:
-            raise invalid(name, f"{name} goes with a partial publish (\"partial\": true).")
+            raise invalid(name, f'{name} goes with a partial publish ("partial": true).')
     _check_platforms(body)
     bundle = {"stores": body.get("stores", []), "widgets": body.get("widgets", [])}
     bundle |= {name: body[name] for name in ("scope", "keep") if name in body}

@@ -90,7 +90,9 @@ async def apply_publish(
     old_stores = {k: d for k, d in await connection.execute(select(stores.c.id, stores.c.digest))}
     w = widgets.c
     rows = await connection.execute(select(w.key, w.digest, w.version, w.name, w.scope))
-    old_widgets = {row.key: _OldWidget(row.digest, row.version, row.name, row.scope) for row in rows}
+    old_widgets = {
+        row.key: _OldWidget(row.digest, row.version, row.name, row.scope) for row in rows
+    }
     kept: list[str] = []
     if partial:
         old_stores = {k: d for k, d in old_stores.items() if k in bundle.stores}

@@ -174,7 +174,9 @@ async def test_a_scoped_partial_publish_over_the_api_removes_that_scope_only(
     status, body = await console.call("PUT", "/v1/console/publish", empty_acme)
     assert body["changes"]["widgets"]["removed"] == [WIDGET_KEY]
     assert app_client.app[STORE].widget(WIDGET_KEY) is not None
-    status, body = await console.call("PUT", "/v1/console/publish", {**empty_acme, "dry_run": False})
+    status, body = await console.call(
+        "PUT", "/v1/console/publish", {**empty_acme, "dry_run": False}
+    )
     assert status == 200 and app_client.app[STORE].widget(WIDGET_KEY) is None
 
 
