@@ -178,7 +178,8 @@ async def publish_with_confirmation(
         ctx.status.emit(f"Nothing to publish: {link.url} already has exactly this.")
         return False
     title, question, summary = _confirmation(plan, target, link.url)
-    if not await ask(parent, title, question, summary, yes="Publish"):
+    yes = "Take off" if isinstance(target, RemovedClient) else "Publish"
+    if not await ask(parent, title, question, summary, yes=yes):
         ctx.status.emit("Publishing cancelled; nothing was sent.")
         return False
     done = await publish(ctx.session, client, link, only=target)
@@ -194,9 +195,11 @@ def _confirmation(plan: PublishPlan, target: PublishTarget, url: str) -> tuple[s
     notes = plan.notes()
     if isinstance(target, RemovedClient):
         title = f"Take {target.name} off the relay"
-        question = f"Client {target.name!r} was removed. Publish its scope to {url}? " + (
-            plan.removal_line() or "It removes no widget."
-        )
+        question = (
+            f"Client {target.name!r} was removed, but {url} still has widgets published for "
+            "it that this workspace no longer has. Take them off the relay? "
+            + (plan.removal_line() or "")
+        ).strip()
         kept = plan.kept_line()
         return title, question, "\n\n".join([summary, kept] if kept else [summary])
     whose = f" of {target.name}" if target is not None else ""
