@@ -29,9 +29,10 @@ def build_bundle(session: CliSession, client: PublishTarget = None) -> dict[str,
 
     For one ``client`` (agency mode) only its widgets and the stores they use (and its own
     stores sending webhooks) are in it, marked ``partial`` with the client's scope: the
-    relay adds and updates them, removes the widgets it has under that scope that are not in
-    it, and leaves every other client's as they are. ``keep`` lists the workspace's other
-    widgets: one moved to another client is left for that client's publish."""
+    relay adds and updates them, removes the widgets (and unused stores) it has under that
+    scope that are not in it, and leaves every other client's as they are. ``keep`` and
+    ``keep_stores`` list the workspace's other widgets and stores: one moved to another
+    client is left for that client's publish."""
     widgets = WidgetRepository(session.workspace, session.vault)
     knowledge = KnowledgeRepository(session.workspace)
     scopes = {c.id: c.publish_scope for c in ClientRepository(session.workspace).list()}
@@ -48,14 +49,16 @@ def build_bundle(session: CliSession, client: PublishTarget = None) -> dict[str,
     if not isinstance(client, RemovedClient):
         hooked = session.stores.list(client_id=client_id)
         used |= {s.name for s in hooked if s.settings.get("webhooks")}
+    every_store = session.stores.list()
     stores = [
         {
             "id": store.name,
             "platform": store.platform,
             "settings": dict(store.settings),
             "secrets": session.stores.secrets(store),
+            "scope": scopes.get(store.client_id) if store.client_id is not None else None,
         }
-        for store in session.stores.list()
+        for store in every_store
         if store.name in used
     ]
     bundle_widgets = [
@@ -86,6 +89,12 @@ def build_bundle(session: CliSession, client: PublishTarget = None) -> dict[str,
         bundle["partial"] = True
         bundle["scope"] = client.publish_scope
         bundle["keep"] = sorted(entry.key for entry in every if entry.key not in sent)
+        # its stores no widget uses any more are removed, as a full publish removes them
+        bundle["keep_stores"] = sorted(
+            store.name
+            for store in every_store
+            if store.name not in used and (client_id is None or store.client_id != client_id)
+        )
     return bundle
 
 

@@ -321,6 +321,12 @@ PUBLISH_REQUEST = obj(
             "description": "Widget keys the console has under another client: a partial "
             "publish never removes them.",
         },
+        "keep_stores": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Store ids the console has under another client: a partial "
+            "publish never removes them.",
+        },
     },
 )
 _KEYED_CHANGES = obj(

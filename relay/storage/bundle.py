@@ -33,6 +33,8 @@ class StoreSpec:
     settings: dict[str, Any]
     secrets: dict[str, Any]
     digest: str
+    scope: str | None = None
+    """The client scope of the client owning it; None: no client."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,8 @@ class Bundle:
     keep: frozenset[str] = frozenset()
     """Widget keys the console still has under another client (or none): never removed by
     this partial bundle, whatever scope the relay recorded for them."""
+    keep_stores: frozenset[str] = frozenset()
+    """Store ids the console has under another client (or none): never removed by it."""
 
 
 def read_bundle(data: Mapping[str, Any], relay_key: bytes) -> Bundle:
@@ -67,6 +71,7 @@ def read_bundle(data: Mapping[str, Any], relay_key: bytes) -> Bundle:
     digest_key = hmac.new(relay_key, b"storedesk relay digest", hashlib.sha256).digest()
     scope = _scope(data.get("scope"), "scope")
     keep = _keys(data.get("keep", []), "keep")
+    keep_stores = _keys(data.get("keep_stores", []), "keep_stores", MAX_ID)
     stores: dict[str, StoreSpec] = {}
     for i, item in enumerate(_list(data, "stores")):
         spec = _store(item, f"stores[{i}]", digest_key)
@@ -85,7 +90,13 @@ def read_bundle(data: Mapping[str, Any], relay_key: bytes) -> Bundle:
                 "in the bundle.",
             )
         widgets[widget.key] = widget
-    return Bundle(stores=stores, widgets=widgets, scope=scope, keep=keep - widgets.keys())
+    return Bundle(
+        stores=stores,
+        widgets=widgets,
+        scope=scope,
+        keep=keep - widgets.keys(),
+        keep_stores=keep_stores - stores.keys(),
+    )
 
 
 def _scope(value: Any, where: str) -> str | None:
@@ -98,11 +109,12 @@ def _scope(value: Any, where: str) -> str | None:
     return value
 
 
-def _keys(value: Any, where: str) -> frozenset[str]:
+def _keys(value: Any, where: str, limit: int = MAX_KEY) -> frozenset[str]:
     if not isinstance(value, list) or not all(
-        isinstance(k, str) and 0 < len(k) <= MAX_KEY for k in value
+        isinstance(k, str) and 0 < len(k) <= limit for k in value
     ):
-        raise BundleError(where, f"{where} must be a list of widget keys.")
+        what = "store ids" if limit == MAX_ID else "widget keys"
+        raise BundleError(where, f"{where} must be a list of {what}.")
     return frozenset(value)
 
 
@@ -134,8 +146,12 @@ def _store(value: Any, where: str, digest_key: bytes) -> StoreSpec:
     platform = _text(item, "platform", where, 32)
     settings = dict(_object(item.get("settings", {}), f"{where}.settings"))
     secrets = dict(_object(item.get("secrets", {}), f"{where}.secrets"))
-    digest = _digest(digest_key, [platform, settings, secrets])
-    return StoreSpec(store_id, platform, settings, secrets, digest)
+    scope = _scope(item.get("scope"), f"{where}.scope")
+    parts: list[Any] = [platform, settings, secrets]
+    if scope is not None:  # a store given to another client is an update
+        parts.append(scope)
+    digest = _digest(digest_key, parts)
+    return StoreSpec(store_id, platform, settings, secrets, digest, scope)
 
 
 def _widget(value: Any, where: str, digest_key: bytes, bundle_scope: str | None) -> WidgetSpec:

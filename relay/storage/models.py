@@ -102,6 +102,8 @@ stores = Table(
     Column("secrets", LargeBinary, nullable=True),
     Column("digest", String(64), nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    # the client scope (agency mode) of the client owning it, as last published
+    Column("scope", String(64), nullable=True),
 )
 
 widgets = Table(

@@ -21,7 +21,7 @@ from relay.storage.models import installations, knowledge_entries, stores, widge
 from relay.storage.published import store_ad, widget_ad
 
 CHUNK = 500
-STORE_FIELDS = ("platform", "settings", "secrets", "digest", "updated_at")
+STORE_FIELDS = ("platform", "settings", "secrets", "digest", "updated_at", "scope")
 WIDGET_FIELDS = (
     "name",
     "store_id",
@@ -58,6 +58,7 @@ class _OldWidget:
     version: int
     name: str
     scope: str | None
+    store_id: str | None
 
 
 @dataclass(slots=True)
@@ -86,22 +87,30 @@ async def apply_publish(
 ) -> dict[str, Any]:
     """``partial``: the bundle holds some widgets and stores (one client's); the others are
     neither compared nor removed, except the widgets last published under the bundle's
-    ``scope`` (that client's) that it no longer holds nor ``keep``s: those are removed."""
-    old_stores = {k: d for k, d in await connection.execute(select(stores.c.id, stores.c.digest))}
+    ``scope`` (that client's) that it no longer holds nor ``keep``s, and that scope's stores
+    it no longer holds nor keeps that no widget left uses: those are removed."""
+    store_rows = await connection.execute(select(stores.c.id, stores.c.digest, stores.c.scope))
+    old_stores = {row.id: (row.digest, row.scope) for row in store_rows}
     w = widgets.c
-    rows = await connection.execute(select(w.key, w.digest, w.version, w.name, w.scope))
-    old_widgets = {
-        row.key: _OldWidget(row.digest, row.version, row.name, row.scope) for row in rows
-    }
-    kept: list[str] = []
+    rows = await connection.execute(select(w.key, w.digest, w.version, w.name, w.scope, w.store_id))
+    every = {r.key: _OldWidget(r.digest, r.version, r.name, r.scope, r.store_id) for r in rows}
+    old_widgets, kept = every, []
     if partial:
-        old_stores = {k: d for k, d in old_stores.items() if k in bundle.stores}
-        kept = sorted(k for k, o in old_widgets.items() if _kept(bundle, k, o))
-        old_widgets = {k: o for k, o in old_widgets.items() if _compared(bundle, k, o)}
-    store_diff = _diff(old_stores, {k: s.digest for k, s in bundle.stores.items()})
+        kept = sorted(k for k, o in every.items() if _kept(bundle, k, o))
+        old_widgets = {k: o for k, o in every.items() if _compared(bundle, k, o)}
     widget_diff = _diff(
         {k: o.digest for k, o in old_widgets.items()},
         {k: w.digest for k, w in bundle.widgets.items()},
+    )
+    if partial:
+        used = _stores_in_use(bundle, every, widget_diff.removed)
+        old_stores = {
+            k: v
+            for k, v in old_stores.items()
+            if k in bundle.stores or _store_gone(bundle, k, v[1], used)
+        }
+    store_diff = _diff(
+        {k: d for k, (d, _) in old_stores.items()}, {k: s.digest for k, s in bundle.stores.items()}
     )
     plan = await _knowledge_plan(connection, bundle, widget_diff)
     widget_changes = widget_diff.to_json()
@@ -142,6 +151,27 @@ def _kept(bundle: Bundle, key: str, old: _OldWidget) -> bool:
         and old.scope == bundle.scope
         and key in bundle.keep
         and key not in bundle.widgets
+    )
+
+
+def _stores_in_use(bundle: Bundle, every: dict[str, _OldWidget], removed: list[str]) -> set[str]:
+    """The stores the widgets published after this partial bundle use."""
+    gone = set(removed)
+    used = {spec.store_id for spec in bundle.widgets.values() if spec.store_id}
+    for key, old in every.items():
+        if old.store_id and key not in bundle.widgets and key not in gone:
+            used.add(old.store_id)
+    return used
+
+
+def _store_gone(bundle: Bundle, store_id: str, scope: str | None, used: set[str]) -> bool:
+    """A store of the bundle's scope that it no longer holds, the console does not have under
+    another client, and no published widget uses: a partial bundle removes it."""
+    return (
+        bundle.scope is not None
+        and scope == bundle.scope
+        and store_id not in bundle.keep_stores
+        and store_id not in used
     )
 
 
@@ -223,6 +253,7 @@ async def _write_stores(
             "secrets": sealer.store(spec),
             "digest": spec.digest,
             "updated_at": now,
+            "scope": spec.scope,
         }
 
     if diff.added:

@@ -197,6 +197,11 @@ def test_publishing_a_client_removes_its_deleted_widgets_and_no_other_clients(
     code, out, _ = cli("relay", "publish", "--client", "Acme")
     assert "nothing changed" in out and "Removes" not in out
 
+    assert cli("widget", "remove", "Acme chat")[0] == 0  # Acme's last widget, then its store
+    code, out, _ = cli("relay", "publish", "--client", "Acme")
+    assert code == 0 and "stores    0 added, 0 updated, 1 removed (acme-shop)" in out
+    assert _published(relay, keys["Bolt chat"])
+
 
 def test_a_widget_moved_to_another_client_stays_live_until_that_client_publishes(
     cli: Cli,

@@ -271,6 +271,31 @@ async def test_a_clients_empty_scope_takes_all_its_widgets_off_and_nothing_else(
     assert store.widget(KEY_C) is not None and store.widget_count() == 1
 
 
+async def test_a_clients_store_goes_with_its_last_widget_unless_another_uses_it(
+    store: RelayStore,
+) -> None:
+    """Acme's store is removed once no published widget uses it; while Beta's Outlet (given
+    to Beta on its own) uses it, or the console keeps it for another client, it stays."""
+    full = agency_bundle()
+    full["stores"][0]["scope"] = "acme"
+    full["widgets"][2]["store"] = "Main shop"  # Outlet (Beta's) uses Acme's store
+    await store.publish(full, dry_run=False)
+    empty_acme = {"stores": [], "widgets": [], "scope": "acme"}
+    changes = await store.publish(empty_acme, dry_run=True, partial=True)
+    assert changes["widgets"]["removed"] == [KEY_A, KEY_B]
+    assert changes["stores"]["removed"] == []  # the Outlet still uses it
+
+    del full["widgets"][2]["store"]
+    await store.publish(full, dry_run=False)
+    kept = await store.publish(
+        {**empty_acme, "keep_stores": ["Main shop"]}, dry_run=True, partial=True
+    )
+    assert kept["stores"]["removed"] == []
+    changes = await store.publish(empty_acme, dry_run=False, partial=True)
+    assert changes["stores"]["removed"] == ["Main shop"]
+    assert store.store("Main shop") is None and store.widget(KEY_C) is not None
+
+
 async def test_a_widget_moved_to_another_client_is_kept_until_that_client_publishes(
     store: RelayStore,
 ) -> None:
@@ -320,6 +345,8 @@ async def test_widgets_published_without_a_scope_keep_their_digest(store: RelayS
         ({"scope": "x" * 65}, "scope"),
         ({"keep": "wk_x"}, "keep"),
         ({"keep": [1]}, "keep"),
+        ({"keep_stores": ["x" * 256]}, "keep_stores"),
+        ({"stores": [{"id": "s", "platform": "sql", "scope": 3}]}, "stores[0].scope"),
     ],
 )
 async def test_a_bad_scope_or_keep_is_refused(
