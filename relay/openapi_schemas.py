@@ -316,6 +316,24 @@ PUBLISH_REQUEST = obj(
         "widgets": {"type": "array", "items": {"type": "object"}},
         "dry_run": {"type": "boolean"},
         "partial": {"type": "boolean"},
+        "scope": {
+            "type": "string",
+            "maxLength": 64,
+            "description": "A partial bundle's client scope: the widgets last published under "
+            "it that the bundle no longer holds (nor keeps) are removed.",
+        },
+        "keep": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Widget keys the console has under another client: a partial "
+            "publish never removes them.",
+        },
+        "keep_stores": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Store ids the console has under another client: a partial "
+            "publish never removes them.",
+        },
     },
 )
 _KEYED_CHANGES = obj(
@@ -327,13 +345,30 @@ _KEYED_CHANGES = obj(
         "unchanged": {"type": "integer"},
     },
 )
+_WIDGET_CHANGES = {
+    **_KEYED_CHANGES,
+    "properties": {
+        **_KEYED_CHANGES["properties"],
+        "names": {
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "description": "The name of each removed widget, by key.",
+        },
+        "kept": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Widgets of the partial bundle's scope left as they are (kept: the "
+            "console has them under another client).",
+        },
+    },
+}
 CHANGES = obj(
     ["changes"],
     {
         "changes": obj(
             ["widgets", "knowledge", "stores"],
             {
-                "widgets": _KEYED_CHANGES,
+                "widgets": _WIDGET_CHANGES,
                 "stores": _KEYED_CHANGES,
                 "knowledge": {"type": "object", "additionalProperties": {"type": "integer"}},
             },

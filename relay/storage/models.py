@@ -102,6 +102,8 @@ stores = Table(
     Column("secrets", LargeBinary, nullable=True),
     Column("digest", String(64), nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    # the client scope (agency mode) of the client owning it, as last published
+    Column("scope", String(64), nullable=True),
 )
 
 widgets = Table(
@@ -115,6 +117,8 @@ widgets = Table(
     Column("digest", String(64), nullable=False),
     Column("version", Integer, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    # the client scope (agency mode) the widget was last published under; None: no client
+    Column("scope", String(64), nullable=True, index=True),
 )
 
 knowledge_entries = Table(

@@ -287,3 +287,59 @@ async def test_publish_while_a_client_is_chosen_publishes_only_its_widgets(
     press(box, "Publish")
     await wait_until(lambda: not window._publishing)
     assert relay.app[STORE].widget_count() == 2  # Acme's stayed
+
+
+async def test_publishing_a_client_asks_about_and_removes_its_deleted_widgets(
+    window: MainWindow, ctx: ConsoleContext, relay: LiveRelay
+) -> None:
+    found = agency(ctx)
+    extra = ctx.widgets.create("Acme extra", store="acme-shop")
+    await pair_with(ctx, relay)
+    window.client_picker.setCurrentText("All clients")
+    ctx.publish_requested.emit()  # everything, each widget under its client
+    await wait_until(lambda: question_box() is not None)
+    press(question_box(), "Publish")  # type: ignore[arg-type]
+    await wait_until(lambda: not window._publishing)
+    assert relay.app[STORE].widget_count() == 4
+    ctx.widgets.delete(extra)
+    ctx.widgets.delete(ctx.widgets.get("Bolt chat"))  # type: ignore[arg-type]
+
+    ctx.choose_client(found.acme.id)
+    ctx.publish_requested.emit()
+    await wait_until(lambda: question_box() is not None)
+    box = question_box()
+    assert box is not None and box.windowTitle() == "Publish Acme"
+    assert f"Removes 1 widget: 'Acme extra' ({extra.key})." in box.text()
+    press(box, "Publish")
+    await wait_until(lambda: not window._publishing)
+    assert relay.app[STORE].widget(extra.key) is None
+    assert relay.app[STORE].widget_count() == 3  # Bolt's deleted widget is Bolt's to remove
+
+
+async def test_removing_a_client_offers_to_take_its_widgets_off_the_relay(
+    window: MainWindow, ctx: ConsoleContext, relay: LiveRelay, screenshot: Shot
+) -> None:
+    agency(ctx)
+    await pair_with(ctx, relay)
+    ctx.publish_requested.emit()
+    await wait_until(lambda: question_box() is not None)
+    press(question_box(), "Publish")  # type: ignore[arg-type]
+    await wait_until(lambda: not window._publishing)
+    acme_chat = ctx.widgets.get("Acme chat")
+    assert acme_chat is not None
+    ctx.widgets.delete(acme_chat)
+
+    window.show_clients()
+    dialog = window.clients_dialog
+    assert isinstance(dialog, ClientsDialog)
+    dialog.list.setCurrentRow(0)  # Acme: its store is released, its widget was deleted
+    dialog.move_to.setCurrentText("No client (keep them unassigned)")
+    assert dialog.remove_client()
+    await wait_until(lambda: question_box() is not None)
+    box = question_box()
+    assert box is not None and box.windowTitle() == "Take Acme off the relay"
+    assert f"Removes 1 widget: 'Acme chat' ({acme_chat.key})." in box.text()
+    screenshot(box, "clients-unpublish")
+    press(box, "Take off")
+    await wait_until(lambda: relay.app[STORE].widget(acme_chat.key) is None)
+    assert relay.app[STORE].widget_count() == 2  # Bolt's and the one without a client
