@@ -169,16 +169,24 @@ class ConversationService:
             customer_name=name,
             page_url=request.page_url,
         )
+        published = await self._create(conversation, turn, now)
+        self._poke()
+        return {"conversation_id": conversation.id, "token": token, "messages": published}
+
+    async def _create(
+        self, conversation: NewConversation, turn: Turn, now: datetime
+    ) -> list[dict[str, Any]]:
+        """Store the new conversation with the bot's opening replies and their events;
+        answers the replies as the shopper sees them."""
         replies = [shape.bot_message(r, turn.intent, now) for r in turn.replies]
         published = shape.public_json(replies)
-        events = shape.Events(conversation.id, key, now)
+        events = shape.Events(conversation.id, conversation.widget_key, now)
         await self._store.create_conversation(
             conversation,
             replies,
             [events.created(conversation), *events.messages(replies, published)],
         )
-        self._poke()
-        return {"conversation_id": conversation.id, "token": token, "messages": published}
+        return published
 
     async def _verified(
         self, widget: PublishedWidget, request: StartRequest
@@ -237,14 +245,7 @@ class ConversationService:
             customer_email=who.email,
             customer_name=who.name,
         )
-        replies = [shape.bot_message(r, turn.intent, now) for r in turn.replies]
-        published = shape.public_json(replies)
-        events = shape.Events(conversation.id, key, now)
-        await self._store.create_conversation(
-            conversation,
-            replies,
-            [events.created(conversation), *events.messages(replies, published)],
-        )
+        published = await self._create(conversation, turn, now)
         return {"conversation_id": conversation.id, "messages": published}
 
     async def existing(self, conversation_id: str) -> ConversationRecord:
