@@ -261,13 +261,7 @@ class ConversationService:
 
     async def authorize(self, conversation_id: str, token: str | None) -> ConversationRecord:
         """The conversation, if ``token`` is its bearer token; 404 unknown, 401 wrong token."""
-        try:
-            check_id(conversation_id, "conversation")
-        except InvalidInput:
-            raise NotFound("There is no such conversation.") from None
-        conversation = await self._store.conversation(conversation_id)
-        if conversation is None:
-            raise NotFound("There is no such conversation.")
+        conversation = await self.existing(conversation_id)
         if not token or not hmac.compare_digest(token_hash(token), conversation.token_hash):
             raise Unauthorized("This conversation needs its own token.")
         return conversation
