@@ -14,6 +14,7 @@ Schema = dict[str, Any]
 REF = "#/components/schemas/"
 NULLABLE_TEXT: Schema = {"type": ["string", "null"]}
 TIME: Schema = {"type": "string", "format": "date-time"}
+NULLABLE_TIME: Schema = {"type": ["string", "null"], "format": "date-time"}
 ID: Schema = {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}
 
 
@@ -25,6 +26,7 @@ def obj(required: list[str], properties: dict[str, Any], **extra: Any) -> Schema
     return {"type": "object", "required": required, "properties": properties, **extra}
 
 
+MESSAGE_LIST: Schema = {"type": "array", "items": ref("Message")}
 ORDER_CARD = obj(
     ["type", "number", "status", "total", "currency", "items", "tracking"],
     {
@@ -36,8 +38,8 @@ ORDER_CARD = obj(
         "fulfillment_status": NULLABLE_TEXT,
         "total": {"type": "string"},
         "currency": {"type": "string"},
-        "created_at": {"type": ["string", "null"], "format": "date-time"},
-        "shipped_at": {"type": ["string", "null"], "format": "date-time"},
+        "created_at": NULLABLE_TIME,
+        "shipped_at": NULLABLE_TIME,
         "items": {
             "type": "array",
             "items": obj(
@@ -96,7 +98,7 @@ MESSAGE = obj(
         "intent": False,
     },
 )
-MESSAGES = obj(["messages"], {"messages": {"type": "array", "items": ref("Message")}})
+MESSAGES = obj(["messages"], {"messages": MESSAGE_LIST})
 HOURS = obj(
     ["day", "opens", "closes"],
     {
@@ -199,7 +201,7 @@ STARTED = obj(
     {
         "conversation_id": {"type": "string", "pattern": "^c_"},
         "token": {"type": "string", "minLength": 32},
-        "messages": {"type": "array", "items": ref("Message")},
+        "messages": MESSAGE_LIST,
     },
 )
 SEND_REQUEST = obj(["text"], {"text": {"type": "string", "minLength": 1, "maxLength": 2000}})
@@ -243,14 +245,14 @@ PAIR_REQUEST = obj(
         "name": {"type": "string", "maxLength": 80},
     },
 )
-_ROLE = {"enum": list(ROLES)}
+ROLE: Schema = {"enum": list(ROLES)}
 PAIRED = obj(
     ["relay_id", "fingerprint", "version"],
     {
         "relay_id": {"type": "string"},
         "fingerprint": {"type": "string"},
         "version": {"type": "string"},
-        "role": _ROLE,
+        "role": ROLE,
         "name": {"type": "string"},
     },
 )
@@ -304,7 +306,7 @@ STATUS = obj(
         "today": TODAY,
         "console": obj(
             ["id", "name", "role"],
-            {"id": ID, "name": {"type": "string"}, "role": _ROLE},
+            {"id": ID, "name": {"type": "string"}, "role": ROLE},
             description="The console that asked, and the role the relay knows it by.",
         ),
     },

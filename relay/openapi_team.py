@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.team import ROLES
-from relay.openapi_schemas import ID, TIME, Schema, obj, ref
+from relay.openapi_ops import console_op, path_param
+from relay.openapi_schemas import ID, NULLABLE_TEXT, NULLABLE_TIME, ROLE, TIME, Schema, obj, ref
 
-ROLE: Schema = {"enum": list(ROLES)}
-_NULLABLE_TIME: Schema = {"type": ["string", "null"], "format": "date-time"}
 TEAM_MEMBER = obj(
     ["id", "name", "role", "fingerprint", "created_at", "last_seen_at", "revoked_at"],
     {
@@ -18,8 +16,8 @@ TEAM_MEMBER = obj(
         "role": ROLE,
         "fingerprint": {"type": "string"},
         "created_at": TIME,
-        "last_seen_at": _NULLABLE_TIME,
-        "revoked_at": _NULLABLE_TIME,
+        "last_seen_at": NULLABLE_TIME,
+        "revoked_at": NULLABLE_TIME,
     },
 )
 TEAM_SCHEMAS: dict[str, Schema] = {
@@ -41,7 +39,7 @@ TEAM_SCHEMAS: dict[str, Schema] = {
         {
             "code": {"type": "string", "pattern": "^[A-Z2-9]{4}-[A-Z2-9]{4}$"},
             "role": ROLE,
-            "name": {"type": ["string", "null"]},
+            "name": NULLABLE_TEXT,
             "expires_at": TIME,
         },
     ),
@@ -51,55 +49,44 @@ TEAM_SCHEMAS: dict[str, Schema] = {
 
 
 def team_paths() -> dict[str, Any]:
-    from relay.openapi import SIGNED, _op, _path
-
-    member = _path("id", "The console's id (cn_…), from the team list.")
-    console = ("console",)
+    member = path_param("id", "The console's id (cn_…), from the team list.")
     signed = (400, 401, 403, 415, 422, 429, 503)
     return {
         "/v1/console/team": {
-            "get": _op(
+            "get": console_op(
                 "The consoles that may use the relay (not the revoked), with their roles.",
                 200,
                 ref("Team"),
                 (401, 403, 429, 503),
-                tags=console,
-                security=SIGNED,
             )
         },
         "/v1/console/team/invites": {
-            "post": _op(
+            "post": console_op(
                 "Make a one-time pairing code for a teammate, carrying their role (admins).",
                 201,
                 ref("Invite"),
                 signed,
                 body=ref("InviteRequest"),
-                tags=console,
-                security=SIGNED,
             )
         },
         "/v1/console/team/{id}/role": {
-            "put": _op(
+            "put": console_op(
                 "Change a console's role (admins); the last admin cannot be demoted (409).",
                 200,
                 ref("TeamChange"),
                 (*signed, 404, 409),
                 body=ref("RoleRequest"),
                 params=[member],
-                tags=console,
-                security=SIGNED,
             )
         },
         "/v1/console/team/{id}": {
-            "delete": _op(
+            "delete": console_op(
                 "Revoke a console at once, on every relay (admins); the last admin cannot be "
                 "revoked (409).",
                 200,
                 ref("TeamChange"),
                 (401, 403, 404, 409, 429, 503),
                 params=[member],
-                tags=console,
-                security=SIGNED,
             )
         },
     }

@@ -170,16 +170,24 @@ class ConversationService:
             customer_name=name,
             page_url=request.page_url,
         )
+        published = await self._create(conversation, turn, now)
+        self._poke()
+        return {"conversation_id": conversation.id, "token": token, "messages": published}
+
+    async def _create(
+        self, conversation: NewConversation, turn: Turn, now: datetime
+    ) -> list[dict[str, Any]]:
+        """Store the new conversation with the bot's opening replies and their events;
+        answers the replies as the shopper sees them."""
         replies = [shape.bot_message(r, turn.intent, now) for r in turn.replies]
         published = shape.public_json(replies)
-        events = shape.Events(conversation.id, key, now)
+        events = shape.Events(conversation.id, conversation.widget_key, now)
         await self._store.create_conversation(
             conversation,
             replies,
             [events.created(conversation), *events.messages(replies, published)],
         )
-        self._poke()
-        return {"conversation_id": conversation.id, "token": token, "messages": published}
+        return published
 
     async def _verified(
         self, widget: PublishedWidget, request: StartRequest
@@ -238,14 +246,7 @@ class ConversationService:
             customer_email=who.email,
             customer_name=who.name,
         )
-        replies = [shape.bot_message(r, turn.intent, now) for r in turn.replies]
-        published = shape.public_json(replies)
-        events = shape.Events(conversation.id, key, now)
-        await self._store.create_conversation(
-            conversation,
-            replies,
-            [events.created(conversation), *events.messages(replies, published)],
-        )
+        published = await self._create(conversation, turn, now)
         return {"conversation_id": conversation.id, "messages": published}
 
     async def existing(self, conversation_id: str) -> ConversationRecord:
@@ -261,13 +262,7 @@ class ConversationService:
 
     async def authorize(self, conversation_id: str, token: str | None) -> ConversationRecord:
         """The conversation, if ``token`` is its bearer token; 404 unknown, 401 wrong token."""
-        try:
-            check_id(conversation_id, "conversation")
-        except InvalidInput:
-            raise NotFound("There is no such conversation.") from None
-        conversation = await self._store.conversation(conversation_id)
-        if conversation is None:
-            raise NotFound("There is no such conversation.")
+        conversation = await self.existing(conversation_id)
         if not token or not hmac.compare_digest(token_hash(token), conversation.token_hash):
             raise Unauthorized("This conversation needs its own token.")
         return conversation

@@ -4,14 +4,9 @@ anything; publishing while a client is chosen publishes only that client's widge
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import pytest
-from PySide6.QtWidgets import QApplication, QMessageBox
-
-from console.app import window_settings
 from console.commands.store import connection_for_demo
 from console.context import ConsoleContext
 from console.overview import midnight
@@ -28,7 +23,7 @@ from console.views.widgets import WidgetsView
 from console.window import MainWindow
 from core.workspace.clients import ClientEntry
 from relay.keys import STORE
-from tests.console.gui.helpers import Shot, pair_with, wait_until
+from tests.console.gui.helpers import Shot, pair_with, press, question_box, wait_until
 from tests.core.test_clients import add_chat
 from tests.relay.live import LiveRelay
 
@@ -58,14 +53,6 @@ def agency(ctx: ConsoleContext) -> Agency:
     for changed in (ctx.clients_changed, ctx.stores_changed, ctx.widgets_changed):
         changed.emit()
     return Agency(acme, bolt)
-
-
-@pytest.fixture
-async def window(ctx: ConsoleContext, qtbot: object) -> AsyncIterator[MainWindow]:
-    win = MainWindow(window_settings(ctx.data_dir), ctx)
-    win.show()
-    yield win
-    win.close()
 
 
 def screen(window: MainWindow, kind: type[object]) -> object:
@@ -243,21 +230,6 @@ async def test_the_widget_editor_offers_a_client_only_when_clients_exist(
     ctx.clients.assign_store("acme-shop", found.bolt)  # it follows its store again
     assert ctx.widgets.get("Bolt help").client == "Bolt Bikes"  # type: ignore[union-attr]
     editor.close()
-
-
-def question_box() -> QMessageBox | None:
-    for widget in QApplication.topLevelWidgets():
-        if isinstance(widget, QMessageBox) and widget.isVisible():
-            return widget
-    return None
-
-
-def press(box: QMessageBox, text: str) -> None:
-    for candidate in box.buttons():
-        if candidate.text().replace("&", "") == text:
-            candidate.click()
-            return
-    raise AssertionError(f"no {text!r} button in {[b.text() for b in box.buttons()]}")
 
 
 async def test_publish_while_a_client_is_chosen_publishes_only_its_widgets(
