@@ -22,6 +22,19 @@ TEAM_MEMBER = obj(
         "revoked_at": _NULLABLE_TIME,
     },
 )
+INVITE_ID: Schema = {"type": "string", "pattern": "^[0-9a-f]{12}$"}
+PENDING_INVITE = obj(
+    ["id", "role", "name", "created_at", "expires_at", "invited_by"],
+    {
+        "id": INVITE_ID,
+        "role": ROLE,
+        "name": {"type": ["string", "null"]},
+        "created_at": _NULLABLE_TIME,
+        "expires_at": TIME,
+        "invited_by": {"type": ["string", "null"]},
+    },
+)
+"""An invite not used yet: never its code (the relay keeps only the code's HMAC)."""
 TEAM_SCHEMAS: dict[str, Schema] = {
     "TeamMember": TEAM_MEMBER,
     "Team": obj(
@@ -37,14 +50,21 @@ TEAM_SCHEMAS: dict[str, Schema] = {
         },
     ),
     "Invite": obj(
-        ["code", "role", "name", "expires_at"],
+        ["id", "code", "role", "name", "created_at", "expires_at"],
         {
+            "id": INVITE_ID,
             "code": {"type": "string", "pattern": "^[A-Z2-9]{4}-[A-Z2-9]{4}$"},
             "role": ROLE,
             "name": {"type": ["string", "null"]},
+            "created_at": TIME,
             "expires_at": TIME,
         },
     ),
+    "PendingInvite": PENDING_INVITE,
+    "PendingInvites": obj(
+        ["invites"], {"invites": {"type": "array", "items": ref("PendingInvite")}}
+    ),
+    "InviteCancelled": obj(["invite"], {"invite": ref("PendingInvite")}),
     "RoleRequest": obj(["role"], {"role": ROLE}),
     "TeamChange": obj(["console"], {"console": ref("TeamMember")}),
 }
@@ -74,6 +94,25 @@ def team_paths() -> dict[str, Any]:
                 ref("Invite"),
                 signed,
                 body=ref("InviteRequest"),
+                tags=console,
+                security=SIGNED,
+            ),
+            "get": _op(
+                "The invites not used yet and not expired, without their codes (admins).",
+                200,
+                ref("PendingInvites"),
+                (401, 403, 429, 503),
+                tags=console,
+                security=SIGNED,
+            ),
+        },
+        "/v1/console/team/invites/{id}": {
+            "delete": _op(
+                "Cancel an invite not used yet: its code no longer pairs (admins).",
+                200,
+                ref("InviteCancelled"),
+                (401, 403, 404, 429, 503),
+                params=[_path("id", "The invite's id, from the list of pending invites.")],
                 tags=console,
                 security=SIGNED,
             )
