@@ -74,6 +74,25 @@ class ThreadMessage:
     """What the bot took the shopper to want; ``agent``: the AI agent wrote this turn."""
 
 
+def _thread_message(row: Any) -> ThreadMessage:
+    """A row of ``InboxReader.thread``'s query; a person's reply keeps its author where the
+    other messages keep their intent (``core.workspace.authors``)."""
+    return ThreadMessage(
+        id=row.id,
+        role=row.role,
+        text=row.text,
+        created_at=row.created_at,
+        confidence=row.confidence,
+        knowledge_entry_id=row.knowledge_entry_id,
+        knowledge_question=row.question,
+        cards=row.cards,
+        form=row.form,
+        helpful=row.helpful,
+        author=read_author(row.role, row.intent),
+        intent=None if row.role == "agent" else row.intent,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class InboxFilter:
     status: str | None = None  # open, waiting, closed; None: all
@@ -185,14 +204,7 @@ class InboxReader:
         )
         with self._workspace.engine.connect() as connection:
             rows = connection.execute(query).all()
-        return [
-            ThreadMessage(
-                *row[:-1],
-                author=read_author(row.role, row.intent),
-                intent=None if row.role == "agent" else row.intent,
-            )
-            for row in reversed(rows)
-        ]
+        return [_thread_message(row) for row in reversed(rows)]
 
     def unread(self, widget_ids: frozenset[int] | None = None) -> int:
         """How many conversations (of these widgets) have messages the merchant has not

@@ -13,6 +13,7 @@ import pytest
 from console.context import ConsoleContext, utc_now
 from console.pairing import pair
 from console.relay_client import RelayClient, RelayError
+from console.views.privacy import PrivacyView
 from console.views.settings import SettingsView
 from console.views.stores import StoresView
 from console.views.widgets import WidgetsView
@@ -119,7 +120,7 @@ async def test_an_agent_console_is_told_what_its_role_cannot_do(
     view: SettingsView, ctx: ConsoleContext, relay: LiveRelay, screenshot: Shot
 ) -> None:
     await pair(ctx.links, ctx.http, relay.base_url, invite_code(relay, "agent"), name="Sam")
-    widgets, stores = WidgetsView(ctx), StoresView(ctx)
+    widgets, stores, privacy = WidgetsView(ctx), StoresView(ctx), PrivacyView(ctx)
     await view.refresh()
     view.health_button.click()  # the relay's status names this console's role
     await wait_until(lambda: ctx.role == "agent")
@@ -136,13 +137,17 @@ async def test_an_agent_console_is_told_what_its_role_cannot_do(
     assert not widgets.role_note.isHidden()
     assert not stores.connect_button.isEnabled()
     assert "connect, change or remove stores" in stores.role_note.text()
+    assert not privacy.retention_button.isEnabled() and not privacy.erase_button.isEnabled()
+    assert "erase shoppers' data or change retention" in privacy.role_note.text()
+    assert not privacy.role_note.isHidden()
     screenshot(view, "settings-team-agent")
 
 
 async def test_an_admin_console_edits_everything(ctx: ConsoleContext, relay: LiveRelay) -> None:
     await pair_with(ctx, relay)
     ctx.learn_role({"console": {"role": "admin"}})
-    widgets, stores = WidgetsView(ctx), StoresView(ctx)
+    widgets, stores, privacy = WidgetsView(ctx), StoresView(ctx), PrivacyView(ctx)
+    assert privacy.retention_button.isEnabled() and privacy.role_note.isHidden()
     assert widgets.new_button.isEnabled() and widgets.role_note.isHidden()
     assert stores.connect_button.isEnabled() and stores.role_note.isHidden()
 
