@@ -142,8 +142,8 @@ class TeamPanel(QGroupBox):
             self.cancel_button,
         ):
             widget.setEnabled(admin)
-        for widget in (self.invites_label, self.invites_table, self.cancel_button):
-            widget.setVisible(admin)  # only admins may see the invites
+        for shown in (self.invites_label, self.invites_table, self.cancel_button):
+            shown.setVisible(admin)  # only admins may see the invites
         self.refresh_button.setEnabled(linked)
         if not linked:
             self.role_label.setText("Pair with your relay first: the team is the relay's.")
