@@ -254,7 +254,14 @@ PAIRED = obj(
         "name": {"type": "string"},
     },
 )
-TODAY = {"type": "object", "additionalProperties": {"type": "integer"}}
+TODAY = {
+    "type": "object",
+    "additionalProperties": {"type": "integer"},
+    "description": (
+        "Since midnight UTC: conversations, messages, leads and lookups of the conversations "
+        "not taken for spam; spam: the conversations started that were."
+    ),
+}
 _ALERT = obj(
     ["kind", "message", "value", "threshold"],
     {
@@ -390,7 +397,18 @@ SPAM_REQUEST = obj(
 )
 SPAM_STATE = obj(
     ["conversation_id", "spam"],
-    {"conversation_id": {"type": "string"}, "spam": {"type": ["string", "null"]}},
+    {
+        "conversation_id": {"type": "string"},
+        "spam": {"type": ["string", "null"]},
+        "still_matches": obj(
+            ["kind", "rule"],
+            {"kind": {"enum": ["ip", "word", "regex"]}, "rule": {"type": "string"}},
+            description=(
+                "Once restored: the widget's rule that took the conversation for spam and "
+                "still stands, so it will be taken for spam again (absent when none)."
+            ),
+        ),
+    },
 )
 ASSIGN_REQUEST = obj(["assignee"], {"assignee": {"type": "string", "maxLength": 80}})
 TYPING_REQUEST = obj([], {"author": {"type": "string", "maxLength": 80}})

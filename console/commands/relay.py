@@ -209,7 +209,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(
         f"  today: {plural(today.get('conversations', 0), 'conversation')}, "
         f"{plural(today.get('messages', 0), 'message')}, {plural(today.get('leads', 0), 'lead')}, "
-        f"{plural(today.get('lookups', 0), 'order lookup')}"
+        f"{plural(today.get('lookups', 0), 'order lookup')}; "
+        f"spam blocked: {plural(today.get('spam', 0), 'conversation')}"
     )
     return EXIT_OK
 

@@ -58,7 +58,9 @@ class ThreadPanel(QWidget):
         self.spam_button = named(QPushButton("Spam"), "spamButton")
         self.spam_button.setToolTip("Take this conversation for spam: the bot stops answering it")
         self.not_spam = named(QPushButton("Not spam"), "notSpamButton")
-        self.not_spam.setToolTip("Restore this conversation: the bot answers it again")
+        self.not_spam.setToolTip(
+            "Restore this conversation: the bot answers it again (its message rate starts afresh)"
+        )
         self.spam_button.clicked.connect(lambda: self.spam_requested.emit(True))
         self.not_spam.clicked.connect(lambda: self.spam_requested.emit(False))
         self.transcript = named(QTextBrowser(), "thread")
@@ -70,6 +72,7 @@ class ThreadPanel(QWidget):
         self.reply = named(ReplyBox(canned), "replyBox")
         self.reply.submitted.connect(self.send_requested.emit)
         self.notice = named(QLabel(""), "threadNotice")
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)  # relay sentences, spam rules: text
         self.notice.setWordWrap(True)
         self.notice.setStyleSheet("color: #b45309")
         self.role_note = named(QLabel(""), "inboxRoleNote")

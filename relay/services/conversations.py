@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from core.bot import Bot, BotState, StoreUnavailable
 from core.bot.identity import check_identity
 from core.ids import new_id, new_token
+from core.records import SpamRules
 from core.spam import SpamMatch
 from core.widgets import pick_language, team_available
 from relay.responses import ApiError
@@ -30,7 +31,7 @@ from relay.services.inputs import (
     parse_feedback,
     parse_lead,
 )
-from relay.services.spam import SpamGuard
+from relay.services.spam import SpamGuard, still_matches
 from relay.services.verification import GatedLookup
 from relay.services.widgets import WidgetBots
 from relay.storage.records import Feedback, NewConversation, NewLead
@@ -653,19 +654,34 @@ class ConversationService:
 
     async def set_spam(self, conversation_id: str, spam: bool, author: str) -> dict[str, Any]:
         """The merchant marks a conversation as spam, or restores it ("Not spam"): its next
-        messages are answered by the bot again. Nothing is shown to the shopper."""
+        messages are answered by the bot again, the messages before no longer count towards
+        the message rate. Nothing is shown to the shopper. ``still_matches``: the widget's
+        rule (an address, a word, an expression) that took it for spam and would again."""
         async with self._lock(conversation_id):
             conversation = await self.existing(conversation_id)
             reason = SpamMatch("marked", author).reason if spam else None
+            again = None if spam else still_matches(self._rules_of(conversation), conversation.spam)
             if (reason is None) != (conversation.spam is None):
-                events = shape.events_for(conversation, self._now())
+                now = self._now()
+                events = shape.events_for(conversation, now)
                 await self._store.add_turn(
-                    conversation.id, [], events=[events.spam(reason, author)], spam=(reason,)
+                    conversation.id,
+                    [],
+                    bot_state=None if spam else _restored(conversation, now),
+                    events=[events.spam(reason, author)],
+                    spam=(reason,),
                 )
             else:
                 reason = conversation.spam
         self._poke()
-        return {"conversation_id": conversation_id, "spam": reason}
+        result: dict[str, Any] = {"conversation_id": conversation_id, "spam": reason}
+        if again is not None:
+            result["still_matches"] = {"kind": again.kind, "rule": again.rule}
+        return result
+
+    def _rules_of(self, conversation: ConversationRecord) -> SpamRules:
+        widget = self._store.widget(conversation.widget_key)
+        return widget.settings.spam if widget is not None else SpamRules()
 
     async def assign(self, conversation_id: str, agent: str) -> dict[str, Any]:
         """An agent takes the conversation: the shopper sees "… joined the chat"."""
@@ -713,3 +729,8 @@ def _human_answers(conversation: ConversationRecord, now: datetime) -> bool:
 def _with_human(conversation: ConversationRecord, at: datetime | None) -> dict[str, Any]:
     """The conversation's bot state with the shop's person last seen ``at`` (None: gone)."""
     return BotState.from_json(conversation.bot_state).update(human_at=at).to_json()
+
+
+def _restored(conversation: ConversationRecord, at: datetime) -> dict[str, Any]:
+    """The conversation's bot state, restored by the merchant ``at`` (the rate starts afresh)."""
+    return BotState.from_json(conversation.bot_state).update(restored_at=at).to_json()

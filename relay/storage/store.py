@@ -314,8 +314,8 @@ class RelayStore:
             return await conversation_db.count_open(connection)
 
     async def today_counts(self, now: datetime) -> dict[str, int]:
-        """Conversations started, messages and leads since midnight UTC of ``now``
-        (``lookups`` is 0: the app counts those)."""
+        """Conversations started, messages, leads and order lookups since midnight UTC of
+        ``now``, of the conversations not taken for spam; ``spam``: those that were."""
         async with self._engines.read.connect() as connection:
             return await conversation_db.count_today(connection, now)
 
