@@ -221,7 +221,7 @@ class RelayClient:
     async def invite(
         self, role: str, name: str | None = None, expires_in_minutes: int | None = None
     ) -> dict[str, Any]:
-        """A one-time pairing code for a teammate: ``{code, role, name, expires_at}``."""
+        """A one-time pairing code for a teammate: ``{id, code, role, name, expires_at, …}``."""
         require_secure(self.url, "make an invite")
         body: dict[str, Any] = {"role": role}
         if name:
@@ -229,6 +229,16 @@ class RelayClient:
         if expires_in_minutes is not None:
             body["expires_in_minutes"] = expires_in_minutes
         return await self._request("POST", "/v1/console/team/invites", body)
+
+    async def invites(self) -> list[dict[str, Any]]:
+        """The invites not used yet: ``[{id, role, name, created_at, expires_at, …}]`` (never
+        their codes: the relay keeps only an HMAC of each)."""
+        found = (await self._request("GET", "/v1/console/team/invites")).get("invites")
+        return [i for i in found if isinstance(i, dict)] if isinstance(found, list) else []
+
+    async def cancel_invite(self, invite_id: str) -> dict[str, Any]:
+        path = f"/v1/console/team/invites/{quote(invite_id, safe='')}"
+        return dict((await self._request("DELETE", path)).get("invite") or {})
 
     async def set_role(self, console_id: str, role: str) -> dict[str, Any]:
         path = f"/v1/console/team/{quote(console_id, safe='')}/role"

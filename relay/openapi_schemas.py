@@ -414,7 +414,17 @@ REPLY_REQUEST = obj(
         "cards": {"type": "array", "maxItems": 3, "items": ref("OrderCard")},
     },
 )
-REPLY = obj(["message"], {"message": ref("Message")})
+REPLY = obj(
+    ["message"],
+    {
+        "message": {
+            "allOf": [
+                ref("Message"),
+                obj([], {"console_id": ID}),  # a reply: the console that sent it
+            ]
+        }
+    },
+)
 STATUS_REQUEST = obj(
     ["status"],
     {"status": {"enum": ["open", "closed"]}, "author": {"type": "string", "maxLength": 80}},

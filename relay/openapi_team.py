@@ -20,6 +20,19 @@ TEAM_MEMBER = obj(
         "revoked_at": NULLABLE_TIME,
     },
 )
+INVITE_ID: Schema = {"type": "string", "pattern": "^[0-9a-f]{12}$"}
+PENDING_INVITE = obj(
+    ["id", "role", "name", "created_at", "expires_at", "invited_by"],
+    {
+        "id": INVITE_ID,
+        "role": ROLE,
+        "name": NULLABLE_TEXT,
+        "created_at": NULLABLE_TIME,
+        "expires_at": TIME,
+        "invited_by": {"type": ["string", "null"]},
+    },
+)
+"""An invite not used yet: never its code (the relay keeps only the code's HMAC)."""
 TEAM_SCHEMAS: dict[str, Schema] = {
     "TeamMember": TEAM_MEMBER,
     "Team": obj(
@@ -35,14 +48,21 @@ TEAM_SCHEMAS: dict[str, Schema] = {
         },
     ),
     "Invite": obj(
-        ["code", "role", "name", "expires_at"],
+        ["id", "code", "role", "name", "created_at", "expires_at"],
         {
+            "id": INVITE_ID,
             "code": {"type": "string", "pattern": "^[A-Z2-9]{4}-[A-Z2-9]{4}$"},
             "role": ROLE,
             "name": NULLABLE_TEXT,
+            "created_at": TIME,
             "expires_at": TIME,
         },
     ),
+    "PendingInvite": PENDING_INVITE,
+    "PendingInvites": obj(
+        ["invites"], {"invites": {"type": "array", "items": ref("PendingInvite")}}
+    ),
+    "InviteCancelled": obj(["invite"], {"invite": ref("PendingInvite")}),
     "RoleRequest": obj(["role"], {"role": ROLE}),
     "TeamChange": obj(["console"], {"console": ref("TeamMember")}),
 }
@@ -67,6 +87,21 @@ def team_paths() -> dict[str, Any]:
                 ref("Invite"),
                 signed,
                 body=ref("InviteRequest"),
+            ),
+            "get": console_op(
+                "The invites not used yet and not expired, without their codes (admins).",
+                200,
+                ref("PendingInvites"),
+                (401, 403, 429, 503),
+            ),
+        },
+        "/v1/console/team/invites/{id}": {
+            "delete": console_op(
+                "Cancel an invite not used yet: its code no longer pairs (admins).",
+                200,
+                ref("InviteCancelled"),
+                (401, 403, 404, 429, 503),
+                params=[path_param("id", "The invite's id, from the list of pending invites.")],
             )
         },
         "/v1/console/team/{id}/role": {

@@ -30,6 +30,7 @@ from console.context import ConsoleContext
 from console.inbox_live import LiveInbox, ReplySender
 from console.models.inbox import STATUS_TEXT, ConversationsModel
 from console.relay_client import RelayError, still_matching
+from console.team import VIEWER_INBOX, may
 from console.ui import named
 from console.views.base import View
 from console.views.inbox_reply import CannedDialog
@@ -162,6 +163,8 @@ class InboxView(View):
         self.panel.reply.typing.connect(self._agent_typing)
         self.ctx.relay_changed.connect(self._relay_changed)
         self.ctx.widgets_changed.connect(self._fill_filters)
+        self.ctx.role_changed.connect(self._role_changed)
+        self._role_changed()
 
     def _fill_filters(self) -> None:
         for combo, items, everything in (
@@ -286,6 +289,16 @@ class InboxView(View):
     def _relay_changed(self) -> None:
         self.live.start()
 
+    def _role_changed(self) -> None:
+        """What the relay says this console is: its own replies become "You"; a viewer reads
+        conversations but its reply box and actions are off, with the reason shown."""
+        answering = may(self.ctx.role, "agent")
+        self.panel.me = self.ctx.console_id
+        self.panel.allow_answers(answering, VIEWER_INBOX)
+        self.agent_name.setEnabled(answering)
+        if self.panel.conversation is not None:
+            self.open_conversation(self.panel.conversation.id)
+
     def _shopper_typing(self, conversation_id: str) -> None:
         if self.panel.conversation is not None and self.panel.conversation.id == conversation_id:
             self.panel.shopper_is_typing()
@@ -313,7 +326,7 @@ class InboxView(View):
     async def send_reply(self) -> None:
         line = self.panel.conversation
         text = self.panel.reply.toPlainText()
-        problem = self.replies.check(text)
+        problem = self.replies.check(text) if self.panel.answering else VIEWER_INBOX
         if line is None or problem:
             self.panel.notice.setText(problem or "")
             return

@@ -589,11 +589,14 @@ class ConversationService:
         *,
         cards: Sequence[dict[str, Any]] = (),
         ref: str | None = None,
+        console_id: str | None = None,
     ) -> dict[str, Any]:
         """Post a human agent's reply (from the console); the shopper's stream and poll see it.
 
         ``ref`` is the console's own id for the reply: sending it again (the answer was lost
-        on the way back) returns the message already posted instead of a second one."""
+        on the way back) returns the message already posted instead of a second one.
+        ``console_id`` (the console that sent it) goes to the consoles' ``message`` event only,
+        so each console tells its own replies from its teammates'; shoppers never see it."""
         text = check_text(text, limit=self._text_limit)
         async with self._lock(conversation_id):
             conversation = await self.existing(conversation_id)
@@ -602,7 +605,7 @@ class ConversationService:
             message = shape.agent_message(text, self._now(), author, cards=cards)
             published = shape.public_json([message])
             events = shape.events_for(conversation, message.created_at)
-            extra = {"ref": ref}
+            extra = {"ref": ref, "console_id": console_id}
             changed = conversation.status != "open"
             await self._store.add_turn(
                 conversation.id,

@@ -69,6 +69,8 @@ pairing_codes = Table(
     Column("used_at", UTCDateTime, nullable=True),
     Column("role", String(16), nullable=False, server_default="admin"),
     Column("name", Text, nullable=True),
+    Column("created_at", UTCDateTime, nullable=True),  # None: made before 0012_invites
+    Column("invited_by", ID, nullable=True),  # the console that invited; None: the relay's CLI
 )
 
 console_nonces = Table(
