@@ -69,6 +69,7 @@ class ConsoleContext(QObject):
         self.restore_client()
         self.demo_url: str | None = None  # the demo storefront, when `storedesk demo` runs
         self.role: TeamRole | None = None  # this console's role on the relay (None: not known)
+        self.console_id: str | None = None  # its id there (its replies are "You" in the Inbox)
         self.alerts = AlertCenter(self.notify.emit, self)
         self._tasks: set[asyncio.Task[Any]] = set()
 
@@ -89,12 +90,18 @@ class ConsoleContext(QObject):
         return self.links.current()
 
     def learn_role(self, answer: dict[str, Any]) -> None:
-        """Remember the role a relay answer names (``status``'s ``console.role``, or a pairing's
-        ``role``); screens follow ``role_changed`` to hide what the role cannot do."""
+        """Remember the role (and the console id) a relay answer names (``status``'s
+        ``console``, or a pairing's ``role``); screens follow ``role_changed`` to hide what the
+        role cannot do."""
         console = answer.get("console")
-        role = console.get("role") if isinstance(console, dict) else answer.get("role")
+        found = console if isinstance(console, dict) else answer
+        role, console_id = found.get("role"), found.get("id")
+        changed = False
+        if isinstance(console_id, str) and console_id and console_id != self.console_id:
+            self.console_id, changed = console_id, True
         if is_role(role) and role != self.role:
-            self.role = role
+            self.role, changed = role, True
+        if changed:
             self.role_changed.emit()
 
     def preferences(self) -> QSettings:

@@ -28,6 +28,8 @@ class Today:
     leads: int = 0
     lookups: int = 0
     source: Source = "workspace"
+    spam: int = 0
+    """Conversations started that were taken for spam (left out of the other counts)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,17 +57,21 @@ def today_in_workspace(
     session: CliSession, now: datetime, widget_ids: frozenset[int] | None = None
 ) -> Today:
     """Counts since midnight UTC from what `pull` brought into the workspace (of these
-    widgets' conversations: one client's, or None for all)."""
+    widgets' conversations: one client's, or None for all). Conversations taken for spam,
+    their leads and messages are left out, and counted apart (``spam``) as the relay does."""
     start = midnight(now)
     c = ConversationRow
     mine = [] if widget_ids is None else [c.widget_id.in_(sorted(widget_ids))]
+    kept = [c.spam.is_(None), *mine]
     with session.workspace.session() as db:
-        started = db.scalar(select(func.count()).where(c.started_at >= start, *mine))
+        started = select(func.count()).where(c.started_at >= start, *mine)
+        conversations = db.scalar(started.where(c.spam.is_(None)))
+        spam = db.scalar(started.where(c.spam.is_not(None)))
         leads = db.scalar(
             select(func.count())
             .select_from(LeadRow)
             .outerjoin(c, c.id == LeadRow.conversation_id)
-            .where(LeadRow.created_at >= start, *mine)
+            .where(LeadRow.created_at >= start, *kept)
         )
         lookups = db.scalar(
             select(func.count())
@@ -75,10 +81,12 @@ def today_in_workspace(
                 MessageRow.created_at >= start,
                 MessageRow.role == "shopper",
                 MessageRow.intent.in_(sorted(ORDER_QUESTIONS)),
-                *mine,
+                *kept,
             )
         )
-    return Today(int(started or 0), int(leads or 0), int(lookups or 0), "workspace")
+    return Today(
+        int(conversations or 0), int(leads or 0), int(lookups or 0), "workspace", int(spam or 0)
+    )
 
 
 def today_on_relay(status: Mapping[str, Any]) -> Today | None:
@@ -91,7 +99,9 @@ def today_on_relay(status: Mapping[str, Any]) -> Today | None:
         value = today.get(name)
         return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
-    return Today(number("conversations"), number("leads"), number("lookups"), "relay")
+    return Today(
+        number("conversations"), number("leads"), number("lookups"), "relay", number("spam")
+    )
 
 
 def load_overview(

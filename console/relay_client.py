@@ -17,6 +17,7 @@ import httpx
 from core.agent.settings import AgentSettings
 from core.channels import WhatsAppSettings
 from core.signing import b64, public_key_of, sign_headers
+from core.spam import SpamMatch
 from core.team import TeamRole, is_role
 
 STREAM_IDLE = 45.0
@@ -34,6 +35,19 @@ class RelayError(Exception):
 
 class RelayUnreachable(RelayError):
     """No answer from the relay (refused, timed out, TLS failed)."""
+
+
+def still_matching(state: Mapping[str, Any]) -> SpamMatch | None:
+    """The widget's rule a restored conversation still matches (the relay's ``set_spam``
+    answer), so it will be taken for spam again; None when none does (or the relay is older
+    and does not say)."""
+    found = state.get("still_matches")
+    if not isinstance(found, Mapping):
+        return None
+    kind, rule = found.get("kind"), found.get("rule")
+    if kind not in ("ip", "word", "regex") or not isinstance(rule, str) or not rule.strip():
+        return None
+    return SpamMatch(kind, rule[:200])
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +165,8 @@ class RelayClient:
         )
 
     async def set_spam(self, conversation_id: str, spam: bool, author: str) -> dict[str, Any]:
-        """Mark a conversation as spam or restore it; ``{"spam": reason or None}``."""
+        """Mark a conversation as spam or restore it; ``{"spam": reason or None}`` (and, once
+        restored, ``still_matches``: read it with ``still_matching``)."""
         path = f"/v1/console/conversations/{quote(conversation_id, safe='')}/spam"
         data = await self._request("POST", path, {"spam": spam, "author": author})
         if "spam" not in data:
@@ -206,7 +221,7 @@ class RelayClient:
     async def invite(
         self, role: str, name: str | None = None, expires_in_minutes: int | None = None
     ) -> dict[str, Any]:
-        """A one-time pairing code for a teammate: ``{code, role, name, expires_at}``."""
+        """A one-time pairing code for a teammate: ``{id, code, role, name, expires_at, …}``."""
         require_secure(self.url, "make an invite")
         body: dict[str, Any] = {"role": role}
         if name:
@@ -214,6 +229,16 @@ class RelayClient:
         if expires_in_minutes is not None:
             body["expires_in_minutes"] = expires_in_minutes
         return await self._request("POST", "/v1/console/team/invites", body)
+
+    async def invites(self) -> list[dict[str, Any]]:
+        """The invites not used yet: ``[{id, role, name, created_at, expires_at, …}]`` (never
+        their codes: the relay keeps only an HMAC of each)."""
+        found = (await self._request("GET", "/v1/console/team/invites")).get("invites")
+        return [i for i in found if isinstance(i, dict)] if isinstance(found, list) else []
+
+    async def cancel_invite(self, invite_id: str) -> dict[str, Any]:
+        path = f"/v1/console/team/invites/{quote(invite_id, safe='')}"
+        return dict((await self._request("DELETE", path)).get("invite") or {})
 
     async def set_role(self, console_id: str, role: str) -> dict[str, Any]:
         path = f"/v1/console/team/{quote(console_id, safe='')}/role"

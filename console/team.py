@@ -39,6 +39,61 @@ class Member:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Invite:
+    """An invite not used yet, as the relay lists it: an id, never its code."""
+
+    id: str
+    role: TeamRole
+    name: str | None
+    created_at: datetime | None
+    expires_at: datetime | None
+    invited_by: str | None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Invite:
+        role, name, by = data.get("role"), data.get("name"), data.get("invited_by")
+        return cls(
+            id=str(data.get("id", "")),
+            role=role if is_role(role) else "viewer",
+            name=name if isinstance(name, str) and name else None,
+            created_at=_moment(data.get("created_at")),
+            expires_at=_moment(data.get("expires_at")),
+            invited_by=by if isinstance(by, str) and by else None,
+        )
+
+    def label(self) -> str:
+        """``"Sam (agent)"``, ``"an admin code (storedesk-relay pairing-code)"``."""
+        if self.name:
+            return f"{self.name} ({self.role})"
+        if self.invited_by is None and self.role == "admin":
+            return "an admin code (storedesk-relay pairing-code)"
+        return f"a teammate ({self.role})"
+
+
+def invites_of(rows: list[dict[str, Any]]) -> list[Invite]:
+    return [Invite.from_json(row) for row in rows]
+
+
+def find_invite(invites: list[Invite], text: str) -> Invite:
+    """The pending invite ``text`` names: its id, or the start of it (4 characters or more)."""
+    wanted = text.strip().lower()
+    if len(wanted) < 4:
+        raise TeamError(
+            "name the invite by its id (at least 4 characters): storedesk team invites."
+        )
+    found = [i for i in invites if i.id.startswith(wanted)]
+    if len(found) > 1:
+        ids = ", ".join(i.id for i in found)
+        raise TeamError(f"{text.strip()!r} starts several invites ({ids}); give more of the id.")
+    if not found:
+        raise TeamError(
+            f"no pending invite has the id {text.strip()!r} (used, expired or cancelled?); "
+            "`storedesk team invites` lists them."
+        )
+    return found[0]
+
+
 def _moment(value: Any) -> datetime | None:
     if not isinstance(value, str):
         return None
@@ -110,3 +165,10 @@ def why_not(role: TeamRole | None, what: str) -> str:
         f"This console is paired as {'an' if role == 'agent' else 'a'} {role}: only an admin "
         f"may {what}. Ask an admin to change its role (Settings → Team)."
     )
+
+
+VIEWER_INBOX = (
+    "Your role on this relay is Viewer: you can read conversations but not answer them. "
+    "Ask an admin to make this console an agent (Settings → Team)."
+)
+"""Shown in the Inbox of a viewer, whose reply box and actions are off."""

@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 HEADER_KEY = "X-Storedesk-Key"
@@ -36,19 +35,12 @@ def canonical(method: str, path: str, timestamp: int, nonce: str, body: bytes) -
 
 def new_private_key() -> bytes:
     """A fresh Ed25519 private key, raw 32 bytes."""
-    return Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.Raw,
-        serialization.PrivateFormat.Raw,
-        serialization.NoEncryption(),
-    )
+    # the raw-bytes methods: ``serialization`` (PEM, SSH and every key type) stays unloaded
+    return Ed25519PrivateKey.generate().private_bytes_raw()
 
 
 def public_key_of(private_key: bytes) -> bytes:
-    return (
-        Ed25519PrivateKey.from_private_bytes(private_key)
-        .public_key()
-        .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    )
+    return Ed25519PrivateKey.from_private_bytes(private_key).public_key().public_bytes_raw()
 
 
 def fingerprint(public_key: bytes) -> str:

@@ -19,11 +19,12 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Literal
-
-import regex
+from typing import TYPE_CHECKING, Any, Literal
 
 from core.records import SpamRules
+
+if TYPE_CHECKING:
+    import regex
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,6 @@ MAX_PATTERN = 200
 RATE_RANGE = (1, 1000)
 REGEX_TIMEOUT = 0.1
 """Seconds one regular expression may take on one message before it is skipped."""
-REGEX_FLAGS = regex.IGNORECASE | regex.VERSION0
 NEUTRAL_REPLY = {
     "en": "Thanks for your message.",
     "es": "Gracias por tu mensaje.",
@@ -117,6 +117,8 @@ def check_regex(pattern: str) -> str:
         raise SpamRuleError("A regular expression cannot be empty.", "regexes")
     if len(pattern) > MAX_PATTERN:
         raise SpamRuleError(f"A regular expression is at most {MAX_PATTERN} characters.", "regexes")
+    import regex
+
     try:
         _compiled_regex(pattern)
     except regex.error as exc:
@@ -188,7 +190,10 @@ def spam_to_json(rules: SpamRules) -> dict[str, Any]:
 
 @lru_cache(maxsize=4096)
 def _compiled_regex(pattern: str) -> regex.Pattern[str]:
-    return regex.compile(pattern, REGEX_FLAGS)
+    # imported on first use: most widgets have no expressions, and the module is 1.4 MB
+    import regex
+
+    return regex.compile(pattern, regex.IGNORECASE | regex.VERSION0)
 
 
 @lru_cache(maxsize=4096)

@@ -11,98 +11,31 @@ from functools import cache
 from typing import Any
 
 from core import __version__
-from relay.openapi_schemas import ID, SCHEMAS, Schema, obj, ref
+from relay.openapi_ops import (
+    AFTER,
+    BEARER,
+    CONVERSATION,
+    SIGNED,
+    console_op,
+    error_responses,
+    op,
+    path_param,
+)
+from relay.openapi_schemas import SCHEMAS, obj, ref
 from relay.openapi_webhooks import webhook_paths
 
-ERROR_TEXT = {
-    400: "The body is not valid JSON, or not a JSON object.",
-    401: "The conversation token (or console signature) is missing or wrong.",
-    403: "Refused: the page's origin is not allowed, the pairing code is wrong, or this "
-    "console's role may not do this (``role_required``).",
-    404: "Unknown widget, conversation or address.",
-    409: "Refused: it would leave the relay without an admin (``last_admin``).",
-    413: "The body is larger than 16 KiB.",
-    415: "The body is not sent as application/json.",
-    422: "A field is not valid; ``fields`` names each one.",
-    429: "Too many requests; ``Retry-After`` says when to try again.",
-    503: "The relay is restarting; ``Retry-After`` says when to try again.",
-}
 JS, CSS = "text/javascript", "text/css"
-RETRY_AFTER = {"Retry-After": {"schema": {"type": "string"}, "description": "Seconds to wait."}}
 
 
-def _json(schema: Schema) -> dict[str, Any]:
-    return {"application/json": {"schema": schema}}
-
-
-def _errors(*statuses: int) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for status in statuses:
-        response: dict[str, Any] = {
-            "description": ERROR_TEXT[status],
-            "content": _json(ref("Error")),
-        }
-        if status in (429, 503):
-            response["headers"] = RETRY_AFTER
-        out[str(status)] = response
-    return out
-
-
-def _op(
-    summary: str,
-    status: int,
-    schema: Schema | None,
-    errors: tuple[int, ...],
-    *,
-    body: Schema | None = None,
-    body_required: bool = True,
-    params: list[dict[str, Any]] | None = None,
-    tags: tuple[str, ...] = ("public",),
-    security: list[dict[str, list[str]]] | None = None,
-    content_type: str = "application/json",
-) -> dict[str, Any]:
-    ok: dict[str, Any] = {"description": summary}
-    if schema is not None:
-        ok["content"] = {content_type: {"schema": schema}}
-    operation: dict[str, Any] = {
-        "summary": summary,
-        "tags": list(tags),
-        "responses": {str(status): ok, **_errors(*errors)},
-    }
-    if body is not None:
-        operation["requestBody"] = {"required": body_required, "content": _json(body)}
-    if params:
-        operation["parameters"] = params
-    if security is not None:
-        operation["security"] = security
-    return operation
-
-
-def _path(name: str, description: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "path",
-        "required": True,
-        "description": description,
-        "schema": {"type": "string"},
-    }
-
-
-KEY = _path("key", "The widget's public key.")
-CONVERSATION = _path("id", "The conversation id (c_…).")
-BEARER: list[dict[str, list[str]]] = [{"conversationToken": []}]
-SIGNED: list[dict[str, list[str]]] = [
-    {"consoleKey": [], "consoleTimestamp": [], "consoleNonce": [], "consoleSignature": []}
-]
+KEY = path_param("key", "The widget's public key.")
 _COMMON = (413, 415, 429, 503)
 
 
 def _public_paths() -> dict[str, Any]:
-    after = {"name": "after", "in": "query", "required": False, "schema": ID}
     return {
         "/v1/widgets/{key}/config": {
             "get": _not_modified(
-                _op(
+                op(
                     "The widget's public settings (``no-cache`` with an ETag: 304 when unchanged).",
                     200,
                     ref("WidgetConfig"),
@@ -120,7 +53,7 @@ def _public_paths() -> dict[str, Any]:
             )
         },
         "/v1/widgets/{key}/conversations": {
-            "post": _op(
+            "post": op(
                 "Start a conversation; the answer holds its token and the greeting.",
                 201,
                 ref("ConversationStarted"),
@@ -131,7 +64,7 @@ def _public_paths() -> dict[str, Any]:
             )
         },
         "/v1/conversations/{id}/messages": {
-            "post": _op(
+            "post": op(
                 "Send a shopper message; the answer holds it and the bot's replies.",
                 200,
                 ref("Messages"),
@@ -140,17 +73,17 @@ def _public_paths() -> dict[str, Any]:
                 params=[CONVERSATION],
                 security=BEARER,
             ),
-            "get": _op(
+            "get": op(
                 "The conversation's messages after ``after`` (oldest first, at most 100).",
                 200,
                 ref("Messages"),
                 (401, 403, 404, 422, 429, 503),
-                params=[CONVERSATION, after],
+                params=[CONVERSATION, AFTER],
                 security=BEARER,
             ),
         },
         "/v1/conversations/{id}/stream": {
-            "get": _op(
+            "get": op(
                 "New messages as server-sent events (``event: message``, ``id`` = message id); "
                 "``event: typing`` while an agent types.",
                 200,
@@ -158,7 +91,7 @@ def _public_paths() -> dict[str, Any]:
                 (401, 403, 404, 422, 429, 503),
                 params=[
                     CONVERSATION,
-                    after,
+                    AFTER,
                     {
                         "name": "token",
                         "in": "query",
@@ -170,7 +103,7 @@ def _public_paths() -> dict[str, Any]:
             )
         },
         "/v1/conversations/{id}/lead": {
-            "post": _op(
+            "post": op(
                 "Leave contact details or ask for an appointment.",
                 201,
                 ref("LeadCreated"),
@@ -181,7 +114,7 @@ def _public_paths() -> dict[str, Any]:
             )
         },
         "/v1/conversations/{id}/typing": {
-            "post": _op(
+            "post": op(
                 "The shopper is typing: the console shows it (nothing is stored).",
                 200,
                 ref("Ok"),
@@ -191,7 +124,7 @@ def _public_paths() -> dict[str, Any]:
             )
         },
         "/v1/conversations/{id}/feedback": {
-            "post": _op(
+            "post": op(
                 "Say whether an answer helped, or rate the conversation.",
                 200,
                 ref("Ok"),
@@ -205,43 +138,38 @@ def _public_paths() -> dict[str, Any]:
 
 
 def _console_paths() -> dict[str, Any]:
-    console = ("console",)
     signed_errors = (400, 401, 422, *_COMMON)
     return {
         "/v1/console/pair": {
-            "post": _op(
+            "post": op(
                 "Pair a console with a one-time code (no signature).",
                 201,
                 ref("Paired"),
                 (400, 403, 422, *_COMMON),
                 body=ref("PairRequest"),
-                tags=console,
+                tags=("console",),
                 security=[],
             )
         },
         "/v1/console/status": {
-            "get": _op(
+            "get": console_op(
                 "The relay's state.",
                 200,
                 ref("Status"),
                 (401, 429, 503),
-                tags=console,
-                security=SIGNED,
             )
         },
         "/v1/console/publish": {
-            "put": _op(
+            "put": console_op(
                 "Replace the published widgets, knowledge and stores.",
                 200,
                 ref("Changes"),
                 signed_errors,
                 body=ref("PublishRequest"),
-                tags=console,
-                security=SIGNED,
             )
         },
         "/v1/console/events": {
-            "get": _op(
+            "get": console_op(
                 "Events after the console's acknowledged cursor.",
                 200,
                 ref("Events"),
@@ -254,76 +182,62 @@ def _console_paths() -> dict[str, Any]:
                         "schema": {"type": "integer", "minimum": 1, "maximum": 1000},
                     }
                 ],
-                tags=console,
-                security=SIGNED,
             )
         },
         "/v1/console/events/ack": {
-            "post": _op(
+            "post": console_op(
                 "Acknowledge events up to a cursor.",
                 200,
                 ref("Ok"),
                 signed_errors,
                 body=ref("AckRequest"),
-                tags=console,
-                security=SIGNED,
             )
         },
         "/v1/console/privacy/find": {
-            "post": _op(
+            "post": console_op(
                 "Everything the relay holds about a shopper (email or phone).",
                 200,
                 ref("ShopperData"),
                 signed_errors,
                 body=ref("PrivacyRequest"),
-                tags=console,
-                security=SIGNED,
             )
         },
         "/v1/console/privacy/erase": {
-            "post": _op(
+            "post": console_op(
                 "Erase a shopper's conversations, messages, leads and cached lookups.",
                 200,
                 ref("Erased"),
                 signed_errors,
                 body=ref("PrivacyRequest"),
-                tags=console,
-                security=SIGNED,
             )
         },
         "/v1/console/retention": {
-            "get": _op(
+            "get": console_op(
                 "How many days conversations are kept (null: no limit).",
                 200,
                 ref("Retention"),
                 (401, 429, 503),
-                tags=console,
-                security=SIGNED,
             ),
-            "put": _op(
+            "put": console_op(
                 "Set the retention period and apply it now.",
                 200,
                 ref("Retention"),
                 signed_errors,
                 body=ref("RetentionRequest"),
-                tags=console,
-                security=SIGNED,
             ),
         },
         "/v1/console/stream": {
-            "get": _op(
+            "get": console_op(
                 "Live notices as server-sent events: ``event: events`` (pull the outbox now), "
                 "``event: typing`` (a shopper is typing; ``data.conversation_id``).",
                 200,
                 {"type": "string"},
                 (401, 429, 503),
-                tags=console,
-                security=SIGNED,
                 content_type="text/event-stream",
             )
         },
         "/v1/console/conversations/{id}/reply": {
-            "post": _op(
+            "post": console_op(
                 "Post an agent's reply (optionally with order cards); the shopper sees it live. "
                 "Sending the same ``ref`` again returns the reply already posted.",
                 201,
@@ -331,56 +245,46 @@ def _console_paths() -> dict[str, Any]:
                 (*signed_errors, 404),
                 body=ref("ReplyRequest"),
                 params=[CONVERSATION],
-                tags=console,
-                security=SIGNED,
             )
         },
         "/v1/console/conversations/{id}/status": {
-            "post": _op(
+            "post": console_op(
                 "Close or reopen a conversation; closing asks the shopper for a rating.",
                 200,
                 ref("Reply"),
                 (*signed_errors, 404),
                 body=ref("StatusRequest"),
                 params=[CONVERSATION],
-                tags=console,
-                security=SIGNED,
             )
         },
         "/v1/console/conversations/{id}/spam": {
-            "post": _op(
+            "post": console_op(
                 "Mark a conversation as spam (the bot stops answering it), or restore it.",
                 200,
                 ref("SpamState"),
                 (*signed_errors, 404),
                 body=ref("SpamRequest"),
                 params=[CONVERSATION],
-                tags=console,
-                security=SIGNED,
             )
         },
         "/v1/console/conversations/{id}/assign": {
-            "post": _op(
+            "post": console_op(
                 "Assign an agent; the shopper sees that they joined.",
                 200,
                 ref("Reply"),
                 (*signed_errors, 404),
                 body=ref("AssignRequest"),
                 params=[CONVERSATION],
-                tags=console,
-                security=SIGNED,
             )
         },
         "/v1/console/conversations/{id}/typing": {
-            "post": _op(
+            "post": console_op(
                 "The agent is typing: the shopper's chat shows it (nothing is stored).",
                 200,
                 ref("Ok"),
                 (*signed_errors, 404),
                 body=ref("TypingRequest"),
                 params=[CONVERSATION],
-                tags=console,
-                security=SIGNED,
             )
         },
     }
@@ -413,9 +317,9 @@ def _ops_paths() -> dict[str, Any]:
         },
     )
     return {
-        "/healthz": {"get": _op("The process is alive.", 200, status, (), tags=ops)},
+        "/healthz": {"get": op("The process is alive.", 200, status, (), tags=ops)},
         "/readyz": {
-            "get": _op(
+            "get": op(
                 "Ready: the database answers and the relay is not draining (a relay whose "
                 "Redis is away stays ready, serving on its own view, and says so).",
                 200,
@@ -425,7 +329,7 @@ def _ops_paths() -> dict[str, Any]:
             )
         },
         "/metrics": {
-            "get": _op(
+            "get": op(
                 "Prometheus metrics.",
                 200,
                 {"type": "string"},
@@ -434,7 +338,7 @@ def _ops_paths() -> dict[str, Any]:
                 content_type="text/plain",
             )
         },
-        "/v1/openapi.json": {"get": _op("This document.", 200, {"type": "object"}, (), tags=ops)},
+        "/v1/openapi.json": {"get": op("This document.", 200, {"type": "object"}, (), tags=ops)},
     }
 
 
@@ -446,21 +350,21 @@ def _not_modified(operation: dict[str, Any]) -> dict[str, Any]:
 
 def _file_op(summary: str, types: tuple[str, ...], params: list[dict[str, Any]]) -> dict[str, Any]:
     """A static file: 200 (gzip or br by ``Accept-Encoding``), 304 for a matching ETag."""
-    operation = _op(summary, 200, None, (404, 503), params=params, tags=("widget",))
+    operation = op(summary, 200, None, (404, 503), params=params, tags=("widget",))
     text = {"type": "string"}
     operation["responses"]["200"]["content"] = {kind: {"schema": text} for kind in types}
     return _not_modified(operation)
 
 
 def _widget_paths() -> dict[str, Any]:
-    version = _path("version", "The files' version (a content hash) the loader names.")
-    name = _path("name", "panel.js or panel.css.")
-    page = _op(
+    version = path_param("version", "The files' version (a content hash) the loader names.")
+    name = path_param("name", "panel.js or panel.css.")
+    page = op(
         "The demo shop page with the widget embedded (``--demo-pages`` only).",
         200,
         {"type": "string"},
         (503,),
-        params=[_path("widget_key", "A published widget's key.")],
+        params=[path_param("widget_key", "A published widget's key.")],
         tags=("widget",),
         content_type="text/html",
     )
@@ -468,7 +372,7 @@ def _widget_paths() -> dict[str, Any]:
         "description": "Demo pages are off, or the widget is not published.",
         "content": {"text/html": {"schema": {"type": "string"}}},
     }
-    asset = _path("name", "A file of the demo page (its stylesheet, images).")
+    asset = path_param("name", "A file of the demo page (its stylesheet, images).")
     return {
         "/widget.js": {"get": _file_op("The widget's loader (short cache).", (JS,), [])},
         "/widget/{version}/{name}": {
@@ -502,7 +406,7 @@ def _storefront_paths() -> dict[str, Any]:
     answer = obj(["identity"], {"identity": {"anyOf": [signed, {"type": "null"}]}})
     return {
         "/v1/shopify/proxy/{key}/identity": {
-            "get": _op(
+            "get": op(
                 "Shopify app proxy: the signed identity of the shop's signed-in customer "
                 "(null for a guest); Shopify's signature is checked first.",
                 200,
@@ -569,7 +473,7 @@ def _role_refusals(paths: dict[str, Any]) -> None:
     for operations in paths.values():
         for operation in operations.values():
             if operation.get("security") == SIGNED:
-                operation["responses"].setdefault("403", _errors(403)["403"])
+                operation["responses"].setdefault("403", error_responses(403)["403"])
 
 
 def openapi_document() -> dict[str, Any]:

@@ -5,10 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from relay.openapi_schemas import ID, TIME, Schema, obj, ref
+from relay.openapi_ops import AFTER, CONVERSATION, console_op, error_response, op, path_param
+from relay.openapi_schemas import (
+    ID,
+    MESSAGE_LIST,
+    NULLABLE_TEXT,
+    NULLABLE_TIME,
+    TIME,
+    Schema,
+    obj,
+    ref,
+)
 
 TEXT: Schema = {"type": "string"}
 API_KEY_BEARER: list[dict[str, list[str]]] = [{"apiKey": []}]
+SIGNED_ERRORS = (400, 401, 415, 422, 429, 503)
+TWILIO_ERRORS = (400, 401, 404, 429, 503)
+WIDGET = path_param("key", "The widget's key.")
 
 API_CUSTOMER = {
     "type": "object",
@@ -31,7 +44,7 @@ API_START = {
 }
 API_STARTED = obj(
     ["conversation_id", "messages"],
-    {"conversation_id": ID, "messages": {"type": "array", "items": ref("Message")}},
+    {"conversation_id": ID, "messages": MESSAGE_LIST},
 )
 SCOPES = {"type": "array", "items": {"enum": ["conversations", "identify"]}, "minItems": 1}
 API_KEY = obj(
@@ -42,8 +55,8 @@ API_KEY = obj(
         "prefix": TEXT,
         "scopes": SCOPES,
         "created_at": TIME,
-        "revoked_at": {"type": ["string", "null"], "format": "date-time"},
-        "last_used_at": {"type": ["string", "null"], "format": "date-time"},
+        "revoked_at": NULLABLE_TIME,
+        "last_used_at": NULLABLE_TIME,
     },
 )
 API_KEY_CREATED = {
@@ -53,7 +66,6 @@ API_KEY_CREATED = {
     "properties": {"key": {"type": "string", "pattern": "^sdk_", "description": "Shown once."}},
 }
 API_KEYS = obj(["keys"], {"keys": {"type": "array", "items": ref("ApiKey")}})
-NULLABLE_TEXT: Schema = {"type": ["string", "null"]}
 INSTALLATION = obj(
     ["origin", "path", "url", "first_seen_at", "last_seen_at"],
     {
@@ -183,244 +195,229 @@ API_KEY_SCHEME = {
 
 
 def channel_paths() -> dict[str, Any]:
-    from relay.openapi import SIGNED, _op, _path
+    return (
+        _token_paths()
+        | _whatsapp_paths()
+        | _agent_paths()
+        | _api_paths()
+        | _widget_key_paths()
+        | _connect_paths()
+    )
 
-    conversation = _path("id", "The conversation id (c_…).")
-    widget = _path("key", "The widget's key.")
-    html = {"text/html": {"schema": TEXT}}
-    signed = (400, 401, 415, 422, 429, 503)
-    console = ("console",)
-    api = ("api",)
-    after = {"name": "after", "in": "query", "required": False, "schema": ID}
-    shopify_callback = _op(
-        "Shopify's redirect after the merchant approved the app (hmac, state, shop checked).",
-        200,
-        TEXT,
-        (),
-        tags=("connect",),
-        content_type="text/html",
+
+def _widget_op(
+    summary: str,
+    status: int,
+    schema: Schema,
+    *,
+    body: Schema | None = None,
+    params: tuple[dict[str, Any], ...] = (),
+) -> dict[str, Any]:
+    """A signed console operation on one widget (404 for an unknown widget)."""
+    return console_op(
+        summary, status, schema, (*SIGNED_ERRORS, 404), body=body, params=[WIDGET, *params]
     )
-    shopify_callback["responses"]["400"] = {"description": "Refused.", "content": html}
-    shopify_callback["responses"]["502"] = {"description": "Shopify refused.", "content": html}
-    inbound = _op(
-        "Twilio posts an incoming WhatsApp message (X-Twilio-Signature checked); answered "
-        "with empty TwiML, the bot's reply goes out through Twilio's Messages API.",
-        200,
-        TEXT,
-        (400, 401, 404, 429, 503),
-        params=[widget],
-        tags=("channels",),
-        content_type="text/xml",
-    )
-    inbound["requestBody"] = {"required": True, "content": TWILIO_FORM}
-    status_callback = _op(
-        "Twilio reports a sent message's status (X-Twilio-Signature checked).",
-        204,
-        None,
-        (400, 401, 404, 429, 503),
-        params=[widget],
-        tags=("channels",),
-    )
-    status_callback["requestBody"] = {"required": True, "content": TWILIO_FORM}
-    token = _op(
+
+
+def _turn_off(what: str) -> dict[str, Any]:
+    return _widget_op(f"Turn the widget's {what} off.", 200, ref("Ok"))
+
+
+def _token_paths() -> dict[str, Any]:
+    token = console_op(
         "A current access token of a Shopify store connected by authorization (the relay "
         "alone renews it).",
         200,
         obj(["token"], {"token": TEXT}),
-        (*signed, 404),
-        params=[_path("id", "The store's name as published.")],
-        tags=console,
-        security=SIGNED,
+        (*SIGNED_ERRORS, 404),
+        params=[path_param("id", "The store's name as published.")],
     )
-    token["responses"]["502"] = {
-        "description": "Shopify refused to renew the token.",
-        "content": {"application/json": {"schema": ref("Error")}},
-    }
+    token["responses"]["502"] = error_response("Shopify refused to renew the token.")
+    return {"/v1/console/stores/{id}/access-token": {"post": token}}
+
+
+def _from_twilio(summary: str, status: int, schema: Schema | None, **more: Any) -> dict[str, Any]:
+    """A form Twilio posts (X-Twilio-Signature checked)."""
+    operation = op(
+        summary, status, schema, TWILIO_ERRORS, params=[WIDGET], tags=("channels",), **more
+    )
+    operation["requestBody"] = {"required": True, "content": TWILIO_FORM}
+    return operation
+
+
+def _whatsapp_paths() -> dict[str, Any]:
+    inbound = _from_twilio(
+        "Twilio posts an incoming WhatsApp message (X-Twilio-Signature checked); answered "
+        "with empty TwiML, the bot's reply goes out through Twilio's Messages API.",
+        200,
+        TEXT,
+        content_type="text/xml",
+    )
+    status = _from_twilio(
+        "Twilio reports a sent message's status (X-Twilio-Signature checked).", 204, None
+    )
     return {
-        "/v1/console/stores/{id}/access-token": {"post": token},
         "/v1/channels/whatsapp/{key}": {"post": inbound},
-        "/v1/channels/whatsapp/{key}/status": {"post": status_callback},
+        "/v1/channels/whatsapp/{key}/status": {"post": status},
         "/v1/console/widgets/{key}/whatsapp": {
-            "put": _op(
+            "put": _widget_op(
                 "Set the widget's WhatsApp (Twilio) channel; the auth token is sealed.",
                 200,
                 ref("WhatsAppSet"),
-                (*signed, 404),
                 body=ref("WhatsAppSettings"),
-                params=[widget],
-                tags=console,
-                security=SIGNED,
             ),
-            "delete": _op(
-                "Turn the widget's WhatsApp channel off.",
-                200,
-                ref("Ok"),
-                (*signed, 404),
-                params=[widget],
-                tags=console,
-                security=SIGNED,
-            ),
+            "delete": _turn_off("WhatsApp channel"),
         },
+    }
+
+
+def _agent_paths() -> dict[str, Any]:
+    return {
         "/v1/console/widgets/{key}/ai": {
-            "put": _op(
+            "put": _widget_op(
                 "Set the widget's language-model agent; the API key is sealed, never returned.",
                 200,
                 ref("AiSet"),
-                (*signed, 404),
                 body=ref("AiSettings"),
-                params=[widget],
-                tags=console,
-                security=SIGNED,
             ),
-            "delete": _op(
-                "Turn the widget's language-model agent off.",
-                200,
-                ref("Ok"),
-                (*signed, 404),
-                params=[widget],
-                tags=console,
-                security=SIGNED,
-            ),
+            "delete": _turn_off("language-model agent"),
         },
+    }
+
+
+def _api_op(
+    summary: str, status: int, schema: Schema, errors: tuple[int, ...], **more: Any
+) -> dict[str, Any]:
+    """An operation of the API channel, authorised by a widget's API key."""
+    return op(summary, status, schema, errors, tags=("api",), security=API_KEY_BEARER, **more)
+
+
+def _api_paths() -> dict[str, Any]:
+    sent = (400, 401, 404, 415, 422, 429, 503)
+    return {
         "/v1/api/conversations": {
-            "post": _op(
+            "post": _api_op(
                 "Start a conversation for a shopper of your own systems (optionally with a "
                 "first message).",
                 201,
                 ref("ApiStarted"),
-                (400, 401, 404, 415, 422, 429, 503),
+                sent,
                 body=ref("ApiStart"),
-                tags=api,
-                security=API_KEY_BEARER,
             )
         },
         "/v1/api/conversations/{id}/messages": {
-            "post": _op(
+            "post": _api_op(
                 "Send the shopper's message; the answer holds it and the bot's replies.",
                 200,
                 ref("Messages"),
-                (400, 401, 404, 415, 422, 429, 503),
+                sent,
                 body=ref("SendMessage"),
-                params=[conversation],
-                tags=api,
-                security=API_KEY_BEARER,
+                params=[CONVERSATION],
             ),
-            "get": _op(
+            "get": _api_op(
                 "Messages after ``after`` (agents' replies included), oldest first.",
                 200,
                 ref("Messages"),
                 (401, 404, 422, 429, 503),
-                params=[conversation, after],
-                tags=api,
-                security=API_KEY_BEARER,
+                params=[CONVERSATION, AFTER],
             ),
         },
+    }
+
+
+def _widget_key_paths() -> dict[str, Any]:
+    return {
         "/v1/console/widgets/{key}/api-keys": {
-            "post": _op(
+            "post": _widget_op(
                 "Make an API key for the widget; the key is in this answer only.",
                 201,
                 ref("ApiKeyCreated"),
-                (*signed, 404),
                 body=ref("ApiKeyRequest"),
-                params=[widget],
-                tags=console,
-                security=SIGNED,
             ),
-            "get": _op(
-                "The widget's API keys (never the keys themselves).",
-                200,
-                ref("ApiKeys"),
-                (*signed, 404),
-                params=[widget],
-                tags=console,
-                security=SIGNED,
+            "get": _widget_op(
+                "The widget's API keys (never the keys themselves).", 200, ref("ApiKeys")
             ),
         },
         "/v1/console/widgets/{key}/installations": {
-            "get": _op(
+            "get": _widget_op(
                 "The pages the widget was loaded on (from its config requests' Origin and "
                 "Referer), seen most recently first.",
                 200,
                 ref("Installations"),
-                (*signed, 404),
-                params=[widget],
-                tags=console,
-                security=SIGNED,
             ),
         },
         "/v1/console/widgets/{key}/api-keys/{id}": {
-            "delete": _op(
+            "delete": _widget_op(
                 "Revoke an API key at once.",
                 200,
                 ref("Ok"),
-                (*signed, 404),
-                params=[widget, _path("id", "The key's id (ak_…).")],
-                tags=console,
-                security=SIGNED,
+                params=(path_param("id", "The key's id (ak_…)."),),
             )
         },
+    }
+
+
+def _page(summary: str) -> dict[str, Any]:
+    """A page the merchant's browser is sent to during a connection."""
+    return op(summary, 200, TEXT, (), tags=("connect",), content_type="text/html")
+
+
+def _connect_paths() -> dict[str, Any]:
+    session = path_param("id", "The session id (cs_…).")
+    html = {"text/html": {"schema": TEXT}}
+    shopify_callback = _page(
+        "Shopify's redirect after the merchant approved the app (hmac, state, shop checked)."
+    )
+    shopify_callback["responses"]["400"] = {"description": "Refused.", "content": html}
+    shopify_callback["responses"]["502"] = {"description": "Shopify refused.", "content": html}
+    return {
         "/v1/console/connect/woocommerce": {
-            "post": _op(
+            "post": console_op(
                 "Start WooCommerce's app authorisation; open authorize_url in a browser.",
                 201,
                 ref("ConnectStarted"),
-                signed,
+                SIGNED_ERRORS,
                 body=ref("WooConnect"),
-                tags=console,
-                security=SIGNED,
             )
         },
         "/v1/console/connect/shopify": {
-            "post": _op(
+            "post": console_op(
                 "Start Shopify's authorization-code grant; open authorize_url in a browser.",
                 201,
                 ref("ConnectStarted"),
-                signed,
+                SIGNED_ERRORS,
                 body=ref("ShopifyConnect"),
-                tags=console,
-                security=SIGNED,
             )
         },
         "/v1/console/connect/{id}": {
-            "get": _op(
+            "get": console_op(
                 "Whether the connection is done; its credentials once (then erased).",
                 200,
                 ref("ConnectState"),
-                (*signed, 404),
-                params=[_path("id", "The session id (cs_…).")],
-                tags=console,
-                security=SIGNED,
+                (*SIGNED_ERRORS, 404),
+                params=[session],
             ),
-            "delete": _op(
+            "delete": console_op(
                 "Cancel a connection in progress.",
                 200,
                 ref("Ok"),
-                signed,
-                params=[_path("id", "The session id (cs_…).")],
-                tags=console,
-                security=SIGNED,
+                SIGNED_ERRORS,
+                params=[session],
             ),
         },
         "/v1/connect/woocommerce/{state}": {
-            "post": _op(
+            "post": op(
                 "WooCommerce posts the new keys here (the one-time callback_url).",
                 200,
                 ref("Ok"),
                 (400, 415, 429, 503),
                 body=ref("WooKeys"),
-                params=[_path("state", "The one-time state of the connection.")],
+                params=[path_param("state", "The one-time state of the connection.")],
                 tags=("connect",),
             )
         },
         "/v1/connect/shopify/callback": {"get": shopify_callback},
         "/v1/connect/done": {
-            "get": _op(
-                "Where the merchant's browser lands once the shop approved (or refused).",
-                200,
-                TEXT,
-                (),
-                tags=("connect",),
-                content_type="text/html",
-            )
+            "get": _page("Where the merchant's browser lands once the shop approved (or refused).")
         },
     }

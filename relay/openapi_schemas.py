@@ -14,6 +14,7 @@ Schema = dict[str, Any]
 REF = "#/components/schemas/"
 NULLABLE_TEXT: Schema = {"type": ["string", "null"]}
 TIME: Schema = {"type": "string", "format": "date-time"}
+NULLABLE_TIME: Schema = {"type": ["string", "null"], "format": "date-time"}
 ID: Schema = {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}
 
 
@@ -25,6 +26,7 @@ def obj(required: list[str], properties: dict[str, Any], **extra: Any) -> Schema
     return {"type": "object", "required": required, "properties": properties, **extra}
 
 
+MESSAGE_LIST: Schema = {"type": "array", "items": ref("Message")}
 ORDER_CARD = obj(
     ["type", "number", "status", "total", "currency", "items", "tracking"],
     {
@@ -36,8 +38,8 @@ ORDER_CARD = obj(
         "fulfillment_status": NULLABLE_TEXT,
         "total": {"type": "string"},
         "currency": {"type": "string"},
-        "created_at": {"type": ["string", "null"], "format": "date-time"},
-        "shipped_at": {"type": ["string", "null"], "format": "date-time"},
+        "created_at": NULLABLE_TIME,
+        "shipped_at": NULLABLE_TIME,
         "items": {
             "type": "array",
             "items": obj(
@@ -96,7 +98,7 @@ MESSAGE = obj(
         "intent": False,
     },
 )
-MESSAGES = obj(["messages"], {"messages": {"type": "array", "items": ref("Message")}})
+MESSAGES = obj(["messages"], {"messages": MESSAGE_LIST})
 HOURS = obj(
     ["day", "opens", "closes"],
     {
@@ -199,7 +201,7 @@ STARTED = obj(
     {
         "conversation_id": {"type": "string", "pattern": "^c_"},
         "token": {"type": "string", "minLength": 32},
-        "messages": {"type": "array", "items": ref("Message")},
+        "messages": MESSAGE_LIST,
     },
 )
 SEND_REQUEST = obj(["text"], {"text": {"type": "string", "minLength": 1, "maxLength": 2000}})
@@ -243,18 +245,25 @@ PAIR_REQUEST = obj(
         "name": {"type": "string", "maxLength": 80},
     },
 )
-_ROLE = {"enum": list(ROLES)}
+ROLE: Schema = {"enum": list(ROLES)}
 PAIRED = obj(
     ["relay_id", "fingerprint", "version"],
     {
         "relay_id": {"type": "string"},
         "fingerprint": {"type": "string"},
         "version": {"type": "string"},
-        "role": _ROLE,
+        "role": ROLE,
         "name": {"type": "string"},
     },
 )
-TODAY = {"type": "object", "additionalProperties": {"type": "integer"}}
+TODAY = {
+    "type": "object",
+    "additionalProperties": {"type": "integer"},
+    "description": (
+        "Since midnight UTC: conversations, messages, leads and lookups of the conversations "
+        "not taken for spam; spam: the conversations started that were."
+    ),
+}
 _ALERT = obj(
     ["kind", "message", "value", "threshold"],
     {
@@ -297,7 +306,7 @@ STATUS = obj(
         "today": TODAY,
         "console": obj(
             ["id", "name", "role"],
-            {"id": ID, "name": {"type": "string"}, "role": _ROLE},
+            {"id": ID, "name": {"type": "string"}, "role": ROLE},
             description="The console that asked, and the role the relay knows it by.",
         ),
     },
@@ -309,6 +318,24 @@ PUBLISH_REQUEST = obj(
         "widgets": {"type": "array", "items": {"type": "object"}},
         "dry_run": {"type": "boolean"},
         "partial": {"type": "boolean"},
+        "scope": {
+            "type": "string",
+            "maxLength": 64,
+            "description": "A partial bundle's client scope: the widgets last published under "
+            "it that the bundle no longer holds (nor keeps) are removed.",
+        },
+        "keep": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Widget keys the console has under another client: a partial "
+            "publish never removes them.",
+        },
+        "keep_stores": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Store ids the console has under another client: a partial "
+            "publish never removes them.",
+        },
     },
 )
 _KEYED_CHANGES = obj(
@@ -320,13 +347,30 @@ _KEYED_CHANGES = obj(
         "unchanged": {"type": "integer"},
     },
 )
+_WIDGET_CHANGES = {
+    **_KEYED_CHANGES,
+    "properties": {
+        **_KEYED_CHANGES["properties"],
+        "names": {
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "description": "The name of each removed widget, by key.",
+        },
+        "kept": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Widgets of the partial bundle's scope left as they are (kept: the "
+            "console has them under another client).",
+        },
+    },
+}
 CHANGES = obj(
     ["changes"],
     {
         "changes": obj(
             ["widgets", "knowledge", "stores"],
             {
-                "widgets": _KEYED_CHANGES,
+                "widgets": _WIDGET_CHANGES,
                 "stores": _KEYED_CHANGES,
                 "knowledge": {"type": "object", "additionalProperties": {"type": "integer"}},
             },
@@ -370,7 +414,17 @@ REPLY_REQUEST = obj(
         "cards": {"type": "array", "maxItems": 3, "items": ref("OrderCard")},
     },
 )
-REPLY = obj(["message"], {"message": ref("Message")})
+REPLY = obj(
+    ["message"],
+    {
+        "message": {
+            "allOf": [
+                ref("Message"),
+                obj([], {"console_id": ID}),  # a reply: the console that sent it
+            ]
+        }
+    },
+)
 STATUS_REQUEST = obj(
     ["status"],
     {"status": {"enum": ["open", "closed"]}, "author": {"type": "string", "maxLength": 80}},
@@ -380,7 +434,18 @@ SPAM_REQUEST = obj(
 )
 SPAM_STATE = obj(
     ["conversation_id", "spam"],
-    {"conversation_id": {"type": "string"}, "spam": {"type": ["string", "null"]}},
+    {
+        "conversation_id": {"type": "string"},
+        "spam": {"type": ["string", "null"]},
+        "still_matches": obj(
+            ["kind", "rule"],
+            {"kind": {"enum": ["ip", "word", "regex"]}, "rule": {"type": "string"}},
+            description=(
+                "Once restored: the widget's rule that took the conversation for spam and "
+                "still stands, so it will be taken for spam again (absent when none)."
+            ),
+        ),
+    },
 )
 ASSIGN_REQUEST = obj(["assignee"], {"assignee": {"type": "string", "maxLength": 80}})
 TYPING_REQUEST = obj([], {"author": {"type": "string", "maxLength": 80}})

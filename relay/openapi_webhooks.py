@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from relay.openapi_schemas import ref
+from relay.openapi_ops import error_response, parameter
 
 RESULT = {
     "type": "object",
@@ -22,35 +22,25 @@ RESULT = {
 }
 
 
-def _error(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": ref("Error")}}}
-
-
 def _responses() -> dict[str, Any]:
     return {
         "200": {
             "description": "Received (or a duplicate): the platform stops retrying it.",
             "content": {"application/json": {"schema": RESULT}},
         },
-        "400": _error(
+        "400": error_response(
             "Signed, but not a delivery: the body is not a JSON object, or the delivery id "
             "or topic header is missing. Nothing is kept."
         ),
-        "401": _error("The signature is missing or does not match: nothing is kept."),
-        "413": _error("The body is larger than 2 MiB."),
-        "429": _error("Too many requests from this address."),
-        "503": _error("The relay is restarting; the platform retries later."),
+        "401": error_response("The signature is missing or does not match: nothing is kept."),
+        "413": error_response("The body is larger than 2 MiB."),
+        "429": error_response("Too many requests from this address."),
+        "503": error_response("The relay is restarting; the platform retries later."),
     }
 
 
 def _header(name: str, description: str, required: bool = True) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "header",
-        "required": required,
-        "description": description,
-        "schema": {"type": "string"},
-    }
+    return parameter(name, "header", description, required=required)
 
 
 def webhook_paths() -> dict[str, Any]:

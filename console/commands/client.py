@@ -13,7 +13,7 @@ from core.serialize import to_jsonable
 
 if TYPE_CHECKING:
     from console.session import CliSession
-    from core.workspace.clients import ClientEntry, ClientRepository
+    from core.workspace.clients import ClientEntry, ClientRepository, RemovedClient
 
 
 def register(commands: Any) -> None:
@@ -44,6 +44,12 @@ def register(commands: Any) -> None:
         "--release",
         action="store_true",
         help="keep its stores and widgets without a client",
+    )
+    remove.add_argument(
+        "--unpublish",
+        action="store_true",
+        help="then take off the relay the widgets published for it that this workspace no "
+        "longer has (the same as `storedesk relay publish --client NAME` afterwards)",
     )
     remove.set_defaults(handler=cmd_remove)
 
@@ -136,12 +142,13 @@ def cmd_rename(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from core.workspace.clients import ClientInUse
+    from core.workspace.clients import ClientInUse, RemovedClient
 
     with open_session(args) as session:
         entry = require_client(session, args.name)
         target = require_client(session, args.move_to) if args.move_to else None
         clients = repository(session)
+        link = _relay_link(session, required=args.unpublish)
         try:
             _changing(lambda: clients.remove(entry, move_to=target, release=args.release))
         except ClientInUse as err:
@@ -149,6 +156,19 @@ def cmd_remove(args: argparse.Namespace) -> int:
                 f"{err} Run again with --move-to CLIENT or --release; nothing was removed.",
                 EXIT_USAGE,
             ) from None
+        _removed_line(entry, target)
+        if args.unpublish:
+            _unpublish(session, RemovedClient(entry.name, entry.publish_scope))
+        elif link is not None:
+            print(
+                "  Its widgets published on the relay stay live until you publish it: "
+                f"storedesk relay publish --client {_quoted(entry.name)} takes off those this "
+                "workspace no longer has."
+            )
+    return EXIT_OK
+
+
+def _removed_line(entry: ClientEntry, target: ClientEntry | None) -> None:
     owned = f"{plural(entry.stores, 'store')} and {plural(entry.widgets, 'widget')}"
     if target is not None:
         print(f"Removed client {entry.name!r}; its {owned} now belong to {target.name!r}.")
@@ -156,7 +176,26 @@ def cmd_remove(args: argparse.Namespace) -> int:
         print(f"Removed client {entry.name!r}; its {owned} now have no client.")
     else:
         print(f"Removed client {entry.name!r}.")
-    return EXIT_OK
+
+
+def _relay_link(session: CliSession, *, required: bool) -> object | None:
+    """The paired relay (checked before anything is removed when ``required``)."""
+    from console.commands.relay import links_of, require_link
+
+    if required:
+        return require_link(session)[0]
+    return links_of(session).current()
+
+
+def _unpublish(session: CliSession, removed: RemovedClient) -> None:
+    from console.commands.relay import require_link, run_client
+    from console.publish_flow import publish
+
+    link, key = require_link(session)
+    plan = run_client(link.url, key, lambda client: publish(session, client, link, only=removed))
+    print(f"Published the removed client's scope to {link.url}:")
+    for line in (*plan.lines, *plan.notes()):
+        print(f"  {line}")
 
 
 def cmd_assign(args: argparse.Namespace) -> int:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from console.publish_flow import PublishPlan
     from console.relay_client import RelayClient, RelayError
     from console.session import CliSession
+    from core.workspace.clients import ClientEntry, RemovedClient
     from core.workspace.relay_link import RelayLinkEntry, RelayLinkRepository
 
 T = TypeVar("T")
@@ -61,7 +62,9 @@ def register(commands: Any) -> None:
     publish.add_argument(
         "--client",
         metavar="NAME",
-        help="only this client's widgets (and their stores); other clients' stay as they are",
+        help="only this client's widgets (and their stores); its widgets gone from here are "
+        "removed, other clients' stay as they are. A removed client's name takes the widgets "
+        "it still has on the relay off",
     )
     publish.set_defaults(handler=cmd_publish)
 
@@ -162,11 +165,11 @@ def cmd_pair(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    from console.commands.client import client_filter
     from console.publish_flow import plan_publish, publish
+    from core.workspace.clients import RemovedClient
 
     with open_session(args) as session:
-        only = client_filter(session, args)
+        only = _publish_target(session, args.client)
         link, key = require_link(session)
 
         def work(client: RelayClient) -> Awaitable[PublishPlan]:
@@ -175,14 +178,31 @@ def cmd_publish(args: argparse.Namespace) -> int:
             return publish(session, client, link, only=only)
 
         plan = run_client(link.url, key, work)
-    whose = f" the widgets of {only.name}" if only is not None else ""
+    if only is None:
+        whose = ""
+    elif isinstance(only, RemovedClient):
+        whose = f" the scope of the removed client {only.name}"
+    else:
+        whose = f" the widgets of {only.name}"
     if args.dry_run:
         print(f"Dry run: nothing changed on {link.url}. Publishing{whose} would do this:")
     else:
         print(f"Published{whose} to {link.url}:")
     for line in plan.lines:
         print(f"  {line}")
+    for note in plan.notes():
+        print(f"  {note}")
     return EXIT_OK
+
+
+def _publish_target(session: CliSession, name: str | None) -> ClientEntry | RemovedClient | None:
+    """The client ``--client`` names; a removed one's scope when no client has that name."""
+    from console.commands.client import repository, require_client
+
+    if not name:
+        return None
+    removed = repository(session).removed(name)
+    return removed if removed is not None else require_client(session, name)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -209,7 +229,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(
         f"  today: {plural(today.get('conversations', 0), 'conversation')}, "
         f"{plural(today.get('messages', 0), 'message')}, {plural(today.get('leads', 0), 'lead')}, "
-        f"{plural(today.get('lookups', 0), 'order lookup')}"
+        f"{plural(today.get('lookups', 0), 'order lookup')}; "
+        f"spam blocked: {plural(today.get('spam', 0), 'conversation')}"
     )
     return EXIT_OK
 

@@ -1,8 +1,10 @@
-"""`storedesk team invite|list|role|revoke`: who may use the paired relay, and as what.
+"""`storedesk team invite|invites|cancel-invite|list|role|revoke`: who may use the paired relay,
+and as what.
 
 Roles (``core.team``): an admin does everything; an agent reads and answers conversations;
-a viewer reads. Only an admin may invite, change roles or revoke; the relay refuses to leave
-itself without an admin.
+a viewer reads. Only an admin may invite, list or cancel the invites not used yet, change roles or
+revoke; the relay refuses to leave itself without an admin. An invite's code is shown once,
+when it is made; afterwards an invite is named by its id.
 """
 
 from __future__ import annotations
@@ -33,6 +35,15 @@ def register(commands: Any) -> None:
     )
     invite.add_argument("--json", action="store_true")
     invite.set_defaults(handler=cmd_invite)
+
+    invites = sub.add_parser("invites", help="the invites not used yet (never their codes)")
+    invites.add_argument("--json", action="store_true")
+    invites.set_defaults(handler=cmd_invites)
+
+    cancel = sub.add_parser("cancel-invite", help="cancel an invite: its code no longer pairs")
+    cancel.add_argument("invite", metavar="INVITE", help="its id (or its start), from `invites`")
+    cancel.add_argument("--json", action="store_true")
+    cancel.set_defaults(handler=cmd_cancel_invite)
 
     listing = sub.add_parser("list", help="the consoles paired with the relay and their roles")
     listing.add_argument("--json", action="store_true")
@@ -73,6 +84,55 @@ def cmd_invite(args: argparse.Namespace) -> int:
     print(f"It works once, until {made['expires_at']}. On the teammate's computer run:")
     print(f"  {pair_command(url, made['code'])}")
     print("(or paste the address and the code in the console's Settings → Relay pairing).")
+    return EXIT_OK
+
+
+def cmd_invites(args: argparse.Namespace) -> int:
+    from console.commands.relay import run_client
+    from console.team import invites_of
+
+    url, key = _relay(args)
+    rows = run_client(url, key, lambda client: client.invites())
+    if args.json:
+        print_json({"invites": rows})
+        return EXIT_OK
+    invites = invites_of(rows)
+    if not invites:
+        print("No pending invites. `storedesk team invite --role agent` makes one.")
+        return EXIT_OK
+    for invite in invites:
+        made = f"{invite.created_at:%Y-%m-%d %H:%M}" if invite.created_at else "?"
+        until = f"{invite.expires_at:%Y-%m-%d %H:%M}" if invite.expires_at else "?"
+        print(
+            f"{invite.id}  {invite.role:<6}  {invite.name or '—'}  "
+            f"created {made}, expires {until} UTC"
+        )
+    print("Codes are shown only when made; `storedesk team cancel-invite ID` cancels one.")
+    return EXIT_OK
+
+
+def cmd_cancel_invite(args: argparse.Namespace) -> int:
+    from console.commands.relay import run_client
+    from console.team import TeamError, find_invite, invites_of
+
+    url, key = _relay(args)
+
+    async def work(client: RelayClient) -> dict[str, Any]:
+        try:
+            invite = find_invite(invites_of(await client.invites()), args.invite)
+        except TeamError as err:
+            raise CliError(str(err), EXIT_USAGE) from None
+        return await client.cancel_invite(invite.id)
+
+    cancelled = run_client(url, key, work)
+    if args.json:
+        print_json(cancelled)
+    else:
+        who = f" for {cancelled['name']}" if cancelled.get("name") else ""
+        print(
+            f"Cancelled invite {cancelled.get('id')}{who} ({cancelled.get('role')}): its code "
+            "no longer pairs."
+        )
     return EXIT_OK
 
 

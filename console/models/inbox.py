@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from core.workspace.inbox_replies import Pending
 
 STATUS_TEXT = {"open": "Open", "waiting": "Waiting for a human", "closed": "Closed"}
-ROLE_TEXT = {"shopper": "Shopper", "bot": "Bot", "agent": "You", "system": "Notice"}
+ROLE_TEXT = {"shopper": "Shopper", "bot": "Bot", "agent": "Team", "system": "Notice"}
+AI_AGENT = "AI agent"
 
 
 def _preview(line: ConversationLine) -> str:
@@ -103,8 +104,22 @@ def _text(text: str) -> str:
     return escape(text).replace("\n", "<br>")
 
 
-def message_html(message: ThreadMessage) -> str:
-    who = escape(ROLE_TEXT.get(message.role, message.role))
+def author_text(message: ThreadMessage, me: str | None) -> str:
+    """Who wrote ``message`` as the merchant reads it: "You" only for a reply sent from this
+    console (``me``: its id on the relay), a teammate's name for theirs, "AI agent" for the
+    widget's AI agent; a reply from before replies were named is the "Team"'s."""
+    author = message.author
+    if message.role == "agent" and author is not None:
+        if me is not None and author.console_id == me:
+            return "You"
+        return author.name or "A teammate"
+    if message.role == "bot" and message.intent == "agent":
+        return AI_AGENT
+    return ROLE_TEXT.get(message.role, message.role)
+
+
+def message_html(message: ThreadMessage, me: str | None = None) -> str:
+    who = escape(author_text(message, me))
     head = f"<b>{who}</b> <span style='color: gray'>{_time(message.created_at)}</span>"
     if message.role == "bot" and message.confidence is not None:
         matched = (
@@ -139,9 +154,13 @@ def pending_html(reply: Pending) -> str:
 
 
 def thread_html(
-    line: ConversationLine, messages: list[ThreadMessage], pending: list[Pending]
+    line: ConversationLine,
+    messages: list[ThreadMessage],
+    pending: list[Pending],
+    me: str | None = None,
 ) -> str:
-    parts = [message_html(m) for m in messages] + [pending_html(p) for p in pending]
+    """``me``: this console's id on the relay (its own replies are "You")."""
+    parts = [message_html(m, me) for m in messages] + [pending_html(p) for p in pending]
     if line.rating is not None:
         parts.append(
             f"<p style='color: gray'><i>The shopper rated this chat {line.rating}/5.</i></p>"

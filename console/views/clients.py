@@ -5,6 +5,9 @@ picker is hidden and the console looks as it always did."""
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,7 +29,7 @@ from PySide6.QtWidgets import (
 from console.context import ConsoleContext
 from console.plural import plural
 from console.ui import named
-from core.workspace.clients import ClientEntry, ClientError, ClientInUse
+from core.workspace.clients import ClientEntry, ClientError, ClientInUse, RemovedClient
 from core.workspace.paths import WorkspaceError
 from core.workspace.widgets import WidgetEntry
 
@@ -288,7 +291,20 @@ class ClientsDialog(QDialog):
             return False
         where = f" Its stores and widgets now belong to {target.name!r}." if target else ""
         self._changed(f"Removed client {entry.name!r}.{where}", None)
+        self.offer_unpublish(RemovedClient(entry.name, entry.publish_scope))
         return True
+
+    def offer_unpublish(self, removed: RemovedClient) -> asyncio.Task[Any] | None:
+        """Paired and allowed to publish: a dry run of the removed client's scope; when the
+        relay still has widgets of it that the workspace no longer has, ask to take them off
+        (nothing is asked otherwise). Later, `storedesk relay publish --client NAME`."""
+        from console.publish_flow import publish_with_confirmation
+        from console.team import may
+
+        if self.ctx.relay_link() is None or not may(self.ctx.role, "admin"):
+            return None
+        work = publish_with_confirmation(self.ctx, self, only=removed)
+        return self.ctx.spawn(work, what=f"Taking {removed.name} off the relay")
 
     def assign(self, kind: str, ref: str, client_id: int | None) -> None:
         """Give the store (by name) or the widget (by key) to the client (None: none)."""

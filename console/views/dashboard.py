@@ -83,7 +83,7 @@ def today_text(today: Today) -> str:
     where = "on the relay" if today.source == "relay" else "pulled into this workspace"
     return (
         f"Today: {plural(today.conversations, 'conversation')}, {plural(today.leads, 'lead')}, "
-        f"{plural(today.lookups, 'order lookup')} ({where})."
+        f"{plural(today.lookups, 'order lookup')} ({where}). Spam blocked: {today.spam:,}."
     )
 
 

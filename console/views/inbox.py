@@ -29,12 +29,14 @@ from PySide6.QtWidgets import (
 from console.context import ConsoleContext
 from console.inbox_live import LiveInbox, ReplySender
 from console.models.inbox import STATUS_TEXT, ConversationsModel
-from console.relay_client import RelayError
+from console.relay_client import RelayError, still_matching
+from console.team import VIEWER_INBOX, may
 from console.ui import named
 from console.views.base import View
 from console.views.inbox_reply import CannedDialog
 from console.views.inbox_thread import ThreadPanel
 from console.views.store_browsers import SEARCH_PAUSE_MS, lazy_table
+from core.spam import SpamMatch
 from core.workspace.inbox_browse import InboxFilter, InboxReader
 from core.workspace.inbox_profile import ProfileLookup
 from core.workspace.inbox_replies import CannedReplies
@@ -43,6 +45,22 @@ TYPING_EVERY = 3.0  # seconds between "agent is typing" notices to the shopper
 AGENT_NAME = "inbox/agent_name"
 SPAM_FILTER = "spam"
 """The status filter's item for conversations taken for spam (left out of the others)."""
+
+
+def still_spam_text(found: SpamMatch, widget: str | None) -> str:
+    """What "Not spam" says when the widget's own rule still catches the conversation: it is
+    restored, and which rule takes it for spam again (nothing is changed behind the
+    merchant's back: the rule stays until they remove it)."""
+    when = {
+        "ip": "its next message will be taken for spam again",
+        "word": "a message with that word will be taken for spam again",
+        "regex": "a message matching that expression will be taken for spam again",
+    }.get(found.kind, "it will be taken for spam again")
+    where = f"Widgets → {widget} → Spam" if widget else "the widget's Spam tab (Widgets)"
+    return (
+        f"Restored, but this conversation still matches the rule “{found.kind} {found.rule}”: "
+        f"{when}. To let it through, remove that rule in {where} and publish."
+    )
 
 
 def _shopper(event: dict[str, Any], reader: InboxReader) -> str:
@@ -145,6 +163,8 @@ class InboxView(View):
         self.panel.reply.typing.connect(self._agent_typing)
         self.ctx.relay_changed.connect(self._relay_changed)
         self.ctx.widgets_changed.connect(self._fill_filters)
+        self.ctx.role_changed.connect(self._role_changed)
+        self._role_changed()
 
     def _fill_filters(self) -> None:
         for combo, items, everything in (
@@ -269,6 +289,16 @@ class InboxView(View):
     def _relay_changed(self) -> None:
         self.live.start()
 
+    def _role_changed(self) -> None:
+        """What the relay says this console is: its own replies become "You"; a viewer reads
+        conversations but its reply box and actions are off, with the reason shown."""
+        answering = may(self.ctx.role, "agent")
+        self.panel.me = self.ctx.console_id
+        self.panel.allow_answers(answering, VIEWER_INBOX)
+        self.agent_name.setEnabled(answering)
+        if self.panel.conversation is not None:
+            self.open_conversation(self.panel.conversation.id)
+
     def _shopper_typing(self, conversation_id: str) -> None:
         if self.panel.conversation is not None and self.panel.conversation.id == conversation_id:
             self.panel.shopper_is_typing()
@@ -296,7 +326,7 @@ class InboxView(View):
     async def send_reply(self) -> None:
         line = self.panel.conversation
         text = self.panel.reply.toPlainText()
-        problem = self.replies.check(text)
+        problem = self.replies.check(text) if self.panel.answering else VIEWER_INBOX
         if line is None or problem:
             self.panel.notice.setText(problem or "")
             return
@@ -360,6 +390,13 @@ class InboxView(View):
         await self.live.pull(client)
         self.reload()
         self._show_count()
+        again = None if spam else still_matching(state)
+        if again is not None:
+            self.panel.notice.setText(still_spam_text(again, self._widget_name(line.widget_id)))
+
+    def _widget_name(self, widget_id: int | None) -> str | None:
+        widgets = self.ctx.widgets.list(client_id=self.ctx.client_id)
+        return next((w.name for w in widgets if w.id == widget_id), None)
 
     def _assign(self) -> None:
         self.ctx.spawn(self.assign(), what="Assigning the conversation")

@@ -44,6 +44,9 @@ class ThreadPanel(QWidget):
     def __init__(self, canned: CannedReplies, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.conversation: ConversationLine | None = None
+        self.me: str | None = None  # this console's id on the relay: its replies are "You"
+        self.answering = True  # False for a viewer: it reads, the relay refuses its answers
+        self._orders = True  # the shown profile has orders to send as cards
         self.header = named(QLabel("Choose a conversation."), "threadHeader")
         self.header.setWordWrap(True)
         self.assign = named(QPushButton("Assign to me"), "assignButton")
@@ -55,7 +58,9 @@ class ThreadPanel(QWidget):
         self.spam_button = named(QPushButton("Spam"), "spamButton")
         self.spam_button.setToolTip("Take this conversation for spam: the bot stops answering it")
         self.not_spam = named(QPushButton("Not spam"), "notSpamButton")
-        self.not_spam.setToolTip("Restore this conversation: the bot answers it again")
+        self.not_spam.setToolTip(
+            "Restore this conversation: the bot answers it again (its message rate starts afresh)"
+        )
         self.spam_button.clicked.connect(lambda: self.spam_requested.emit(True))
         self.not_spam.clicked.connect(lambda: self.spam_requested.emit(False))
         self.transcript = named(QTextBrowser(), "thread")
@@ -67,8 +72,12 @@ class ThreadPanel(QWidget):
         self.reply = named(ReplyBox(canned), "replyBox")
         self.reply.submitted.connect(self.send_requested.emit)
         self.notice = named(QLabel(""), "threadNotice")
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)  # relay sentences, spam rules: text
         self.notice.setWordWrap(True)
         self.notice.setStyleSheet("color: #b45309")
+        self.role_note = named(QLabel(""), "inboxRoleNote")
+        self.role_note.setWordWrap(True)
+        self.role_note.setVisible(False)
         self.canned_button = named(QPushButton("Canned replies…"), "cannedButton")
         self.card_button = named(QPushButton("Order card"), "orderCardButton")
         self.card_menu = QMenu(self)
@@ -120,6 +129,7 @@ class ThreadPanel(QWidget):
         column.addWidget(self.transcript, 1)
         column.addWidget(self.typing)
         column.addWidget(self.notice)
+        column.addWidget(self.role_note)
         column.addWidget(self.reply)
         column.addLayout(buttons)
         right = QWidget()
@@ -147,12 +157,9 @@ class ThreadPanel(QWidget):
     ) -> None:
         changed = line is None or self.conversation is None or line.id != self.conversation.id
         self.conversation = line
-        for widget in (self.assign, self.close_button, self.reopen, self.reply, self.send):
-            widget.setEnabled(line is not None)
-        self.spam_button.setEnabled(line is not None)
+        self._enable()
         self.not_spam.setVisible(line is not None and line.spam is not None)
         self.spam_button.setVisible(line is None or line.spam is None)
-        self.card_button.setEnabled(line is not None)
         if line is None:
             self.header.setText("Choose a conversation.")
             self.transcript.setHtml("")
@@ -168,12 +175,28 @@ class ThreadPanel(QWidget):
         self.reopen.setVisible(line.status == "closed")
         bar = self.transcript.verticalScrollBar()
         at_end = bar is None or bar.value() >= bar.maximum() - 4
-        self.transcript.setHtml(thread_html(line, messages, pending))
+        self.transcript.setHtml(thread_html(line, messages, pending, self.me))
         if (changed or at_end) and bar is not None:
             bar.setValue(bar.maximum())
         if changed:
             self.typing.clear()
             self.notice.clear()
+
+    def allow_answers(self, allowed: bool, note: str = "") -> None:
+        """Whether this console may answer (an agent or an admin): a viewer reads the thread,
+        its reply box and actions are off and ``note`` says why."""
+        self.answering = allowed
+        self.role_note.setText("" if allowed else note)
+        self.role_note.setVisible(not allowed)
+        self._enable()
+
+    def _enable(self) -> None:
+        can = self.conversation is not None and self.answering
+        actions = (self.assign, self.close_button, self.reopen, self.spam_button, self.not_spam)
+        for widget in (*actions, self.reply, self.send):
+            widget.setEnabled(can)
+        self.canned_button.setEnabled(self.answering)
+        self.card_button.setEnabled(can and self._orders)
 
     def gone(self, sentence: str) -> None:
         """The conversation was erased while open: say so; the reply box keeps its text."""
@@ -194,6 +217,7 @@ class ThreadPanel(QWidget):
                 else "Not verified: no customer record is linked to this chat."
             )
             self.profile.setText(f"<span style='color: gray'>{text}</span>")
+            self._orders = False
             self.card_button.setEnabled(False)
             return
         lines = [f"<b>{escape(profile.name or profile.email or 'Customer')}</b>"]
@@ -213,7 +237,10 @@ class ThreadPanel(QWidget):
         if not profile.orders:
             lines.append("<span style='color: gray'>None synced.</span>")
         self.profile.setText("<br>".join(lines))
-        self.card_button.setEnabled(self.conversation is not None and bool(profile.orders))
+        self._orders = bool(profile.orders)
+        self.card_button.setEnabled(
+            self.conversation is not None and self.answering and self._orders
+        )
 
     def shopper_is_typing(self) -> None:
         self.typing.setText("The shopper is typing…")

@@ -8,29 +8,27 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from console.context import ConsoleContext
 from console.models.knowledge import USAGE_COLUMNS, KnowledgeModel
-from console.models.rows import ROW_ROLE, SORT_ROLE
+from console.models.rows import ROW_ROLE
 from console.plural import plural
 from console.views.base import View, unsaved_settled
 from console.views.knowledge_parts import BotTester, EntryForm, ImportReportDialog
+from console.views.tables import proxy_for, table_for
 from console.views.widgets import ask
 from core.bot.trial import Trial, try_question
 from core.workspace.knowledge import ImportReport, KnowledgeError, KnowledgeItem, parse_keywords
@@ -58,8 +56,8 @@ class KnowledgeView(View):
         self.import_button = QPushButton("Import…")
         self.export_button = QPushButton("Export…")
         self.model = KnowledgeModel(self)
-        self.proxy = _proxy(self.model)
-        self.table = _table(self.proxy)
+        self.proxy = proxy_for(self.model)
+        self.table = table_for(self.proxy, (230, 220, 120, 70))
         self.form = EntryForm()
         self.tester = BotTester()
         self.message = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
@@ -401,30 +399,3 @@ class KnowledgeView(View):
         trial = await try_question(fresh.config, entries, question, self.now)
         self.tester.show_trial(trial)
         return trial
-
-
-def _proxy(model: KnowledgeModel) -> QSortFilterProxyModel:
-    proxy = QSortFilterProxyModel()
-    proxy.setSourceModel(model)
-    proxy.setSortRole(SORT_ROLE)
-    proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-    proxy.setFilterKeyColumn(-1)
-    return proxy
-
-
-def _table(model: QSortFilterProxyModel) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # as entered
-    table.setSortingEnabled(True)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setWordWrap(False)
-    table.verticalHeader().hide()
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(True)
-    for column, width in enumerate((230, 220, 120, 70)):
-        table.setColumnWidth(column, width)
-    return table

@@ -33,6 +33,7 @@ from console.privacy_flow import (
     find_everywhere,
     set_retention,
 )
+from console.team import may, why_not
 from console.ui import named
 from console.views.base import View
 from console.views.tables import proxy_for, table_for
@@ -97,6 +98,7 @@ class PrivacyView(View):
         self.retention.setMaximumWidth(90)
         self.retention_button = QPushButton("Apply")
         self.retention_note = named(QLabel(wordWrap=True), "retentionNote")
+        self.role_note = named(QLabel(wordWrap=True), "privacyRoleNote")
         self._layout()
         self.find_button.clicked.connect(
             lambda: self._spawn(self.find_shopper(), "Finding a shopper")
@@ -108,7 +110,18 @@ class PrivacyView(View):
         self.retention_button.clicked.connect(
             lambda: self._spawn(self.apply_retention(), "Setting the retention period")
         )
-        self._found(None)
+        ctx.role_changed.connect(self._show_role)
+        self._show_role()
+
+    def _show_role(self) -> None:
+        """Only an admin may erase shoppers' data or change the retention period on the relay:
+        for another role those buttons are off and a line says why."""
+        admin = may(self.ctx.role, "admin")
+        self.retention_button.setEnabled(admin)
+        self.retention.setEnabled(admin)
+        self._found(self.findings)
+        self.role_note.setVisible(not admin)
+        self.role_note.setText(why_not(self.ctx.role, "erase shoppers' data or change retention"))
 
     def _layout(self) -> None:
         shopper = QGroupBox("A shopper's data")
@@ -129,6 +142,7 @@ class PrivacyView(View):
         row.addWidget(self.retention_button)
         row.addWidget(self.retention_note, 1)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.role_note)
         layout.addWidget(shopper)
         layout.addWidget(self.table, 1)
         layout.addWidget(retention)
@@ -159,7 +173,7 @@ class PrivacyView(View):
             findings.local.empty and not findings.relay_counts_any()
         )
         self.export_button.setEnabled(findings is not None)
-        self.erase_button.setEnabled(bool(has))
+        self.erase_button.setEnabled(bool(has) and may(self.ctx.role, "admin"))
 
     async def find_shopper(self) -> Findings | None:
         shopper = self.shopper()

@@ -1,6 +1,7 @@
 """Settings → Team: the consoles paired with the relay and their roles; an admin invites a
-teammate (a one-time code carrying a role), changes roles and revokes consoles. Another
-role sees the list and is told why the rest is closed to it."""
+teammate (a one-time code carrying a role), sees the invites not used yet (role, created,
+expires; never their codes, which the relay keeps only hashed) and cancels them, changes roles
+and revokes consoles. Another role sees the list and is told why the rest is closed to it."""
 
 from __future__ import annotations
 
@@ -22,7 +23,16 @@ from console.context import ConsoleContext
 from console.dialogs import ask
 from console.models.rows import Column, RowsModel
 from console.relay_client import RelayError
-from console.team import Member, may, members_of, pair_command, role_line, why_not
+from console.team import (
+    Invite,
+    Member,
+    invites_of,
+    may,
+    members_of,
+    pair_command,
+    role_line,
+    why_not,
+)
 from console.ui import named
 from console.views.dashboard import when
 from console.views.tables import current_record, proxy_for, table_for
@@ -34,6 +44,13 @@ COLUMNS: list[Column[Member]] = [
     Column("Key fingerprint", lambda m: m.fingerprint),
     Column("Paired", lambda m: when(m.created_at, "?"), sort=lambda m: m.created_at),
     Column("Last seen", lambda m: when(m.last_seen_at), sort=lambda m: when(m.last_seen_at)),
+]
+INVITE_COLUMNS: list[Column[Invite]] = [
+    Column("Invite", lambda i: i.id),
+    Column("For", lambda i: i.name or "—"),
+    Column("Role", lambda i: i.role),
+    Column("Created", lambda i: when(i.created_at, "?"), sort=lambda i: when(i.created_at)),
+    Column("Expires", lambda i: when(i.expires_at, "?"), sort=lambda i: when(i.expires_at)),
 ]
 Confirm = Callable[[str, str], Awaitable[bool]]
 
@@ -66,10 +83,18 @@ class TeamPanel(QGroupBox):
         self.role_button = named(QPushButton("Change role"), "changeRoleButton")
         self.revoke_button = named(QPushButton("Revoke…"), "revokeButton")
         self.refresh_button = named(QPushButton("Refresh"), "teamRefresh")
+        self.invites: RowsModel[Invite] = RowsModel(INVITE_COLUMNS, self)
+        self.invites_table = named(
+            table_for(proxy_for(self.invites), (110, 160, 70, 130)), "invitesTable"
+        )
+        self.invites_table.setMinimumHeight(90)
+        self.invites_label = named(QLabel("Pending invites", wordWrap=True), "invitesLabel")
+        self.cancel_button = named(QPushButton("Cancel invite"), "cancelInviteButton")
         self._lay_out()
         self.invite_button.clicked.connect(self._invite_clicked)
         self.role_button.clicked.connect(self._role_clicked)
         self.revoke_button.clicked.connect(self._revoke_clicked)
+        self.cancel_button.clicked.connect(self._cancel_clicked)
         self.refresh_button.clicked.connect(self.reload)
         ctx.role_changed.connect(self._show_role)
         ctx.relay_changed.connect(self.reload)
@@ -94,6 +119,12 @@ class TeamPanel(QGroupBox):
         invite.addWidget(self.invite_button)
         layout.addLayout(invite)
         layout.addWidget(self.code_edit)
+        layout.addWidget(self.invites_label)
+        layout.addWidget(self.invites_table)
+        pending = QHBoxLayout()
+        pending.addStretch(1)
+        pending.addWidget(self.cancel_button)
+        layout.addLayout(pending)
         layout.addWidget(self.result)
 
     # -- what this console may do --------------------------------------------------------
@@ -108,8 +139,11 @@ class TeamPanel(QGroupBox):
             self.role_button,
             self.new_role,
             self.revoke_button,
+            self.cancel_button,
         ):
             widget.setEnabled(admin)
+        for shown in (self.invites_label, self.invites_table, self.cancel_button):
+            shown.setVisible(admin)  # only admins may see the invites
         self.refresh_button.setEnabled(linked)
         if not linked:
             self.role_label.setText("Pair with your relay first: the team is the relay's.")
@@ -141,7 +175,28 @@ class TeamPanel(QGroupBox):
         self.model.set_rows(members_of(answer))
         mine = next((m for m in self.model.rows() if m.you), None)
         if mine is not None:
-            self.ctx.learn_role({"role": mine.role})
+            self.ctx.learn_role({"role": mine.role, "id": mine.id})
+        if may(self.ctx.role, "admin"):
+            await self.load_invites()
+        else:
+            self.invites.set_rows([])
+
+    async def load_invites(self) -> None:
+        client = self.ctx.relay_client()
+        if client is None:
+            return
+        try:
+            rows = await client.invites()
+        except RelayError as err:
+            self.invites_label.setText(f"The pending invites could not be loaded: {err}")
+            return
+        self.invites.set_rows(invites_of(rows))
+        count = len(rows)
+        self.invites_label.setText(
+            f"Pending invites: {count} not used yet. Their codes were shown once, when made."
+            if count
+            else "No pending invites."
+        )
 
     def _selected(self) -> Member | None:
         member = current_record(self.table)
@@ -176,6 +231,27 @@ class TeamPanel(QGroupBox):
             "or run the command above."
         )
         self.invite_name.clear()
+        await self.load_invites()
+
+    def _cancel_clicked(self) -> None:
+        invite = current_record(self.invites_table)
+        if not isinstance(invite, Invite):
+            self.result.setText("Select an invite in the list of pending invites first.")
+            return
+        self.ctx.spawn(self.cancel_invite(invite), what="Cancelling an invite")
+
+    async def cancel_invite(self, invite: Invite) -> None:
+        client = self.ctx.relay_client()
+        if client is None:
+            return
+        try:
+            await client.cancel_invite(invite.id)
+        except RelayError as err:
+            self.result.setText(f"Not cancelled: {err}")
+            await self.load_invites()
+            return
+        self.result.setText(f"Cancelled the invite for {invite.label()}: its code no longer pairs.")
+        await self.load_invites()
 
     def _role_clicked(self) -> None:
         member = self._selected()

@@ -4,30 +4,24 @@ key is kept in the vault and sealed on the relay; this dialog never shows it aga
 
 from __future__ import annotations
 
-import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFormLayout,
-    QLabel,
     QLineEdit,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
-from console.errors import sentence_for
+from console.views.relay_settings import KEPT, RelaySettingsDialog, secret
 from core.agent import settings as limits
 from core.agent.settings import AgentSettings, AgentSettingsError, agent_settings
-from core.workspace.channels import ChannelRepository
 
 if TYPE_CHECKING:
     from console.context import ConsoleContext
+    from console.relay_client import RelayClient
     from core.workspace.widgets import WidgetEntry
 
 INTRO = (
@@ -40,16 +34,12 @@ INTRO = (
 )
 
 
-class AgentDialog(QDialog):
+class AgentDialog(RelaySettingsDialog):
     def __init__(
         self, ctx: ConsoleContext, entry: WidgetEntry, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.entry = entry
-        self.channels = ChannelRepository(ctx.session.workspace, ctx.session.vault)
+        super().__init__(ctx, entry, f"AI agent for {entry.name}", parent)
         self.current = self.channels.agent(entry)
-        self.setWindowTitle(f"AI agent for {entry.name}")
         self.enabled = QCheckBox("Answer shoppers with the model", self)
         self.base_url = QLineEdit(self)
         self.base_url.setPlaceholderText("http://localhost:11434/v1")
@@ -69,37 +59,19 @@ class AgentDialog(QDialog):
         self.budget.setSuffix(" tokens")
         if self.current is not None:
             self._show(self.current)
-        self.message = QLabel(self)
-        self.message.setWordWrap(True)
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.save_button = self.buttons.addButton("Save", QDialogButtonBox.ButtonRole.ApplyRole)
+        rows = [
+            ("", self.enabled),
+            ("Base URL", self.base_url),
+            ("Model", self.model),
+            ("API key", self.api_key),
+            ("Persona name", self.persona),
+            ("Temperature", self.temperature),
+            ("Budget per conversation", self.budget),
+            ("First token within", self.timeout),
+        ]
+        self.finish(INTRO, rows, (640, 520))
         self.test_button = self.buttons.addButton("Test", QDialogButtonBox.ButtonRole.ActionRole)
-        self.save_button.clicked.connect(self.save)
         self.test_button.clicked.connect(self.test)
-        self.buttons.rejected.connect(self.reject)
-        self._task: asyncio.Task[Any] | None = None
-        self._layout()
-
-    def _layout(self) -> None:
-        intro = QLabel(INTRO, self)
-        intro.setWordWrap(True)
-        form = QFormLayout()
-        form.addRow("", self.enabled)
-        form.addRow("Base URL", self.base_url)
-        form.addRow("Model", self.model)
-        form.addRow("API key", self.api_key)
-        form.addRow("Persona name", self.persona)
-        form.addRow("Temperature", self.temperature)
-        form.addRow("Budget per conversation", self.budget)
-        form.addRow("First token within", self.timeout)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addStretch(1)
-        layout.addWidget(self.buttons)
-        self.resize(640, 520)
 
     def _show(self, settings: AgentSettings) -> None:
         self.enabled.setChecked(settings.enabled)
@@ -110,18 +82,15 @@ class AgentDialog(QDialog):
         self.budget.setValue(settings.token_budget)
         self.timeout.setValue(settings.timeout)
         if settings.api_key:
-            self.api_key.setPlaceholderText("saved; leave empty to keep it")
+            self.api_key.setPlaceholderText(KEPT)
 
     def settings(self) -> AgentSettings | None:
         """The settings in the form, checked; ``None`` (and the reason shown) when not valid."""
-        key = self.api_key.text().strip()
-        if not key and self.current is not None:
-            key = self.current.api_key
         data = {
             "enabled": self.enabled.isChecked(),
             "base_url": self.base_url.text(),
             "model": self.model.text(),
-            "api_key": key,
+            "api_key": secret(self.api_key, self.current.api_key if self.current else ""),
             "persona": self.persona.text(),
             "temperature": self.temperature.value(),
             "token_budget": self.budget.value(),
@@ -141,22 +110,15 @@ class AgentDialog(QDialog):
         self.current = settings
         self.api_key.clear()
         if settings.api_key:
-            self.api_key.setPlaceholderText("saved; leave empty to keep it")
-        client = self.ctx.relay_client()
-        if client is None:
-            self.message.setText("Saved. Pair with your relay (Settings) and publish to use it.")
-            return
-        self.message.setText("Saved; telling the relay…")
-        self._task = self.ctx.spawn(self._tell_relay(client, settings), what="AI agent")
+            self.api_key.setPlaceholderText(KEPT)
+        self.send(
+            lambda client: self._tell_relay(client, settings), unpaired="use it", what="AI agent"
+        )
 
-    async def _tell_relay(self, client: Any, settings: AgentSettings) -> None:
-        try:
-            await client.put_agent(self.entry.key, settings)
-        except Exception as error:  # one sentence; the settings stay saved for publishing
-            self.message.setText(f"Saved here, but the relay said: {sentence_for(error)}")
-            return
+    async def _tell_relay(self, client: RelayClient, settings: AgentSettings) -> str:
+        await client.put_agent(self.entry.key, settings)
         state = "answers shoppers" if settings.enabled else "is saved, and off"
-        self.message.setText(f"{settings.persona} {state} on the relay.")
+        return f"{settings.persona} {state} on the relay."
 
     def test(self) -> None:
         settings = self.settings()

@@ -3,26 +3,16 @@ the auth token (kept in the vault, sealed on the relay), and the address to give
 
 from __future__ import annotations
 
-import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QWidget
 
-from console.errors import sentence_for
-from core.channels import ChannelError, whatsapp_settings
-from core.workspace.channels import ChannelRepository
+from console.views.relay_settings import KEPT, RelaySettingsDialog, secret
+from core.channels import ChannelError, WhatsAppSettings, whatsapp_settings
 
 if TYPE_CHECKING:
     from console.context import ConsoleContext
+    from console.relay_client import RelayClient
     from core.workspace.widgets import WidgetEntry
 
 INTRO = (
@@ -31,18 +21,15 @@ INTRO = (
     "WhatsApp sender's number. After saving, set the address shown below as the sender's "
     "<b>When a message comes in</b> webhook (POST)."
 )
+OFF = "WhatsApp is off for this widget."
 
 
-class WhatsAppDialog(QDialog):
+class WhatsAppDialog(RelaySettingsDialog):
     def __init__(
         self, ctx: ConsoleContext, entry: WidgetEntry, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.entry = entry
-        self.channels = ChannelRepository(ctx.session.workspace, ctx.session.vault)
+        super().__init__(ctx, entry, f"WhatsApp for {entry.name}", parent)
         self.current = self.channels.whatsapp(entry)
-        self.setWindowTitle(f"WhatsApp for {entry.name}")
         self.account_sid = QLineEdit(self)
         self.account_sid.setPlaceholderText("AC…")
         self.number = QLineEdit(self)
@@ -53,38 +40,21 @@ class WhatsAppDialog(QDialog):
         if self.current is not None:
             self.account_sid.setText(self.current.account_sid)
             self.number.setText(self.current.number)
-            self.auth_token.setPlaceholderText("saved; leave empty to keep it")
-        self.message = QLabel(self)
-        self.message.setWordWrap(True)
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.save_button = self.buttons.addButton("Save", QDialogButtonBox.ButtonRole.ApplyRole)
+            self.auth_token.setPlaceholderText(KEPT)
+        rows = [
+            ("Account SID", self.account_sid),
+            ("WhatsApp number", self.number),
+            ("Auth token", self.auth_token),
+        ]
+        self.finish(INTRO, rows, (620, 360))
         self.off_button = self.buttons.addButton(
             "Turn off", QDialogButtonBox.ButtonRole.DestructiveRole
         )
         self.off_button.setEnabled(self.current is not None)
-        self.save_button.clicked.connect(self.save)
         self.off_button.clicked.connect(self.turn_off)
-        self.buttons.rejected.connect(self.reject)
-        self._task: asyncio.Task[Any] | None = None
-        intro = QLabel(INTRO, self)
-        intro.setWordWrap(True)
-        form = QFormLayout()
-        form.addRow("Account SID", self.account_sid)
-        form.addRow("WhatsApp number", self.number)
-        form.addRow("Auth token", self.auth_token)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addStretch(1)
-        layout.addWidget(self.buttons)
-        self.resize(620, 360)
 
     def save(self) -> None:
-        token = self.auth_token.text().strip()
-        if not token and self.current is not None:
-            token = self.current.auth_token
+        token = secret(self.auth_token, self.current.auth_token if self.current else "")
         given = {"account_sid": self.account_sid.text(), "number": self.number.text()}
         try:
             settings = whatsapp_settings({**given, "auth_token": token})
@@ -103,30 +73,23 @@ class WhatsAppDialog(QDialog):
         self.off_button.setEnabled(False)
         self._send(None)
 
-    def _send(self, settings: Any) -> None:
-        client = self.ctx.relay_client()
-        if client is None:
-            self.message.setText(
-                "Saved. Pair with your relay (Settings) and publish to turn it on."
-            )
-            return
-        self.message.setText("Saved; telling the relay…")
-        self._task = self.ctx.spawn(self._tell_relay(client, settings), what="WhatsApp")
+    def _send(self, settings: WhatsAppSettings | None) -> None:
+        self.send(
+            lambda client: self._tell_relay(client, settings),
+            unpaired="turn it on",
+            what="WhatsApp",
+        )
 
-    async def _tell_relay(self, client: Any, settings: Any) -> None:
-        try:
-            if settings is None:
+    async def _tell_relay(self, client: RelayClient, settings: WhatsAppSettings | None) -> str:
+        if settings is None:
+            try:
                 await client.remove_whatsapp(self.entry.key)
-                self.message.setText("WhatsApp is off for this widget.")
-                return
-            answer = await client.put_whatsapp(self.entry.key, settings)
-        except Exception as error:  # one sentence; the settings stay saved for publishing
-            if settings is None and "not set up" in str(error):
-                self.message.setText("WhatsApp is off for this widget.")
-                return
-            self.message.setText(f"Saved here, but the relay said: {sentence_for(error)}")
-            return
-        self.message.setText(
+            except Exception as error:  # not set up there: off all the same
+                if "not set up" not in str(error):
+                    raise
+            return OFF
+        answer = await client.put_whatsapp(self.entry.key, settings)
+        return (
             f"WhatsApp is on from {settings.number}. In Twilio, set “When a message comes "
             f"in” (POST) to:\n{answer['webhook_url']}"
         )

@@ -1,8 +1,9 @@
 """An hourly rollup of the analytics, kept in the workspace so 90 days of a million messages
 are summed from about two thousand rows, not scanned again.
 
-``analytics_hours`` holds each UTC hour's sums per widget (0: none; conversations taken for
-spam, and their messages, are counted as ``spam`` conversations only); ``analytics_hours_done``
+``analytics_hours`` holds each UTC hour's sums per widget (0: none; a conversation taken for
+spam is counted as a ``spam`` conversation only: its messages, lookups, leads, handoff, rating
+and replies are left out of the other sums, as on the relay); ``analytics_hours_done``
 the hours computed. Triggers (migration 0004) forget an hour the moment a conversation,
 message or lead of that hour is added, changed or deleted — whoever writes it (inbox,
 privacy erasure, retention) — so what is read is never stale. ``ensure`` recomputes the
@@ -32,26 +33,27 @@ _WIDGET = "coalesce(c.widget_id, 0)"
 PARTS = (
     f"""SELECT substr(c.started_at, 1, 13) AS hour, {_WIDGET} AS widget,
        sum(c.spam IS NULL) AS conversations, sum(c.spam IS NOT NULL) AS spam,
-       sum(c.handoff_reason IS NOT NULL) AS handoffs,
-       count(c.rating) AS ratings, coalesce(sum(c.rating), 0) AS rating_sum
+       sum(c.spam IS NULL AND c.handoff_reason IS NOT NULL) AS handoffs,
+       count(CASE WHEN c.spam IS NULL THEN c.rating END) AS ratings,
+       coalesce(sum(CASE WHEN c.spam IS NULL THEN c.rating END), 0) AS rating_sum
 FROM conversations c WHERE c.started_at >= :start AND c.started_at < :stop
 GROUP BY hour, widget""",
     f"""SELECT substr(m.created_at, 1, 13) AS hour, {_WIDGET} AS widget,
        sum(c.spam IS NULL) AS messages,
-       sum(m.role = 'shopper' AND m.intent IN ({_ORDER})) AS lookups
+       sum(c.spam IS NULL AND m.role = 'shopper' AND m.intent IN ({_ORDER})) AS lookups
 FROM messages m LEFT JOIN conversations c ON c.id = m.conversation_id
 WHERE m.created_at >= :start AND m.created_at < :stop
 GROUP BY hour, widget""",
     f"""SELECT substr(m.created_at, 1, 13) AS hour, {_WIDGET} AS widget,
        count(*) AS verified_lookups
 FROM messages m LEFT JOIN conversations c ON c.id = m.conversation_id
-WHERE m.created_at >= :start AND m.created_at < :stop
+WHERE m.created_at >= :start AND m.created_at < :stop AND c.spam IS NULL
   AND m.role = 'bot' AND m.intent IN ({_LOOKUP})
   AND (m.cards LIKE '%"type": "order"%' OR m.cards LIKE '%"type":"order"%')
 GROUP BY hour, widget""",
     f"""SELECT substr(l.created_at, 1, 13) AS hour, {_WIDGET} AS widget, count(*) AS leads
 FROM leads l LEFT JOIN conversations c ON c.id = l.conversation_id
-WHERE l.created_at >= :start AND l.created_at < :stop
+WHERE l.created_at >= :start AND l.created_at < :stop AND c.spam IS NULL
 GROUP BY hour, widget""",
     f"""SELECT substr(m.created_at, 1, 13) AS hour, {_WIDGET} AS widget,
        count(*) AS waits,
@@ -61,7 +63,7 @@ GROUP BY hour, widget""",
              AND s.created_at <= m.created_at
        ))) * 1440.0) AS wait_minutes
 FROM messages m LEFT JOIN conversations c ON c.id = m.conversation_id
-WHERE m.created_at >= :start AND m.created_at < :stop AND m.role = 'agent'
+WHERE m.created_at >= :start AND m.created_at < :stop AND m.role = 'agent' AND c.spam IS NULL
   AND NOT EXISTS (
       SELECT 1 FROM messages e WHERE e.conversation_id = m.conversation_id
         AND e.role = 'agent' AND e.created_at < m.created_at)

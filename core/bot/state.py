@@ -48,6 +48,9 @@ class BotState:
     human_at: datetime | None = None
     """When a person from the shop last joined or wrote here (None: not since it was
     closed); while that is recent, the bot leaves the shopper's messages to them."""
+    restored_at: datetime | None = None
+    """When the merchant last said "Not spam" here: the messages before it no longer count
+    towards the widget's message rate (so the next one is not taken for spam at once)."""
 
     @classmethod
     def new(
@@ -131,6 +134,7 @@ def _read(data: object) -> BotState:
         identity_customer=_text(data.get("identity_customer")),
         agent_tokens=_count(data.get("agent_tokens", 0)),
         human_at=_moment(data.get("human_at")),
+        restored_at=_moment(data.get("restored_at")),
     )
 
 

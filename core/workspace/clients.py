@@ -17,7 +17,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from core.workspace.activity import record
 from core.workspace.database import Workspace
-from core.workspace.models import Client, StoreRow, Widget
+from core.workspace.models import ActivityLog, Client, StoreRow, Widget
 from core.workspace.paths import WorkspaceError
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,27 @@ class ClientEntry:
     created_at: datetime
     stores: int = 0
     widgets: int = 0
+
+    @property
+    def publish_scope(self) -> str:
+        """The scope its widgets are published under on the relay."""
+        return publish_scope(self.id, self.created_at)
+
+
+def publish_scope(client_id: int, created_at: datetime) -> str:
+    """The relay's name for a client's widgets: stable across renames, and never the same
+    for two clients (an id SQLite hands out again after a removal comes with another
+    creation time)."""
+    return f"client-{client_id}-{created_at:%Y%m%d%H%M%S%f}"
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedClient:
+    """A client removed from the workspace whose widgets may still be published under its
+    scope: publishing it (empty) takes those the workspace no longer has off the relay."""
+
+    name: str
+    publish_scope: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +147,25 @@ class ClientRepository:
             )
         return entry
 
+    def removed(self, name: str) -> RemovedClient | None:
+        """The newest client removed under ``name`` (ignoring case and extra spaces) that no
+        client of the workspace is called now, with its publish scope."""
+        text = " ".join(name.split())
+        if not text or self.get(text) is not None:
+            return None
+        query = (
+            select(ActivityLog.subject, ActivityLog.details)
+            .where(ActivityLog.action == "client.removed")
+            .where(func.lower(ActivityLog.subject) == text.lower())
+            .order_by(ActivityLog.at.desc(), ActivityLog.id.desc())
+        )
+        with self._workspace.engine.connect() as connection:
+            for subject, details in connection.execute(query):
+                scope = (details or {}).get("scope")
+                if isinstance(scope, str) and scope:
+                    return RemovedClient(str(subject), scope)
+        return None
+
     def scope(self, entry: ClientEntry) -> ClientScope:
         with self._workspace.engine.connect() as connection:
             stores = connection.scalars(select(StoreRow.id).where(StoreRow.client_id == entry.id))
@@ -190,7 +230,11 @@ class ClientRepository:
                     update(model).where(model.client_id == entry.id).values(client_id=target)
                 )
             connection.execute(delete(Client).where(Client.id == entry.id))
-            details: dict[str, Any] = {"stores": stores, "widgets": widgets}
+            details: dict[str, Any] = {
+                "stores": stores,
+                "widgets": widgets,
+                "scope": entry.publish_scope,  # publishing it later takes its widgets off
+            }
             if move_to is not None:
                 details["moved_to"] = move_to.name
             record(connection, "client.removed", entry.name, details)

@@ -19,6 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from core.pages import clean_page_url
 from core.serialize import parse_datetime
+from core.workspace.authors import author_columns
 from core.workspace.database import Workspace
 from core.workspace.models import (
     ConversationRow,
@@ -264,6 +265,7 @@ def store_message(
         "suggestions": [s for s in message.get("suggestions") or [] if isinstance(s, str)],
         "form": message.get("form") if message.get("form") in ("lead", "appointment") else None,
         "intent": (_text(message, "intent") or "")[:32] or None,
+        **author_columns(role, message),
     }
     result = connection.execute(
         sqlite_insert(MessageRow).values(values).on_conflict_do_nothing(index_elements=["id"])

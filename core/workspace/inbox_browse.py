@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, String, Table, cast, exists, func, or_, select, update
 
+from core.workspace.authors import Author, read_author
 from core.workspace.browse import _Browser, _contains, _Listing
 from core.workspace.database import Workspace
 from core.workspace.models import ConversationRow, MessageRow
@@ -67,6 +68,28 @@ class ThreadMessage:
     cards: list[Any] = field(default_factory=list)
     form: str | None = None
     helpful: bool | None = None
+    author: Author | None = None
+    """Who wrote a person's reply (role ``agent``); ``None`` for other messages."""
+    intent: str | None = None
+    """What the bot took the shopper to want; ``agent``: the AI agent wrote this turn."""
+
+
+def _thread_message(row: Any) -> ThreadMessage:
+    """A row of ``InboxReader.thread``'s query."""
+    return ThreadMessage(
+        id=row.id,
+        role=row.role,
+        text=row.text,
+        created_at=row.created_at,
+        confidence=row.confidence,
+        knowledge_entry_id=row.knowledge_entry_id,
+        knowledge_question=row.question,
+        cards=row.cards,
+        form=row.form,
+        helpful=row.helpful,
+        author=read_author(row.author_name, row.author_console),
+        intent=row.intent,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +194,9 @@ class InboxReader:
                 m.cards,
                 m.form,
                 m.helpful,
+                m.intent,
+                m.author_name,
+                m.author_console,
             )
             .outerjoin(KnowledgeEntryRow, KnowledgeEntryRow.id == m.knowledge_entry_id)
             .where(m.conversation_id == conversation_id)
@@ -179,7 +205,7 @@ class InboxReader:
         )
         with self._workspace.engine.connect() as connection:
             rows = connection.execute(query).all()
-        return [ThreadMessage(*row) for row in reversed(rows)]
+        return [_thread_message(row) for row in reversed(rows)]
 
     def unread(self, widget_ids: frozenset[int] | None = None) -> int:
         """How many conversations (of these widgets) have messages the merchant has not

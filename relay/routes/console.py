@@ -161,9 +161,11 @@ async def reply(request: web.Request) -> web.Response:
         _author(body),
         cards=parse_cards(body.get("cards")),
         ref=ref,
+        console_id=request[CONSOLE].id,
     )
     await _to_channels(request, message)
-    return json_response({"message": message}, status=201)
+    # the console's copy names the console that wrote it (as its event does), the shopper's not
+    return json_response({"message": {**message, "console_id": request[CONSOLE].id}}, status=201)
 
 
 async def _to_channels(request: web.Request, message: dict[str, Any]) -> None:

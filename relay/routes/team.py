@@ -1,5 +1,6 @@
 """Console API for the team (``/v1/console/team…``, signed): invite a teammate with a role,
-list the paired consoles, change a role, revoke a console. Who may call each route is in
+list and cancel the invites not used yet, list the paired consoles, change a role, revoke a
+console. Who may call each route is in
 ``relay.services.roles`` (listing: everyone; changes: admins)."""
 
 from __future__ import annotations
@@ -23,8 +24,21 @@ async def members(request: web.Request) -> web.Response:
 async def invite(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     body = await read_json(request)
-    made = await team.invite(request.app[STORE], settings.relay_key, body, settings.now())
+    made = await team.invite(
+        request.app[STORE], settings.relay_key, body, settings.now(), request[CONSOLE].id
+    )
     return json_response(made, status=201)
+
+
+@signed
+async def invites(request: web.Request) -> web.Response:
+    return json_response({"invites": await team.pending(request.app[STORE])})
+
+
+@signed
+async def cancel_invite(request: web.Request) -> web.Response:
+    cancelled = await team.cancel_invite(request.app[STORE], request.match_info["id"])
+    return json_response({"invite": cancelled})
 
 
 @signed
@@ -46,5 +60,9 @@ def setup_team(app: web.Application) -> None:
     router = app.router
     router.add_get("/v1/console/team", members, name="console.team.list")
     router.add_post("/v1/console/team/invites", invite, name="console.team.invite")
+    router.add_get("/v1/console/team/invites", invites, name="console.team.invites")
+    router.add_delete(
+        "/v1/console/team/invites/{id}", cancel_invite, name="console.team.invite_cancel"
+    )
     router.add_put("/v1/console/team/{id}/role", set_role, name="console.team.role")
     router.add_delete("/v1/console/team/{id}", revoke, name="console.team.revoke")

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from core.bot import Bot, BotState, StoreUnavailable
 from core.bot.identity import check_identity
 from core.ids import new_id, new_token
+from core.records import SpamRules
 from core.spam import SpamMatch
 from core.widgets import pick_language, team_available
 from relay.responses import ApiError
@@ -30,7 +31,7 @@ from relay.services.inputs import (
     parse_feedback,
     parse_lead,
 )
-from relay.services.spam import SpamGuard
+from relay.services.spam import SpamGuard, still_matches
 from relay.services.verification import GatedLookup
 from relay.services.widgets import WidgetBots
 from relay.storage.records import Feedback, NewConversation, NewLead
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
     from relay.services.agents import Agents
     from relay.services.broker import Broker
     from relay.services.console_feed import ConsoleFeed
-    from relay.services.lookups import LookupPool
+    from relay.services.lookups import LookupPool, StoreLookup
     from relay.services.presence import Presence
     from relay.services.verification import VerificationLimits
     from relay.storage import RelayStore
@@ -134,7 +135,7 @@ class ConversationService:
     def _bot(self, widget: PublishedWidget) -> Bot:
         return self._widgets.bot(widget)
 
-    def _lookup(self, widget: PublishedWidget) -> Lookup | None:
+    def _lookup(self, widget: PublishedWidget) -> StoreLookup | None:
         if widget.store_id is None:
             return None
         store = self._store.store(widget.store_id)
@@ -169,16 +170,24 @@ class ConversationService:
             customer_name=name,
             page_url=request.page_url,
         )
+        published = await self._create(conversation, turn, now)
+        self._poke()
+        return {"conversation_id": conversation.id, "token": token, "messages": published}
+
+    async def _create(
+        self, conversation: NewConversation, turn: Turn, now: datetime
+    ) -> list[dict[str, Any]]:
+        """Store the new conversation with the bot's opening replies and their events;
+        answers the replies as the shopper sees them."""
         replies = [shape.bot_message(r, turn.intent, now) for r in turn.replies]
         published = shape.public_json(replies)
-        events = shape.Events(conversation.id, key, now)
+        events = shape.Events(conversation.id, conversation.widget_key, now)
         await self._store.create_conversation(
             conversation,
             replies,
             [events.created(conversation), *events.messages(replies, published)],
         )
-        self._poke()
-        return {"conversation_id": conversation.id, "token": token, "messages": published}
+        return published
 
     async def _verified(
         self, widget: PublishedWidget, request: StartRequest
@@ -237,14 +246,7 @@ class ConversationService:
             customer_email=who.email,
             customer_name=who.name,
         )
-        replies = [shape.bot_message(r, turn.intent, now) for r in turn.replies]
-        published = shape.public_json(replies)
-        events = shape.Events(conversation.id, key, now)
-        await self._store.create_conversation(
-            conversation,
-            replies,
-            [events.created(conversation), *events.messages(replies, published)],
-        )
+        published = await self._create(conversation, turn, now)
         return {"conversation_id": conversation.id, "messages": published}
 
     async def existing(self, conversation_id: str) -> ConversationRecord:
@@ -260,13 +262,7 @@ class ConversationService:
 
     async def authorize(self, conversation_id: str, token: str | None) -> ConversationRecord:
         """The conversation, if ``token`` is its bearer token; 404 unknown, 401 wrong token."""
-        try:
-            check_id(conversation_id, "conversation")
-        except InvalidInput:
-            raise NotFound("There is no such conversation.") from None
-        conversation = await self._store.conversation(conversation_id)
-        if conversation is None:
-            raise NotFound("There is no such conversation.")
+        conversation = await self.existing(conversation_id)
         if not token or not hmac.compare_digest(token_hash(token), conversation.token_hash):
             raise Unauthorized("This conversation needs its own token.")
         return conversation
@@ -391,12 +387,16 @@ class ConversationService:
             return turn, False, lead
         gate = self._verification.gate(client, conversation.id)
         failed = True  # an error mid-turn keeps the attempt counted
+        gated = GatedLookup(
+            lookup, gate, verified=state.verified_orders, floor=lookup.verification_floor
+        )
         try:
-            gated = GatedLookup(lookup, gate, verified=state.verified_orders)
             turn, lead = await self._answer(agent, widget, conversation, text, state, gated, team)
             failed = turn.verification_failed
         finally:
             await gate.settle(failed=failed)
+        if failed:  # as slow as the store's slow answers, found or not: the time tells nothing
+            await gated.hold()
         if gate.refused:
             locked = await bot.respond(
                 text, state, lookup, lookups_allowed=False, team_available=team
@@ -593,11 +593,14 @@ class ConversationService:
         *,
         cards: Sequence[dict[str, Any]] = (),
         ref: str | None = None,
+        console_id: str | None = None,
     ) -> dict[str, Any]:
         """Post a human agent's reply (from the console); the shopper's stream and poll see it.
 
         ``ref`` is the console's own id for the reply: sending it again (the answer was lost
-        on the way back) returns the message already posted instead of a second one."""
+        on the way back) returns the message already posted instead of a second one.
+        ``console_id`` (the console that sent it) goes to the consoles' ``message`` event only,
+        so each console tells its own replies from its teammates'; shoppers never see it."""
         text = check_text(text, limit=self._text_limit)
         async with self._lock(conversation_id):
             conversation = await self.existing(conversation_id)
@@ -606,7 +609,7 @@ class ConversationService:
             message = shape.agent_message(text, self._now(), author, cards=cards)
             published = shape.public_json([message])
             events = shape.events_for(conversation, message.created_at)
-            extra = {"ref": ref}
+            extra = {"ref": ref, "console_id": console_id}
             changed = conversation.status != "open"
             await self._store.add_turn(
                 conversation.id,
@@ -650,19 +653,34 @@ class ConversationService:
 
     async def set_spam(self, conversation_id: str, spam: bool, author: str) -> dict[str, Any]:
         """The merchant marks a conversation as spam, or restores it ("Not spam"): its next
-        messages are answered by the bot again. Nothing is shown to the shopper."""
+        messages are answered by the bot again, the messages before no longer count towards
+        the message rate. Nothing is shown to the shopper. ``still_matches``: the widget's
+        rule (an address, a word, an expression) that took it for spam and would again."""
         async with self._lock(conversation_id):
             conversation = await self.existing(conversation_id)
             reason = SpamMatch("marked", author).reason if spam else None
+            again = None if spam else still_matches(self._rules_of(conversation), conversation.spam)
             if (reason is None) != (conversation.spam is None):
-                events = shape.events_for(conversation, self._now())
+                now = self._now()
+                events = shape.events_for(conversation, now)
                 await self._store.add_turn(
-                    conversation.id, [], events=[events.spam(reason, author)], spam=(reason,)
+                    conversation.id,
+                    [],
+                    bot_state=None if spam else _restored(conversation, now),
+                    events=[events.spam(reason, author)],
+                    spam=(reason,),
                 )
             else:
                 reason = conversation.spam
         self._poke()
-        return {"conversation_id": conversation_id, "spam": reason}
+        result: dict[str, Any] = {"conversation_id": conversation_id, "spam": reason}
+        if again is not None:
+            result["still_matches"] = {"kind": again.kind, "rule": again.rule}
+        return result
+
+    def _rules_of(self, conversation: ConversationRecord) -> SpamRules:
+        widget = self._store.widget(conversation.widget_key)
+        return widget.settings.spam if widget is not None else SpamRules()
 
     async def assign(self, conversation_id: str, agent: str) -> dict[str, Any]:
         """An agent takes the conversation: the shopper sees "… joined the chat"."""
@@ -710,3 +728,8 @@ def _human_answers(conversation: ConversationRecord, now: datetime) -> bool:
 def _with_human(conversation: ConversationRecord, at: datetime | None) -> dict[str, Any]:
     """The conversation's bot state with the shop's person last seen ``at`` (None: gone)."""
     return BotState.from_json(conversation.bot_state).update(human_at=at).to_json()
+
+
+def _restored(conversation: ConversationRecord, at: datetime) -> dict[str, Any]:
+    """The conversation's bot state, restored by the merchant ``at`` (the rate starts afresh)."""
+    return BotState.from_json(conversation.bot_state).update(restored_at=at).to_json()

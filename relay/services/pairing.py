@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from relay.responses import ApiError, invalid
 from relay.state import retry_after_header
 from relay.storage.attempts import AttemptLimit
-from relay.storage.consoles import OPERATOR, Grant
+from relay.storage.consoles import INVITE_ID_LENGTH, OPERATOR, Grant
 from relay.storage.records import ConsoleRecord
 
 if TYPE_CHECKING:
@@ -61,12 +61,20 @@ async def issue_code(
     *,
     grant: Grant = OPERATOR,
     valid_for: timedelta = VALID_FOR,
+    invited_by: str | None = None,
 ) -> str:
-    """A fresh code, stored hashed, valid ``valid_for``; its console gets ``grant``."""
+    """A fresh code, stored hashed, valid ``valid_for``; its console gets ``grant``.
+    ``invited_by``: the console whose admin asked for it (``None``: the relay's CLI)."""
     code = new_code()
     hashed = code_hash(relay_key, normalise(code) or "")
-    await store.add_pairing_code(hashed, now + valid_for, grant)
+    await store.add_pairing_code(hashed, now + valid_for, grant, invited_by, now=now)
     return code
+
+
+def invite_id(relay_key: bytes, code: str) -> str:
+    """The id an invite is listed and cancelled by: the start of its code's HMAC, which tells
+    nothing about the code itself."""
+    return code_hash(relay_key, normalise(code) or "")[:INVITE_ID_LENGTH]
 
 
 def _public_key(value: Any) -> bytes:

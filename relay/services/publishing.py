@@ -14,6 +14,8 @@ from relay.storage.errors import BundleError
 if TYPE_CHECKING:
     from relay.storage import RelayStore
 
+PARTIAL_ONLY = ("scope", "keep", "keep_stores")
+
 
 def _check_platforms(body: Mapping[str, Any]) -> None:
     stores = body.get("stores", [])
@@ -38,10 +40,17 @@ def _flag(body: Mapping[str, Any], name: str) -> bool:
 
 async def publish(store: RelayStore, body: Mapping[str, Any]) -> dict[str, Any]:
     """The ``changes`` of publishing ``body`` (nothing is written when ``dry_run``). A
-    ``partial`` bundle (one client's widgets) adds and updates, and removes nothing."""
+    ``partial`` bundle (one client's widgets) adds and updates; with a ``scope`` it also
+    removes the widgets published under that scope that it no longer holds (except those it
+    ``keep``s: the console has them under another client), and that scope's stores no widget
+    uses any more (except ``keep_stores``), and nothing else."""
     dry_run, partial = _flag(body, "dry_run"), _flag(body, "partial")
+    for name in PARTIAL_ONLY:
+        if name in body and not partial:
+            raise invalid(name, f'{name} goes with a partial publish ("partial": true).')
     _check_platforms(body)
     bundle = {"stores": body.get("stores", []), "widgets": body.get("widgets", [])}
+    bundle |= {name: body[name] for name in PARTIAL_ONLY if name in body}
     try:
         return await store.publish(bundle, dry_run=dry_run, partial=partial)
     except BundleError as exc:

@@ -53,6 +53,8 @@ ROUTE_ROLES: dict[str, Rule] = {
     "ai.configure": Rule("admin", "change the AI agent"),
     "ai.remove": Rule("admin", "change the AI agent"),
     "console.team.invite": Rule("admin", "invite teammates"),
+    "console.team.invites": Rule("admin", "see the pending invites"),
+    "console.team.invite_cancel": Rule("admin", "cancel invites"),
     "console.team.role": Rule("admin", "change teammates' roles"),
     "console.team.revoke": Rule("admin", "revoke consoles"),
 }

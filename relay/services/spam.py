@@ -8,16 +8,21 @@ honeypot field filled in. From then on the conversation stays spam until the mer
 order, a customer or a knowledge lookup), and no handoff or lead reaches the console.
 
 The message rate is counted in the relay database's attempt buckets, so every relay on it
-shares the count.
+shares the count. "Not spam" starts the conversation's count afresh (``BotState.restored_at``):
+the messages that broke the rate no longer count, in the conversation's bucket nor in its
+address's, so the next message is not taken for spam at once. The merchant's own rules (an
+address, a word, an expression) still apply: ``still_matches`` names the one that caught the
+conversation when it would catch it again.
 """
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import TYPE_CHECKING
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Literal
 
+from core.bot.state import BotState
 from core.spam import SpamMatch, address_of, honeypot_filled, match
 from relay.storage.attempts import AttemptLimit
 
@@ -42,7 +47,8 @@ class SpamGuard:
         that breaks none is counted against the rate limit."""
         found = await self._checked(rules, conversation, [text], client)
         if found is None and rules.rate_per_minute is not None:
-            found = await self._rate(rules.rate_per_minute, conversation.id, client)
+            since = BotState.from_json(conversation.bot_state).restored_at
+            found = await self._rate(rules.rate_per_minute, conversation.id, client, since)
         return found
 
     async def lead(
@@ -78,11 +84,17 @@ class SpamGuard:
             return _stored(conversation.spam)
         return match(rules, texts, client).match
 
-    async def _rate(self, per_minute: int, conversation_id: str, client: str) -> SpamMatch | None:
-        limits = [AttemptLimit("spam-conversation", conversation_id, per_minute, RATE_WINDOW)]
+    async def _rate(
+        self, per_minute: int, conversation_id: str, client: str, since: datetime | None
+    ) -> SpamMatch | None:
+        """Count the message; the rate rule when the conversation or its address is over
+        ``per_minute`` (counting only messages after ``since``, the last "Not spam")."""
+        limits = [
+            AttemptLimit("spam-conversation", conversation_id, per_minute, RATE_WINDOW, since)
+        ]
         if address_of(client) is not None or client.startswith("wa:"):
             # the website's address or the WhatsApp sender; an API key serves many shoppers
-            limits.append(AttemptLimit("spam-address", client, per_minute, RATE_WINDOW))
+            limits.append(AttemptLimit("spam-address", client, per_minute, RATE_WINDOW, since))
         reservation = await self.store.reserve_attempt(*limits)
         return None if reservation.granted else SpamMatch("rate", str(per_minute))
 
@@ -93,3 +105,25 @@ def _stored(reason: str) -> SpamMatch:
     if kind in ("ip", "word", "regex", "rate", "honeypot", "marked"):
         return SpamMatch(kind, rule)  # type: ignore[arg-type]
     return SpamMatch("marked", reason)
+
+
+def still_matches(rules: SpamRules, reason: str | None) -> SpamMatch | None:
+    """The merchant's rule that took a conversation for spam (its stored ``reason``), when
+    the widget still has it: restored, the conversation would be caught by it again (an
+    address for sure, a word or an expression when the shopper writes it again). The rate,
+    the honeypot and a mark by hand hold nothing that outlives "Not spam"."""
+    if reason is None:
+        return None
+    explicit: tuple[tuple[Literal["ip", "word", "regex"], tuple[str, ...]], ...] = (
+        ("ip", rules.ips),
+        ("word", rules.words),
+        ("regex", rules.regexes),
+    )
+    for kind, kept in explicit:
+        for rule in kept:
+            found = SpamMatch(kind, rule)
+            if found.reason == reason or (
+                kind == "word" and found.reason.lower() == reason.lower()
+            ):
+                return found
+    return None

@@ -21,42 +21,15 @@ from urllib.parse import parse_qs
 
 import orjson
 
+from connectors.shopify import webhooks as shopify
+from connectors.woocommerce import webhooks as woocommerce
 from relay.responses import ApiError
 from relay.storage import PublishedStore
 from relay.storage.records import NewDelivery
 
-SHOPIFY_TOPICS = frozenset(
-    {
-        "orders/create",
-        "orders/updated",
-        "orders/cancelled",
-        "orders/fulfilled",
-        "orders/paid",
-        "fulfillments/create",
-        "fulfillments/update",
-        "customers/create",
-        "customers/update",
-        "products/update",
-        "app/uninstalled",
-        "customers/data_request",
-        "customers/redact",
-        "shop/redact",
-    }
-)
-SHOPIFY_COMPLIANCE = frozenset({"customers/data_request", "customers/redact", "shop/redact"})
-WOOCOMMERCE_TOPICS = frozenset(
-    {
-        "order.created",
-        "order.updated",
-        "order.deleted",
-        "order.restored",
-        "customer.created",
-        "customer.updated",
-        "customer.deleted",
-        "product.created",
-        "product.updated",
-    }
-)
+SHOPIFY_TOPICS = frozenset(shopify.TOPICS + shopify.COMPLIANCE_TOPICS)
+SHOPIFY_COMPLIANCE = frozenset(shopify.COMPLIANCE_TOPICS)
+WOOCOMMERCE_TOPICS = frozenset(woocommerce.TOPICS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,12 @@ async def agent(connection: AsyncConnection, widget_key: str) -> bytes | None:
     return bytes(value) if value is not None else None
 
 
+async def agent_versions(connection: AsyncConnection) -> dict[str, datetime]:
+    """Every widget that has agent settings, with when they last changed."""
+    rows = await connection.execute(select(ai_agents.c.widget_key, ai_agents.c.updated_at))
+    return {str(key): updated for key, updated in rows.all()}
+
+
 async def recent_messages(
     connection: AsyncConnection, conversation_id: str, limit: int
 ) -> list[tuple[str, str]]:

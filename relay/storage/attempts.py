@@ -34,6 +34,8 @@ class AttemptLimit:
     key: str  # an address or a conversation id
     limit: int
     window: timedelta
+    since: datetime | None = None
+    """Attempts made before this moment are not counted (they were forgiven)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +81,12 @@ async def _wait(
     connection: AsyncConnection, bucket: str, limit: AttemptLimit, now: datetime
 ) -> float:
     """Seconds until ``bucket`` takes another attempt (0.0: it takes one now)."""
+    start = now - limit.window
+    if limit.since is not None and limit.since > start:
+        start = limit.since
     recent = (
         select(attempts.c.at)
-        .where(attempts.c.bucket == bucket, attempts.c.at > now - limit.window)
+        .where(attempts.c.bucket == bucket, attempts.c.at > start)
         .order_by(attempts.c.at.desc())
         .limit(limit.limit)
     )

@@ -22,6 +22,8 @@ from relay.storage.errors import BundleError
 
 MAX_ID = 255
 MAX_ENTRY_ID = 128
+MAX_SCOPE = 64
+MAX_KEY = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +33,8 @@ class StoreSpec:
     settings: dict[str, Any]
     secrets: dict[str, Any]
     digest: str
+    scope: str | None = None
+    """The client scope of the client owning it; None: no client."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,12 +46,22 @@ class WidgetSpec:
     identity_secret: bytes | None
     knowledge: tuple[KnowledgeEntry, ...]
     digest: str
+    scope: str | None = None
+    """The client scope (agency mode) it is published under; None: no client."""
 
 
 @dataclass(frozen=True, slots=True)
 class Bundle:
     stores: dict[str, StoreSpec]
     widgets: dict[str, WidgetSpec]
+    scope: str | None = None
+    """A partial bundle's client scope: the widgets published under it and missing from the
+    bundle are removed (except ``keep``'s)."""
+    keep: frozenset[str] = frozenset()
+    """Widget keys the console still has under another client (or none): never removed by
+    this partial bundle, whatever scope the relay recorded for them."""
+    keep_stores: frozenset[str] = frozenset()
+    """Store ids the console has under another client (or none): never removed by it."""
 
 
 def read_bundle(data: Mapping[str, Any], relay_key: bytes) -> Bundle:
@@ -55,6 +69,9 @@ def read_bundle(data: Mapping[str, Any], relay_key: bytes) -> Bundle:
     if not isinstance(data, Mapping):
         raise BundleError("bundle", "The published bundle must be a JSON object.")
     digest_key = hmac.new(relay_key, b"storedesk relay digest", hashlib.sha256).digest()
+    scope = _scope(data.get("scope"), "scope")
+    keep = _keys(data.get("keep", []), "keep")
+    keep_stores = _keys(data.get("keep_stores", []), "keep_stores", MAX_ID)
     stores: dict[str, StoreSpec] = {}
     for i, item in enumerate(_list(data, "stores")):
         spec = _store(item, f"stores[{i}]", digest_key)
@@ -63,7 +80,7 @@ def read_bundle(data: Mapping[str, Any], relay_key: bytes) -> Bundle:
         stores[spec.id] = spec
     widgets: dict[str, WidgetSpec] = {}
     for i, item in enumerate(_list(data, "widgets")):
-        widget = _widget(item, f"widgets[{i}]", digest_key)
+        widget = _widget(item, f"widgets[{i}]", digest_key, scope)
         if widget.key in widgets:
             raise BundleError(f"widgets[{i}].key", f'The widget "{widget.key}" is listed twice.')
         if widget.store_id is not None and widget.store_id not in stores:
@@ -73,7 +90,32 @@ def read_bundle(data: Mapping[str, Any], relay_key: bytes) -> Bundle:
                 "in the bundle.",
             )
         widgets[widget.key] = widget
-    return Bundle(stores=stores, widgets=widgets)
+    return Bundle(
+        stores=stores,
+        widgets=widgets,
+        scope=scope,
+        keep=keep - widgets.keys(),
+        keep_stores=keep_stores - stores.keys(),
+    )
+
+
+def _scope(value: Any, where: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_SCOPE:
+        raise BundleError(
+            where, f"{where} must be a client scope (a text of at most {MAX_SCOPE} characters)."
+        )
+    return value
+
+
+def _keys(value: Any, where: str, limit: int = MAX_KEY) -> frozenset[str]:
+    if not isinstance(value, list) or not all(
+        isinstance(k, str) and 0 < len(k) <= limit for k in value
+    ):
+        what = "store ids" if limit == MAX_ID else "widget keys"
+        raise BundleError(where, f"{where} must be a list of {what}.")
+    return frozenset(value)
 
 
 def _list(data: Mapping[str, Any], name: str) -> list[Any]:
@@ -104,13 +146,22 @@ def _store(value: Any, where: str, digest_key: bytes) -> StoreSpec:
     platform = _text(item, "platform", where, 32)
     settings = dict(_object(item.get("settings", {}), f"{where}.settings"))
     secrets = dict(_object(item.get("secrets", {}), f"{where}.secrets"))
-    digest = _digest(digest_key, [platform, settings, secrets])
-    return StoreSpec(store_id, platform, settings, secrets, digest)
+    scope = _scope(item.get("scope"), f"{where}.scope")
+    parts: list[Any] = [platform, settings, secrets]
+    if scope is not None:  # a store given to another client is an update
+        parts.append(scope)
+    digest = _digest(digest_key, parts)
+    return StoreSpec(store_id, platform, settings, secrets, digest, scope)
 
 
-def _widget(value: Any, where: str, digest_key: bytes) -> WidgetSpec:
+def _widget(value: Any, where: str, digest_key: bytes, bundle_scope: str | None) -> WidgetSpec:
     item = _object(value, where)
-    key = _text(item, "key", where, 64)
+    key = _text(item, "key", where, MAX_KEY)
+    scope = _scope(item.get("scope", bundle_scope), f"{where}.scope")
+    if bundle_scope is not None and scope != bundle_scope:
+        raise BundleError(
+            f"{where}.scope", f"{where}.scope differs from the bundle's scope {bundle_scope!r}."
+        )
     name = _text(item, "name", where)
     store = item.get("store")
     if store is not None and (not isinstance(store, str) or not store):
@@ -123,17 +174,17 @@ def _widget(value: Any, where: str, digest_key: bytes) -> WidgetSpec:
         raise BundleError(f"{where}.config.{exc.field}", f'Widget "{name}": {exc}') from None
     secret = _identity_secret(item.get("identity_secret"), where)
     knowledge = _knowledge(item.get("knowledge", []), f"{where}.knowledge")
-    digest = _digest(
-        digest_key,
-        [
-            name,
-            store,
-            config,
-            base64.b64encode(secret).decode() if secret else None,
-            [_entry_json(e) for e in knowledge],
-        ],
-    )
-    return WidgetSpec(key, name, store, config, secret, knowledge, digest)
+    parts: list[Any] = [
+        name,
+        store,
+        config,
+        base64.b64encode(secret).decode() if secret else None,
+        [_entry_json(e) for e in knowledge],
+    ]
+    if scope is not None:  # a widget moved to another client is an update (it was not before)
+        parts.append(scope)
+    digest = _digest(digest_key, parts)
+    return WidgetSpec(key, name, store, config, secret, knowledge, digest, scope)
 
 
 def _identity_secret(value: Any, where: str) -> bytes | None:

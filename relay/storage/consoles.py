@@ -40,6 +40,21 @@ class Grant:
 OPERATOR = Grant("admin", None)
 """What a code from ``storedesk-relay pairing-code`` grants."""
 
+INVITE_ID_LENGTH = 12
+"""An invite is named by the start of its code's HMAC (never by the code, which is not kept)."""
+
+
+@dataclass(frozen=True, slots=True)
+class InviteRecord:
+    """A pairing code not used yet and not expired."""
+
+    id: str
+    role: TeamRole
+    name: str | None
+    created_at: datetime | None
+    expires_at: datetime
+    invited_by: str | None  # a console id; None: ``storedesk-relay pairing-code``
+
 
 async def add_pairing_code(
     connection: AsyncConnection,
@@ -47,6 +62,7 @@ async def add_pairing_code(
     expires_at: datetime,
     now: datetime,
     grant: Grant = OPERATOR,
+    invited_by: str | None = None,
 ) -> None:
     await connection.execute(delete(pairing_codes).where(pairing_codes.c.expires_at < now))
     await connection.execute(
@@ -56,7 +72,52 @@ async def add_pairing_code(
             used_at=None,
             role=grant.role,
             name=grant.name,
+            created_at=now,
+            invited_by=invited_by,
         )
+    )
+
+
+def _pending(now: datetime) -> Any:
+    return (pairing_codes.c.used_at.is_(None), pairing_codes.c.expires_at > now)
+
+
+async def pending_invites(connection: AsyncConnection, now: datetime) -> list[InviteRecord]:
+    """The codes that can still be used, the soonest to expire first."""
+    rows = await connection.execute(
+        select(pairing_codes).where(*_pending(now)).order_by(pairing_codes.c.expires_at)
+    )
+    return [_invite(row) for row in rows.mappings()]
+
+
+async def cancel_invite(connection: AsyncConnection, invite_id: str, now: datetime) -> InviteRecord:
+    """Forget the pending code named ``invite_id``: nobody can pair with it any more."""
+    rows = await connection.execute(
+        select(pairing_codes).where(
+            pairing_codes.c.code_hash.startswith(invite_id, autoescape=True), *_pending(now)
+        )
+    )
+    found = [_invite(row) for row in rows.mappings()]
+    if len(found) != 1 or len(invite_id) != INVITE_ID_LENGTH:
+        raise TeamError(
+            "not_found", f"No pending invite {invite_id!r} (it may be used, expired or cancelled)."
+        )
+    await connection.execute(
+        delete(pairing_codes).where(
+            pairing_codes.c.code_hash.startswith(invite_id, autoescape=True)
+        )
+    )
+    return found[0]
+
+
+def _invite(row: Any) -> InviteRecord:
+    return InviteRecord(
+        id=row["code_hash"][:INVITE_ID_LENGTH],
+        role=row["role"],
+        name=row["name"],
+        created_at=row["created_at"],
+        expires_at=row["expires_at"],
+        invited_by=row["invited_by"],
     )
 
 

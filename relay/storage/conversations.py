@@ -6,7 +6,17 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, String, bindparam, func, select, update
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Select,
+    String,
+    Table,
+    bindparam,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -366,15 +376,25 @@ async def count_open(connection: AsyncConnection) -> int:
 
 
 async def count_today(connection: AsyncConnection, now: datetime) -> dict[str, int]:
+    """Since midnight UTC: conversations started, messages, leads and order questions of the
+    conversations not taken for spam, and (``spam``) the conversations started that are."""
     start = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-    counts = {"conversations": 0, "messages": 0, "leads": 0, "lookups": 0}
+    c = conversations
     asked = messages.c.role == "shopper", messages.c.intent.in_(sorted(ORDER_QUESTIONS))
-    for name, table, column, *more in (
-        ("conversations", conversations, conversations.c.started_at),
-        ("messages", messages, messages.c.created_at),
-        ("leads", leads, leads.c.created_at),
-        ("lookups", messages, messages.c.created_at, *asked),
-    ):
-        query = select(func.count()).select_from(table).where(column >= start, *more)
-        counts[name] = int((await connection.execute(query)).scalar_one())
-    return counts
+    started = select(func.count()).select_from(c).where(c.c.started_at >= start)
+    queries: dict[str, Select[int]] = {
+        "conversations": started.where(c.c.spam.is_(None)),
+        "messages": _of_kept(messages, messages.c.created_at >= start),
+        "leads": _of_kept(leads, leads.c.created_at >= start),
+        "lookups": _of_kept(messages, messages.c.created_at >= start, *asked),
+        "spam": started.where(c.c.spam.is_not(None)),
+    }
+    return {
+        name: int((await connection.execute(query)).scalar_one()) for name, query in queries.items()
+    }
+
+
+def _of_kept(table: Table, *where: ColumnElement[bool]) -> Select[int]:
+    """Count ``table``'s rows (messages or leads) of conversations not taken for spam."""
+    joined = table.join(conversations, conversations.c.id == table.c.conversation_id)
+    return select(func.count()).select_from(joined).where(conversations.c.spam.is_(None), *where)

@@ -25,7 +25,7 @@ from relay.storage.models import relay_meta
 
 DATABASE_NAME = "relay.sqlite"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-HEAD_REVISION = "0010_roles"
+HEAD_REVISION = "0012_invites"
 """The newest migration; a test keeps it equal to Alembic's head."""
 BUSY_TIMEOUT_MS = 30_000
 WRITE_CACHE_KIB = 512

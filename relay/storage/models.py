@@ -69,6 +69,8 @@ pairing_codes = Table(
     Column("used_at", UTCDateTime, nullable=True),
     Column("role", String(16), nullable=False, server_default="admin"),
     Column("name", Text, nullable=True),
+    Column("created_at", UTCDateTime, nullable=True),  # None: made before 0012_invites
+    Column("invited_by", ID, nullable=True),  # the console that invited; None: the relay's CLI
 )
 
 console_nonces = Table(
@@ -102,6 +104,8 @@ stores = Table(
     Column("secrets", LargeBinary, nullable=True),
     Column("digest", String(64), nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    # the client scope (agency mode) of the client owning it, as last published
+    Column("scope", String(64), nullable=True),
 )
 
 widgets = Table(
@@ -115,6 +119,8 @@ widgets = Table(
     Column("digest", String(64), nullable=False),
     Column("version", Integer, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    # the client scope (agency mode) the widget was last published under; None: no client
+    Column("scope", String(64), nullable=True, index=True),
 )
 
 knowledge_entries = Table(

@@ -21,8 +21,17 @@ from relay.storage.models import installations, knowledge_entries, stores, widge
 from relay.storage.published import store_ad, widget_ad
 
 CHUNK = 500
-STORE_FIELDS = ("platform", "settings", "secrets", "digest", "updated_at")
-WIDGET_FIELDS = ("name", "store_id", "config", "identity_secret", "digest", "version", "updated_at")
+STORE_FIELDS = ("platform", "settings", "secrets", "digest", "updated_at", "scope")
+WIDGET_FIELDS = (
+    "name",
+    "store_id",
+    "config",
+    "identity_secret",
+    "digest",
+    "version",
+    "updated_at",
+    "scope",
+)
 ENTRY_FIELDS = ("question", "answer", "keywords", "enabled")
 ke = knowledge_entries
 
@@ -41,6 +50,15 @@ class _Diff:
             "removed": sorted(self.removed),
             "unchanged": self.unchanged,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class _OldWidget:
+    digest: str
+    version: int
+    name: str
+    scope: str | None
+    store_id: str | None
 
 
 @dataclass(slots=True)
@@ -68,25 +86,40 @@ async def apply_publish(
     partial: bool = False,
 ) -> dict[str, Any]:
     """``partial``: the bundle holds some widgets and stores (one client's); the others are
-    neither compared nor removed."""
-    old_stores = {k: d for k, d in await connection.execute(select(stores.c.id, stores.c.digest))}
-    old_widgets = {
-        key: (digest, version)
-        for key, digest, version in await connection.execute(
-            select(widgets.c.key, widgets.c.digest, widgets.c.version)
-        )
-    }
+    neither compared nor removed, except the widgets last published under the bundle's
+    ``scope`` (that client's) that it no longer holds nor ``keep``s, and that scope's stores
+    it no longer holds nor keeps that no widget left uses: those are removed."""
+    store_rows = await connection.execute(select(stores.c.id, stores.c.digest, stores.c.scope))
+    old_stores = {row.id: (row.digest, row.scope) for row in store_rows}
+    w = widgets.c
+    rows = await connection.execute(select(w.key, w.digest, w.version, w.name, w.scope, w.store_id))
+    every = {r.key: _OldWidget(r.digest, r.version, r.name, r.scope, r.store_id) for r in rows}
+    old_widgets, kept = every, []
     if partial:
-        old_stores = {k: d for k, d in old_stores.items() if k in bundle.stores}
-        old_widgets = {k: v for k, v in old_widgets.items() if k in bundle.widgets}
-    store_diff = _diff(old_stores, {k: s.digest for k, s in bundle.stores.items()})
+        kept = sorted(k for k, o in every.items() if _kept(bundle, k, o))
+        old_widgets = {k: o for k, o in every.items() if _compared(bundle, k, o)}
     widget_diff = _diff(
-        {k: d for k, (d, _) in old_widgets.items()},
+        {k: o.digest for k, o in old_widgets.items()},
         {k: w.digest for k, w in bundle.widgets.items()},
     )
+    if partial:
+        used = _stores_in_use(bundle, every, widget_diff.removed)
+        old_stores = {
+            k: v
+            for k, v in old_stores.items()
+            if k in bundle.stores or _store_gone(bundle, k, v[1], used)
+        }
+    store_diff = _diff(
+        {k: d for k, (d, _) in old_stores.items()}, {k: s.digest for k, s in bundle.stores.items()}
+    )
     plan = await _knowledge_plan(connection, bundle, widget_diff)
+    widget_changes = widget_diff.to_json()
+    if widget_diff.removed:  # the console no longer knows their names
+        widget_changes["names"] = {k: old_widgets[k].name for k in widget_changes["removed"]}
+    if kept:
+        widget_changes["kept"] = kept
     changes = {
-        "widgets": widget_diff.to_json(),
+        "widgets": widget_changes,
         "knowledge": plan.to_json(),
         "stores": store_diff.to_json(),
     }
@@ -101,6 +134,45 @@ async def apply_publish(
     await _write_widgets(connection, bundle, widget_diff, old_widgets, sealer, now)
     await _write_knowledge(connection, plan)
     return changes
+
+
+def _compared(bundle: Bundle, key: str, old: _OldWidget) -> bool:
+    """Whether a partial bundle speaks for this published widget: it holds it, or the widget
+    was published under the bundle's scope (then missing from the bundle means removed)."""
+    if key in bundle.widgets:
+        return True
+    return bundle.scope is not None and old.scope == bundle.scope and key not in bundle.keep
+
+
+def _kept(bundle: Bundle, key: str, old: _OldWidget) -> bool:
+    """A widget of the bundle's scope that the console now has under another client."""
+    return (
+        bundle.scope is not None
+        and old.scope == bundle.scope
+        and key in bundle.keep
+        and key not in bundle.widgets
+    )
+
+
+def _stores_in_use(bundle: Bundle, every: dict[str, _OldWidget], removed: list[str]) -> set[str]:
+    """The stores the widgets published after this partial bundle use."""
+    gone = set(removed)
+    used = {spec.store_id for spec in bundle.widgets.values() if spec.store_id}
+    for key, old in every.items():
+        if old.store_id and key not in bundle.widgets and key not in gone:
+            used.add(old.store_id)
+    return used
+
+
+def _store_gone(bundle: Bundle, store_id: str, scope: str | None, used: set[str]) -> bool:
+    """A store of the bundle's scope that it no longer holds, the console does not have under
+    another client, and no published widget uses: a partial bundle removes it."""
+    return (
+        bundle.scope is not None
+        and scope == bundle.scope
+        and store_id not in bundle.keep_stores
+        and store_id not in used
+    )
 
 
 def _diff(old: dict[str, str], new: dict[str, str]) -> _Diff:
@@ -181,6 +253,7 @@ async def _write_stores(
             "secrets": sealer.store(spec),
             "digest": spec.digest,
             "updated_at": now,
+            "scope": spec.scope,
         }
 
     if diff.added:
@@ -196,7 +269,7 @@ async def _write_widgets(
     connection: AsyncConnection,
     bundle: Bundle,
     diff: _Diff,
-    old: dict[str, tuple[str, int]],
+    old: dict[str, _OldWidget],
     sealer: _Sealer,
     now: datetime,
 ) -> None:
@@ -211,6 +284,7 @@ async def _write_widgets(
             "digest": spec.digest,
             "version": version,
             "updated_at": now,
+            "scope": spec.scope,
         }
 
     if diff.added:
@@ -218,7 +292,7 @@ async def _write_widgets(
         await connection.execute(insert(widgets), [{"key": r.pop("b_key"), **r} for r in rows])
     if diff.updated:
         statement = update(widgets).where(widgets.c.key == bindparam("b_key"))
-        rows = [_prefixed(row(k, old[k][1] + 1)) for k in diff.updated]
+        rows = [_prefixed(row(k, old[k].version + 1)) for k in diff.updated]
         await connection.execute(_values(statement, widgets, WIDGET_FIELDS), rows)
 
 

@@ -314,8 +314,8 @@ class RelayStore:
             return await conversation_db.count_open(connection)
 
     async def today_counts(self, now: datetime) -> dict[str, int]:
-        """Conversations started, messages and leads since midnight UTC of ``now``
-        (``lookups`` is 0: the app counts those)."""
+        """Conversations started, messages, leads and order lookups since midnight UTC of
+        ``now``, of the conversations not taken for spam; ``spam``: those that were."""
         async with self._engines.read.connect() as connection:
             return await conversation_db.count_today(connection, now)
 
@@ -473,14 +473,35 @@ class RelayStore:
     # -- pairing, consoles, nonces ---------------------------------------------------------
 
     async def add_pairing_code(
-        self, code_hash: str, expires_at: datetime, grant: Grant = OPERATOR
+        self,
+        code_hash: str,
+        expires_at: datetime,
+        grant: Grant = OPERATOR,
+        invited_by: str | None = None,
+        *,
+        now: datetime | None = None,
     ) -> None:
-        now = self._now()
+        """``now``: when the code was made (the caller's clock; default the store's)."""
+        made = now or self._now()
         await self._writer.exclusive(
             lambda connection: console_db.add_pairing_code(
-                connection, code_hash, expires_at, now, grant
+                connection, code_hash, expires_at, made, grant, invited_by
             )
         )
+
+    async def pending_invites(self) -> list[console_db.InviteRecord]:
+        """Pairing codes not used yet and not expired (read from the database)."""
+        now = self._now()
+        async with self._engines.read.connect() as connection:
+            return await console_db.pending_invites(connection, now)
+
+    async def cancel_invite(self, invite_id: str) -> console_db.InviteRecord:
+        """Raises ``TeamError`` (``not_found``)."""
+        now = self._now()
+        found: console_db.InviteRecord = await self._writer.exclusive(
+            lambda connection: console_db.cancel_invite(connection, invite_id, now)
+        )
+        return found
 
     async def use_pairing_code(self, code_hash: str, now: datetime) -> bool:
         return await self.spend_pairing_code(code_hash, now) is not None

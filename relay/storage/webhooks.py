@@ -133,25 +133,31 @@ async def insert(connection: AsyncConnection, delivery: NewDelivery) -> bool:
     return result.first() is not None
 
 
+_DELIVERY_COLUMNS = (
+    inbox.c.seq,
+    inbox.c.platform,
+    inbox.c.store_id,
+    inbox.c.topic,
+    inbox.c.delivery_id,
+    inbox.c.body,
+    inbox.c.received_at,
+    inbox.c.attempts,
+)
+"""The columns a ``Delivery`` is read from."""
+
+
+def _is_due(now: datetime) -> tuple[Any, ...]:
+    """Not processed yet, and its next attempt (if any) is due by ``now``."""
+    return (
+        inbox.c.processed_at.is_(None),
+        or_(inbox.c.next_attempt_at.is_(None), inbox.c.next_attempt_at <= now),
+    )
+
+
 async def due(connection: AsyncConnection, now: datetime, limit: int = 200) -> list[Delivery]:
     """Deliveries not processed yet whose next attempt is due, oldest first."""
     rows = await connection.execute(
-        select(
-            inbox.c.seq,
-            inbox.c.platform,
-            inbox.c.store_id,
-            inbox.c.topic,
-            inbox.c.delivery_id,
-            inbox.c.body,
-            inbox.c.received_at,
-            inbox.c.attempts,
-        )
-        .where(
-            inbox.c.processed_at.is_(None),
-            or_(inbox.c.next_attempt_at.is_(None), inbox.c.next_attempt_at <= now),
-        )
-        .order_by(inbox.c.seq)
-        .limit(limit)
+        select(*_DELIVERY_COLUMNS).where(*_is_due(now)).order_by(inbox.c.seq).limit(limit)
     )
     return [Delivery(**row) for row in rows.mappings()]
 
@@ -167,10 +173,7 @@ async def claim(connection: AsyncConnection, now: datetime, limit: int = 200) ->
     run out and another takes the delivery over."""
     picked = (
         select(inbox.c.seq)
-        .where(
-            inbox.c.processed_at.is_(None),
-            or_(inbox.c.next_attempt_at.is_(None), inbox.c.next_attempt_at <= now),
-        )
+        .where(*_is_due(now))
         .order_by(inbox.c.seq)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -179,16 +182,7 @@ async def claim(connection: AsyncConnection, now: datetime, limit: int = 200) ->
         update(inbox)
         .where(inbox.c.seq.in_(picked.scalar_subquery()))
         .values(next_attempt_at=now + LEASE)
-        .returning(
-            inbox.c.seq,
-            inbox.c.platform,
-            inbox.c.store_id,
-            inbox.c.topic,
-            inbox.c.delivery_id,
-            inbox.c.body,
-            inbox.c.received_at,
-            inbox.c.attempts,
-        )
+        .returning(*_DELIVERY_COLUMNS)
     )
     return sorted((Delivery(**row) for row in rows.mappings()), key=lambda d: d.seq)
 

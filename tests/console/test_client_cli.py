@@ -159,3 +159,111 @@ def test_publish_for_one_client_leaves_the_other_clients_widgets_on_the_relay(
     config = relay_get(relay, f"/v1/widgets/{keys['Acme chat']}/config").json()
     assert config["title"] == "Acme help"
     assert relay_get(relay, f"/v1/widgets/{keys['Bolt chat']}/config").status_code == 200
+
+
+def _published(relay: Relay, key: str) -> bool:  # noqa: F811 (the fixture's class)
+    status = relay_get(relay, f"/v1/widgets/{key}/config").status_code
+    assert status in (200, 404)
+    return status == 200
+
+
+def _second_widget(cli: Cli, name: str, store: str) -> str:
+    code, out, err = cli("widget", "create", "--name", name, "--store", store)
+    assert code == 0, err
+    return next(word for word in out.split() if word.startswith("wk_"))
+
+
+def test_publishing_a_client_removes_its_deleted_widgets_and_no_other_clients(
+    cli: Cli,
+    relay: Relay,  # noqa: F811 (the fixture imported above)
+) -> None:
+    keys = _agency(cli)
+    old = _second_widget(cli, "Acme old", "acme-shop")
+    assert cli("relay", "pair", relay.url, relay.pairing_code(), "--name", "agency")[0] == 0
+    assert cli("relay", "publish")[0] == 0  # everything, each widget under its client
+    assert cli("widget", "remove", "Acme old")[0] == 0
+    code, _, err = cli("widget", "remove", "Bolt chat")  # not Acme's: stays live
+    assert code == 0, err
+
+    code, out, _ = cli("relay", "publish", "--client", "Acme", "--dry-run")
+    assert code == 0 and f"Removes 1 widget: 'Acme old' ({old})." in out
+    assert f"1 removed ({old} 'Acme old')" in out
+    assert _published(relay, old)  # a dry run changes nothing
+
+    code, out, _ = cli("relay", "publish", "--client", "Acme")
+    assert code == 0 and f"Removes 1 widget: 'Acme old' ({old})." in out
+    assert not _published(relay, old)
+    assert _published(relay, keys["Acme chat"]) and _published(relay, keys["Bolt chat"])
+    code, out, _ = cli("relay", "publish", "--client", "Acme")
+    assert "nothing changed" in out and "Removes" not in out
+
+    assert cli("widget", "remove", "Acme chat")[0] == 0  # Acme's last widget, then its store
+    code, out, _ = cli("relay", "publish", "--client", "Acme")
+    assert code == 0 and "stores    0 added, 0 updated, 1 removed (acme-shop)" in out
+    assert _published(relay, keys["Bolt chat"])
+
+
+def test_a_widget_moved_to_another_client_stays_live_until_that_client_publishes(
+    cli: Cli,
+    relay: Relay,  # noqa: F811 (the fixture imported above)
+) -> None:
+    keys = _agency(cli)
+    assert cli("relay", "pair", relay.url, relay.pairing_code(), "--name", "agency")[0] == 0
+    assert cli("relay", "publish", "--client", "Acme")[0] == 0
+    assert cli("relay", "publish", "--client", "Bolt Bikes")[0] == 0
+    assert cli("client", "assign", "Bolt Bikes", "--widget", "Acme chat")[0] == 0
+
+    code, out, _ = cli("relay", "publish", "--client", "Acme")
+    assert code == 0 and "Removes" not in out
+    moved = f"now belonging to another client or none ({keys['Acme chat']}) stay as they are"
+    assert moved in out
+    assert _published(relay, keys["Acme chat"])
+    code, out, _ = cli("relay", "publish", "--client", "Bolt Bikes")
+    assert f"1 updated ({keys['Acme chat']} 'Acme chat')" in out  # now Bolt's on the relay
+    code, out, _ = cli("relay", "publish", "--client", "Acme")
+    assert "nothing changed" in out and _published(relay, keys["Acme chat"])
+
+
+def test_a_removed_clients_widgets_come_off_the_relay_by_publishing_its_name(
+    cli: Cli,
+    relay: Relay,  # noqa: F811 (the fixture imported above)
+) -> None:
+    keys = _agency(cli)
+    assert cli("relay", "pair", relay.url, relay.pairing_code(), "--name", "agency")[0] == 0
+    assert cli("relay", "publish")[0] == 0
+    assert cli("widget", "remove", "Acme chat")[0] == 0
+    code, out, _ = cli("client", "remove", "Acme", "--release")
+    assert code == 0 and "storedesk relay publish --client Acme takes off" in out
+    assert _published(relay, keys["Acme chat"])
+
+    code, out, _ = cli("relay", "publish", "--client", "acme", "--dry-run")
+    assert code == 0 and "the scope of the removed client Acme" in out
+    assert f"Removes 1 widget: 'Acme chat' ({keys['Acme chat']})." in out
+    code, out, _ = cli("relay", "publish", "--client", "Acme")
+    assert code == 0 and not _published(relay, keys["Acme chat"])
+    assert _published(relay, keys["Bolt chat"])
+
+    code, _, err = cli("relay", "publish", "--client", "Nobody")  # never a client
+    assert code == 3 and "no client named 'Nobody'" in err
+
+
+def test_removing_a_client_with_unpublish_takes_its_deleted_widgets_off(
+    cli: Cli,
+    relay: Relay,  # noqa: F811 (the fixture imported above)
+) -> None:
+    keys = _agency(cli)
+    code, _, err = cli("client", "remove", "Bolt Bikes", "--release", "--unpublish")
+    assert code == 2 and "not paired" in err  # refused before anything is removed
+    assert "Bolt Bikes" in cli("client", "list")[1]
+
+    assert cli("relay", "pair", relay.url, relay.pairing_code(), "--name", "agency")[0] == 0
+    assert cli("relay", "publish")[0] == 0
+    old = _second_widget(cli, "Bolt old", "bolt-shop")
+    assert cli("relay", "publish", "--client", "Bolt Bikes")[0] == 0
+    assert cli("widget", "remove", "Bolt old")[0] == 0
+    code, out, err = cli("client", "remove", "Bolt Bikes", "--release", "--unpublish")
+    assert code == 0, err
+    assert f"Removes 1 widget: 'Bolt old' ({old})." in out
+    assert "stay as they are" in out  # Bolt chat, released, stays live
+    assert not _published(relay, old)
+    assert _published(relay, keys["Bolt chat"]) and _published(relay, keys["Acme chat"])

@@ -37,8 +37,10 @@ def test_plural_forms(count: int, noun: str, said: str) -> None:
 
 
 def test_the_dashboard_and_settings_say_one_and_many() -> None:
-    one = Today(conversations=1, leads=1, lookups=1, source="relay")
-    assert today_text(one) == "Today: 1 conversation, 1 lead, 1 order lookup (on the relay)."
+    one = Today(conversations=1, leads=1, lookups=1, source="relay", spam=1)
+    assert today_text(one) == (
+        "Today: 1 conversation, 1 lead, 1 order lookup (on the relay). Spam blocked: 1."
+    )
     status = {"widgets": 1, "stores": 2, "conversations_open": 1, "events_pending": 0}
     text = health_text("https://relay.example", status)
     assert "1 widget and 2 stores published, 1 open conversation, 0 events waiting" in text

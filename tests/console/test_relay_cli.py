@@ -107,6 +107,7 @@ def test_pair_publish_chat_pull_and_reply(paired: Cli, relay: Relay) -> None:
     conversation, token = shopper_chats(relay, key)
     code, out, _ = cli("relay", "status")
     assert code == 0 and "1 widget, 1 store;" in out and "storedesk relay pull" in out
+    assert "today: 1 conversation, " in out and "; spam blocked: 0 conversations" in out
 
     code, out, err = cli("relay", "pull")
     assert code == 0, err

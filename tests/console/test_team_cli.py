@@ -87,3 +87,32 @@ def test_revoking_asks_first(
     code, out, _ = paired("team", "revoke", "Kim", "--json")
     assert code == 0 and json.loads(out)["revoked_at"]
     assert "Kim" not in team(paired)
+
+
+def test_pending_invites_are_listed_without_codes_and_cancelled(
+    paired: Cli,  # noqa: F811
+    teammate: Cli,
+) -> None:
+    code, out, err = paired("team", "invites")
+    assert code == 0 and "No pending invites" in out, err
+    command = invite(paired, "--role", "viewer", "--name", "Front desk", "--expires", "60")
+    secret = command.rsplit(" ", 1)[1]
+    code, out, err = paired("team", "invites")
+    assert code == 0, err
+    assert "viewer" in out and "Front desk" in out and "expires" in out
+    assert secret not in out and secret.replace("-", "") not in out
+    code, out, err = paired("team", "invites", "--json")
+    rows = json.loads(out)["invites"]
+    assert len(rows) == 1 and secret not in out
+    invite_id = rows[0]["id"]
+
+    code, out, err = paired("team", "cancel-invite", "zz")
+    assert code == 2 and "at least 4 characters" in err
+    code, out, err = paired("team", "cancel-invite", invite_id[:6])
+    assert code == 0, err
+    assert f"Cancelled invite {invite_id} for Front desk (viewer)" in out
+    assert json.loads(paired("team", "invites", "--json")[1])["invites"] == []
+    code, _, err = teammate(*command.split()[1:])
+    assert code != 0 and "wrong, used or expired" in err
+    code, _, err = paired("team", "cancel-invite", invite_id)
+    assert code == 2 and "no pending invite" in err

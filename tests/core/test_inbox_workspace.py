@@ -182,3 +182,30 @@ def test_spam_conversations_wait_under_the_spam_filter_until_restored(
     assert reader.unread() == 2
     skipped = inbox.apply([event("conversation.spam", "c_ok", {"spam": 3}, 4)])
     assert skipped.skipped == 1
+
+
+def test_each_reply_keeps_who_wrote_it(workspace: Workspace) -> None:
+    inbox, reader = InboxRepository(workspace), InboxReader(workspace)
+    mine, sams, old, ai = (
+        message("c_w", "agent", "On its way.", 1),
+        message("c_w", "agent", "I checked too.", 2),
+        message("c_w", "agent", "From before authors were kept.", 3),
+        message("c_w", "bot", "Emma here: it ships today.", 4),
+    )
+    mine["data"]["message"] |= {"author": "Ana", "console_id": "cn_ana"}
+    sams["data"]["message"] |= {"author": "  Sam\n(support) ", "console_id": "cn_sam"}
+    ai["data"]["message"] |= {"intent": "agent", "author": "Emma"}
+    inbox.apply([mine, sams, old, ai])
+    thread = reader.thread("c_w")
+    authors = [(m.author.name, m.author.console_id) if m.author else None for m in thread]
+    assert authors == [("Ana", "cn_ana"), ("Sam (support)", "cn_sam"), None, None]
+    assert [m.intent for m in thread] == [None, None, None, "agent"]
+    with workspace.engine.connect() as connection:  # the intent stays the bot's
+        query = "SELECT count(*) FROM messages WHERE role = 'agent' AND intent IS NOT NULL"
+        assert connection.exec_driver_sql(query).scalar() == 0
+    # a console id that is not one is dropped, the name kept
+    odd = message("c_w", "agent", "Hello", 5)
+    odd["data"]["message"] |= {"author": "Kim", "console_id": "cn:1 <b>"}
+    inbox.apply([odd])
+    last = reader.thread("c_w")[-1].author
+    assert last is not None and (last.name, last.console_id) == ("Kim", None)

@@ -14,6 +14,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,8 @@ from aiohttp.test_utils import TestClient
 
 from core.demo import demo_database_path
 from relay.app import create_app
-from relay.keys import STORE
+from relay.keys import SETTINGS, STORE
+from relay.services.agents import Agents
 from relay.storage.models import ai_agents
 from tests.relay import fake_openai
 from tests.relay.conftest import SettingsFactory
@@ -308,3 +310,41 @@ def test_a_relay_without_agents_never_imports_the_agent() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
     )
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+async def test_widgets_without_an_agent_cost_no_read_and_other_relays_see_changes(
+    relay: TestClient,
+) -> None:
+    """One read of the whole settings table per ``fresh_for`` serves every widget; a change
+    made through another relay (another ``Agents`` on the same database) shows within it."""
+    store = relay.app[STORE]
+    clock = [datetime(2026, 12, 7, 12, 0, tzinfo=UTC)]
+    reads: list[str] = []
+    real_read = store.read
+
+    async def counted(work: Any) -> Any:
+        reads.append(getattr(work, "__name__", "settings"))
+        return await real_read(work)
+
+    store.read = counted
+    relay_key = relay.app[SETTINGS].relay_key
+    this = Agents(store, relay_key=relay_key, now=lambda: clock[0])
+    other = Agents(store, relay_key=relay_key, now=lambda: clock[0])
+    for number in range(50):
+        assert await this.settings(f"wk_quiet{number:04d}") is None
+        assert await this.settings(WIDGET_KEY) is None
+    assert len(reads) == 1  # once for every widget, not once per widget
+
+    await other.configure(
+        WIDGET_KEY,
+        {"enabled": True, "base_url": "http://127.0.0.1:9", "model": "m", "api_key": API_KEY},
+    )
+    assert await this.settings(WIDGET_KEY) is None  # still within the 10 s it trusts
+    clock[0] += timedelta(seconds=11)
+    found = await this.settings(WIDGET_KEY)
+    assert found is not None and found.model == "m"
+    assert await this.settings(WIDGET_KEY) is found  # opened once per change
+
+    await other.remove(WIDGET_KEY)
+    clock[0] += timedelta(seconds=11)
+    assert await this.settings(WIDGET_KEY) is None

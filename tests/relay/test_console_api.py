@@ -160,6 +160,26 @@ async def test_publish_reports_changes_and_replaces_everything(app_client: TestC
     assert app_client.app[STORE].widget(WIDGET_KEY) is None
 
 
+async def test_a_scoped_partial_publish_over_the_api_removes_that_scope_only(
+    app_client: TestClient,
+) -> None:
+    console = await paired_console(app_client)
+    acme = small_bundle()
+    acme["widgets"][0]["scope"] = "acme"
+    await console.call("PUT", "/v1/console/publish", acme)
+    empty_beta = {"stores": [], "widgets": [], "partial": True, "scope": "beta"}
+    status, body = await console.call("PUT", "/v1/console/publish", empty_beta)
+    assert status == 200 and body["changes"]["widgets"]["removed"] == []
+    empty_acme = {**empty_beta, "scope": "acme", "dry_run": True}
+    status, body = await console.call("PUT", "/v1/console/publish", empty_acme)
+    assert body["changes"]["widgets"]["removed"] == [WIDGET_KEY]
+    assert app_client.app[STORE].widget(WIDGET_KEY) is not None
+    status, body = await console.call(
+        "PUT", "/v1/console/publish", {**empty_acme, "dry_run": False}
+    )
+    assert status == 200 and app_client.app[STORE].widget(WIDGET_KEY) is None
+
+
 @pytest.mark.parametrize(
     ("bundle", "field"),
     [
@@ -173,6 +193,9 @@ async def test_publish_reports_changes_and_replaces_everything(app_client: TestC
         ({"widgets": {}}, "widgets"),
         ({"widgets": [], "dry_run": "yes"}, "dry_run"),
         ({"widgets": [], "partial": 1}, "partial"),
+        ({"widgets": [], "scope": "acme"}, "scope"),
+        ({"widgets": [], "partial": True, "scope": 7}, "scope"),
+        ({"widgets": [], "partial": True, "keep": [""]}, "keep"),
     ],
 )
 async def test_publish_names_the_first_bad_field(

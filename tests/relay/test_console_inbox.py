@@ -15,6 +15,7 @@ from aiohttp.test_utils import TestClient
 from relay.app import create_app
 from tests.relay.console_helpers import Console, paired_console
 from tests.relay.public_helpers import Chat, publish_demo, start_chat
+from tests.relay.team_helpers import console_as
 from tests.relay.test_stream import next_block, next_message, open_stream
 
 
@@ -66,6 +67,22 @@ async def test_a_reply_sent_twice_with_its_ref_is_posted_once(client: TestClient
     assert len(agent) == 1 and agent[0]["cards"][0]["number"] == "1001"
     events = [e for e in await pull(console) if e["type"] == "message"]
     assert events[-1]["data"]["message"]["ref"] == "r_1"
+
+
+async def test_a_reply_names_its_console_to_consoles_only(client: TestClient) -> None:
+    owner = await paired_console(client)
+    sam = await console_as(client, "agent", "Sam")
+    chat = await start_chat(client)
+    status, sent = await sam.call("POST", path(chat, "reply"), {"text": "Hi!", "author": "Sam"})
+    _, sams = await sam.call("GET", "/v1/console/status")
+    assert status == 201 and sent["message"]["console_id"] == sams["console"]["id"]
+    events = [e for e in await pull(owner) if e["type"] == "message"]
+    said = events[-1]["data"]["message"]
+    assert said["author"] == "Sam" and said["console_id"] == sams["console"]["id"]
+    # the shopper's side: the name, never the console
+    shopper = [m for m in await chat.history() if m["role"] == "agent"]
+    assert shopper[0]["author"] == "Sam" and "console_id" not in shopper[0]
+    assert sams["console"]["id"] not in orjson.dumps(await chat.history()).decode()
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
+from core.spam import spam_from_json
 from relay.app import create_app
 from relay.keys import CONVERSATIONS, STORE
 from relay.services.conversations import Vouched
+from relay.services.spam import still_matches
 from relay.storage.errors import BundleError
 from tests.relay.console_helpers import paired_console
 from tests.relay.public_helpers import WIDGET_KEY, Chat, demo_bundle, order_cards, start_chat
@@ -174,7 +176,11 @@ async def test_not_spam_from_the_console_lets_the_bot_answer_again(relay: Any) -
     console = await paired_console(client)
     path = f"/v1/console/conversations/{chat.conversation_id}/spam"
     status, body = await console.call("POST", path, {"spam": False, "author": "Sam"})
-    assert status == 200 and body == {"conversation_id": chat.conversation_id, "spam": None}
+    assert status == 200 and body == {
+        "conversation_id": chat.conversation_id,
+        "spam": None,
+        "still_matches": {"kind": "word", "rule": "casino"},  # the console says so
+    }
     assert answered_by_bot(await say(chat, "What is your return policy?"))
     status, body = await console.call("POST", path, {"spam": True, "author": "Sam"})
     assert status == 200 and body["spam"] == "marked Sam"
@@ -187,6 +193,98 @@ async def test_not_spam_from_the_console_lets_the_bot_answer_again(relay: Any) -
         {"spam": None, "by": "Sam"},
         {"spam": "marked Sam", "by": "Sam"},
     ]
+
+
+async def not_spam(client: TestClient, chat: Chat) -> dict[str, Any]:
+    console = await paired_console(client)
+    path = f"/v1/console/conversations/{chat.conversation_id}/spam"
+    status, body = await console.call("POST", path, {"spam": False, "author": "Sam"})
+    assert status == 200, body
+    assert body["spam"] is None
+    return dict(body)
+
+
+async def test_not_spam_starts_the_message_rate_afresh(relay: Any) -> None:
+    client = await relay(rate_per_minute=3)
+    chat = await start_chat(client)
+    for text in ("hello", "What is your return policy?", "How long does shipping take?"):
+        assert answered_by_bot(await say(chat, text, "198.51.100.7"))
+    assert (await say(chat, "hello again", "198.51.100.7"))[-1]["text"] == NEUTRAL
+    assert await spam_of(client, chat) == "rate 3"
+
+    restored = await not_spam(client, chat)
+    assert "still_matches" not in restored  # nothing of the merchant's own catches it
+    # the very next message, from the same address within the same minute, gets the bot;
+    # so do the two after it (the bot's turns keep the restore) ...
+    for text in ("Sorry, where is my parcel?", "What is your return policy?", "hello"):
+        assert answered_by_bot(await say(chat, text, "198.51.100.7"))
+    assert await spam_of(client, chat) is None
+    # ... and the rate still applies from there on
+    assert (await say(chat, "one more", "198.51.100.7"))[-1]["text"] == NEUTRAL
+    assert await spam_of(client, chat) == "rate 3"
+
+
+async def test_not_spam_on_a_blocked_address_says_the_rule_still_catches_it(
+    relay: Any,
+) -> None:
+    client = await relay(ips=["203.0.113.0/24"], rate_per_minute=50)
+    chat = await start_chat(client)
+    assert (await say(chat, "hello", "203.0.113.77"))[-1]["text"] == NEUTRAL
+
+    restored = await not_spam(client, chat)
+    assert restored["still_matches"] == {"kind": "ip", "rule": "203.0.113.0/24"}
+    # the merchant's block is not lifted behind their back: caught again at once
+    assert (await say(chat, "hello?", "203.0.113.77"))[-1]["text"] == NEUTRAL
+    assert await spam_of(client, chat) == "ip 203.0.113.0/24"
+    # once the rule is gone (published), restoring it is enough
+    await client.app[STORE].publish(spam_bundle(rate_per_minute=50), dry_run=False)
+    assert "still_matches" not in await not_spam(client, chat)
+    assert answered_by_bot(await say(chat, "What is your return policy?", "203.0.113.77"))
+
+
+async def test_the_relay_status_counts_spam_apart_from_today_s_conversations(
+    relay: Any,
+) -> None:
+    client = await relay(words=["casino"])
+    await say(await start_chat(client), "What is your return policy?")
+    spammer = await start_chat(client)
+    await say(spammer, "casino bonus")
+    await say(spammer, "casino bonus again")
+    console = await paired_console(client)
+    status, body = await console.call("GET", "/v1/console/status")
+    assert status == 200
+    # one conversation: its greeting, the question and the answer; the spam only as spam
+    assert body["today"] == {
+        "conversations": 1,
+        "messages": 3,
+        "leads": 0,
+        "lookups": 0,
+        "spam": 1,
+    }
+
+
+@pytest.mark.parametrize(
+    ("reason", "rules", "still"),
+    [
+        ("ip 203.0.113.0/24", {"ips": ["203.0.113.0/24"]}, ("ip", "203.0.113.0/24")),
+        ("ip 203.0.113.0/24", {"ips": ["198.51.100.0/24"]}, None),
+        ("word casino", {"words": ["Casino"]}, ("word", "Casino")),
+        (
+            "regex crypto\\s+invest",
+            {"regexes": ["crypto\\s+invest"]},
+            ("regex", "crypto\\s+invest"),
+        ),
+        ("rate 3", {"rate_per_minute": 3}, None),
+        ("honeypot on", {}, None),
+        ("marked Sam", {"words": ["Sam"]}, None),
+        (None, {"words": ["casino"]}, None),
+    ],
+)
+def test_which_rules_still_catch_a_restored_conversation(
+    reason: str | None, rules: dict[str, Any], still: tuple[str, str] | None
+) -> None:
+    found = still_matches(spam_from_json(rules), reason)
+    assert (None if found is None else (found.kind, found.rule)) == still
 
 
 async def test_channels_apply_the_word_rules_too(relay: Any) -> None:

@@ -1,4 +1,5 @@
-"""Console GUI fixtures: Qt offscreen, a ``ctx`` on a fresh workspace, ``screenshot()``.
+"""Console GUI fixtures: Qt offscreen, a ``ctx`` on a fresh workspace, the main ``window`` on it,
+``screenshot()``.
 
 Screenshots go to ``artifacts/screenshots/`` (kept by CI as test artefacts).
 """
@@ -14,7 +15,9 @@ import pytest
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
+from console.app import window_settings
 from console.context import ConsoleContext
+from console.window import MainWindow
 from relay.app import create_app
 from relay.settings import Settings
 from tests.relay.live import LiveRelay, live_relay
@@ -52,6 +55,15 @@ async def ctx(tmp_path: Path, qapp: object) -> AsyncIterator[ConsoleContext]:
         yield context
     finally:
         await context.aclose()
+
+
+@pytest.fixture
+async def window(ctx: ConsoleContext, qtbot: object) -> AsyncIterator[MainWindow]:
+    """The main window on ``ctx``, shown; closed after the test."""
+    win = MainWindow(window_settings(ctx.data_dir), ctx)
+    win.show()
+    yield win
+    win.close()
 
 
 @pytest.fixture

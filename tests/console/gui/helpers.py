@@ -1,5 +1,5 @@
-"""Helpers for the console's GUI tests: waiting on the qasync loop, and pairing a test's
-workspace with a live relay."""
+"""Helpers for the console's GUI tests: waiting on the qasync loop, answering the message box
+shown, and pairing a test's workspace with a live relay."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from console.context import ConsoleContext
 from console.pairing import pair
@@ -26,6 +26,23 @@ async def wait_until(predicate: Callable[[], object], timeout: float = 5.0) -> N
         if loop.time() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {predicate!r}")
         await asyncio.sleep(0.02)
+
+
+def question_box() -> QMessageBox | None:
+    """The message box on screen, if any."""
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QMessageBox) and widget.isVisible():
+            return widget
+    return None
+
+
+def press(box: QMessageBox, text: str) -> None:
+    """Click the button of ``box`` labelled ``text`` (mnemonic ``&`` ignored)."""
+    for candidate in box.buttons():
+        if candidate.text().replace("&", "") == text:
+            candidate.click()
+            return
+    raise AssertionError(f"no {text!r} button in {[b.text() for b in box.buttons()]}")
 
 
 def pairing_code(relay: LiveRelay) -> str:

@@ -4,14 +4,9 @@ anything; publishing while a client is chosen publishes only that client's widge
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import pytest
-from PySide6.QtWidgets import QApplication, QMessageBox
-
-from console.app import window_settings
 from console.commands.store import connection_for_demo
 from console.context import ConsoleContext
 from console.overview import midnight
@@ -28,7 +23,7 @@ from console.views.widgets import WidgetsView
 from console.window import MainWindow
 from core.workspace.clients import ClientEntry
 from relay.keys import STORE
-from tests.console.gui.helpers import Shot, pair_with, wait_until
+from tests.console.gui.helpers import Shot, pair_with, press, question_box, wait_until
 from tests.core.test_clients import add_chat
 from tests.relay.live import LiveRelay
 
@@ -58,14 +53,6 @@ def agency(ctx: ConsoleContext) -> Agency:
     for changed in (ctx.clients_changed, ctx.stores_changed, ctx.widgets_changed):
         changed.emit()
     return Agency(acme, bolt)
-
-
-@pytest.fixture
-async def window(ctx: ConsoleContext, qtbot: object) -> AsyncIterator[MainWindow]:
-    win = MainWindow(window_settings(ctx.data_dir), ctx)
-    win.show()
-    yield win
-    win.close()
 
 
 def screen(window: MainWindow, kind: type[object]) -> object:
@@ -245,21 +232,6 @@ async def test_the_widget_editor_offers_a_client_only_when_clients_exist(
     editor.close()
 
 
-def question_box() -> QMessageBox | None:
-    for widget in QApplication.topLevelWidgets():
-        if isinstance(widget, QMessageBox) and widget.isVisible():
-            return widget
-    return None
-
-
-def press(box: QMessageBox, text: str) -> None:
-    for candidate in box.buttons():
-        if candidate.text().replace("&", "") == text:
-            candidate.click()
-            return
-    raise AssertionError(f"no {text!r} button in {[b.text() for b in box.buttons()]}")
-
-
 async def test_publish_while_a_client_is_chosen_publishes_only_its_widgets(
     window: MainWindow, ctx: ConsoleContext, relay: LiveRelay
 ) -> None:
@@ -287,3 +259,59 @@ async def test_publish_while_a_client_is_chosen_publishes_only_its_widgets(
     press(box, "Publish")
     await wait_until(lambda: not window._publishing)
     assert relay.app[STORE].widget_count() == 2  # Acme's stayed
+
+
+async def test_publishing_a_client_asks_about_and_removes_its_deleted_widgets(
+    window: MainWindow, ctx: ConsoleContext, relay: LiveRelay
+) -> None:
+    found = agency(ctx)
+    extra = ctx.widgets.create("Acme extra", store="acme-shop")
+    await pair_with(ctx, relay)
+    window.client_picker.setCurrentText("All clients")
+    ctx.publish_requested.emit()  # everything, each widget under its client
+    await wait_until(lambda: question_box() is not None)
+    press(question_box(), "Publish")  # type: ignore[arg-type]
+    await wait_until(lambda: not window._publishing)
+    assert relay.app[STORE].widget_count() == 4
+    ctx.widgets.delete(extra)
+    ctx.widgets.delete(ctx.widgets.get("Bolt chat"))  # type: ignore[arg-type]
+
+    ctx.choose_client(found.acme.id)
+    ctx.publish_requested.emit()
+    await wait_until(lambda: question_box() is not None)
+    box = question_box()
+    assert box is not None and box.windowTitle() == "Publish Acme"
+    assert f"Removes 1 widget: 'Acme extra' ({extra.key})." in box.text()
+    press(box, "Publish")
+    await wait_until(lambda: not window._publishing)
+    assert relay.app[STORE].widget(extra.key) is None
+    assert relay.app[STORE].widget_count() == 3  # Bolt's deleted widget is Bolt's to remove
+
+
+async def test_removing_a_client_offers_to_take_its_widgets_off_the_relay(
+    window: MainWindow, ctx: ConsoleContext, relay: LiveRelay, screenshot: Shot
+) -> None:
+    agency(ctx)
+    await pair_with(ctx, relay)
+    ctx.publish_requested.emit()
+    await wait_until(lambda: question_box() is not None)
+    press(question_box(), "Publish")  # type: ignore[arg-type]
+    await wait_until(lambda: not window._publishing)
+    acme_chat = ctx.widgets.get("Acme chat")
+    assert acme_chat is not None
+    ctx.widgets.delete(acme_chat)
+
+    window.show_clients()
+    dialog = window.clients_dialog
+    assert isinstance(dialog, ClientsDialog)
+    dialog.list.setCurrentRow(0)  # Acme: its store is released, its widget was deleted
+    dialog.move_to.setCurrentText("No client (keep them unassigned)")
+    assert dialog.remove_client()
+    await wait_until(lambda: question_box() is not None)
+    box = question_box()
+    assert box is not None and box.windowTitle() == "Take Acme off the relay"
+    assert f"Removes 1 widget: 'Acme chat' ({acme_chat.key})." in box.text()
+    screenshot(box, "clients-unpublish")
+    press(box, "Take off")
+    await wait_until(lambda: relay.app[STORE].widget(acme_chat.key) is None)
+    assert relay.app[STORE].widget_count() == 2  # Bolt's and the one without a client

@@ -133,15 +133,22 @@ async def test_today_counts_what_was_pulled_today(view: DashboardView, ctx: Cons
     now, yesterday = datetime.now(UTC), datetime.now(UTC) - timedelta(days=1, hours=1)
     card = {"type": "order", "number": "1001"}
     with ctx.session.workspace.engine.begin() as db:
-        for cid, at in (("c1", now), ("c2", now), ("c0", yesterday)):
+        for cid, at, spam in (
+            ("c1", now, None),
+            ("c2", now, None),
+            ("c0", yesterday, None),
+            ("s1", now, "word casino"),  # counted apart, with its lead and lookup
+            ("s0", yesterday, "rate 3"),
+        ):
             db.execute(
                 insert(ConversationRow).values(
-                    id=cid, channel="widget", started_at=at, updated_at=at
+                    id=cid, channel="widget", started_at=at, updated_at=at, spam=spam
                 )
             )
-        db.execute(
-            insert(LeadRow).values(id="l1", kind="contact", conversation_id="c1", created_at=now)
-        )
+        for lid, cid in (("l1", "c1"), ("ls", "s1")):
+            db.execute(
+                insert(LeadRow).values(id=lid, kind="contact", conversation_id=cid, created_at=now)
+            )
         for mid, at, role, intent, cards in (
             ("m1", now, "shopper", "order_status", []),  # an order asked about today
             ("m2", now, "shopper", "provide_email", []),  # the same lookup's follow-up
@@ -155,9 +162,16 @@ async def test_today_counts_what_was_pulled_today(view: DashboardView, ctx: Cons
                     cards=cards, intent=intent,
                 )
             )  # fmt: skip
+        db.execute(
+            insert(MessageRow).values(
+                id="ms", conversation_id="s1", role="shopper", text="casino", created_at=now,
+                cards=[], intent="order_status",
+            )
+        )  # fmt: skip
     await view.refresh()
     assert view.today_label.text() == (
-        "Today: 2 conversations, 1 lead, 1 order lookup (pulled into this workspace)."
+        "Today: 2 conversations, 1 lead, 1 order lookup (pulled into this workspace). "
+        "Spam blocked: 1."
     )
 
 

@@ -66,8 +66,52 @@ async def test_spam_waits_under_its_filter_until_not_spam(
             timeout=10,
         )
         await wait_until(lambda: inbox.model.row_total() == 0)
+        # the widget's own rule stays: the merchant is told it still catches this chat
+        await wait_until(lambda: "“word casino”" in panel.notice.text(), timeout=10)
+        assert "still matches the rule “word casino”" in panel.notice.text()
+        assert "a message with that word will be taken for spam again" in panel.notice.text()
         again = await shopper.say("What is your return policy?")
         assert again[-1]["role"] == "bot" and again[-1]["text"] != NEUTRAL
         inbox.status_filter.setCurrentIndex(0)
         await wait_until(lambda: inbox.model.row_total() == 1)
+        await shopper.stop()
+
+
+async def test_not_spam_says_when_a_blocked_address_will_catch_the_chat_again(
+    window: MainWindow,  # noqa: F811 (a fixture)
+    ctx: ConsoleContext,
+    relay: LiveRelay,
+    screenshot: Shot,
+) -> None:
+    ready = await demo_on(ctx, relay)
+    entry = ctx.widgets.get(ready.widget_key)
+    assert entry is not None
+    ctx.widgets.update(entry, {"spam": {"ips": ["127.0.0.1"]}})  # the test shopper's address
+    client, link = ctx.relay_client(), ctx.relay_link()
+    assert client is not None and link is not None
+    await publish_flow.publish(ctx.session, client, link)
+    ctx.relay_changed.emit()
+    window.show_screen("Inbox")
+    inbox = inbox_of(window)
+    inbox.status_filter.setCurrentIndex(inbox.status_filter.findData(SPAM_FILTER))
+
+    async with httpx.AsyncClient(timeout=10) as web:
+        shopper = Shopper(web, relay.base_url, relay.base_url)
+        await shopper.start(ready.widget_key)
+        assert (await shopper.say("hello"))[-1]["text"] == NEUTRAL
+        await wait_until(lambda: inbox.model.row_total() == 1, timeout=10)
+        inbox.table.selectRow(0)
+        panel = inbox.panel
+        await wait_until(lambda: panel.conversation is not None)
+        panel.not_spam.click()
+        await wait_until(lambda: "127.0.0.1/32" in panel.notice.text(), timeout=10)
+        notice = panel.notice.text()
+        assert (
+            "still matches the rule “ip 127.0.0.1/32”: its next message will be taken for "
+            "spam again" in notice
+        )
+        assert f"Widgets → {entry.name} → Spam" in notice
+        screenshot(window, "inbox-not-spam-still-blocked")
+        # nothing was lifted behind the merchant's back
+        assert (await shopper.say("hello?"))[-1]["text"] == NEUTRAL
         await shopper.stop()

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from PySide6.QtWidgets import QApplication, QMessageBox
 
 import console.app
 from console.app import start, window_settings
@@ -30,7 +29,7 @@ from console.views.stores import StoresView
 from console.views.widgets import WidgetsView
 from console.window import MainWindow
 from tests.console.gui.conftest import ARTIFACTS
-from tests.console.gui.helpers import Shot, wait_until
+from tests.console.gui.helpers import Shot, question_box, wait_until
 from tests.emulators.woocommerce import DEFAULT_KEY
 from tests.widget.shop import CHROMIUM, CHROMIUM_ARGS, why_no_browser
 
@@ -104,13 +103,6 @@ def screen(window: MainWindow, title: str) -> Any:
     view = window.current_view()
     assert view is not None and view.title == title
     return view
-
-
-def confirmation() -> QMessageBox | None:
-    for widget in QApplication.topLevelWidgets():
-        if isinstance(widget, QMessageBox) and widget.isVisible():
-            return widget
-    return None
 
 
 async def open_widget(page: Page) -> None:
@@ -229,8 +221,8 @@ async def step_4_edit_the_demo_widget_and_publish(window: MainWindow, shot: Shot
     assert widgets.model.index(0, 3).data() == "Changed since publish"
 
     editor.publish_button.click()
-    await wait_until(lambda: confirmation() is not None, timeout=30)
-    box = confirmation()
+    await wait_until(lambda: question_box() is not None, timeout=30)
+    box = question_box()
     assert box is not None and "Publish" in box.text()
     shot(window, "new-user-4-publish-confirmation")
     publish = next(b for b in box.buttons() if b.text().replace("&", "") == "Publish")

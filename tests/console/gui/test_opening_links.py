@@ -12,7 +12,6 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from console.app import window_settings
 from console.context import ConsoleContext
 from console.docs import COPY_NAME, README, documentation_file
 from console.views.dashboard import DashboardView
@@ -73,14 +72,6 @@ async def test_no_browser_says_so_and_copies_the_address(dashboard: DashboardVie
     click(box, "Copy address")
     assert QGuiApplication.clipboard().text() == DEMO
     await wait_until(lambda: open_box() is None)
-
-
-@pytest.fixture
-async def window(ctx: ConsoleContext, qtbot: object) -> AsyncIterator[MainWindow]:
-    win = MainWindow(window_settings(ctx.data_dir), ctx)
-    win.show()
-    yield win
-    win.close()
 
 
 def help_action(win: MainWindow, text: str) -> object:

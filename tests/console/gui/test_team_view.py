@@ -12,7 +12,8 @@ import pytest
 
 from console.context import ConsoleContext, utc_now
 from console.pairing import pair
-from console.relay_client import RelayClient
+from console.relay_client import RelayClient, RelayError
+from console.views.privacy import PrivacyView
 from console.views.settings import SettingsView
 from console.views.stores import StoresView
 from console.views.widgets import WidgetsView
@@ -119,7 +120,7 @@ async def test_an_agent_console_is_told_what_its_role_cannot_do(
     view: SettingsView, ctx: ConsoleContext, relay: LiveRelay, screenshot: Shot
 ) -> None:
     await pair(ctx.links, ctx.http, relay.base_url, invite_code(relay, "agent"), name="Sam")
-    widgets, stores = WidgetsView(ctx), StoresView(ctx)
+    widgets, stores, privacy = WidgetsView(ctx), StoresView(ctx), PrivacyView(ctx)
     await view.refresh()
     view.health_button.click()  # the relay's status names this console's role
     await wait_until(lambda: ctx.role == "agent")
@@ -129,18 +130,68 @@ async def test_an_agent_console_is_told_what_its_role_cannot_do(
     assert "paired as an agent" in view.publish_note.text()
     assert not view.team.invite_button.isEnabled() and not view.team.revoke_button.isEnabled()
     assert "only an admin may invite teammates" in view.team.role_label.text()
+    assert view.team.invites_table.isHidden() and view.team.invites.rows() == []
     assert not widgets.new_button.isEnabled() and not widgets.publish_button.isEnabled()
     assert not widgets.editor.save_button.isEnabled()
     assert "change or publish widgets" in widgets.role_note.text()
     assert not widgets.role_note.isHidden()
     assert not stores.connect_button.isEnabled()
     assert "connect, change or remove stores" in stores.role_note.text()
+    assert not privacy.retention_button.isEnabled() and not privacy.erase_button.isEnabled()
+    assert "erase shoppers' data or change retention" in privacy.role_note.text()
+    assert not privacy.role_note.isHidden()
     screenshot(view, "settings-team-agent")
 
 
 async def test_an_admin_console_edits_everything(ctx: ConsoleContext, relay: LiveRelay) -> None:
     await pair_with(ctx, relay)
     ctx.learn_role({"console": {"role": "admin"}})
-    widgets, stores = WidgetsView(ctx), StoresView(ctx)
+    widgets, stores, privacy = WidgetsView(ctx), StoresView(ctx), PrivacyView(ctx)
+    assert privacy.retention_button.isEnabled() and privacy.role_note.isHidden()
     assert widgets.new_button.isEnabled() and widgets.role_note.isHidden()
     assert stores.connect_button.isEnabled() and stores.role_note.isHidden()
+
+
+def cells(view: SettingsView) -> list[list[str]]:
+    model = view.team.invites_table.model()
+    return [
+        [str(model.index(row, col).data()) for col in range(model.columnCount())]
+        for row in range(model.rowCount())
+    ]
+
+
+async def test_an_admin_sees_pending_invites_and_cancels_one(
+    view: SettingsView, ctx: ConsoleContext, relay: LiveRelay, screenshot: Shot
+) -> None:
+    await pair_with(ctx, relay)
+    await view.refresh()
+    await wait_until(lambda: names(view) == {"Test console": "admin"})
+    await wait_until(lambda: "No pending invites" in view.team.invites_label.text())
+    codes: list[str] = []
+    for role, name in (("viewer", "Front desk"), ("agent", "Sam")):
+        view.team.invite_role.setCurrentIndex(view.team.invite_role.findData(role))
+        view.team.invite_name.setText(name)
+        view.team.invite_button.click()
+        await wait_until(lambda n=name: f"for {n} as" in view.team.result.text())
+        codes.append(view.team.code_edit.text().rsplit(" ", 1)[1])
+        count = len(codes)
+        await wait_until(lambda k=count: len(view.team.invites.rows()) == k)
+    assert not view.team.invites_table.isHidden()
+    shown = cells(view)
+    assert sorted(row[1:3] for row in shown) == [["Front desk", "viewer"], ["Sam", "agent"]]
+    assert all(row[3] != "?" and row[4] != "?" for row in shown)  # created, expires
+    flat = " ".join(" ".join(row) for row in shown) + view.team.invites_label.text()
+    assert not any(code in flat or code.replace("-", "") in flat for code in codes)
+    screenshot(view, "settings-team-invites")
+
+    view.team.cancel_button.click()  # nothing selected yet
+    await wait_until(lambda: "Select an invite" in view.team.result.text())
+    row = [i.name for i in view.team.invites.rows()].index("Front desk")
+    view.team.invites_table.selectRow(row)
+    view.team.cancel_button.click()
+    await wait_until(lambda: [i.name for i in view.team.invites.rows()] == ["Sam"])
+    assert "Cancelled the invite for Front desk (viewer)" in view.team.result.text()
+    async with httpx.AsyncClient() as http:
+        client = RelayClient(relay.base_url, new_private_key(), http, utc_now)
+        with pytest.raises(RelayError, match="wrong, used or expired"):
+            await client.pair(codes[0], "laptop")

@@ -3,11 +3,8 @@ sentences, the About box, and the publish flow (summary, confirmation) against a
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QApplication, QMessageBox
 
 from console.app import run_demo, window_settings
 from console.commands.store import connection_for_demo
@@ -16,31 +13,8 @@ from console.local_relay import LocalRelay, free_port
 from console.window import MainWindow
 from core import __version__
 from relay.keys import STORE
-from tests.console.gui.helpers import Shot, pair_with, wait_until
+from tests.console.gui.helpers import Shot, pair_with, press, question_box, wait_until
 from tests.relay.live import LiveRelay
-
-
-@pytest.fixture
-async def window(ctx: ConsoleContext, qtbot: object) -> AsyncIterator[MainWindow]:
-    win = MainWindow(window_settings(ctx.data_dir), ctx)
-    win.show()
-    yield win
-    win.close()
-
-
-def question_box() -> QMessageBox | None:
-    for widget in QApplication.topLevelWidgets():
-        if isinstance(widget, QMessageBox) and widget.isVisible():
-            return widget
-    return None
-
-
-def button(box: QMessageBox, text: str) -> None:
-    for candidate in box.buttons():
-        if candidate.text().replace("&", "") == text:
-            candidate.click()
-            return
-    raise AssertionError(f"no {text!r} button in {[b.text() for b in box.buttons()]}")
 
 
 def published_at(ctx: ConsoleContext) -> object:
@@ -145,7 +119,7 @@ async def test_publish_shows_what_will_change_and_asks_first(
     assert f"to {relay.base_url}?" in box.text()
     assert f"1 added ({widget.key} 'Shop chat')" in box.informativeText()
     screenshot(box, "publish-confirmation")
-    button(box, "Cancel")
+    press(box, "Cancel")
     await wait_until(lambda: "nothing was sent" in window.statusBar().currentMessage())
     assert published_at(ctx) is None
 
@@ -153,7 +127,7 @@ async def test_publish_shows_what_will_change_and_asks_first(
     await wait_until(lambda: question_box() is not None)
     box = question_box()
     assert box is not None
-    button(box, "Publish")
+    press(box, "Publish")
     await wait_until(lambda: published_at(ctx) is not None)
     assert relay.app[STORE].widget_count() == 1
 

@@ -131,3 +131,25 @@ def test_spam_conversations_are_counted_apart_and_follow_not_spam(
         db.execute(update(ConversationRow).where(ConversationRow.id == spam).values(spam=None))
     totals = series(workspace).totals
     assert (totals["conversations"], totals["messages"], totals["spam"]) == (2, 3, 0)
+
+
+def test_a_spam_conversation_adds_nothing_to_the_other_counts(
+    workspace: Workspace, write: Writer
+) -> None:
+    """A conversation marked spam by hand after the bot looked up an order, a person replied,
+    a lead was left and the shopper rated it: only the spam count has it (as on the relay)."""
+    shop = write.widget("shop")
+    marked = write.conversation(
+        at(5, 11), widget_id=shop, spam="marked Sam", handoff_reason="asked", rating=1
+    )
+    write.message(marked, "shopper", at(5, 11), "where is my order 1001", intent="order_status")
+    write.message(marked, "bot", at(5, 11, 1), "Shipped", cards=ORDER_CARD, intent="provide_email")
+    write.message(marked, "agent", at(5, 11, 6), "Hi, Sam here")
+    write.lead(at(5, 12), conversation_id=marked)
+
+    totals = series(workspace).totals
+    assert totals["spam"] == 1
+    for name in ("conversations", "messages", "handoffs", "leads", "lookups", "ratings"):
+        assert totals[name] == 0, name
+    assert totals["verified_lookups"] == 0
+    assert totals["satisfaction"] is None and totals["first_response"] is None

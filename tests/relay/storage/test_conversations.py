@@ -175,9 +175,36 @@ async def test_today_counts_start_at_midnight_utc(store: RelayStore) -> None:
         "messages": 3,
         "leads": 1,
         "lookups": 0,
+        "spam": 0,
     }
     next_day = T0.replace(day=4, hour=1)
     assert (await store.today_counts(next_day))["messages"] == 0
+
+
+async def test_today_counts_spam_apart(store: RelayStore) -> None:
+    """A conversation taken for spam adds to ``spam`` only: not to the conversations, nor
+    with its messages, order questions or lead (it was marked after the lead, by hand)."""
+    kept = await start_conversation(store)
+    await store.add_turn(kept, [message(intent="order_status")])
+    spam = await start_conversation(store)
+    lead = NewLead(id=new_id("l"), kind="contact", created_at=T0, name="A", email="a@b.co")
+    await store.add_turn(spam, [message(intent="order_status")], lead=lead)
+    await store.add_turn(spam, [message()], spam=("marked Sam",))
+    assert await store.today_counts(T0.replace(hour=23)) == {
+        "conversations": 1,
+        "messages": 2,
+        "leads": 0,
+        "lookups": 1,
+        "spam": 1,
+    }
+    await store.add_turn(spam, [], spam=(None,))  # "Not spam": counted as any other again
+    assert await store.today_counts(T0.replace(hour=23)) == {
+        "conversations": 2,
+        "messages": 5,
+        "leads": 1,
+        "lookups": 2,
+        "spam": 0,
+    }
 
 
 async def test_the_conversation_read_matches_the_database_under_concurrent_turns(

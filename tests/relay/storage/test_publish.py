@@ -110,7 +110,13 @@ async def test_changes_are_diffed_and_counters_survive_for_kept_entries(
     changes = await store.publish(changed, dry_run=False)
 
     assert changes == {
-        "widgets": {"added": [], "updated": [KEY_A], "removed": [KEY_B], "unchanged": 0},
+        "widgets": {
+            "added": [],
+            "updated": [KEY_A],
+            "removed": [KEY_B],
+            "unchanged": 0,
+            "names": {KEY_B: "Blog"},
+        },
         "knowledge": {"added": 1, "updated": 1, "removed": 1},
         "stores": {"added": [], "updated": ["Main shop"], "removed": [], "unchanged": 0},
     }
@@ -190,6 +196,175 @@ async def test_a_partial_publish_adds_and_updates_and_removes_nothing_else(
     blog = store.widget(KEY_B)
     assert blog is not None and blog.name == "Blog chat"
     assert store.store_count() == 1 and store.widget_count() == 2
+
+
+KEY_C = "wk_cccccccccccccccc"
+
+
+def agency_bundle() -> dict[str, Any]:
+    """Client Acme has the Main and Blog widgets; client Beta has the Outlet widget."""
+    full = bundle()
+    full["widgets"][0]["scope"] = "acme"
+    full["widgets"][1]["scope"] = "acme"
+    outlet = {"key": KEY_C, "name": "Outlet", "store": None, "scope": "beta", "knowledge": []}
+    full["widgets"].append(outlet)
+    return full
+
+
+def only(full: dict[str, Any], scope: str, keep: list[str] | None = None) -> dict[str, Any]:
+    """One client's part of ``full``, as the console sends it."""
+    part = copy.deepcopy(full)
+    part["widgets"] = [w for w in part["widgets"] if w.get("scope") == scope]
+    used = {w["store"] for w in part["widgets"]}
+    part["stores"] = [s for s in part["stores"] if s["id"] in used]
+    part["scope"] = scope
+    part["keep"] = keep or []
+    return part
+
+
+async def test_a_scoped_partial_publish_removes_only_that_clients_missing_widgets(
+    store: RelayStore,
+) -> None:
+    """Acme's Blog widget was deleted: publishing Acme removes it (and its knowledge) in one
+    go; Beta's Outlet, missing from the bundle too, is left exactly as it was."""
+    full = agency_bundle()
+    full["widgets"][1]["knowledge"] = [{"id": "9", "question": "Hi?", "answer": "Hello."}]
+    await store.publish(full, dry_run=False)
+    outlet = store.widget(KEY_C)
+    acme = only(full, "acme")
+    acme["widgets"] = acme["widgets"][:1]  # Blog deleted in the workspace
+
+    dry = await store.publish(acme, dry_run=True, partial=True)
+    assert dry["widgets"]["removed"] == [KEY_B]
+    assert dry["widgets"]["names"] == {KEY_B: "Blog"}
+    assert dry["knowledge"]["removed"] == 1
+    assert store.widget(KEY_B) is not None and store.widget_count() == 3  # a dry run
+
+    changes = await store.publish(acme, dry_run=False, partial=True)
+    assert changes == dry
+    assert changes["widgets"] == {
+        "added": [],
+        "updated": [],
+        "removed": [KEY_B],
+        "unchanged": 1,
+        "names": {KEY_B: "Blog"},
+    }
+    assert store.widget(KEY_B) is None
+    assert store.widget(KEY_C) is outlet and store.widget(KEY_A) is not None
+    async with store._engines.read.connect() as connection:
+        left = (await connection.execute(select(knowledge_entries.c.widget_key))).scalars().all()
+    assert KEY_B not in left
+    again = await store.publish(acme, dry_run=False, partial=True)
+    assert again["widgets"]["removed"] == [] and "names" not in again["widgets"]
+
+
+async def test_a_clients_empty_scope_takes_all_its_widgets_off_and_nothing_else(
+    store: RelayStore,
+) -> None:
+    """A removed client's scope published empty: its widgets go, Beta's stay."""
+    await store.publish(agency_bundle(), dry_run=False)
+    changes = await store.publish(
+        {"stores": [], "widgets": [], "scope": "acme"}, dry_run=False, partial=True
+    )
+    assert changes["widgets"]["removed"] == [KEY_A, KEY_B]
+    assert changes["stores"]["removed"] == []  # stores are only removed by a full publish
+    assert store.widget(KEY_C) is not None and store.widget_count() == 1
+
+
+async def test_a_clients_store_goes_with_its_last_widget_unless_another_uses_it(
+    store: RelayStore,
+) -> None:
+    """Acme's store is removed once no published widget uses it; while Beta's Outlet (given
+    to Beta on its own) uses it, or the console keeps it for another client, it stays."""
+    full = agency_bundle()
+    full["stores"][0]["scope"] = "acme"
+    full["widgets"][2]["store"] = "Main shop"  # Outlet (Beta's) uses Acme's store
+    await store.publish(full, dry_run=False)
+    empty_acme = {"stores": [], "widgets": [], "scope": "acme"}
+    changes = await store.publish(empty_acme, dry_run=True, partial=True)
+    assert changes["widgets"]["removed"] == [KEY_A, KEY_B]
+    assert changes["stores"]["removed"] == []  # the Outlet still uses it
+
+    del full["widgets"][2]["store"]
+    await store.publish(full, dry_run=False)
+    kept = await store.publish(
+        {**empty_acme, "keep_stores": ["Main shop"]}, dry_run=True, partial=True
+    )
+    assert kept["stores"]["removed"] == []
+    changes = await store.publish(empty_acme, dry_run=False, partial=True)
+    assert changes["stores"]["removed"] == ["Main shop"]
+    assert store.store("Main shop") is None and store.widget(KEY_C) is not None
+
+
+async def test_a_widget_moved_to_another_client_is_kept_until_that_client_publishes(
+    store: RelayStore,
+) -> None:
+    """Blog moved from Acme to Beta: publishing Acme first keeps it live (the console lists
+    it in ``keep``); publishing Beta then records it under Beta, and Acme no longer speaks
+    for it."""
+    await store.publish(agency_bundle(), dry_run=False)
+    moved = agency_bundle()
+    moved["widgets"][1]["scope"] = "beta"
+    acme = only(moved, "acme", keep=[KEY_B, KEY_C])
+    changes = await store.publish(acme, dry_run=False, partial=True)
+    assert changes["widgets"]["removed"] == [] and changes["widgets"]["kept"] == [KEY_B]
+    assert store.widget(KEY_B) is not None
+
+    beta = only(moved, "beta", keep=[KEY_A])
+    changes = await store.publish(beta, dry_run=False, partial=True)
+    assert changes["widgets"]["updated"] == [KEY_B]  # now published under Beta
+    assert changes["widgets"]["removed"] == []
+    changes = await store.publish(only(moved, "acme"), dry_run=False, partial=True)
+    assert changes["widgets"]["removed"] == [] and "kept" not in changes["widgets"]
+    assert store.widget_count() == 3
+
+
+async def test_a_partial_publish_without_a_scope_removes_nothing(store: RelayStore) -> None:
+    """What an older console sends: nothing it does not hold is compared."""
+    await store.publish(agency_bundle(), dry_run=False)
+    acme = only(agency_bundle(), "acme")
+    del acme["scope"], acme["keep"]
+    for widget in acme["widgets"]:
+        del widget["scope"]
+    acme["widgets"] = acme["widgets"][:1]
+    changes = await store.publish(acme, dry_run=False, partial=True)
+    assert changes["widgets"]["removed"] == [] and store.widget_count() == 3
+
+
+async def test_widgets_published_without_a_scope_keep_their_digest(store: RelayStore) -> None:
+    """A workspace without clients publishes as before: nothing reads as updated."""
+    await store.publish(bundle(), dry_run=False)
+    changes = await store.publish(bundle(), dry_run=False)
+    assert changes["widgets"]["updated"] == []
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"scope": ""}, "scope"),
+        ({"scope": "x" * 65}, "scope"),
+        ({"keep": "wk_x"}, "keep"),
+        ({"keep": [1]}, "keep"),
+        ({"keep_stores": ["x" * 256]}, "keep_stores"),
+        ({"stores": [{"id": "s", "platform": "sql", "scope": 3}]}, "stores[0].scope"),
+    ],
+)
+async def test_a_bad_scope_or_keep_is_refused(
+    store: RelayStore, change: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(BundleError) as caught:
+        await store.publish({"widgets": [], **change}, dry_run=True, partial=True)
+    assert caught.value.field == field
+
+
+async def test_a_widget_of_another_scope_in_a_scoped_bundle_is_refused(
+    store: RelayStore,
+) -> None:
+    acme = only(agency_bundle(), "acme")
+    acme["widgets"][0]["scope"] = "beta"
+    with pytest.raises(BundleError) as caught:
+        await store.publish(acme, dry_run=True, partial=True)
+    assert caught.value.field == "widgets[0].scope"
 
 
 async def test_the_published_state_is_loaded_when_the_relay_starts_again(
