@@ -324,8 +324,8 @@ def _upsert_orders(
 ) -> None:
     """Upsert the orders, then replace their items (a new order has none to delete)."""
     rows = [(*item.values, item.digest, item.customer_id) for item in batch]
-    known = [item.external_id in stored for item in batch]
-    _save_rows(cursor, "orders", (*ORDER_COLUMNS, "content_hash", "customer_id"), rows, known)
+    was_stored = [item.external_id in stored for item in batch]
+    _save_rows(cursor, "orders", (*ORDER_COLUMNS, "content_hash", "customer_id"), rows, was_stored)
     row_ids: dict[str, int] = {}
     for part in chunks([item.external_id for item in batch]):
         cursor.execute(

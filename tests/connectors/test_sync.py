@@ -15,7 +15,7 @@ from sqlalchemy import select, text
 from connectors.base import RecordError
 from connectors.errors import AuthError
 from connectors.sync import CLOCK_MARGIN, SyncEngine, SyncResult
-from core.records import CustomerRef
+from core.records import CustomerRef, OrderItem
 from core.vault import Vault
 from core.workspace import Workspace
 from core.workspace.models import CustomerRow, OrderItemRow, OrderRow, SyncRun
@@ -125,6 +125,34 @@ async def test_incremental_sync_fetches_only_newer_records_and_updates_changed_o
     with workspace.session() as session:
         status = session.scalar(select(OrderRow.status).where(OrderRow.external_id == "o1"))
     assert status == "shipped"
+
+
+async def test_a_page_of_changed_and_new_records_updates_in_place_and_adds(
+    workspace: Workspace, store: StoreEntry
+) -> None:
+    connector = standard()
+    await sync(workspace, store, connector)
+    with workspace.engine.connect() as connection:
+        o1_id = connection.scalar(text("SELECT id FROM orders WHERE external_id = 'o1'"))
+    changed = order(1, minutes=60, items=(OrderItem("Cup", 3, "CUP-1", Decimal("2.00")),))
+    connector.data["orders"][0] = changed
+    connector.data["orders"].append(order(8, minutes=61))
+    connector.data["products"].append(product(5, minutes=60))
+
+    result = await sync(workspace, store, connector)
+
+    assert counts(result)["orders"] == (1, 1, 1, 0)  # o1 and o8 arrive in one page
+    assert counts(result)["products"] == (1, 0, 1, 0)
+    with workspace.engine.connect() as connection:
+        found = connection.execute(text("SELECT external_id, id FROM orders")).all()
+        rows: dict[str, int] = {external_id: row_id for external_id, row_id in found}
+        items = connection.execute(
+            text("SELECT order_id, name, quantity FROM order_items ORDER BY order_id, position")
+        ).all()
+    assert rows["o1"] == o1_id  # updated where it was, not inserted again
+    assert [(i.name, i.quantity) for i in items if i.order_id == o1_id] == [("Cup", 3)]
+    assert [i.name for i in items if i.order_id == rows["o8"]] == ["Mug", "Tea"]
+    await again_changes_nothing(workspace, store, connector)
 
 
 async def test_bad_records_are_skipped_counted_and_recorded(
