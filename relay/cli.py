@@ -1,4 +1,6 @@
-"""`storedesk-relay`: serve the relay, migrate its database, print a pairing code.
+"""`storedesk-relay`: serve the relay, migrate its database, print a pairing code, list the
+paired consoles and revoke one (from the server itself: when a console is lost or its person
+has left, and no admin console is at hand).
 
 Every command takes ``--data-dir`` (default ``$STOREDESK_RELAY_HOME``, else the user data
 folder ``storedesk-relay``). A bad setting is one sentence on stderr and exit code 2; a
@@ -102,6 +104,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(pairing)
     pairing.set_defaults(handler=cmd_pairing_code)
+    consoles = commands.add_parser(
+        "consoles", help="list the consoles paired with this relay, with their roles"
+    )
+    consoles.add_argument("--all", action="store_true", help="include the revoked ones")
+    _common(consoles)
+    consoles.set_defaults(handler=cmd_consoles)
+    revoke = commands.add_parser(
+        "revoke-console", help="revoke a paired console at once (its id, from `consoles`)"
+    )
+    revoke.add_argument("console_id", metavar="ID", help="the console's id, e.g. cn_…")
+    _common(revoke)
+    revoke.set_defaults(handler=cmd_revoke_console)
     return parser
 
 
@@ -147,6 +161,67 @@ def cmd_pairing_code(args: argparse.Namespace) -> int:
     print("It is valid for 10 minutes and can be used once.")
     print(f"On the console, run: storedesk relay pair https://YOUR-RELAY-ADDRESS {code}")
     return EXIT_OK
+
+
+def cmd_consoles(args: argparse.Namespace) -> int:
+    settings = Settings.from_env(args)
+
+    async def listed(store: Any) -> list[Any]:
+        if args.all:
+            from relay.storage.consoles import load_consoles
+
+            everyone = await store.read(load_consoles)
+            return sorted(everyone.values(), key=lambda c: (c.created_at, c.id))
+        return list(await store.team())
+
+    found = asyncio.run(_with_store(settings, listed))
+    if not found:
+        print("No console is paired with this relay. Pair one: storedesk-relay pairing-code")
+        return EXIT_OK
+    rows = [("ID", "NAME", "ROLE", "FINGERPRINT", "PAIRED", "LAST SEEN", "REVOKED")]
+    rows += [
+        (
+            c.id,
+            c.name,
+            c.role,
+            c.fingerprint,
+            _when(c.created_at),
+            _when(c.last_seen_at),
+            _when(c.revoked_at),
+        )
+        for c in found
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)))
+    return EXIT_OK
+
+
+def cmd_revoke_console(args: argparse.Namespace) -> int:
+    from relay.storage.errors import TeamError
+
+    settings = Settings.from_env(args)
+
+    async def revoke(store: Any) -> Any:
+        try:
+            return await store.revoke_console(args.console_id.strip())
+        except TeamError as err:
+            hint = (
+                " Pair a new admin console first (storedesk-relay pairing-code), then revoke "
+                "this one."
+                if err.code == "last_admin"
+                else " See the ids with: storedesk-relay consoles"
+            )
+            raise CliError(f"{err}{hint}") from None
+
+    record = asyncio.run(_with_store(settings, revoke))
+    print(f"Revoked {record.name} ({record.id}, {record.role}): its next request is refused.")
+    print("Its live streams end when a relay next hears of it (at once on PostgreSQL).")
+    return EXIT_OK
+
+
+def _when(value: Any) -> str:
+    return "-" if value is None else value.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -19,7 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from core.pages import clean_page_url
 from core.serialize import parse_datetime
-from core.workspace.authors import author_intent
+from core.workspace.authors import author_columns
 from core.workspace.database import Workspace
 from core.workspace.models import (
     ConversationRow,
@@ -264,10 +264,8 @@ def store_message(
         "cards": [c for c in message.get("cards") or [] if isinstance(c, Mapping)],
         "suggestions": [s for s in message.get("suggestions") or [] if isinstance(s, str)],
         "form": message.get("form") if message.get("form") in ("lead", "appointment") else None,
-        "intent": (
-            author_intent(message) if role == "agent" else (_text(message, "intent") or "")[:32]
-        )
-        or None,
+        "intent": (_text(message, "intent") or "")[:32] or None,
+        **author_columns(role, message),
     }
     result = connection.execute(
         sqlite_insert(MessageRow).values(values).on_conflict_do_nothing(index_elements=["id"])

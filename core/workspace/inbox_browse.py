@@ -75,8 +75,7 @@ class ThreadMessage:
 
 
 def _thread_message(row: Any) -> ThreadMessage:
-    """A row of ``InboxReader.thread``'s query; a person's reply keeps its author where the
-    other messages keep their intent (``core.workspace.authors``)."""
+    """A row of ``InboxReader.thread``'s query."""
     return ThreadMessage(
         id=row.id,
         role=row.role,
@@ -88,8 +87,8 @@ def _thread_message(row: Any) -> ThreadMessage:
         cards=row.cards,
         form=row.form,
         helpful=row.helpful,
-        author=read_author(row.role, row.intent),
-        intent=None if row.role == "agent" else row.intent,
+        author=read_author(row.author_name, row.author_console),
+        intent=row.intent,
     )
 
 
@@ -196,6 +195,8 @@ class InboxReader:
                 m.form,
                 m.helpful,
                 m.intent,
+                m.author_name,
+                m.author_console,
             )
             .outerjoin(KnowledgeEntryRow, KnowledgeEntryRow.id == m.knowledge_entry_id)
             .where(m.conversation_id == conversation_id)

@@ -170,6 +170,10 @@ class MessageRow(Base):
     form: Mapped[str | None] = mapped_column(String(16))
     intent: Mapped[str | None] = mapped_column(String(32))
     helpful: Mapped[bool | None] = mapped_column(Boolean)
+    author_name: Mapped[str | None] = mapped_column(String(80))
+    """Who wrote a person's reply (role ``agent``), as the shopper saw it."""
+    author_console: Mapped[str | None] = mapped_column(String(64))
+    """The console a person's reply was sent from (its id on the relay)."""
 
 
 class LeadRow(Base):

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from relay.services.agents import Agents
     from relay.services.broker import Broker
     from relay.services.console_feed import ConsoleFeed
-    from relay.services.lookups import LookupPool
+    from relay.services.lookups import LookupPool, StoreLookup
     from relay.services.presence import Presence
     from relay.services.verification import VerificationLimits
     from relay.storage import RelayStore
@@ -135,7 +135,7 @@ class ConversationService:
     def _bot(self, widget: PublishedWidget) -> Bot:
         return self._widgets.bot(widget)
 
-    def _lookup(self, widget: PublishedWidget) -> Lookup | None:
+    def _lookup(self, widget: PublishedWidget) -> StoreLookup | None:
         if widget.store_id is None:
             return None
         store = self._store.store(widget.store_id)
@@ -387,12 +387,16 @@ class ConversationService:
             return turn, False, lead
         gate = self._verification.gate(client, conversation.id)
         failed = True  # an error mid-turn keeps the attempt counted
+        gated = GatedLookup(
+            lookup, gate, verified=state.verified_orders, floor=lookup.verification_floor
+        )
         try:
-            gated = GatedLookup(lookup, gate, verified=state.verified_orders)
             turn, lead = await self._answer(agent, widget, conversation, text, state, gated, team)
             failed = turn.verification_failed
         finally:
             await gate.settle(failed=failed)
+        if failed:  # as slow as the store's slow answers, found or not: the time tells nothing
+            await gated.hold()
         if gate.refused:
             locked = await bot.respond(
                 text, state, lookup, lookups_allowed=False, team_available=team

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +28,7 @@ from core.bot import StoreUnavailable
 from core.contacts import email_key
 from core.orders import number_key
 from core.records import Customer, Order, Product
+from relay.services.lookup_times import LookupTimes
 from relay.services.resilience import MISS, CircuitBreaker, TTLCache
 
 if TYPE_CHECKING:
@@ -80,8 +82,11 @@ class StoreLookup:
         settings: LookupSettings,
         now: Callable[[], datetime],
         record: Record | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._build = build
+        self._clock = clock
+        self.order_times = LookupTimes()  # the store's own answers, for ``verification_floor``
         self._connector: Connector | None = None
         self._settings = settings
         self._record = record or (lambda result: None)
@@ -96,7 +101,22 @@ class StoreLookup:
 
     async def get_order(self, number: str) -> Order | None:
         key = ("order", number_key(number))
-        return await self._cached(self._order, key, lambda c: c.get_order(number), None)
+        return await self._cached(self._order, key, lambda c: self._timed(c, number), None)
+
+    def verification_floor(self) -> float:
+        """Seconds a failed verification waits after its lookup began (``LookupTimes.floor``)."""
+        return self.order_times.floor(self._settings.timeout)
+
+    async def _timed(self, connector: Connector, number: str) -> Order | None:
+        """The store's answer about order ``number``, its time kept in ``order_times``."""
+        started = self._clock()
+        try:
+            order = await connector.get_order(number)
+        except NotFoundError:
+            self.order_times.add(self._clock() - started, found=False)
+            raise
+        self.order_times.add(self._clock() - started, found=order is not None)
+        return order
 
     async def find_orders(self, *, email: str, limit: int = 5) -> list[Order]:
         key = ("orders", email_key(email), limit)

@@ -12,12 +12,18 @@ database; a turn that did not end in a failed verification (the shopper proved t
 gets it refunded. So a burst of guesses sent at once, to one relay or several, reaches the
 store at most the limit's number of times, and a right guess made while the address is
 at its limit is refused like any other.
+
+A turn that failed verification is answered no sooner than the store's answer-time floor after
+its first checked lookup began (``GatedLookup.hold``, ``relay.services.lookup_times``), so the
+time taken does not tell an order that exists from one that does not. Only failures wait; the
+wait is a sleep on the event loop, with no database connection held.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+import time
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -91,17 +97,43 @@ class TurnGate:
 class GatedLookup:
     """The bot's ``Lookup`` for one turn: a lookup by order number waits for the turn's
     reservation, unless the conversation already proved that order (``verified``: number
-    keys). ``find_orders`` is not gated: the bot lists orders only for a proven email."""
+    keys). ``find_orders`` is not gated: the bot lists orders only for a proven email.
+    ``floor``: the store's answer-time floor for a failed verification, in seconds."""
 
-    def __init__(self, lookup: Lookup, gate: TurnGate, verified: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        lookup: Lookup,
+        gate: TurnGate,
+        verified: Iterable[str] = (),
+        *,
+        floor: Callable[[], float] = lambda: 0.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self._lookup = lookup
         self._gate = gate
         self._verified = frozenset(verified)
+        self._floor = floor
+        self._clock = clock
+        self._sleep = sleep
+        self._began: float | None = None  # the turn's first checked lookup
 
     async def get_order(self, number: str) -> Order | None:
         if number_key(number) not in self._verified:
             await self._gate.reserve()
+            if self._began is None:
+                self._began = self._clock()
         return await self._lookup.get_order(number)
+
+    async def hold(self) -> None:
+        """After a failed verification: wait until the floor has passed since the turn's first
+        checked lookup began, whether the store found that order or not (no such lookup: no
+        wait)."""
+        if self._began is None:
+            return
+        left = self._began + self._floor() - self._clock()
+        if left > 0:
+            await self._sleep(left)
 
     async def find_orders(self, *, email: str, limit: int = 5) -> list[Order]:
         return await self._lookup.find_orders(email=email, limit=limit)

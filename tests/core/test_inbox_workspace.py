@@ -200,6 +200,9 @@ def test_each_reply_keeps_who_wrote_it(workspace: Workspace) -> None:
     authors = [(m.author.name, m.author.console_id) if m.author else None for m in thread]
     assert authors == [("Ana", "cn_ana"), ("Sam (support)", "cn_sam"), None, None]
     assert [m.intent for m in thread] == [None, None, None, "agent"]
+    with workspace.engine.connect() as connection:  # the intent stays the bot's
+        query = "SELECT count(*) FROM messages WHERE role = 'agent' AND intent IS NOT NULL"
+        assert connection.exec_driver_sql(query).scalar() == 0
     # a console id that is not one is dropped, the name kept
     odd = message("c_w", "agent", "Hello", 5)
     odd["data"]["message"] |= {"author": "Kim", "console_id": "cn:1 <b>"}

@@ -154,3 +154,79 @@ def test_an_unusable_folder_is_one_clear_sentence(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(WorkspaceError, match=r"Cannot use .* as the workspace folder"):
         resolve_data_dir(str(blocker / "inside"))
+
+
+def test_reply_authors_kept_in_the_intent_move_to_their_own_columns(tmp_path: Path) -> None:
+    """Before ``0010_message_authors`` a person's reply kept its author in its intent
+    (``by:<console id>:<name>``); upgrading moves it, and the Inbox names the same people."""
+    from alembic import command
+
+    from core.workspace.inbox_browse import InboxReader
+
+    older = Workspace.open(tmp_path)
+    with older.engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0009_spam")
+        triggers = connection.scalar(
+            text("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'")
+        )
+        connection.execute(
+            text(
+                "INSERT INTO conversations (id, channel, status, started_at, updated_at, unread)"
+                " VALUES ('c_1', 'widget', 'open', '2026-12-01 10:00:00', "
+                "'2026-12-01 10:00:00', 0)"
+            )
+        )
+        rows = [
+            ("m_1", "agent", "by:cn_ana:Ana: the boss"),  # a colon in the name
+            ("m_2", "agent", "by::Kim"),  # sent before consoles were named
+            ("m_3", "agent", "by:cn_sam:"),  # a console that gave no name
+            ("m_4", "agent", None),  # sent before authors were kept
+            ("m_5", "bot", "agent"),  # the AI agent
+            ("m_6", "shopper", "by:the way"),  # a shopper's intent is left alone
+        ]
+        for minute, (message_id, role, intent) in enumerate(rows):
+            connection.execute(
+                text(
+                    "INSERT INTO messages (id, conversation_id, role, text, created_at, intent)"
+                    " VALUES (:id, 'c_1', :role, 'Hi', :at, :intent)"
+                ),
+                {
+                    "id": message_id,
+                    "role": role,
+                    "intent": intent,
+                    "at": f"2026-12-01 10:0{minute}",
+                },
+            )
+    older.close()
+
+    workspace = Workspace.open(tmp_path)
+    with workspace.engine.connect() as connection:
+        stored = connection.execute(
+            text("SELECT intent, author_name, author_console FROM messages ORDER BY id")
+        ).all()
+        assert (
+            connection.scalar(text("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"))
+            == triggers
+        )
+    assert [tuple(row) for row in stored] == [
+        (None, "Ana: the boss", "cn_ana"),
+        (None, "Kim", None),
+        (None, None, "cn_sam"),
+        (None, None, None),
+        ("agent", None, None),
+        ("by:the way", None, None),
+    ]
+    thread = InboxReader(workspace).thread("c_1")
+    authors = [(m.author.name, m.author.console_id) if m.author else None for m in thread]
+    assert authors == [("Ana: the boss", "cn_ana"), ("Kim", None), (None, "cn_sam")] + [None] * 3
+    assert [m.intent for m in thread] == [None, None, None, None, "agent", "by:the way"]
+
+    with workspace.engine.begin() as connection:  # and back: the older Storedesk reads them
+        command.downgrade(alembic_config(connection), "0009_spam")
+        intents = connection.execute(text("SELECT intent FROM messages ORDER BY id")).scalars()
+        assert list(intents)[:4] == ["by:cn_ana:Ana: the boss", "by::Kim", "by:cn_sam:", None]
+        assert (
+            connection.scalar(text("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"))
+            == triggers
+        )
+    workspace.close()

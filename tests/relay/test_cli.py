@@ -72,6 +72,48 @@ async def test_a_printed_pairing_code_pairs_once(
     assert (await Console(client).pair(match.group(1)))[0] == 403
 
 
+async def test_the_server_lists_its_consoles_and_revokes_a_lost_one(
+    tmp_path: Path, aiohttp_client: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On the server itself: list who is paired, and revoke a lost console, never leaving the
+    relay without an admin (pair the new one first)."""
+    data_dir = ["--data-dir", str(tmp_path / "relay")]
+    assert await asyncio.to_thread(main, ["consoles", *data_dir]) == 0
+    assert "No console is paired" in capsys.readouterr().out
+    settings = Settings.from_env(Namespace(data_dir=str(tmp_path / "relay")), env={})
+    client = await aiohttp_client(create_app(settings))
+    lost, new = Console(client), Console(client)
+    for console in (lost, new):
+        assert await asyncio.to_thread(main, ["pairing-code", *data_dir]) == 0
+        match = CODE.search(capsys.readouterr().out)
+        assert match and (await console.pair(match.group(1)))[0] == 201
+    status, team = await new.call("GET", "/v1/console/team")
+    assert status == 200
+    lost_id = next(c["id"] for c in team["consoles"] if c["id"] != team["you"])
+
+    assert await asyncio.to_thread(main, ["consoles", *data_dir]) == 0
+    listed = capsys.readouterr().out
+    assert listed.splitlines()[0].split()[:3] == ["ID", "NAME", "ROLE"]
+    assert lost_id in listed and listed.count(" admin ") == 2
+
+    assert await asyncio.to_thread(main, ["revoke-console", lost_id, *data_dir]) == 0
+    assert "Revoked" in capsys.readouterr().out
+    assert (await lost.call("GET", "/v1/console/status"))[0] == 401
+    assert (await new.call("GET", "/v1/console/status"))[0] == 200
+    assert await asyncio.to_thread(main, ["consoles", *data_dir]) == 0
+    assert lost_id not in capsys.readouterr().out
+    assert await asyncio.to_thread(main, ["consoles", "--all", *data_dir]) == 0
+    assert lost_id in capsys.readouterr().out
+
+    new_id = team["you"]
+    assert await asyncio.to_thread(main, ["revoke-console", new_id, *data_dir]) == 1
+    refused = _one_sentence(capsys.readouterr().err)
+    assert "pairing-code" in refused
+    assert await asyncio.to_thread(main, ["revoke-console", "cn_nobody", *data_dir]) == 1
+    assert "storedesk-relay consoles" in _one_sentence(capsys.readouterr().err)
+    assert (await new.call("GET", "/v1/console/status"))[0] == 200
+
+
 @pytest.mark.parametrize(
     ("setup", "expected_code", "words"),
     [
