@@ -26,6 +26,8 @@ class PairResult:
     """The fingerprint the relay reports when it differs from this console's key."""
     role: TeamRole = "admin"
     """What the relay lets this console do (the pairing code's role)."""
+    console_id: str | None = None
+    """This console's id on the relay (its replies are "You" in the Inbox)."""
 
 
 def console_name() -> str:
@@ -58,4 +60,5 @@ async def pair(
         previous_url=previous.url if previous is not None and previous.url != url else None,
         mismatch=paired.fingerprint if paired.fingerprint != mine else None,
         role=paired.role,
+        console_id=paired.console_id,
     )

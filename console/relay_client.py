@@ -56,6 +56,7 @@ class Paired:
     fingerprint: str
     version: str
     role: TeamRole = "admin"  # a relay from before roles: its only console is its admin
+    console_id: str | None = None  # its id in the team (a relay from before says it later)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +120,7 @@ class RelayClient:
             str(data["fingerprint"]),
             str(data.get("version", "")),
             data["role"] if is_role(data.get("role")) else "admin",
+            console_id if isinstance(console_id := data.get("console_id"), str) else None,
         )
 
     async def status(self) -> dict[str, Any]:

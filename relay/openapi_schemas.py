@@ -254,6 +254,7 @@ PAIRED = obj(
         "version": {"type": "string"},
         "role": ROLE,
         "name": {"type": "string"},
+        "console_id": {"type": "string", "description": "This console's id in the team list."},
     },
 )
 TODAY = {

@@ -8,6 +8,7 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from console.commands.client import add_client_filter, client_filter
 from console.runtime import EXIT_OK, EXIT_USAGE, CliError, open_session, print_json
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ def register(commands: Any) -> None:
     activity.add_argument("--action", help="an action or its start, e.g. store. or published")
     activity.add_argument("--search", metavar="TEXT", help="in what was changed or who did it")
     activity.add_argument("--limit", type=int, default=100)
+    add_client_filter(activity, "what concerns the stores and widgets")
     activity.add_argument("--json", action="store_true")
     activity.set_defaults(handler=cmd_activity)
 
@@ -162,8 +164,12 @@ def cmd_activity(args: argparse.Namespace) -> int:
     from core.workspace.activity import ActivityRepository
 
     with open_session(args) as session:
+        client = client_filter(session, args)
         items = ActivityRepository(session.workspace).list(
-            action=args.action, text=args.search, limit=max(1, args.limit)
+            action=args.action,
+            text=args.search,
+            client_id=client.id if client is not None else None,
+            limit=max(1, args.limit),
         )
     if args.json:
         print_json([to_jsonable(item) for item in items])

@@ -1,5 +1,6 @@
 """The Activity screen: who changed settings, published, connected or disconnected stores,
-synced, answered leads or erased a shopper's data; newest first, with filters."""
+synced, answered leads or erased a shopper's data; newest first, with filters. With a client
+chosen (agency mode) only what concerns that client's stores and widgets, and the client."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ KINDS = (
     ("Store requests (webhooks)", "store.redact|store.data_request"),
     ("Leads and appointments", "lead.|appointment."),
     ("Privacy and retention", "privacy.|retention."),
+    ("Clients", "client."),
 )
 SHOWN = 1000
 
@@ -57,15 +59,19 @@ class ActivityView(View):
         layout.addWidget(self.count)
         self.kind.currentIndexChanged.connect(self.reload)
         self.search.textChanged.connect(self.reload)
+        ctx.client_chosen.connect(self.reload)
 
     async def refresh(self) -> None:
         self.reload()
 
     def reload(self, *_: object) -> None:
         prefixes = str(self.kind.currentData() or "").split("|")
+        client_id = self.ctx.client_id  # None: every client (and what belongs to none)
         found: list[Activity] = []
         for prefix in prefixes:
-            found += self.log.list(action=prefix or None, text=self.search.text(), limit=SHOWN)
+            found += self.log.list(
+                action=prefix or None, text=self.search.text(), client_id=client_id, limit=SHOWN
+            )
         found.sort(key=lambda a: (a.at, a.id), reverse=True)
         self.model.set_rows(found[:SHOWN])
         self.count.setText(
@@ -73,3 +79,6 @@ class ActivityView(View):
             if found
             else "Nothing recorded for this filter."
         )
+        client = self.ctx.client()
+        if client is not None:
+            self.count.setText(f"{self.count.text()} About {client.name} only.")

@@ -3,9 +3,9 @@ conversation's thread with the shopper's profile, and replies that reach the sho
 
 New conversations, messages and handoffs arrive through ``LiveInbox`` (the relay's live
 stream, then a pull), never a manual refresh; handoffs and new leads raise a desktop
-notification (``ctx.notify``) unless muted in Settings. Replies go through ``ReplySender``:
-kept in the workspace until the relay confirms them, shown as pending, retried while the
-relay is away.
+notification (``ctx.notify``, titled with the shopper's client in agency mode) unless muted
+in Settings. Replies go through ``ReplySender``: kept in the workspace until the relay
+confirms them, shown as pending, retried while the relay is away.
 """
 
 from __future__ import annotations
@@ -276,15 +276,35 @@ class InboxView(View):
         for event in events:
             kind = event.get("type")
             if kind == "handoff.requested":
-                self.ctx.notify.emit("A shopper asks for a person", _shopper(event, self.reader))
+                self._notify(event, "A shopper asks for a person", _shopper(event, self.reader))
             elif kind == "lead":
                 lead = event.get("data", {}).get("lead", {})
                 who = lead.get("name") or lead.get("email") or lead.get("phone") or "A shopper"
                 what = "appointment request" if lead.get("kind") == "appointment" else "lead"
-                self.ctx.notify.emit(f"New {what}", str(who))
+                self._notify(event, f"New {what}", str(who))
         self._fill_filters()
         self.reload()
         self.ctx.inbox_changed.emit()
+
+    def _notify(self, event: dict[str, Any], title: str, text: str) -> None:
+        """A desktop notification; in agency mode titled with the shopper's client, for every
+        client whichever is chosen (an operator must not miss another client's shopper)."""
+        client = self._client_of(event)
+        self.ctx.notify.emit(f"{client}: {title}" if client else title, text)
+
+    def _client_of(self, event: dict[str, Any]) -> str | None:
+        """The client of the event's conversation's widget (None outside agency mode)."""
+        if not self.ctx.clients.exists():
+            return None
+        conversation_id, key = event.get("conversation_id"), event.get("widget_key")
+        line = (
+            self.reader.conversation(conversation_id) if isinstance(conversation_id, str) else None
+        )
+        widget_id = line.widget_id if line is not None else None
+        for widget in self.ctx.widgets.list():
+            if widget.id == widget_id or (widget_id is None and widget.key == key):
+                return widget.client
+        return None
 
     def _relay_changed(self) -> None:
         self.live.start()

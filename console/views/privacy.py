@@ -1,10 +1,12 @@
 """The Privacy screen: find what this workspace and the relay hold about a shopper (by
 email or phone), export it as JSON, erase it on both sides (the relay confirms first), and
-the retention period applied here and on the relay."""
+the retention period applied here and on the relay. In agency mode each finding says which
+client's customer it is; finding and erasing stay global (a person, in every client)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,42 +42,92 @@ from console.views.tables import proxy_for, table_for
 from core.privacy import PrivacyError, RetentionError, Shopper, check_retention, shopper_from
 from core.workspace.settings import WorkspaceSettings
 
-Row = tuple[str, str, str, str]  # where, what, when, text
+Row = tuple[str, str, str, str, str]  # where, client, what, when, text
 COLUMNS: list[Column[Row]] = [
     Column("Where", lambda r: r[0]),
-    Column("What", lambda r: r[1]),
-    Column("When", lambda r: r[2]),
-    Column("Content", lambda r: r[3]),
+    Column("Client", lambda r: r[1]),
+    Column("What", lambda r: r[2]),
+    Column("When", lambda r: r[3]),
+    Column("Content", lambda r: r[4]),
 ]
+CLIENT_COLUMN = 1
+NO_CLIENT = "no client"
+
+
+@dataclass(frozen=True, slots=True)
+class Owners:
+    """Whose customer a finding is (agency mode): each widget (by id here, by key on the
+    relay) and store to its client's name. Findings are never filtered by it: erasing a
+    shopper is about a person, everywhere."""
+
+    widget_ids: dict[int, str]
+    widget_keys: dict[str, str]
+    stores: dict[str, str]
+
+    @classmethod
+    def of(cls, ctx: ConsoleContext) -> Owners:
+        widgets = ctx.widgets.list()
+        return cls(
+            {w.id: w.client or NO_CLIENT for w in widgets},
+            {w.key: w.client or NO_CLIENT for w in widgets},
+            {s.name: s.client or NO_CLIENT for s in ctx.session.stores.list()},
+        )
+
+    def of_conversation(self, conversation: dict[str, Any]) -> str:
+        widget_id, key = conversation.get("widget_id"), conversation.get("widget_key")
+        if isinstance(widget_id, int) and widget_id in self.widget_ids:
+            return self.widget_ids[widget_id]
+        if isinstance(key, str) and key in self.widget_keys:
+            return self.widget_keys[key]
+        return ""  # a widget this workspace no longer has
 
 
 def _when(value: Any) -> str:
     return str(value or "")[:16].replace("T", " ")
 
 
-def _rows(findings: Findings) -> list[Row]:
+def _rows(findings: Findings, owners: Owners) -> list[Row]:
     rows: list[Row] = []
 
     def add(where: str, data: dict[str, Any]) -> None:
+        chats = {str(c["id"]): owners.of_conversation(c) for c in data.get("conversations") or []}
         for c in data.get("conversations") or []:
-            rows.append((where, "conversation", _when(c.get("started_at")), str(c["id"])))
+            when = _when(c.get("started_at"))
+            rows.append((where, chats[str(c["id"])], "conversation", when, str(c["id"])))
         for m in data.get("messages") or []:
             text = " ".join(str(m.get("text") or "").split())
-            rows.append((where, f"message ({m.get('role')})", _when(m.get("created_at")), text))
+            client = chats.get(str(m.get("conversation_id")), "")
+            rows.append(
+                (where, client, f"message ({m.get('role')})", _when(m.get("created_at")), text)
+            )
         for lead in data.get("leads") or []:
             who = ", ".join(str(lead.get(k)) for k in ("name", "email", "phone") if lead.get(k))
-            rows.append((where, f"{lead.get('kind')} lead", _when(lead.get("created_at")), who))
+            client = chats.get(str(lead.get("conversation_id")), "")
+            what = f"{lead.get('kind')} lead"
+            rows.append((where, client, what, _when(lead.get("created_at")), who))
 
     add("this workspace", findings.local.as_json())
     for customer in findings.local.customers:
-        rows.append((f"store {customer['store']}", "customer", "", str(customer.get("email"))))
+        store = str(customer["store"])
+        client = owners.stores.get(store, "")
+        rows.append((f"store {store}", client, "customer", "", str(customer.get("email"))))
     for order in findings.local.orders:
+        store = str(order["store"])
+        when = _when(order["created_at"])
         rows.append(
-            (f"store {order['store']}", "order", _when(order["created_at"]), order["number"])
+            (f"store {store}", owners.stores.get(store, ""), "order", when, order["number"])
         )
     if findings.relay is not None:
         add("relay", findings.relay)
     return rows
+
+
+def clients_involved(rows: list[Row]) -> str:
+    """One sentence naming the clients whose customers the findings touch."""
+    names = sorted({r[CLIENT_COLUMN] for r in rows if r[CLIENT_COLUMN]} - {NO_CLIENT})
+    if not names:
+        return ""
+    return f"Customer of {', '.join(names)} (the erasure covers every client)."
 
 
 class PrivacyView(View):
@@ -86,6 +138,7 @@ class PrivacyView(View):
         self.confirm: Callable[[str], Awaitable[bool]] = self._ask
         self.choose_export: Callable[[str], str] = self._export_dialog
         self.findings: Findings | None = None
+        self.involved = ""  # which clients' customers the findings are (agency mode)
         self.email = named(QLineEdit(placeholderText="ann@example.com"), "privacyEmail")
         self.phone = named(QLineEdit(placeholderText="+33 6 12 34 56 78"), "privacyPhone")
         self.find_button = QPushButton("Find")
@@ -93,7 +146,7 @@ class PrivacyView(View):
         self.erase_button = QPushButton("Erase everywhere…")
         self.summary = named(QLabel(wordWrap=True), "privacySummary")
         self.model: RowsModel[Row] = RowsModel(COLUMNS, self)
-        self.table = table_for(proxy_for(self.model), (130, 130, 190))
+        self.table = table_for(proxy_for(self.model), (130, 110, 130, 130))
         self.retention = named(QLineEdit(placeholderText="off"), "retentionDays")
         self.retention.setMaximumWidth(90)
         self.retention_button = QPushButton("Apply")
@@ -168,7 +221,11 @@ class PrivacyView(View):
 
     def _found(self, findings: Findings | None) -> None:
         self.findings = findings
-        self.model.set_rows(_rows(findings) if findings else [])
+        agency = self.ctx.clients.exists()
+        self.table.setColumnHidden(CLIENT_COLUMN, not agency)
+        rows = _rows(findings, Owners.of(self.ctx)) if findings else []
+        self.model.set_rows(rows)
+        self.involved = clients_involved(rows) if agency else ""
         has = findings is not None and not (
             findings.local.empty and not findings.relay_counts_any()
         )
@@ -182,7 +239,7 @@ class PrivacyView(View):
         workspace = self.ctx.session.workspace
         findings = await find_everywhere(workspace, self.ctx.relay_client(), shopper)
         self._found(findings)
-        self.summary.setText(findings.summary())
+        self.summary.setText(" ".join(filter(None, (findings.summary(), self.involved))))
         return findings
 
     def export(self) -> Path | None:

@@ -223,8 +223,8 @@ class SettingsView(View):
         self.code_edit.clear()
         self.pair_result.setText(self._paired_text(result))
         self.ctx.role = None  # a new relay: what it lets this console do comes next
-        self.ctx.console_id = None  # and who it is there (the next status says)
-        self.ctx.learn_role({"role": result.role})
+        self.ctx.console_id = None  # and who it is there (a relay from before: the next status)
+        self.ctx.learn_role({"role": result.role, "id": result.console_id})
         self.ctx.relay_changed.emit()
 
     @staticmethod

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, func, insert, or_, select
 
 from core.workspace.database import Workspace
-from core.workspace.models import ActivityLog
+from core.workspace.models import ActivityLog, Client, ConversationRow, LeadRow, StoreRow, Widget
 
 ACTIONS = {
     "settings.changed": "Changed settings",
@@ -36,7 +36,13 @@ ACTIONS = {
     "privacy.erased": "Erased a shopper's data",
     "retention.set": "Set the retention period",
     "retention.applied": "Deleted old conversations",
+    "client.added": "Added a client",
+    "client.renamed": "Renamed a client",
+    "client.removed": "Removed a client",
+    "client.store_assigned": "Gave a store to a client",
+    "client.widget_assigned": "Gave a widget to a client",
 }
+HIDDEN = frozenset({"widget_id"})  # details kept for filtering, not worth a reader's eye
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +61,9 @@ class Activity:
     def summary(self) -> str:
         """The details as one short line ("created=12, errors=0; relay: conversations=1")."""
         return ", ".join(
-            f"{k}={_short(v)}" for k, v in self.details.items() if v not in (None, "", [], {})
+            f"{k}={_short(v)}"
+            for k, v in self.details.items()
+            if v not in (None, "", [], {}) and k not in HIDDEN
         )
 
 
@@ -109,11 +117,15 @@ class ActivityRepository:
         action: str | None = None,
         text: str | None = None,
         since: datetime | None = None,
+        client_id: int | None = None,
         limit: int = 500,
     ) -> list[Activity]:
         """Newest first; ``action`` a prefix ("store." for every store change), ``text``
-        found in the subject or the actor."""
+        found in the subject or the actor; ``client_id`` only what concerns that client
+        (agency mode, see ``about_client``)."""
         query = select(ActivityLog).order_by(ActivityLog.at.desc(), ActivityLog.id.desc())
+        if client_id is not None:
+            query = query.where(about_client(client_id))
         if action:
             query = query.where(ActivityLog.action.startswith(action, autoescape=True))
         if text:
@@ -132,3 +144,41 @@ class ActivityRepository:
                 Activity(r.id, r.at, r.actor, r.action, r.subject, dict(r.details or {}))
                 for r in rows
             ]
+
+
+def about_client(client_id: int) -> ColumnElement[bool]:
+    """The entries about one client: the client itself (added, renamed, removed, given a
+    store or a widget, published), its stores (by name: connected, synced, disconnected,
+    store requests), its widgets (by id where the entry keeps it, else by name) with their
+    knowledge bases, and the leads and appointments of its widgets' conversations.
+
+    Global entries (relay pairing, settings, privacy, retention) belong to no client."""
+    action, subject, details = ActivityLog.action, ActivityLog.subject, ActivityLog.details
+    name = select(Client.name).where(Client.id == client_id).scalar_subquery()
+    stores = select(StoreRow.name).where(StoreRow.client_id == client_id)
+    widget_ids = select(Widget.id).where(Widget.client_id == client_id)
+    widget_names = select(Widget.name).where(Widget.client_id == client_id)
+    leads = (
+        select(LeadRow.id)
+        .join(ConversationRow, ConversationRow.id == LeadRow.conversation_id)
+        .where(ConversationRow.widget_id.in_(widget_ids))
+    )
+    widget_id = details["widget_id"].as_integer()
+    for_client = details["client"].as_string() == name
+    return or_(
+        and_(action.startswith("client."), or_(subject == name, for_client)),
+        and_(action == "published", for_client),
+        and_(
+            or_(action.startswith("store."), action == "client.store_assigned"),
+            subject.in_(stores),
+        ),
+        and_(
+            or_(action.startswith("widget."), action == "client.widget_assigned"),
+            or_(widget_id.in_(widget_ids), and_(widget_id.is_(None), subject.in_(widget_names))),
+        ),
+        and_(action == "knowledge.changed", widget_id.in_(widget_ids)),
+        and_(
+            action.in_(("lead.changed", "appointment.answered")),
+            details["id"].as_string().in_(leads),
+        ),
+    )

@@ -278,7 +278,9 @@ class ClientRepository:
                 .where(Widget.id == widget_id)
                 .values(client_id=target, client_pinned=pinned)
             )
-            record(connection, "client.widget_assigned", name, _to(client))
+            record(
+                connection, "client.widget_assigned", name, {**_to(client), "widget_id": widget_id}
+            )
 
     def follow_store(self, widget_id: int) -> None:
         """The widget belongs to its store's client again (and follows it from now on)."""

@@ -143,7 +143,12 @@ class KnowledgeRepository:
             entry_id, outcome = self._upsert(connection, widget_id, raw, index)
             if outcome is not None:
                 verb = "added" if outcome else "updated"
-                record(connection, "knowledge.changed", question.strip()[:255], {verb: 1})
+                record(
+                    connection,
+                    "knowledge.changed",
+                    question.strip()[:255],
+                    {verb: 1, "widget_id": widget_id},
+                )
         item = self.get(widget_id, entry_id)
         assert item is not None
         return Saved(item, outcome is True)
@@ -174,7 +179,7 @@ class KnowledgeRepository:
             connection.execute(
                 update(KnowledgeEntryRow).where(KnowledgeEntryRow.id == entry_id).values(values)
             )
-            record(connection, "knowledge.changed", q[:255], {"updated": 1})
+            record(connection, "knowledge.changed", q[:255], {"updated": 1, "widget_id": widget_id})
         return self.get(widget_id, entry_id)
 
     def delete(self, widget_id: int, entry_id: str) -> bool:
@@ -185,7 +190,12 @@ class KnowledgeRepository:
                 )
             )
             if result.rowcount:
-                record(connection, "knowledge.changed", entry_id, {"deleted": 1})
+                record(
+                    connection,
+                    "knowledge.changed",
+                    entry_id,
+                    {"deleted": 1, "widget_id": widget_id},
+                )
         return bool(result.rowcount)
 
     def import_file(self, widget_id: int, path: Path) -> ImportReport:
@@ -202,7 +212,7 @@ class KnowledgeRepository:
                     continue
                 counts[created] += 1
             if counts[True] or counts[False]:
-                changes = {"added": counts[True], "updated": counts[False]}
+                changes = {"added": counts[True], "updated": counts[False], "widget_id": widget_id}
                 record(connection, "knowledge.changed", f"import {path.name}", changes)
         rejected.sort(key=lambda r: r.order)
         return ImportReport(counts[True], counts[False], counts[None], tuple(rejected))

@@ -101,11 +101,12 @@ class WidgetRepository:
             values["client_id"] = follows if client_id is None else client_id
             values["client_pinned"] = values["client_id"] != follows
             connection.execute(insert(Widget).values(values))
+            widget_id = connection.scalar(select(Widget.id).where(Widget.key == key))
+            assert widget_id is not None
             if starter:
-                widget_id = connection.scalar(select(Widget.id).where(Widget.key == key))
-                assert widget_id is not None
                 _add_starter(connection, widget_id, config.languages[0], moment)
-            record(connection, "widget.created", config.name, {"store": store})
+            details = {"store": store, "widget_id": widget_id}
+            record(connection, "widget.created", config.name, details)
         log.info("Created widget %s (%r)", key, config.name)
         return self._require(key)
 
@@ -138,7 +139,8 @@ class WidgetRepository:
             if "store" in changes:
                 values.update(_followed_client(connection, entry, values["store_id"]))
             connection.execute(update(Widget).where(Widget.id == entry.id).values(values))
-            record(connection, "widget.changed", config.name, {"fields": sorted(changes)})
+            details = {"fields": sorted(changes), "widget_id": entry.id}
+            record(connection, "widget.changed", config.name, details)
         return self._require(entry.key)
 
     def delete(self, entry: WidgetEntry) -> bool:
@@ -149,7 +151,7 @@ class WidgetRepository:
             )
             removed = connection.execute(delete(Widget).where(Widget.id == entry.id))
             if removed.rowcount:
-                record(connection, "widget.deleted", entry.name)
+                record(connection, "widget.deleted", entry.name, {"widget_id": entry.id})
         return bool(removed.rowcount)
 
     def identity_secret(self, entry: WidgetEntry) -> bytes:

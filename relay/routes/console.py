@@ -80,6 +80,7 @@ async def pair(request: web.Request) -> web.Response:
         "version": __version__,
         "role": console.role,
         "name": console.name,
+        "console_id": console.id,
     }
     return json_response(body, status=201)
 

@@ -131,6 +131,23 @@ def test_leads_list_and_export_narrow_to_one_client(cli: Cli, tmp_path: Path) ->
     assert code == 0 and "Bob" in out and "Ann" not in out
 
 
+def test_activity_narrows_to_one_client(cli: Cli) -> None:
+    _agency(cli)
+    acme = json.loads(cli("activity", "--client", "acme", "--json")[1])
+    assert {(a["action"], a["subject"]) for a in acme} == {
+        ("client.added", "Acme"),
+        ("client.store_assigned", "acme-shop"),
+        ("store.connected", "acme-shop"),
+        ("widget.created", "Acme chat"),
+    }
+    code, out, _ = cli("activity", "--client", "Bolt Bikes", "--action", "widget.")
+    assert code == 0 and "Created a widget Bolt chat" in out and "Acme" not in out
+    everyone = json.loads(cli("activity", "--json")[1])
+    assert len(everyone) == 8
+    code, _, err = cli("activity", "--client", "Nobody")
+    assert code != 0 and "There is no client named 'Nobody'" in err
+
+
 def test_publish_for_one_client_leaves_the_other_clients_widgets_on_the_relay(
     cli: Cli,
     relay: Relay,  # noqa: F811 (the fixture imported above)

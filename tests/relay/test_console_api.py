@@ -50,6 +50,8 @@ async def test_pairing_registers_the_key_once(app_client: TestClient) -> None:
     assert status == 201
     assert body["fingerprint"] == signing.fingerprint(console.public_key)
     assert body["relay_id"] and body["version"]
+    team_status, team = await console.call("GET", "/v1/console/team")
+    assert team_status == 200 and body["console_id"] == team["you"]  # "You" from the start
     again, refused = await Console(app_client).pair(code)
     assert again == 403 and refused["error"]["code"] == "pairing_refused"
 

@@ -9,6 +9,8 @@ import asyncio
 from datetime import UTC, datetime, time, timedelta, timezone
 from typing import Any
 
+from sqlalchemy import update
+
 from console.app import window_settings
 from console.commands.store import connection_for_demo
 from console.context import ConsoleContext
@@ -17,12 +19,15 @@ from console.views.dashboard import DashboardView
 from console.views.store_schedule import ScheduleDialog
 from console.views.stores import StoresView
 from console.window import MainWindow
+from core.workspace.models import StoreRow
 from core.workspace.schedule import Outcome, Plan, Schedule, ScheduleRepository
 from core.workspace.stores import StoreEntry
 from core.workspace.sync_lock import SyncLocks
 from tests.console.gui.helpers import wait_until
 
 ZONE = timezone(timedelta(hours=1))
+START = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
+CONNECTED = START - timedelta(minutes=1)
 
 
 class Clock:
@@ -34,8 +39,15 @@ class Clock:
 
 
 def _demo(ctx: ConsoleContext, name: str = "demo") -> StoreEntry:
+    """A store connected just before the tests' clock starts (``CONNECTED``)."""
     settings, secrets = connection_for_demo()
-    return ctx.session.stores.add(name, "sql", settings, secrets)
+    entry = ctx.session.stores.add(name, "sql", settings, secrets)
+    with ctx.session.workspace.session() as session:
+        session.execute(
+            update(StoreRow).where(StoreRow.id == entry.id).values(created_at=CONNECTED)
+        )
+        session.commit()
+    return entry
 
 
 def _broken(ctx: ConsoleContext, tmp_path: Any) -> StoreEntry:
@@ -64,7 +76,7 @@ class FakeRunner:
 
 
 async def test_interval_nightly_and_a_catch_up_after_start(ctx: ConsoleContext) -> None:
-    clock = Clock(datetime(2026, 12, 6, 9, 0, tzinfo=UTC))
+    clock = Clock(START)
     for name in ("a-shop", "b-shop"):
         _demo(ctx, name)
     runner = FakeRunner(ctx, clock)
@@ -99,7 +111,7 @@ async def test_interval_nightly_and_a_catch_up_after_start(ctx: ConsoleContext) 
 
 
 async def test_a_store_set_to_off_is_left_alone(ctx: ConsoleContext) -> None:
-    clock = Clock(datetime(2026, 12, 6, 9, 0, tzinfo=UTC))
+    clock = Clock(START)
     entry = _demo(ctx)
     ScheduleRepository(ctx.session.workspace).set(entry.id, Schedule(0, None))
     runner = FakeRunner(ctx, clock)
