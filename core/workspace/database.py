@@ -16,7 +16,7 @@ from core import migrations
 from core.workspace.paths import DATABASE_NAME, WorkspaceError, ensure_dir
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-HEAD_REVISION = "0010_message_authors"
+HEAD_REVISION = "0011_recount_spam"
 """The newest migration; a test keeps it equal to Alembic's head."""
 
 

@@ -230,3 +230,34 @@ def test_reply_authors_kept_in_the_intent_move_to_their_own_columns(tmp_path: Pa
             == triggers
         )
     workspace.close()
+
+
+def test_hours_summed_by_the_older_spam_rule_are_summed_again(tmp_path: Path) -> None:
+    """Before ``0011_recount_spam`` a spam conversation's leads and lookups were in the other
+    sums; upgrading forgets the hours computed then, so the next view sums them anew."""
+    from datetime import datetime
+
+    from alembic import command
+
+    from core.analytics.rollup import ensure
+
+    older = Workspace.open(tmp_path)
+    with older.engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0010_message_authors")
+        sums = "conversations, handoffs, ratings, rating_sum, messages, lookups, "
+        sums += "verified_lookups, leads, waits, wait_minutes, spam"
+        connection.execute(
+            text(
+                f"INSERT INTO analytics_hours (hour, widget_id, {sums}) "
+                "VALUES ('2026-12-01 10', 0, 1, 0, 0, 0, 3, 2, 0, 1, 0, 0, 1)"
+            )
+        )  # a spam conversation's two lookups and lead, counted as the older rule did
+        connection.execute(text("INSERT INTO analytics_hours_done VALUES ('2026-12-01 10')"))
+    older.close()
+
+    workspace = Workspace.open(tmp_path)
+    with workspace.engine.begin() as connection:
+        assert connection.scalar(text("SELECT count(*) FROM analytics_hours_done")) == 0
+        assert ensure(connection, datetime(2026, 12, 1, 10), datetime(2026, 12, 1, 11)) == 1
+        assert connection.scalar(text("SELECT count(*) FROM analytics_hours")) == 0  # no such chat
+    workspace.close()
